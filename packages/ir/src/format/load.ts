@@ -1,0 +1,158 @@
+import { ModelFormatError } from '../errors.js';
+import type { Graph } from '../graph.js';
+import {
+  dataFromBytes,
+  formatShape,
+  numElements,
+  storageByteLength,
+  type Tensor,
+} from '../tensor.js';
+import { validateGraph } from '../validate.js';
+import { crc32 } from './crc32.js';
+import { type FileHeader, parseHeader } from './header.js';
+import {
+  CHECKSUM_BYTES,
+  FORMAT_VERSION,
+  HOST_IS_LITTLE_ENDIAN,
+  MAGIC,
+  PAYLOAD_ALIGNMENT,
+  PREAMBLE_BYTES,
+} from './layout.js';
+
+const fail = (code: string, message: string): never => {
+  throw new ModelFormatError(code, message);
+};
+
+function readPreamble(bytes: Uint8Array): { headerLength: number } {
+  if (bytes.byteLength < PREAMBLE_BYTES + CHECKSUM_BYTES) {
+    fail(
+      'truncated',
+      `file is truncated: ${bytes.byteLength} bytes, a .pabnn file has at least ${PREAMBLE_BYTES + CHECKSUM_BYTES}`,
+    );
+  }
+  if (!MAGIC.every((b, i) => bytes[i] === b)) {
+    fail('magic', 'not a .pabnn file (wrong magic bytes)');
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const version = view.getUint32(8, true);
+  if (version === 0) fail('version', 'format version 0 is not valid');
+  if (version > FORMAT_VERSION) {
+    fail(
+      'version',
+      `format version ${version} is newer than this reader supports (${FORMAT_VERSION}); upgrade @pabnn/ir`,
+    );
+  }
+  const flags = view.getUint32(12, true);
+  if (flags !== 0) fail('flags', `unknown flags 0x${flags.toString(16)} in the preamble`);
+  if (view.getUint32(20, true) !== 0) fail('reserved', 'reserved preamble field is not zero');
+  const total = view.getBigUint64(24, true);
+  if (total > BigInt(bytes.byteLength)) {
+    fail(
+      'truncated',
+      `file is truncated: its preamble says ${total} bytes, only ${bytes.byteLength} are present`,
+    );
+  }
+  if (total < BigInt(bytes.byteLength)) {
+    fail(
+      'length',
+      `file has ${bytes.byteLength - Number(total)} unexpected bytes after its end (length field says ${total})`,
+    );
+  }
+  const stored = view.getUint32(bytes.byteLength - CHECKSUM_BYTES, true);
+  const actual = crc32(bytes.subarray(0, bytes.byteLength - CHECKSUM_BYTES));
+  if (stored !== actual) {
+    fail(
+      'checksum',
+      `checksum mismatch (stored 0x${stored.toString(16)}, computed 0x${actual.toString(16)}): the file is corrupt`,
+    );
+  }
+  const headerLength = view.getUint32(16, true);
+  if (PREAMBLE_BYTES + headerLength > bytes.byteLength - CHECKSUM_BYTES) {
+    fail('header-length', `header length ${headerLength} runs past the end of the file`);
+  }
+  return { headerLength };
+}
+
+function readHeaderJson(bytes: Uint8Array, headerLength: number): unknown {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(
+      bytes.subarray(PREAMBLE_BYTES, PREAMBLE_BYTES + headerLength),
+    );
+  } catch {
+    return fail('header-encoding', 'header is not valid UTF-8');
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    return fail('header-json', `header is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** Checks every tensor entry against the file before anything is allocated. */
+function readTensors(
+  bytes: Uint8Array,
+  header: FileHeader,
+  headerLength: number,
+): Map<string, Tensor> {
+  const payloadStart = PREAMBLE_BYTES + headerLength;
+  const payloadEnd = bytes.byteLength - CHECKSUM_BYTES;
+  const constants = new Map<string, Tensor>();
+  const spans: [number, number, string][] = [];
+  for (const e of header.tensors) {
+    const where = `tensor '${e.name}'`;
+    if (constants.has(e.name))
+      fail('tensor-duplicate', `${where} appears twice in the tensor table`);
+    if (e.offset % PAYLOAD_ALIGNMENT !== 0) {
+      fail(
+        'tensor-alignment',
+        `${where} starts at ${e.offset}, not a multiple of ${PAYLOAD_ALIGNMENT}`,
+      );
+    }
+    if (e.offset < payloadStart || e.offset + e.byteLength > payloadEnd) {
+      fail(
+        'tensor-bounds',
+        `${where} spans bytes ${e.offset}..${e.offset + e.byteLength}, outside the payload area ${payloadStart}..${payloadEnd}`,
+      );
+    }
+    // element count before byte count: a hostile shape must not overflow into a small number
+    if (numElements(e.shape) > payloadEnd) {
+      fail('tensor-size', `${where} has shape ${formatShape(e.shape)}, larger than the whole file`);
+    }
+    const expected = storageByteLength(e.dtype, e.shape);
+    if (expected !== e.byteLength) {
+      fail(
+        'tensor-size',
+        `${where} (${e.dtype} ${formatShape(e.shape)}) needs ${expected} bytes, the table says ${e.byteLength}`,
+      );
+    }
+    spans.push([e.offset, e.offset + e.byteLength, e.name]);
+    const data = dataFromBytes(e.dtype, bytes.subarray(e.offset, e.offset + e.byteLength));
+    constants.set(e.name, { dtype: e.dtype, shape: e.shape, data });
+  }
+  spans.sort((a, b) => a[0] - b[0]);
+  for (let i = 1; i < spans.length; i++) {
+    if (spans[i][0] < spans[i - 1][1]) {
+      fail('tensor-overlap', `tensors '${spans[i - 1][2]}' and '${spans[i][2]}' overlap`);
+    }
+  }
+  return constants;
+}
+
+/**
+ * Reads a .pabnn file. The bytes are untrusted: every length, offset, shape and dtype is
+ * checked before use, memory never grows beyond about the file's size, and anything wrong
+ * raises a ModelFormatError (container and header) or GraphValidationError (graph), each
+ * with a specific `code` and a message that names the problem.
+ */
+export function load(input: Uint8Array | ArrayBuffer): Graph {
+  if (!HOST_IS_LITTLE_ENDIAN) fail('platform', '.pabnn needs a little-endian host');
+  const bytes = input instanceof ArrayBuffer ? new Uint8Array(input) : input;
+  if (!(bytes instanceof Uint8Array)) fail('input', 'load() takes a Uint8Array or ArrayBuffer');
+  const { headerLength } = readPreamble(bytes);
+  const header = parseHeader(readHeaderJson(bytes, headerLength));
+  const constants = readTensors(bytes, header, headerLength);
+  const graph: Graph = { ...header.graph, constants };
+  validateGraph(graph);
+  return graph;
+}

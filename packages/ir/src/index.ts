@@ -1,0 +1,12 @@
+export * from './builder.js';
+export * from './dtype.js';
+export * from './errors.js';
+export { crc32 } from './format/crc32.js';
+export type { FileHeader, TensorEntry } from './format/header.js';
+export { FORMAT_VERSION, MAGIC } from './format/layout.js';
+export { load } from './format/load.js';
+export { save } from './format/save.js';
+export type { Graph, Metadata, Node, ValueInfo } from './graph.js';
+export * from './ops/index.js';
+export * from './tensor.js';
+export * from './validate.js';

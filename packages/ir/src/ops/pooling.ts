@@ -1,0 +1,58 @@
+import type { TensorInfo } from '../tensor.js';
+import type { Attrs } from './schema.js';
+import { registerOp } from './schema.js';
+import { expectRank, required, resolveWindow, WINDOW_ATTRS } from './shape-utils.js';
+
+const KERNEL_ATTR = {
+  type: 'ints',
+  length: 2,
+  min: 1,
+  doc: 'window size [h, w]',
+} as const;
+
+function poolShape(inputs: readonly (TensorInfo | undefined)[], attrs: Attrs): TensorInfo[] {
+  const x = required(inputs, 0);
+  expectRank(x, 4, 'x');
+  const window = resolveWindow(x.shape[1], x.shape[2], attrs.kernelShape as number[], attrs);
+  return [{ dtype: 'float32', shape: [x.shape[0], window.outH, window.outW, x.shape[3]] }];
+}
+
+export const MaxPool = registerOp({
+  type: 'MaxPool',
+  doc: 'max over windows; padded taps are ignored',
+  inputs: [{ name: 'x', dtypes: ['float32'], doc: '[N, H, W, C]' }],
+  numOutputs: 1,
+  attrs: { kernelShape: KERNEL_ATTR, ...WINDOW_ATTRS },
+  inferShapes: poolShape,
+});
+
+export const AvgPool = registerOp({
+  type: 'AvgPool',
+  doc: 'mean over windows',
+  inputs: [{ name: 'x', dtypes: ['float32'], doc: '[N, H, W, C]' }],
+  numOutputs: 1,
+  attrs: {
+    kernelShape: KERNEL_ATTR,
+    ...WINDOW_ATTRS,
+    countIncludePad: {
+      type: 'bool',
+      default: false,
+      doc: 'divide by the full window size (true) or by the taps inside the input (false)',
+    },
+  },
+  inferShapes: poolShape,
+});
+
+export const GlobalAvgPool = registerOp({
+  type: 'GlobalAvgPool',
+  doc: 'mean over H and W: [N, H, W, C] -> [N, C] (or [N, 1, 1, C] with keepDims)',
+  inputs: [{ name: 'x', dtypes: ['float32'], doc: '[N, H, W, C]' }],
+  numOutputs: 1,
+  attrs: { keepDims: { type: 'bool', default: false, doc: 'keep H and W as 1' } },
+  inferShapes(inputs, attrs) {
+    const x = required(inputs, 0);
+    expectRank(x, 4, 'x');
+    const [n, , , c] = x.shape;
+    return [{ dtype: 'float32', shape: attrs.keepDims ? [n, 1, 1, c] : [n, c] }];
+  },
+});

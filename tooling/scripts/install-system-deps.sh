@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# System (apt) packages that tests need. Idempotent: installs only what is missing, and
+# does nothing at all when everything is present. Add a package here, never in a test.
+set -euo pipefail
+
+REQUIRED_DEBS=()
+
+missing=()
+for deb in "${REQUIRED_DEBS[@]}"; do
+  dpkg-query -W -f='${Status}' "$deb" 2>/dev/null | grep -q "install ok installed" || missing+=("$deb")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "[system-deps] missing Debian packages: ${missing[*]} (run as root, or: sudo apt-get install ${missing[*]})" >&2
+  exit 1
+fi
+echo "[system-deps] apt-get install ${missing[*]}"
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
