@@ -1,2 +1,5 @@
 export function readmeExamples(readmePath: string): string[];
-export function runExample(code: string, aliases: Record<string, string>): Promise<Record<string, unknown>>;
+export function runExample(
+  code: string,
+  aliases: Record<string, string>,
+): Promise<Record<string, unknown>>;
