@@ -56,7 +56,7 @@ export class SortedValues {
     if (c === 0) return 0;
     const s = this.sum[b] - this.sum[a];
     const cost = this.sumSq[b] - this.sumSq[a] - (s * s) / c;
-    return cost > 0 ? cost : 0;
+    return Math.max(cost, 0);
   }
 
   /** Index of the first unique value >= x (centred coordinates). */
