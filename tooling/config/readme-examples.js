@@ -18,7 +18,10 @@ export function readmeExamples(readmePath) {
 export async function runExample(code, aliases) {
   let source = code;
   for (const [name, path] of Object.entries(aliases)) {
-    source = source.replaceAll(`from '${name}'`, `from '${pathToFileURL(path).href}'`);
+    const url = pathToFileURL(path).href;
+    source = source
+      .replaceAll(`from '${name}'`, `from '${url}'`)
+      .replaceAll(`import '${name}'`, `import '${url}'`);
   }
   const file = join(mkdtempSync(join(tmpdir(), 'pabnn-readme-')), 'example.ts');
   writeFileSync(file, source);

@@ -81,6 +81,19 @@ describe('.pabnn round trip', () => {
     expect(load(shifted.subarray(1)).constants.size).toBe(sampleGraph().constants.size);
   });
 
+  it('loads bit tensors with more elements than the file has bytes', () => {
+    const graph = sampleGraph();
+    graph.constants.set(
+      'many_bits',
+      tensor('bits', [64, 1024], new Uint32Array(64 * 32).fill(0xa5a5a5a5)),
+    );
+    const bytes = save(graph);
+    expect(64 * 1024).toBeGreaterThan(bytes.length);
+    expect(load(bytes).constants.get('many_bits')?.data).toEqual(
+      graph.constants.get('many_bits')?.data,
+    );
+  });
+
   it('refuses to save an invalid graph', () => {
     const graph: Graph = sampleGraph();
     graph.nodes[0].op = 'Nope';

@@ -52,9 +52,9 @@ export function unpackSigns(words: Uint32Array, shape: Shape): Float32Array {
 
 /**
  * Thermometer code of activations: bit-plane j is sign(x - t_j), so plane j has bit 1 where
- * x < t_j. `thresholds` is [N] for the layer or [C * N] per channel (row-major [C, N]).
- * Returns N packed planes, each of `shape` (NHWC, channels last). NaN compares false
- * everywhere, so it lands in the top piece (every bit 0) deterministically.
+ * NOT x >= t_j. `thresholds` is [N] for the layer or [C * N] per channel (row-major [C, N]).
+ * Returns N packed planes, each of `shape` (NHWC, channels last). NaN is >= no threshold,
+ * so it lands in the lowest piece (every bit 1), exactly as `pieceIndex` puts it.
  */
 export function thermometerPlanes(
   x: ArrayLike<number>,
@@ -73,7 +73,7 @@ export function thermometerPlanes(
       const word = r * perRow + (c >>> 5);
       const bit = 1 << (c & 31);
       for (let j = 0; j < bases; j++) {
-        if (v < thresholds[base + j]) planes[j][word] |= bit;
+        if (!(v >= thresholds[base + j])) planes[j][word] |= bit;
       }
     }
   }

@@ -3,8 +3,8 @@ import type { Graph } from '../graph.js';
 import {
   dataFromBytes,
   formatShape,
-  numElements,
   storageByteLength,
+  storageLength,
   type Tensor,
 } from '../tensor.js';
 import { validateGraph } from '../validate.js';
@@ -115,8 +115,9 @@ function readTensors(
         `${where} spans bytes ${e.offset}..${e.offset + e.byteLength}, outside the payload area ${payloadStart}..${payloadEnd}`,
       );
     }
-    // element count before byte count: a hostile shape must not overflow into a small number
-    if (numElements(e.shape) > payloadEnd) {
+    // storage elements before bytes, so a hostile shape cannot overflow into a small number
+    // (bits tensors hold 32 elements per word, so their element count may exceed the file)
+    if (storageLength(e.dtype, e.shape) > payloadEnd) {
       fail('tensor-size', `${where} has shape ${formatShape(e.shape)}, larger than the whole file`);
     }
     const expected = storageByteLength(e.dtype, e.shape);

@@ -1,0 +1,32 @@
+import type { KernelConfig } from '../kernel.js';
+import { concat } from './concat.js';
+import { conv2d } from './conv2d.js';
+import { dense } from './dense.js';
+import { depthwiseConv2d } from './depthwise-conv2d.js';
+import { add, batchNorm, clip, prelu, relu } from './elementwise.js';
+import { paConv2d } from './pa-conv2d.js';
+import { avgPool, globalAvgPool, maxPool } from './pooling.js';
+import { flatten, reshape } from './reshape.js';
+import { softmax } from './softmax.js';
+
+/** Every kernel of the js backend, by op. */
+export const KERNELS = new Map<string, KernelConfig>(
+  [
+    add,
+    avgPool,
+    batchNorm,
+    clip,
+    concat,
+    conv2d,
+    dense,
+    depthwiseConv2d,
+    flatten,
+    globalAvgPool,
+    maxPool,
+    paConv2d,
+    prelu,
+    relu,
+    reshape,
+    softmax,
+  ].map((k) => [k.op, k as KernelConfig]),
+);

@@ -1,0 +1,277 @@
+import { type Attrs, type Tensor, tensor } from '@pabnn/ir';
+import { createQuantizer, quantizeWeights } from '@pabnn/quantizer';
+import type { OpCase } from './execute.js';
+import { randomTensor, rng } from './random.js';
+
+export interface PACaseSpec {
+  title: string;
+  batch?: number;
+  size?: [number, number];
+  cin: number;
+  cout: number;
+  kernel: number;
+  m: number;
+  n: number;
+  attrs?: Attrs;
+  perChannel?: boolean;
+  /** Some inputs land exactly on a threshold (they belong to the upper piece). */
+  onBoundary?: boolean;
+  /** Every k-th input is NaN (it belongs to the lowest piece). */
+  nanEvery?: number;
+  scaleBias?: boolean;
+}
+
+/** The edge cases every PAConv2D kernel must get right (issue: stride, padding, 1x1 / 3x3 / 7x7, dilation, groups, depthwise, channels 1..65, batch 3, M and N 1..5, boundaries, NaN). */
+export const PA_CASES: PACaseSpec[] = [
+  { title: '1x1, 1 channel, M1 N1', cin: 1, cout: 4, kernel: 1, m: 1, n: 1 },
+  {
+    title: '3x3 pad 1, 31 channels, M2 N2',
+    cin: 31,
+    cout: 8,
+    kernel: 3,
+    m: 2,
+    n: 2,
+    attrs: { pads: [1, 1, 1, 1] },
+  },
+  {
+    title: '3x3 stride 2 pad 1, 32 channels, M3 N3',
+    cin: 32,
+    cout: 8,
+    kernel: 3,
+    m: 3,
+    n: 3,
+    attrs: { strides: [2, 2], pads: [1, 1, 1, 1] },
+  },
+  {
+    title: "3x3 stride 2 'same', 33 channels, M4 N5, relu, scale and bias",
+    cin: 33,
+    cout: 16,
+    kernel: 3,
+    m: 4,
+    n: 5,
+    attrs: { strides: [2, 2], padding: 'same', activation: 'relu' },
+    scaleBias: true,
+  },
+  {
+    title: '7x7 stride 2 pad 3, 64 channels, M1 N2',
+    size: [11, 9],
+    cin: 64,
+    cout: 5,
+    kernel: 7,
+    m: 1,
+    n: 2,
+    attrs: { strides: [2, 2], pads: [3, 3, 3, 3] },
+  },
+  {
+    title: '3x3 dilation 2 pad 2, 65 channels, M5 N4',
+    cin: 65,
+    cout: 6,
+    kernel: 3,
+    m: 5,
+    n: 4,
+    attrs: { dilations: [2, 2], pads: [2, 2, 2, 2] },
+  },
+  {
+    title: "1x1 stride 2, 65 channels, M5 N5, 'valid'",
+    cin: 65,
+    cout: 7,
+    kernel: 1,
+    m: 5,
+    n: 5,
+    attrs: { strides: [2, 2], padding: 'valid' },
+  },
+  {
+    title: '3x3 groups 2, 64 channels, M2 N3',
+    cin: 64,
+    cout: 8,
+    kernel: 3,
+    m: 2,
+    n: 3,
+    attrs: { groups: 2, pads: [1, 1, 1, 1] },
+  },
+  {
+    title: '3x3 depthwise (groups = 33), M2 N2',
+    cin: 33,
+    cout: 33,
+    kernel: 3,
+    m: 2,
+    n: 2,
+    attrs: { groups: 33, pads: [1, 1, 1, 1] },
+  },
+  {
+    title: 'batch 3, 33 channels, NaN inputs, M2 N2',
+    batch: 3,
+    cin: 33,
+    cout: 4,
+    kernel: 3,
+    m: 2,
+    n: 2,
+    attrs: { pads: [1, 0, 1, 2] },
+    nanEvery: 7,
+  },
+  {
+    title: 'per-channel thresholds, 31 channels, M2 N3',
+    cin: 31,
+    cout: 5,
+    kernel: 3,
+    m: 2,
+    n: 3,
+    perChannel: true,
+    attrs: { padding: 'same' },
+  },
+  {
+    title: 'inputs exactly on thresholds, hardtanh, M3 N4',
+    cin: 40,
+    cout: 6,
+    kernel: 3,
+    m: 3,
+    n: 4,
+    onBoundary: true,
+    attrs: { activation: 'hardtanh', pads: [1, 1, 1, 1] },
+    scaleBias: true,
+  },
+  {
+    title: 'asymmetric pads, 2x2 input under a 3x3 kernel',
+    size: [2, 2],
+    cin: 32,
+    cout: 3,
+    kernel: 3,
+    m: 1,
+    n: 1,
+    attrs: { pads: [2, 1, 0, 1] },
+  },
+];
+
+function sortedRandom(r: () => number, count: number, lo: number, hi: number): Float32Array {
+  return Float32Array.from({ length: count }, () => lo + (hi - lo) * r()).sort();
+}
+
+export function paCase(spec: PACaseSpec, seed: number): OpCase {
+  const r = rng(seed);
+  const [h, w] = spec.size ?? [7, 6];
+  const groups = (spec.attrs?.groups as number) ?? 1;
+  const x = randomTensor(r, [spec.batch ?? 1, h, w, spec.cin], -1, 1, spec.nanEvery ?? 0);
+  const weights = randomTensor(r, [spec.cout, spec.kernel, spec.kernel, spec.cin / groups]);
+  const q = quantizeWeights(
+    weights.data,
+    weights.shape,
+    createQuantizer({ name: 'pa', bases: spec.m }),
+  );
+  const stairs = spec.perChannel ? spec.cin : 1;
+  const thresholds = new Float32Array(stairs * spec.n);
+  const levels = new Float32Array(stairs * (spec.n + 1));
+  for (let c = 0; c < stairs; c++) {
+    thresholds.set(sortedRandom(r, spec.n, -0.8, 0.8), c * spec.n);
+    levels.set(sortedRandom(r, spec.n + 1, -1.2, 1.2), c * (spec.n + 1));
+  }
+  if (spec.onBoundary) {
+    for (let i = 0; i < x.data.length; i += 3) x.data[i] = thresholds[(i / 3) % spec.n];
+  }
+  const inputs: (Tensor | undefined)[] = [
+    x,
+    q.bits,
+    q.scales,
+    q.offset,
+    tensor('float32', spec.perChannel ? [spec.cin, spec.n] : [spec.n], thresholds),
+    tensor('float32', spec.perChannel ? [spec.cin, spec.n + 1] : [spec.n + 1], levels),
+  ];
+  if (spec.scaleBias)
+    inputs.push(randomTensor(r, [spec.cout], 0.5, 2), randomTensor(r, [spec.cout]));
+  return {
+    title: spec.title,
+    op: 'PAConv2D',
+    inputs,
+    constant: inputs.map((_, i) => i > 0),
+    attrs: { weightBases: spec.m, activationBases: spec.n, ...spec.attrs },
+  };
+}
+
+/** Cases for the float ops, compared against the reference backend. */
+export function floatCases(seed: number): OpCase[] {
+  const r = rng(seed);
+  const t = (shape: number[], lo = -1, hi = 1, nanEvery = 0) =>
+    randomTensor(r, shape, lo, hi, nanEvery);
+  const c = (
+    op: string,
+    title: string,
+    inputs: (Tensor | undefined)[],
+    attrs: Attrs = {},
+    constantFrom = 1,
+  ): OpCase => ({
+    title,
+    op,
+    inputs,
+    constant: inputs.map((_, i) => i >= constantFrom),
+    attrs,
+  });
+  return [
+    c(
+      'Conv2D',
+      "3x3 stride 2 'same', 33 -> 8, bias",
+      [t([1, 9, 8, 33]), t([8, 3, 3, 33]), t([8])],
+      { strides: [2, 2], padding: 'same' },
+    ),
+    c('Conv2D', '1x1 groups 2, batch 3, NaN', [t([3, 5, 5, 64], -1, 1, 11), t([6, 1, 1, 32])], {
+      groups: 2,
+    }),
+    c('Conv2D', '7x7 stride 2 pad 3, 3 channels', [t([1, 16, 15, 3]), t([4, 7, 7, 3])], {
+      strides: [2, 2],
+      pads: [3, 3, 3, 3],
+    }),
+    c('Conv2D', '3x3 dilation 2, 1 channel', [t([2, 9, 9, 1]), t([3, 3, 3, 1])], {
+      dilations: [2, 2],
+      pads: [2, 2, 2, 2],
+    }),
+    c(
+      'DepthwiseConv2D',
+      '3x3 stride 2 pad 1, multiplier 2, bias',
+      [t([2, 9, 8, 31]), t([62, 3, 3, 1]), t([62])],
+      { strides: [2, 2], pads: [1, 1, 1, 1] },
+    ),
+    c('DepthwiseConv2D', "5x5 'same', 65 channels", [t([1, 7, 7, 65]), t([65, 5, 5, 1])], {
+      padding: 'same',
+    }),
+    c('BatchNorm', '65 channels', [t([2, 3, 3, 65]), t([65]), t([65]), t([65]), t([65], 0.1, 2)], {
+      epsilon: 1e-3,
+    }),
+    c('Relu', 'with NaN', [t([2, 4, 4, 33], -1, 1, 5)]),
+    c('PRelu', 'per channel', [t([2, 3, 3, 31]), t([31], 0, 0.5)]),
+    c('PRelu', 'shared slope', [t([1, 3, 3, 4]), t([1], 0, 0.5)]),
+    c('Clip', 'hardtanh and [0, 6]', [t([1, 4, 4, 8], -8, 8)], { min: 0, max: 6 }),
+    c('Add', 'same shape', [t([2, 4, 4, 33]), t([2, 4, 4, 33])], {}, 2),
+    c('Add', 'broadcast a channel vector', [t([2, 4, 4, 33]), t([33])], {}, 2),
+    c(
+      'Concat',
+      'three inputs on channels',
+      [t([1, 3, 3, 31]), t([1, 3, 3, 1]), t([1, 3, 3, 33])],
+      {},
+      3,
+    ),
+    c('Concat', 'on axis 1', [t([2, 2, 3, 4]), t([2, 5, 3, 4])], { axis: 1 }, 2),
+    c('MaxPool', "3x3 stride 2 'same'", [t([2, 9, 9, 33])], {
+      kernelShape: [3, 3],
+      strides: [2, 2],
+      padding: 'same',
+    }),
+    c('MaxPool', '2x2 stride 2, all negative', [t([1, 6, 6, 5], -9, -1)], {
+      kernelShape: [2, 2],
+      strides: [2, 2],
+    }),
+    c('AvgPool', '3x3 pad 1, taps inside only', [t([1, 7, 7, 33])], {
+      kernelShape: [3, 3],
+      pads: [1, 1, 1, 1],
+    }),
+    c('AvgPool', '3x3 pad 1, count pad', [t([1, 7, 7, 33])], {
+      kernelShape: [3, 3],
+      pads: [1, 1, 1, 1],
+      countIncludePad: true,
+    }),
+    c('GlobalAvgPool', 'batch 3', [t([3, 5, 4, 65])]),
+    c('GlobalAvgPool', 'keepDims', [t([1, 3, 3, 8])], { keepDims: true }),
+    c('Dense', 'batch 3, bias', [t([3, 65]), t([10, 65]), t([10])]),
+    c('Flatten', 'NHWC order', [t([2, 3, 4, 5])]),
+    c('Reshape', 'to [0, -1]', [t([2, 3, 4, 5])], { shape: [0, -1] }),
+    c('Softmax', 'last axis, large logits', [t([3, 1000], -60, 60)]),
+    c('Softmax', 'axis 1', [t([2, 5, 3])], { axis: 1 }),
+  ];
+}

@@ -1,0 +1,4 @@
+import { PabnnError } from '@pabnn/ir';
+
+/** Registry, plugin and kernel errors; `code` says which. */
+export class BackendError extends PabnnError {}

@@ -1,0 +1,69 @@
+import { BackendError } from './errors.js';
+import type { BackendPlugin } from './types.js';
+
+/** The version of the backend interface this package defines. Plugins must match its major. */
+export const BACKEND_API_VERSION = '1.0.0';
+
+const plugins = new Map<string, BackendPlugin>();
+
+function major(version: string): number {
+  const m = /^(\d+)\.\d+\.\d+/.exec(version);
+  return m ? Number(m[1]) : Number.NaN;
+}
+
+/**
+ * Makes a backend available to every Session. Refuses, with the reason, a plugin written
+ * for another major version of the interface, a malformed plugin, or a name already taken
+ * (unless `replace` is set).
+ */
+export function registerBackend(plugin: BackendPlugin, options: { replace?: boolean } = {}): void {
+  const name = plugin?.name;
+  if (typeof name !== 'string' || !/^[a-z][a-z0-9-]*$/.test(name)) {
+    throw new BackendError(
+      'plugin',
+      `a backend plugin needs a lower-case name, got ${JSON.stringify(name)}`,
+    );
+  }
+  for (const key of ['isSupported', 'create'] as const) {
+    if (typeof plugin[key] !== 'function') {
+      throw new BackendError('plugin', `backend '${name}' has no ${key}() function`);
+    }
+  }
+  if (typeof plugin.priority !== 'number' || !Number.isFinite(plugin.priority)) {
+    throw new BackendError('plugin', `backend '${name}' needs a numeric priority`);
+  }
+  if (major(plugin.apiVersion) !== major(BACKEND_API_VERSION)) {
+    throw new BackendError(
+      'api-version',
+      `backend '${name}' was built for backend API ${plugin.apiVersion}, but this @pabnn/backend speaks ${BACKEND_API_VERSION} (major versions must match); use a matching release of the plugin`,
+    );
+  }
+  if (plugins.has(name) && !options.replace) {
+    throw new BackendError(
+      'duplicate',
+      `a backend named '${name}' is already registered (pass { replace: true } to replace it)`,
+    );
+  }
+  plugins.set(name, plugin);
+}
+
+export function unregisterBackend(name: string): boolean {
+  return plugins.delete(name);
+}
+
+/** Registered plugins, highest priority first. */
+export function listBackends(): BackendPlugin[] {
+  return [...plugins.values()].sort((a, b) => b.priority - a.priority);
+}
+
+export function getBackend(name: string): BackendPlugin {
+  const plugin = plugins.get(name);
+  if (!plugin) {
+    const known = [...plugins.keys()];
+    throw new BackendError(
+      'missing-backend',
+      `no backend named '${name}' is registered (registered: ${known.length ? known.join(', ') : 'none'}; import its package, e.g. '@pabnn/backend-${name}', to register it)`,
+    );
+  }
+  return plugin;
+}

@@ -1,0 +1,73 @@
+import { formatShape, storageLength, type Tensor, type ValueInfo } from '@pabnn/ir';
+import { SessionError } from './errors.js';
+
+const describeInputs = (inputs: readonly ValueInfo[]) =>
+  inputs.map((i) => `${i.name} ${i.dtype} ${formatShape(i.shape)}`).join(', ');
+
+/**
+ * Checks run() feeds against the model's inputs: names, dtypes, shapes (-1 matches any size),
+ * data length, and (unless allowed) NaN/Infinity, naming the input and the problem.
+ */
+export function checkFeeds(
+  inputs: readonly ValueInfo[],
+  feeds: Record<string, Tensor>,
+  allowNonFinite: boolean,
+): void {
+  if (typeof feeds !== 'object' || feeds === null) {
+    throw new SessionError(
+      'feeds',
+      `run() takes an object of named input tensors (the model's inputs: ${describeInputs(inputs)})`,
+    );
+  }
+  for (const name of Object.keys(feeds)) {
+    if (!inputs.some((i) => i.name === name)) {
+      throw new SessionError(
+        'feeds',
+        `unknown input '${name}' (the model's inputs: ${describeInputs(inputs)})`,
+      );
+    }
+  }
+  for (const input of inputs) {
+    const t = feeds[input.name];
+    if (!t)
+      throw new SessionError(
+        'feeds',
+        `missing input '${input.name}' (${input.dtype} ${formatShape(input.shape)})`,
+      );
+    if (t.dtype !== input.dtype) {
+      throw new SessionError(
+        'feeds',
+        `input '${input.name}' must be ${input.dtype}, got ${t.dtype}`,
+      );
+    }
+    const fits =
+      Array.isArray(t.shape) &&
+      t.shape.length === input.shape.length &&
+      t.shape.every(
+        (d, i) => Number.isInteger(d) && d > 0 && (input.shape[i] === -1 || input.shape[i] === d),
+      );
+    if (!fits) {
+      throw new SessionError(
+        'feeds',
+        `input '${input.name}' must have shape ${formatShape(input.shape)}, got ${formatShape(t.shape ?? [])}`,
+      );
+    }
+    const expected = storageLength(t.dtype, t.shape);
+    if (!t.data || t.data.length !== expected) {
+      throw new SessionError(
+        'feeds',
+        `input '${input.name}' of shape ${formatShape(t.shape)} needs ${expected} values, got ${t.data?.length}`,
+      );
+    }
+    if (!allowNonFinite && t.dtype === 'float32') {
+      for (let i = 0; i < t.data.length; i++) {
+        if (!Number.isFinite(t.data[i])) {
+          throw new SessionError(
+            'non-finite',
+            `input '${input.name}' contains ${t.data[i]} at index ${i} (pass allowNonFinite: true to run it anyway)`,
+          );
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,9 @@
+export { SessionError } from './errors.js';
+export { type MemoryPlan, planMemory } from './memory-plan.js';
+export {
+  type Fallback,
+  type NodeProfile,
+  Session,
+  type SessionOptions,
+  type SessionProfile,
+} from './session.js';

@@ -1,0 +1,306 @@
+import {
+  type Backend,
+  type BackendBuffer,
+  BackendError,
+  type BackendOptions,
+  type BackendTensor,
+} from '@pabnn/backend';
+import {
+  type Graph,
+  load,
+  type Tensor,
+  type TensorInfo,
+  type ValidatedGraph,
+  type ValueInfo,
+  validateGraph,
+} from '@pabnn/ir';
+import { SessionError } from './errors.js';
+import { checkFeeds } from './feeds.js';
+import { type MemoryPlan, planMemory } from './memory-plan.js';
+import { fallbackBackend, selectBackend } from './select-backends.js';
+
+export interface SessionOptions {
+  /** Backend name, or names in order of preference. Default: every registered one by priority. */
+  backend?: string | string[];
+  backendOptions?: BackendOptions;
+  /** If a backend is unsupported or fails to start, warn and try the next. Default true. */
+  fallback?: boolean;
+  /** Where warnings go. Default console.warn. */
+  onWarning?: (message: string) => void;
+  /** Accept NaN and Infinity in float inputs. Default false: they are an error. */
+  allowNonFinite?: boolean;
+}
+
+export interface NodeProfile {
+  node: string;
+  op: string;
+  backend: string;
+  ms: number;
+}
+
+export interface Fallback {
+  node: string;
+  op: string;
+  from: string;
+  to: string;
+}
+
+export interface SessionProfile {
+  /** The backend the session chose. */
+  backend: string;
+  /** Per node, last run. */
+  nodes: NodeProfile[];
+  /** Every node that runs on js because the chosen backend lacks its op. */
+  fallbacks: Fallback[];
+  /** Activation memory of the last run's plan (buffers reused), and without reuse. */
+  peakActivationBytes: number;
+  unplannedActivationBytes: number;
+  runs: number;
+  lastRunMs: number;
+}
+
+interface Step {
+  node: ValidatedGraph['order'][number];
+  backend: Backend;
+  prepared: unknown;
+}
+
+interface RunPlan {
+  infos: Map<string, TensorInfo>;
+  memory: MemoryPlan;
+  buffers: BackendBuffer[];
+}
+
+/**
+ * Runs a model: `Session.create(bytesOrGraph, options)` loads and validates it, picks the
+ * backend, uploads constants and prepares every node once; `run` checks the feeds, plans
+ * buffer reuse for the input shapes (cached), runs, and downloads the outputs. Concurrent
+ * `run` calls are queued, so each sees a consistent session.
+ */
+export class Session {
+  readonly inputs: readonly ValueInfo[];
+  readonly outputs: readonly string[];
+  private readonly graph: Graph;
+  private readonly steps: Step[];
+  private readonly backends: Backend[];
+  private readonly constants = new Map<string, BackendTensor>(); // key: backend + '/' + value
+  private readonly fallbacks: Fallback[];
+  private readonly plans = new Map<string, RunPlan>();
+  private readonly options: SessionOptions;
+  private queue: Promise<unknown> = Promise.resolve();
+  private disposed = false;
+  private lastProfile: { nodes: NodeProfile[]; ms: number; plan?: MemoryPlan } = {
+    nodes: [],
+    ms: 0,
+  };
+  private runs = 0;
+
+  private constructor(
+    graph: Graph,
+    steps: Step[],
+    backends: Backend[],
+    fallbacks: Fallback[],
+    options: SessionOptions,
+  ) {
+    this.graph = graph;
+    this.inputs = graph.inputs;
+    this.outputs = graph.outputs;
+    this.steps = steps;
+    this.backends = backends;
+    this.fallbacks = fallbacks;
+    this.options = options;
+  }
+
+  static async create(
+    model: Uint8Array | ArrayBuffer | Graph,
+    options: SessionOptions = {},
+  ): Promise<Session> {
+    const graph = model instanceof Uint8Array || model instanceof ArrayBuffer ? load(model) : model;
+    const validated = validateGraph(graph);
+    const warn = options.onWarning ?? ((m: string) => console.warn(`[pabnn] ${m}`));
+    const primary = await selectBackend({ ...options, fallback: options.fallback ?? true, warn });
+    const missing = [
+      ...new Set(validated.order.map((n) => n.node.op).filter((op) => !primary.ops.includes(op))),
+    ];
+    const js = missing.length
+      ? await fallbackBackend(primary, missing, options.backendOptions)
+      : primary;
+    const unsupported = missing.filter((op) => !js.ops.includes(op));
+    if (unsupported.length) {
+      const nodes = validated.order
+        .filter((n) => unsupported.includes(n.node.op))
+        .map((n) => n.node.name);
+      throw new SessionError(
+        'unsupported-op',
+        `no registered backend implements ${unsupported.join(', ')} (nodes: ${nodes.join(', ')})`,
+      );
+    }
+    const backends = js === primary ? [primary] : [primary, js];
+    const fallbacks: Fallback[] = [];
+    const steps: Step[] = [];
+    const session = new Session(graph, steps, backends, fallbacks, { ...options, onWarning: warn });
+    for (const vn of validated.order) {
+      const backend = primary.ops.includes(vn.node.op) ? primary : js;
+      if (backend !== primary)
+        fallbacks.push({ node: vn.node.name, op: vn.node.op, from: primary.name, to: js.name });
+      const constants = vn.node.inputs.map((name) => graph.constants.get(name));
+      const kernelNode = {
+        name: vn.node.name,
+        op: vn.node.op,
+        attrs: vn.attrs,
+        inputs: vn.node.inputs.map((name) =>
+          name === '' ? undefined : validated.values.get(name),
+        ),
+        outputs: vn.node.outputs.map((name) => validated.values.get(name)!),
+      };
+      let prepared: unknown;
+      try {
+        prepared = backend.prepare(kernelNode, constants);
+      } catch (error) {
+        throw new SessionError(
+          'prepare',
+          `backend '${backend.name}' could not prepare node '${vn.node.name}' (${vn.node.op}): ${(error as Error).message}`,
+        );
+      }
+      for (const [i, name] of vn.node.inputs.entries()) {
+        const t = constants[i];
+        const key = `${backend.name}/${name}`;
+        if (t && !session.constants.has(key)) session.constants.set(key, backend.upload(t));
+      }
+      steps.push({ node: vn, backend, prepared });
+    }
+    return session;
+  }
+
+  /** Runs the model on named inputs; resolves to the named outputs (host tensors). */
+  run(feeds: Record<string, Tensor>): Promise<Record<string, Tensor>> {
+    const result = this.queue.then(() => this.execute(feeds));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private planFor(feeds: Record<string, Tensor>): RunPlan {
+    const key = this.inputs.map((i) => feeds[i.name].shape.join('x')).join('|');
+    let plan = this.plans.get(key);
+    if (plan) return plan;
+    // shape inference again with the concrete input shapes (batch and other -1 dims)
+    const concrete: Graph = {
+      ...this.graph,
+      inputs: this.inputs.map((i) => ({ ...i, shape: feeds[i.name].shape })),
+    };
+    const infos = validateGraph(concrete).values;
+    const memory = planMemory(
+      this.steps.map((s) => ({
+        backend: s.backend.name,
+        inputs: s.node.node.inputs.filter((n) => n !== ''),
+        outputs: s.node.node.outputs,
+      })),
+      infos,
+      new Set(this.outputs),
+    );
+    const byName = new Map(this.backends.map((b) => [b.name, b]));
+    const buffers = memory.slots.map((slot) => byName.get(slot.backend)!.alloc(slot.byteLength));
+    plan = { infos, memory, buffers };
+    this.plans.set(key, plan);
+    return plan;
+  }
+
+  private async execute(feeds: Record<string, Tensor>): Promise<Record<string, Tensor>> {
+    if (this.disposed) throw new SessionError('disposed', 'this session was disposed');
+    checkFeeds(this.inputs, feeds, this.options.allowNonFinite ?? false);
+    const plan = this.planFor(feeds);
+    const started = performance.now();
+    // where each runtime value lives: graph inputs are uploaded per backend on demand
+    const located = new Map<string, BackendTensor>(); // key: backend + '/' + value
+    const temporaries: [Backend, BackendTensor][] = [];
+    const producedOn = new Map<string, Backend>();
+    const locate = async (name: string, backend: Backend): Promise<BackendTensor | undefined> => {
+      if (name === '') return undefined;
+      const key = `${backend.name}/${name}`;
+      const found = this.constants.get(key) ?? located.get(key);
+      if (found) return found;
+      let host: Tensor;
+      if (feeds[name]) host = feeds[name];
+      else {
+        const owner = producedOn.get(name)!;
+        host = await owner.download(located.get(`${owner.name}/${name}`)!);
+      }
+      const t = backend.upload(host);
+      temporaries.push([backend, t]);
+      located.set(key, t);
+      return t;
+    };
+    const nodes: NodeProfile[] = [];
+    for (const step of this.steps) {
+      const { node } = step.node;
+      const inputs = await Promise.all(node.inputs.map((name) => locate(name, step.backend)));
+      const outputs = node.outputs.map((name) => {
+        const info = plan.infos.get(name)!;
+        const t: BackendTensor = {
+          dtype: info.dtype,
+          shape: info.shape,
+          buffer: plan.buffers[plan.memory.slotOf.get(name)!],
+        };
+        located.set(`${step.backend.name}/${name}`, t);
+        producedOn.set(name, step.backend);
+        return t;
+      });
+      const t0 = performance.now();
+      try {
+        await step.backend.run(step.prepared, inputs, outputs);
+      } catch (error) {
+        const reason =
+          error instanceof BackendError
+            ? error.message
+            : String((error as Error)?.message ?? error);
+        throw new SessionError(
+          'kernel',
+          `node '${node.name}' (${node.op}) failed on backend '${step.backend.name}': ${reason}`,
+        );
+      }
+      nodes.push({
+        node: node.name,
+        op: node.op,
+        backend: step.backend.name,
+        ms: performance.now() - t0,
+      });
+    }
+    const results: Record<string, Tensor> = {};
+    for (const name of this.outputs) {
+      const owner = producedOn.get(name);
+      results[name] = owner
+        ? await owner.download(located.get(`${owner.name}/${name}`)!)
+        : structuredClone(feeds[name] ?? (this.graph.constants.get(name) as Tensor));
+    }
+    for (const [backend, t] of temporaries) backend.free(t.buffer);
+    this.runs++;
+    this.lastProfile = { nodes, ms: performance.now() - started, plan: plan.memory };
+    return results;
+  }
+
+  profile(): SessionProfile {
+    return {
+      backend: this.backends[0].name,
+      nodes: this.lastProfile.nodes,
+      fallbacks: [...this.fallbacks],
+      peakActivationBytes: this.lastProfile.plan?.peakBytes ?? 0,
+      unplannedActivationBytes: this.lastProfile.plan?.unplannedBytes ?? 0,
+      runs: this.runs,
+      lastRunMs: this.lastProfile.ms,
+    };
+  }
+
+  /** Frees every buffer and the backends this session created. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const [key, t] of this.constants)
+      this.backends.find((b) => key.startsWith(`${b.name}/`))?.free(t.buffer);
+    for (const plan of this.plans.values()) {
+      plan.memory.slots.forEach((slot, i) =>
+        this.backends.find((b) => b.name === slot.backend)?.free(plan.buffers[i]),
+      );
+    }
+    for (const b of this.backends) b.dispose();
+  }
+}
