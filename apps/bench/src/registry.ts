@@ -1,4 +1,5 @@
 import { runApprox } from './benchmarks/approx.js';
+import { runConvJs } from './benchmarks/conv-js.js';
 
 export interface Benchmark {
   description: string;
@@ -11,5 +12,10 @@ export const BENCHMARKS: Record<string, Benchmark> = {
     description:
       'PA / ABC-Net / XNOR approximation error on every ResNet-50 conv (reports/approx.*)',
     run: runApprox,
+  },
+  'conv-js': {
+    description:
+      'js backend PAConv2D (1,1), (2,2), (4,5) vs TF.js cpu float conv2d on 1x56x56x64 3x3 (reports/conv-js.*)',
+    run: runConvJs,
   },
 };
