@@ -1,5 +1,6 @@
 import { runApprox } from './benchmarks/approx.js';
 import { runConvJs } from './benchmarks/conv-js.js';
+import { runCost } from './benchmarks/cost.js';
 
 export interface Benchmark {
   description: string;
@@ -17,5 +18,10 @@ export const BENCHMARKS: Record<string, Benchmark> = {
     description:
       'js backend PAConv2D (1,1), (2,2), (4,5) vs TF.js cpu float conv2d on 1x56x56x64 3x3 (reports/conv-js.*)',
     run: runConvJs,
+  },
+  cost: {
+    description:
+      'params, memory, FLOPs, BOPs and OPs of every ImageNet architecture per scheme (reports/cost.*)',
+    run: runCost,
   },
 };

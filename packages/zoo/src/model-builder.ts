@@ -1,0 +1,223 @@
+import { type Graph, GraphBuilder, PabnnError, packedWords, type Tensor, tensor } from '@pabnn/ir';
+import { calibrateFromBatchNorm, type QuantizerConfig, quantizeWeights } from '@pabnn/quantizer';
+import type { ResolvedOptions } from './options.js';
+
+/** Where a conv sits decides whether a scheme binarizes it. */
+export type ConvRole = 'stem' | 'body' | 'downsample' | 'pointwise' | 'depthwise';
+
+export interface ConvSpec {
+  name: string;
+  cin: number;
+  cout: number;
+  kernel: number;
+  stride?: number;
+  /** Symmetric zero padding; default kernel >> 1. */
+  padding?: number;
+  groups?: number;
+  role: ConvRole;
+}
+
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * The layers every family is made of, emitting float or binarized IR according to the
+ * options: `conv` is a Conv2D or a PAConv2D, `act` is the ReLU of a float net, which a
+ * binarized conv replaces by its own binarization (as in XNOR-Net and Bi-Real Net).
+ */
+export class ModelBuilder {
+  readonly g: GraphBuilder;
+  private readonly random: () => number;
+  private readonly calibrations = new Map<string, { thresholds: Tensor; levels: Tensor }>();
+
+  constructor(
+    readonly model: string,
+    readonly o: ResolvedOptions,
+  ) {
+    this.g = new GraphBuilder(model, {
+      zoo: {
+        model,
+        options: { ...o, weights: typeof o.weights === 'string' ? o.weights : 'supplied' },
+      },
+    });
+    this.random = seeded(o.seed);
+  }
+
+  input(): string {
+    return this.g.input('image', 'float32', [-1, ...this.o.inputShape]);
+  }
+
+  binarized(role: ConvRole): boolean {
+    const o = this.o;
+    if (o.scheme === 'float') return false;
+    switch (role) {
+      case 'stem':
+        return o.binarizeFirstLast;
+      case 'downsample':
+        return o.binarizeDownsample;
+      case 'pointwise':
+        return o.mobilenetBinarize !== 'depthwise';
+      case 'depthwise':
+        return o.mobilenetBinarize !== 'pointwise';
+      default:
+        return true;
+    }
+  }
+
+  /** Float weights: supplied by name, He-uniform random, or zeros. */
+  private floats(name: string, shape: number[], fanIn: number, fill?: number): Tensor {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const w = this.o.weights;
+    if (typeof w === 'object') {
+      const supplied = w[name];
+      if (supplied) {
+        if (supplied.length !== n)
+          throw new PabnnError(
+            'zoo-weights',
+            `weight '${name}' must have ${n} values (shape [${shape.join(', ')}]), got ${supplied.length}`,
+          );
+        return tensor('float32', shape, supplied);
+      }
+    }
+    if (fill !== undefined) return tensor('float32', shape, new Float32Array(n).fill(fill));
+    if (w === 'zeros') return tensor('float32', shape);
+    const bound = Math.sqrt(6 / fanIn);
+    return tensor(
+      'float32',
+      shape,
+      Float32Array.from({ length: n }, () => (this.random() * 2 - 1) * bound),
+    );
+  }
+
+  private quantizer(bases: number): QuantizerConfig {
+    const { scheme } = this.o;
+    return scheme === 'xnor'
+      ? { name: 'xnor', bases: 1 }
+      : scheme === 'abc'
+        ? { name: 'abc', bases }
+        : { name: 'pa', bases };
+  }
+
+  /** Data-free activation staircase of a BN output N(0, 1) (the same for every layer). */
+  private activationStaircase() {
+    const key = this.o.scheme;
+    let cal = this.calibrations.get(key);
+    if (!cal) {
+      cal = calibrateFromBatchNorm(
+        { gamma: [1], beta: [0] },
+        this.quantizer(this.o.activationBases),
+        { points: 4096 },
+      );
+      this.calibrations.set(key, cal);
+    }
+    return cal;
+  }
+
+  /** PAConv2D parameters: quantized supplied weights, or random / zero bit-planes. */
+  private binaryWeights(name: string, shape: number[]) {
+    const m = this.o.weightBases;
+    const [cout, kh, kw, cinG] = shape;
+    const supplied =
+      typeof this.o.weights === 'object' ? this.o.weights[`${name}/weight`] : undefined;
+    if (supplied) {
+      const q = quantizeWeights(
+        this.floats(`${name}/weight`, shape, 1).data,
+        shape,
+        this.quantizer(m),
+      );
+      return { bits: q.bits, scales: q.scales, offset: q.offset };
+    }
+    const words = packedWords(cinG);
+    const bits = new Uint32Array(m * cout * kh * kw * words);
+    const scales = new Float32Array(cout * m);
+    if (this.o.weights === 'random') {
+      const tailMask = cinG % 32 === 0 ? 0xffffffff : (1 << (cinG % 32)) - 1; // padding bits stay 0
+      for (let i = 0; i < bits.length; i++) {
+        const word = (this.random() * 2 ** 32) >>> 0;
+        bits[i] = i % words === words - 1 ? word & tailMask : word;
+      }
+      const scale = Math.sqrt(2 / (kh * kw * cinG));
+      for (let i = 0; i < scales.length; i++) scales[i] = scale / 2 ** (i % m);
+    }
+    return {
+      bits: tensor('bits', [m, ...shape], bits),
+      scales: tensor('float32', [cout, m], scales),
+      offset: tensor('float32', [cout]),
+    };
+  }
+
+  conv(x: string, spec: ConvSpec): string {
+    const { name, cin, cout, kernel } = spec;
+    const groups = spec.groups ?? 1;
+    const pad = spec.padding ?? kernel >> 1;
+    const shape = [cout, kernel, kernel, cin / groups];
+    const opts = {
+      name,
+      stride: spec.stride ?? 1,
+      padding: pad,
+      groups: groups === 1 ? undefined : groups,
+    };
+    if (!this.binarized(spec.role)) {
+      const w = this.g.constant(
+        this.floats(`${name}/weight`, shape, kernel * kernel * (cin / groups)),
+        `${name}/weight`,
+      );
+      return this.g.conv2d(x, w, opts);
+    }
+    const q = this.binaryWeights(name, shape);
+    const act = this.activationStaircase();
+    const c = (suffix: string, t: Tensor) => this.g.constant(t, `${name}/${suffix}`);
+    return this.g.paConv2d(
+      x,
+      {
+        weightBits: c('weight_bits', q.bits),
+        weightScales: c('weight_scales', q.scales),
+        weightOffset: c('weight_offset', q.offset),
+        actThresholds: c('act_thresholds', act.thresholds),
+        actLevels: c('act_levels', act.levels),
+      },
+      { ...opts, weightBases: this.o.weightBases, activationBases: this.o.activationBases },
+    );
+  }
+
+  bn(x: string, channels: number, name: string): string {
+    const p = (what: string, fill: number) =>
+      this.g.constant(this.floats(`${name}/${what}`, [channels], 1, fill), `${name}/${what}`);
+    return this.g.batchNorm(
+      x,
+      { gamma: p('gamma', 1), beta: p('beta', 0), mean: p('mean', 0), variance: p('variance', 1) },
+      { name },
+    );
+  }
+
+  /**
+   * The nonlinearity before a conv of `nextRole`: ReLU (or ReLU6) in float layers; nothing
+   * before a binarized conv, whose activation bases already are the nonlinearity.
+   */
+  act(x: string, nextRole: ConvRole | 'float', relu6 = false): string {
+    if (nextRole !== 'float' && this.binarized(nextRole)) return x;
+    return relu6 ? this.g.clip(x, 0, 6) : this.g.relu(x);
+  }
+
+  classifier(x: string, features: number): string {
+    const pooled = this.g.globalAvgPool(x, { name: 'pool' });
+    const w = this.g.constant(
+      this.floats('fc/weight', [this.o.numClasses, features], features),
+      'fc/weight',
+    );
+    const b = this.g.constant(this.floats('fc/bias', [this.o.numClasses], features, 0), 'fc/bias');
+    return this.g.dense(pooled, w, { bias: b, name: 'fc' });
+  }
+
+  build(output: string): Graph {
+    this.g.output(output);
+    return this.g.build();
+  }
+}
