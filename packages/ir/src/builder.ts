@@ -227,6 +227,10 @@ export class GraphBuilder {
     return this.node('AvgPool', [x], attrs, opts.name);
   }
 
+  pad(x: ValueRef, pads: [number, number, number, number], name?: string): string {
+    return this.node('Pad', [x], { pads: [...pads] }, name);
+  }
+
   globalAvgPool(x: ValueRef, opts: { keepDims?: boolean; name?: string } = {}): string {
     const attrs: Attrs = opts.keepDims === undefined ? {} : { keepDims: opts.keepDims };
     return this.node('GlobalAvgPool', [x], attrs, opts.name);

@@ -5,7 +5,7 @@ import { dense } from './dense.js';
 import { depthwiseConv2d } from './depthwise-conv2d.js';
 import { add, batchNorm, clip, prelu, relu } from './elementwise.js';
 import { paConv2d } from './pa-conv2d.js';
-import { avgPool, globalAvgPool, maxPool } from './pooling.js';
+import { avgPool, globalAvgPool, maxPool, pad } from './pooling.js';
 import { flatten, reshape } from './reshape.js';
 import { softmax } from './softmax.js';
 
@@ -23,6 +23,7 @@ export const KERNELS = new Map<string, KernelConfig>(
     flatten,
     globalAvgPool,
     maxPool,
+    pad,
     paConv2d,
     prelu,
     relu,

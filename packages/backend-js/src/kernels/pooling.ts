@@ -60,3 +60,18 @@ export const globalAvgPool = defineKernel({
     for (let i = 0; i < y.data.length; i++) y.data[i] /= h * w;
   },
 });
+
+export const pad = defineKernel({
+  op: 'Pad',
+  run(_s, node, [x], [y]) {
+    const [batch, h, w, c] = x!.shape;
+    const [top, left] = node.attrs.pads as number[];
+    const [, oh, ow] = y.shape;
+    y.data.fill(0);
+    for (let b = 0; b < batch; b++)
+      for (let i = 0; i < h; i++) {
+        const src = ((b * h + i) * w) * c;
+        y.data.set(x!.data.subarray(src, src + w * c), ((b * oh + i + top) * ow + left) * c);
+      }
+  },
+});

@@ -267,6 +267,7 @@ export function floatCases(seed: number): OpCase[] {
       countIncludePad: true,
     }),
     c('GlobalAvgPool', 'batch 3', [t([3, 5, 4, 65])]),
+    c('Pad', 'asymmetric, batch 2', [t([2, 3, 4, 33])], { pads: [1, 2, 0, 3] }),
     c('GlobalAvgPool', 'keepDims', [t([1, 3, 3, 8])], { keepDims: true }),
     c('Dense', 'batch 3, bias', [t([3, 65]), t([10, 65]), t([10])]),
     c('Flatten', 'NHWC order', [t([2, 3, 4, 5])]),

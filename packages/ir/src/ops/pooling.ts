@@ -56,3 +56,19 @@ export const GlobalAvgPool = registerOp({
     return [{ dtype: 'float32', shape: attrs.keepDims ? [n, 1, 1, c] : [n, c] }];
   },
 });
+
+/** Constant zero padding of H and W (Keras ZeroPadding2D, ONNX Pad on spatial axes). */
+export const Pad = registerOp({
+  type: 'Pad',
+  doc: 'zero padding of H and W: [N, H, W, C] -> [N, H + top + bottom, W + left + right, C]',
+  inputs: [{ name: 'x', dtypes: ['float32'], doc: '[N, H, W, C]' }],
+  numOutputs: 1,
+  attrs: { pads: { type: 'ints', length: 4, min: 0, doc: '[top, left, bottom, right]' } },
+  inferShapes(inputs, attrs) {
+    const x = required(inputs, 0);
+    expectRank(x, 4, 'x');
+    const [t, l, b, r] = attrs.pads as number[];
+    const grow = (d: number, by: number) => (d === -1 ? -1 : d + by);
+    return [{ dtype: 'float32', shape: [x.shape[0], grow(x.shape[1], t + b), grow(x.shape[2], l + r), x.shape[3]] }];
+  },
+});
