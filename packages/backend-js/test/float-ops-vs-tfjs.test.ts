@@ -136,7 +136,15 @@ describe('js float kernels vs TF.js cpu', () => {
       tf.softmax(tfOf(f)),
     );
     expectClose(await ours({ title: '', op: 'Relu', inputs: [x], attrs: {} }), tf.relu(tfOf(x)));
-    expectClose(await ours({ title: '', op: 'Pad', inputs: [x], attrs: { pads: [1, 2, 3, 0] } }), tf.pad(tfOf(x), [[0, 0], [1, 3], [2, 0], [0, 0]]));
+    expectClose(
+      await ours({ title: '', op: 'Pad', inputs: [x], attrs: { pads: [1, 2, 3, 0] } }),
+      tf.pad(tfOf(x), [
+        [0, 0],
+        [1, 3],
+        [2, 0],
+        [0, 0],
+      ]),
+    );
     expectClose(
       await ours({ title: '', op: 'Clip', inputs: [x], attrs: { min: -0.2, max: 0.3 } }),
       tf.clipByValue(tfOf(x), -0.2, 0.3),

@@ -146,6 +146,11 @@ export class GraphBuilder {
     return this.nodeMulti(op, inputs, attrs, name)[0];
   }
 
+  /** Whether a value of this name exists (input, constant or node output). */
+  has(value: string): boolean {
+    return this.values.has(value);
+  }
+
   /** dtype and shape of a value, as inferred so far. */
   info(value: string): TensorInfo {
     const info = this.values.get(value);

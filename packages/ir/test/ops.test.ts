@@ -157,7 +157,9 @@ describe('shape inference', () => {
       }),
     ).toEqual([[1, 56, 56, 64]]);
     expect(infer('GlobalAvgPool', [f32(3, 7, 7, 512)])).toEqual([[3, 512]]);
-    expect(infer('Pad', [f32(-1, 224, 224, 3)], { pads: [3, 3, 2, 1] })).toEqual([[-1, 229, 228, 3]]);
+    expect(infer('Pad', [f32(-1, 224, 224, 3)], { pads: [3, 3, 2, 1] })).toEqual([
+      [-1, 229, 228, 3],
+    ]);
     expect(infer('GlobalAvgPool', [f32(3, 7, 7, 512)], { keepDims: true })).toEqual([
       [3, 1, 1, 512],
     ]);

@@ -188,8 +188,23 @@ export class ModelBuilder {
   }
 
   bn(x: string, channels: number, name: string): string {
-    const p = (what: string, fill: number) =>
-      this.g.constant(this.floats(`${name}/${what}`, [channels], 1, fill), `${name}/${what}`);
+    // random BN statistics near identity, so binarized layers see no exact ties at thresholds
+    const p = (what: string, center: number) => {
+      const random = this.o.weights === 'random';
+      const t = random
+        ? tensor(
+            'float32',
+            [channels],
+            Float32Array.from({ length: channels }, () => center + (this.random() - 0.5) * 0.2),
+          )
+        : this.floats(`${name}/${what}`, [channels], 1, center);
+      return this.g.constant(
+        typeof this.o.weights === 'object'
+          ? this.floats(`${name}/${what}`, [channels], 1, center)
+          : t,
+        `${name}/${what}`,
+      );
+    };
     return this.g.batchNorm(
       x,
       { gamma: p('gamma', 1), beta: p('beta', 0), mean: p('mean', 0), variance: p('variance', 1) },

@@ -70,7 +70,7 @@ export const pad = defineKernel({
     y.data.fill(0);
     for (let b = 0; b < batch; b++)
       for (let i = 0; i < h; i++) {
-        const src = ((b * h + i) * w) * c;
+        const src = (b * h + i) * w * c;
         y.data.set(x!.data.subarray(src, src + w * c), ((b * oh + i + top) * ow + left) * c);
       }
   },

