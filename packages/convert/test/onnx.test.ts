@@ -92,8 +92,8 @@ describe('ONNX import', () => {
   });
 
   it('imports an NCHW model built with onnx-proto, Flatten of a spatial map feeding Gemm included', async () => {
-    const w = randomImage([4, 2, 3, 3], 11).data;
-    const fc = randomImage([3, 4 * 5 * 5], 12).data;
+    const w = randomImage([4, 2, 3, 3], 11).data as Float32Array;
+    const fc = randomImage([3, 4 * 5 * 5], 12).data as Float32Array;
     const init = (name: string, dims: number[], data: Float32Array) => ({
       name,
       dims,
