@@ -1,6 +1,10 @@
 export { ConvertError } from './errors.js';
 export { exportOnnx } from './onnx/export.js';
 export { decodeOnnx, importOnnx } from './onnx/import.js';
+export { foldBatchNorm } from './passes/fold-batchnorm.js';
+export { foldPad } from './passes/fold-pad.js';
+export { type SimplifyReport, simplify } from './passes/simplify.js';
+export { type PTQOptions, quantizeGraph } from './quantize/ptq.js';
 export { importTfjsLayers } from './tfjs/import.js';
 export {
   hwioToOhwi,

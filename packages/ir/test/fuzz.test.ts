@@ -1,71 +1,16 @@
 // Fuzzing the loader: random mutations and truncations of valid files must end in either a
 // valid graph or a typed PabnnError, never another exception, a hang or a crash. Seeded, so a
 // failure can be replayed: the message carries the case number and mutation kind.
+
+import { mutateJson, pick, rng } from '@pabnn/config/fuzz';
 import { describe, expect, it } from 'vitest';
 import { load, PabnnError, save, validateGraph } from '../src/index.js';
 import { fixChecksum, headerOf, view, withHeader } from './file-helpers.js';
-import { rng, sampleGraph } from './sample-graph.js';
+import { sampleGraph } from './sample-graph.js';
 
 const CASES = 12_000;
 
 type Random = () => number;
-const pick = <T>(r: Random, items: readonly T[]): T => items[Math.floor(r() * items.length)];
-
-const JUNK: readonly unknown[] = [
-  null,
-  true,
-  0,
-  -1,
-  1.5,
-  2 ** 31,
-  2 ** 53,
-  -(2 ** 60),
-  1e308,
-  '',
-  'float32',
-  'bits',
-  'Conv2D',
-  [],
-  [1],
-  [-1],
-  [2 ** 40, 2 ** 40],
-  [0, 0, 0, 0],
-  {},
-  { a: 1 },
-  'same',
-  '__proto__',
-];
-
-/** Walks to a random place in a JSON value and replaces, deletes or duplicates something. */
-function mutateJson(r: Random, value: unknown): unknown {
-  if (Array.isArray(value)) {
-    if (value.length === 0 || r() < 0.15)
-      return r() < 0.5 ? pick(r, JUNK) : [...value, pick(r, JUNK)];
-    const i = Math.floor(r() * value.length);
-    const copy = [...value];
-    const roll = r();
-    if (roll < 0.1) copy.splice(i, 1);
-    else if (roll < 0.2) copy.push(copy[i]);
-    else copy[i] = mutateJson(r, copy[i]);
-    return copy;
-  }
-  if (value !== null && typeof value === 'object') {
-    const keys = Object.keys(value);
-    if (keys.length === 0 || r() < 0.15)
-      return r() < 0.5
-        ? pick(r, JUNK)
-        : { ...value, [pick(r, ['x', 'pads', 'op'])]: pick(r, JUNK) };
-    const key = pick(r, keys);
-    const copy: Record<string, unknown> = { ...(value as Record<string, unknown>) };
-    if (r() < 0.1) delete copy[key];
-    else copy[key] = mutateJson(r, copy[key]);
-    return copy;
-  }
-  if (typeof value === 'number' && r() < 0.6) {
-    return pick(r, [value + 1, value - 1, value * 2, -value, value + 64, 0]);
-  }
-  return pick(r, JUNK);
-}
 
 const KINDS = ['flip', 'flip+checksum', 'truncate', 'splice', 'json', 'preamble'] as const;
 type Kind = (typeof KINDS)[number];
