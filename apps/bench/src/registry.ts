@@ -1,6 +1,7 @@
 import { runApprox } from './benchmarks/approx.js';
 import { runConvJs } from './benchmarks/conv-js.js';
 import { runCost } from './benchmarks/cost.js';
+import { runImagenetPtq } from './benchmarks/imagenet-ptq.js';
 
 export interface Benchmark {
   description: string;
@@ -23,5 +24,10 @@ export const BENCHMARKS: Record<string, Benchmark> = {
     description:
       'params, memory, FLOPs, BOPs and OPs of every ImageNet architecture per scheme (reports/cost.*)',
     run: runCost,
+  },
+  'imagenet-ptq': {
+    description:
+      'Keras ResNet-50: import vs TF.js, ONNX export in onnxruntime-web, post-training PA/ABC/XNOR agreement (reports/imagenet-ptq.*)',
+    run: runImagenetPtq,
   },
 };

@@ -34,6 +34,13 @@ export interface Backend {
   readonly name: string;
   /** IR op types this backend implements; the runtime falls back to 'js' for the rest. */
   readonly ops: readonly string[];
+  /**
+   * Optional: whether this backend runs this particular node (e.g. a kernel that needs
+   * constant weights or per-layer activation levels). `constant[i]` tells whether input i is
+   * a constant. A node it declines runs on js, reported as a fallback. Absent: every node of
+   * a declared op.
+   */
+  supportsNode?(node: KernelNode, constant: boolean[]): boolean;
   /** New storage of at least `byteLength` bytes, zero-filled. */
   alloc(byteLength: number): BackendBuffer;
   free(buffer: BackendBuffer): void;

@@ -114,3 +114,31 @@ export function dequantizeWeights(
   }
   return out;
 }
+
+/**
+ * Sum over input channels of Q_w for each (output channel, tap) of a PAConv2D weight
+ * [M, Cout, kh, kw, C] (float64, from the stored bit-planes and coefficients). Kernels need it
+ * for the zero-padding correction: a tap outside the input drops its whole sum.
+ */
+export function tapSums(bits: Tensor, scales: Tensor, offset: Tensor): Float64Array {
+  const [m, cout, kh, kw, c] = bits.shape;
+  const words = Math.ceil(c / 32);
+  const taps = kh * kw;
+  const data = bits.data as Uint32Array;
+  const sums = new Float64Array(cout * taps);
+  for (let o = 0; o < cout; o++) {
+    for (let tap = 0; tap < taps; tap++) {
+      let sum = offset.data[o] * c;
+      for (let j = 0; j < m; j++) {
+        let negative = 0;
+        for (let w = 0; w < words; w++) {
+          let v = data[((j * cout + o) * taps + tap) * words + w];
+          for (; v; v &= v - 1) negative++;
+        }
+        sum += scales.data[o * m + j] * (c - 2 * negative);
+      }
+      sums[o * taps + tap] = sum;
+    }
+  }
+  return sums;
+}

@@ -119,13 +119,28 @@ export class Session {
     const validated = validateGraph(graph);
     const warn = options.onWarning ?? ((m: string) => console.warn(`[pabnn] ${m}`));
     const primary = await selectBackend({ ...options, fallback: options.fallback ?? true, warn });
+    const kernelNodeOf = (vn: (typeof validated.order)[number]) => ({
+      name: vn.node.name,
+      op: vn.node.op,
+      attrs: vn.attrs,
+      inputs: vn.node.inputs.map((name) => (name === '' ? undefined : validated.values.get(name))),
+      outputs: vn.node.outputs.map((name) => validated.values.get(name)!),
+    });
+    // a node runs on the chosen backend if it declares the op and does not decline the node
+    const onPrimary = (vn: (typeof validated.order)[number]) =>
+      primary.ops.includes(vn.node.op) &&
+      (primary.supportsNode?.(
+        kernelNodeOf(vn),
+        vn.node.inputs.map((name) => graph.constants.has(name)),
+      ) ??
+        true);
     const missing = [
-      ...new Set(validated.order.map((n) => n.node.op).filter((op) => !primary.ops.includes(op))),
+      ...new Set(validated.order.filter((vn) => !onPrimary(vn)).map((vn) => vn.node.op)),
     ];
     const js = missing.length
       ? await fallbackBackend(primary, missing, options.backendOptions)
       : primary;
-    const unsupported = missing.filter((op) => !js.ops.includes(op));
+    const unsupported = js === primary ? missing : missing.filter((op) => !js.ops.includes(op));
     if (unsupported.length) {
       const nodes = validated.order
         .filter((n) => unsupported.includes(n.node.op))
@@ -140,19 +155,11 @@ export class Session {
     const steps: Step[] = [];
     const session = new Session(graph, steps, backends, fallbacks, { ...options, onWarning: warn });
     for (const vn of validated.order) {
-      const backend = primary.ops.includes(vn.node.op) ? primary : js;
+      const backend = onPrimary(vn) ? primary : js;
       if (backend !== primary)
         fallbacks.push({ node: vn.node.name, op: vn.node.op, from: primary.name, to: js.name });
       const constants = vn.node.inputs.map((name) => graph.constants.get(name));
-      const kernelNode = {
-        name: vn.node.name,
-        op: vn.node.op,
-        attrs: vn.attrs,
-        inputs: vn.node.inputs.map((name) =>
-          name === '' ? undefined : validated.values.get(name),
-        ),
-        outputs: vn.node.outputs.map((name) => validated.values.get(name)!),
-      };
+      const kernelNode = kernelNodeOf(vn);
       let prepared: unknown;
       try {
         prepared = backend.prepare(kernelNode, constants);

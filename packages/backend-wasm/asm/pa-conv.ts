@@ -1,0 +1,202 @@
+// PA binary convolution kernels in AssemblyScript, compiled twice (scripts/build-wasm.mjs):
+// with SIMD (v128 XOR + i8x16.popcnt when a row has several 64-bit words) and without.
+// Memory is owned by the JS side (src/wasm-memory.ts): every argument is a byte offset.
+//
+// Bit layout inside the kernel: channels packed 64 to a u64, bit 1 = -1.
+// Activation planes: [pixel][group][n][w64]. Weights (re-laid out in prepare): [o][tap][m][w64].
+
+// conv() parameter block: i32 fields at these indices
+const BATCH = 0;
+const IN_H = 1;
+const IN_W = 2;
+const CIN = 3;
+const GROUPS = 4;
+const COUT = 5;
+const KH = 6;
+const KW = 7;
+const SH = 8;
+const SW = 9;
+const DH = 10;
+const DW = 11;
+const PAD_TOP = 12;
+const PAD_LEFT = 13;
+const OUT_H = 14;
+const OUT_W = 15;
+const M = 16;
+const N = 17;
+const W64 = 18;
+const ACT = 19; // 0 none, 1 relu, 2 hardtanh
+const PLANES = 20;
+const QSUM = 21;
+const WBITS = 22;
+const A = 23; // f64 [cout][m]
+const CW = 24; // f64 [cout]
+const TAPSUM = 25; // f64 [cout][taps]
+const B = 26; // f64 [n]
+const CA = 27; // f64 scalar
+const SCALE = 28; // f32 [cout] or 0
+const BIAS = 29; // f32 [cout] or 0
+const OUT = 30; // f32
+const SCRATCH = 31; // taps * 8 + groups * 8 + m * n * 4 bytes
+
+@inline function param(p: usize, i: i32): i32 {
+  return load<i32>(p + (<usize>i << 2));
+}
+
+/**
+ * Thermometer code of x (NHWC float32): plane j has bit 1 where NOT x >= t_j (NaN: every bit),
+ * and qsum[pixel][group] = sum over the group's channels of Q_a(x) = levels[piece].
+ */
+export function binarize(x: usize, pixels: i32, cin: i32, groups: i32, n: i32, thr: usize, lvl: usize, planes: usize, qsum: usize): void {
+  const cinG = cin / groups;
+  const w64 = (cinG + 63) >> 6;
+  memory.fill(planes, 0, <usize>pixels * groups * n * w64 * 8);
+  memory.fill(qsum, 0, <usize>pixels * groups * 8);
+  for (let pix = 0; pix < pixels; pix++) {
+    for (let c = 0; c < cin; c++) {
+      const v = load<f32>(x + ((<usize>pix * cin + c) << 2));
+      const g = c / cinG;
+      const cg = c - g * cinG;
+      const base = planes + (((<usize>pix * groups + g) * n) * w64 + (cg >> 6)) * 8;
+      const bit: u64 = (<u64>1) << (<u64>(cg & 63));
+      let piece = 0;
+      for (let j = 0; j < n; j++) {
+        if (v >= load<f32>(thr + (<usize>j << 2))) piece++;
+        else {
+          const at = base + <usize>j * w64 * 8;
+          store<u64>(at, load<u64>(at) | bit);
+        }
+      }
+      const q = qsum + ((<usize>pix * groups + g) << 3);
+      store<f64>(q, load<f64>(q) + <f64>load<f32>(lvl + (<usize>piece << 2)));
+    }
+  }
+}
+
+@inline function popcountRow(h: usize, w: usize, words: i32): i32 {
+  let pop = 0;
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 2 <= words; i += 2) {
+      const x = v128.xor(v128.load(h + (<usize>i << 3)), v128.load(w + (<usize>i << 3)));
+      const bytes = i8x16.popcnt(x);
+      const pairs = i16x8.extadd_pairwise_i8x16_u(bytes);
+      const quads = i32x4.extadd_pairwise_i16x8_u(pairs);
+      pop += i32x4.extract_lane(quads, 0) + i32x4.extract_lane(quads, 1) + i32x4.extract_lane(quads, 2) + i32x4.extract_lane(quads, 3);
+    }
+  }
+  for (; i < words; i++) pop += <i32>popcnt<u64>(load<u64>(h + (<usize>i << 3)) ^ load<u64>(w + (<usize>i << 3)));
+  return pop;
+}
+
+/**
+ * y = act(scale * conv(zeroPad(Q_a(x)), Q_w) + bias) from the activation planes: for each output
+ * pixel the valid taps are listed once, and over them
+ *   y = c_a sum Q_w + c_w (sum Q_a - c_a K C) + sum_{m,n} a_m b_n (K C - 2 popcount(H_n xor B_m)).
+ */
+export function conv(p: usize): void {
+  const batch = param(p, BATCH);
+  const inH = param(p, IN_H);
+  const inW = param(p, IN_W);
+  const groups = param(p, GROUPS);
+  const cout = param(p, COUT);
+  const kh = param(p, KH);
+  const kw = param(p, KW);
+  const sh = param(p, SH);
+  const sw = param(p, SW);
+  const dh = param(p, DH);
+  const dw = param(p, DW);
+  const padTop = param(p, PAD_TOP);
+  const padLeft = param(p, PAD_LEFT);
+  const outH = param(p, OUT_H);
+  const outW = param(p, OUT_W);
+  const m = param(p, M);
+  const n = param(p, N);
+  const w64 = param(p, W64);
+  const act = param(p, ACT);
+  const planes = <usize>param(p, PLANES);
+  const qsum = <usize>param(p, QSUM);
+  const wbits = <usize>param(p, WBITS);
+  const aPtr = <usize>param(p, A);
+  const cwPtr = <usize>param(p, CW);
+  const tapSum = <usize>param(p, TAPSUM);
+  const bPtr = <usize>param(p, B);
+  const ca = load<f64>(<usize>param(p, CA));
+  const scale = <usize>param(p, SCALE);
+  const bias = <usize>param(p, BIAS);
+  const out = <usize>param(p, OUT);
+  const scratch = <usize>param(p, SCRATCH);
+  const taps = kh * kw;
+  const cinG = param(p, CIN) / groups;
+  const coutG = cout / groups;
+  const tapIdx = scratch; // i32 [taps]
+  const pixIdx = scratch + (<usize>taps << 2); // i32 [taps]
+  const boxQa = scratch + (<usize>taps << 3); // f64 [groups]
+  const pops = boxQa + (<usize>groups << 3); // i32 [m * n]
+  const hStride = <usize>n * w64 * 8;
+  const wStride = <usize>m * w64 * 8;
+  for (let bi = 0; bi < batch; bi++) {
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++) {
+        let k = 0;
+        for (let ky = 0; ky < kh; ky++) {
+          const iy = oy * sh - padTop + ky * dh;
+          if (iy < 0 || iy >= inH) continue;
+          for (let kx = 0; kx < kw; kx++) {
+            const ix = ox * sw - padLeft + kx * dw;
+            if (ix < 0 || ix >= inW) continue;
+            store<i32>(tapIdx + (<usize>k << 2), ky * kw + kx);
+            store<i32>(pixIdx + (<usize>k << 2), (bi * inH + iy) * inW + ix);
+            k++;
+          }
+        }
+        const kc = <f64>(k * cinG);
+        for (let g = 0; g < groups; g++) {
+          let s = 0.0;
+          for (let t = 0; t < k; t++) s += load<f64>(qsum + ((<usize>load<i32>(pixIdx + (<usize>t << 2)) * groups + g) << 3));
+          store<f64>(boxQa + (<usize>g << 3), s);
+        }
+        const yBase = out + ((<usize>((bi * outH + oy) * outW + ox) * cout) << 2);
+        for (let o = 0; o < cout; o++) {
+          const g = o / coutG;
+          let sumQw = 0.0;
+          for (let t = 0; t < k; t++) sumQw += load<f64>(tapSum + ((<usize>o * taps + load<i32>(tapIdx + (<usize>t << 2))) << 3));
+          let acc = ca * sumQw + load<f64>(cwPtr + (<usize>o << 3)) * (load<f64>(boxQa + (<usize>g << 3)) - ca * kc);
+          if (m == 1 && n == 1) {
+            let pop = 0;
+            for (let t = 0; t < k; t++) {
+              const h = planes + (<usize>load<i32>(pixIdx + (<usize>t << 2)) * groups + g) * hStride;
+              const w = wbits + (<usize>o * taps + load<i32>(tapIdx + (<usize>t << 2))) * wStride;
+              pop += popcountRow(h, w, w64);
+            }
+            acc += load<f64>(aPtr + (<usize>o << 3)) * load<f64>(bPtr) * (kc - 2 * <f64>pop);
+          } else {
+            memory.fill(pops, 0, <usize>m * n * 4);
+            for (let t = 0; t < k; t++) {
+              const h = planes + (<usize>load<i32>(pixIdx + (<usize>t << 2)) * groups + g) * hStride;
+              const w = wbits + (<usize>o * taps + load<i32>(tapIdx + (<usize>t << 2))) * wStride;
+              for (let nn = 0; nn < n; nn++) {
+                for (let mm = 0; mm < m; mm++) {
+                  const at = pops + ((<usize>mm * n + nn) << 2);
+                  store<i32>(at, load<i32>(at) + popcountRow(h + <usize>nn * w64 * 8, w + <usize>mm * w64 * 8, w64));
+                }
+              }
+            }
+            for (let mm = 0; mm < m; mm++) {
+              const am = load<f64>(aPtr + ((<usize>o * m + mm) << 3));
+              for (let nn = 0; nn < n; nn++) {
+                acc += am * load<f64>(bPtr + (<usize>nn << 3)) * (kc - 2 * <f64>load<i32>(pops + ((<usize>mm * n + nn) << 2)));
+              }
+            }
+          }
+          let v = acc;
+          if (scale) v *= <f64>load<f32>(scale + (<usize>o << 2));
+          if (bias) v += <f64>load<f32>(bias + (<usize>o << 2));
+          if (act == 1) v = v > 0 ? v : 0;
+          else if (act == 2) v = v < -1 ? -1 : v > 1 ? 1 : v;
+          store<f32>(yBase + (<usize>o << 2), <f32>v);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,155 @@
+import type { BackendTensor, KernelNode } from '@pabnn/backend';
+import { resolveWindow, type Tensor } from '@pabnn/ir';
+import { decompose, tapSums } from '@pabnn/quantizer';
+import type { WasmMemory } from './wasm-memory.js';
+import type { PAKernels } from './wasm-module.js';
+
+/** What prepare leaves in wasm memory for one PAConv2D node. */
+export interface PreparedPAConv {
+  node: KernelNode;
+  m: number;
+  n: number;
+  w64: number;
+  cout: number;
+  kh: number;
+  kw: number;
+  wbits: number;
+  a: number;
+  cw: number;
+  tapSum: number;
+  b: number;
+  ca: number;
+  thresholds: number;
+  levels: number;
+  params: number;
+  /** Per-run buffers, grown when a larger batch comes. */
+  scratch: { planes: number; qsum: number; work: number; bytes: number; pixels: number };
+}
+
+/** PAConv2D runs here when its weights and staircase are constants and the staircase is per layer. */
+export function supportsPAConv(node: KernelNode, constant: boolean[]): boolean {
+  return (
+    node.op === 'PAConv2D' &&
+    [1, 2, 3, 4, 5].every((i) => constant[i]) &&
+    node.inputs[4]?.shape.length === 1
+  );
+}
+
+/** Re-lays weights [M, Cout, kh, kw, C] (32-bit words) as [o][tap][m][w64] (64-bit words). */
+export function preparePAConv(
+  memory: WasmMemory,
+  node: KernelNode,
+  constants: (Tensor | undefined)[],
+): PreparedPAConv {
+  const [, bits, scales, offset, thresholds, levels] = constants as Tensor[];
+  const [m, cout, kh, kw, cinG] = bits.shape;
+  const n = thresholds.shape[0];
+  const taps = kh * kw;
+  const w32 = Math.ceil(cinG / 32);
+  const w64 = Math.ceil(cinG / 64);
+  const relaid = new Uint32Array(cout * taps * m * w64 * 2);
+  const src = bits.data as Uint32Array;
+  for (let j = 0; j < m; j++)
+    for (let o = 0; o < cout; o++)
+      for (let t = 0; t < taps; t++)
+        relaid.set(
+          src.subarray(((j * cout + o) * taps + t) * w32, ((j * cout + o) * taps + t + 1) * w32),
+          ((o * taps + t) * m + j) * w64 * 2,
+        );
+  const stairs = decompose({
+    thresholds: Float64Array.from(thresholds.data),
+    levels: Float64Array.from(levels.data),
+  });
+  return {
+    node,
+    m,
+    n,
+    w64,
+    cout,
+    kh,
+    kw,
+    wbits: memory.put(relaid),
+    a: memory.put(Float64Array.from(scales.data)),
+    cw: memory.put(Float64Array.from(offset.data)),
+    tapSum: memory.put(tapSums(bits, scales, offset)),
+    b: memory.put(stairs.coefficients),
+    ca: memory.put(Float64Array.of(stairs.constant)),
+    thresholds: memory.put(Float32Array.from(thresholds.data)),
+    levels: memory.put(Float32Array.from(levels.data)),
+    params: memory.alloc(32 * 4),
+    scratch: { planes: 0, qsum: 0, work: 0, bytes: 0, pixels: -1 },
+  };
+}
+
+const ACTIVATIONS: Record<string, number> = { none: 0, relu: 1, hardtanh: 2 };
+
+export function runPAConv(
+  kernels: PAKernels,
+  memory: WasmMemory,
+  p: PreparedPAConv,
+  inputs: (BackendTensor | undefined)[],
+  out: BackendTensor,
+  offsetOf: (t: BackendTensor) => number,
+): void {
+  const x = inputs[0]!;
+  const [batch, inH, inW, cin] = x.shape;
+  const attrs = p.node.attrs;
+  const groups = attrs.groups as number;
+  const pixels = batch * inH * inW;
+  if (pixels !== p.scratch.pixels) {
+    const s = p.scratch;
+    if (s.bytes) {
+      memory.release(s.planes, pixels * groups * p.n * p.w64 * 8);
+      memory.release(s.qsum, pixels * groups * 8);
+      memory.release(s.work, s.bytes);
+    }
+    p.scratch = {
+      planes: memory.alloc(pixels * groups * p.n * p.w64 * 8),
+      qsum: memory.alloc(pixels * groups * 8),
+      work: memory.alloc(p.kh * p.kw * 8 + groups * 8 + p.m * p.n * 4),
+      bytes: p.kh * p.kw * 8 + groups * 8 + p.m * p.n * 4,
+      pixels,
+    };
+  }
+  const s = p.scratch;
+  kernels.binarize(offsetOf(x), pixels, cin, groups, p.n, p.thresholds, p.levels, s.planes, s.qsum);
+  const [dh, dw] = attrs.dilations as number[];
+  const win = resolveWindow(inH, inW, [p.kh, p.kw], attrs, [dh, dw]);
+  const [sh, sw] = attrs.strides as number[];
+  const params = new Int32Array(memory.memory.buffer, p.params, 32);
+  params.set([
+    batch,
+    inH,
+    inW,
+    cin,
+    groups,
+    p.cout,
+    p.kh,
+    p.kw,
+    sh,
+    sw,
+    dh,
+    dw,
+    win.padTop,
+    win.padLeft,
+    win.outH,
+    win.outW,
+    p.m,
+    p.n,
+    p.w64,
+    ACTIVATIONS[attrs.activation as string],
+    s.planes,
+    s.qsum,
+    p.wbits,
+    p.a,
+    p.cw,
+    p.tapSum,
+    p.b,
+    p.ca,
+    inputs[6] ? offsetOf(inputs[6]) : 0,
+    inputs[7] ? offsetOf(inputs[7]) : 0,
+    offsetOf(out),
+    s.work,
+  ]);
+  kernels.conv(p.params);
+}

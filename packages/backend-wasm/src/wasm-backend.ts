@@ -1,0 +1,120 @@
+import {
+  type Backend,
+  type BackendBuffer,
+  BackendError,
+  type BackendTensor,
+  type KernelNode,
+} from '@pabnn/backend';
+import { storageByteLength, storageLength, type Tensor, type TensorData } from '@pabnn/ir';
+import { type PreparedPAConv, preparePAConv, runPAConv, supportsPAConv } from './pa-conv2d.js';
+import { WasmMemory } from './wasm-memory.js';
+import { loadKernels, type PAKernels } from './wasm-module.js';
+
+interface WasmBuffer extends BackendBuffer {
+  offset: number;
+}
+
+export interface WasmBackendOptions {
+  /** Use the SIMD build where supported (default true); false forces the scalar build. */
+  simd?: boolean;
+}
+
+/**
+ * PAConv2D in WebAssembly on tensors that live in the module's linear memory. Other ops run
+ * on js (the runtime reports them as fallbacks).
+ */
+export class WasmBackend implements Backend {
+  readonly name = 'wasm';
+  readonly ops = ['PAConv2D'];
+  private disposed = false;
+
+  private constructor(
+    private readonly kernels: PAKernels,
+    private readonly memory: WasmMemory,
+    /** Which build runs: 'simd' or 'scalar'. */
+    readonly build: 'simd' | 'scalar',
+  ) {}
+
+  static async create(options: WasmBackendOptions = {}): Promise<WasmBackend> {
+    const { kernels, simd } = await loadKernels(options.simd ?? true);
+    return new WasmBackend(kernels, new WasmMemory(kernels.memory), simd ? 'simd' : 'scalar');
+  }
+
+  private check(): void {
+    if (this.disposed)
+      throw new BackendError('disposed', 'this wasm backend instance was disposed');
+  }
+
+  supportsNode(node: KernelNode, constant: boolean[]): boolean {
+    return supportsPAConv(node, constant);
+  }
+
+  alloc(byteLength: number): BackendBuffer {
+    this.check();
+    const buffer: WasmBuffer = { byteLength, offset: this.memory.alloc(byteLength) };
+    return buffer;
+  }
+
+  free(buffer: BackendBuffer): void {
+    const b = buffer as WasmBuffer;
+    if (!this.disposed) this.memory.release(b.offset, b.byteLength);
+  }
+
+  upload(t: Tensor, buffer?: BackendBuffer): BackendTensor {
+    this.check();
+    const needed = storageByteLength(t.dtype, t.shape);
+    const target = (buffer ?? this.alloc(needed)) as WasmBuffer;
+    if (target.byteLength < needed)
+      throw new BackendError(
+        'buffer',
+        `buffer of ${target.byteLength} bytes is too small for ${needed}`,
+      );
+    this.memory
+      .bytes(target.offset, needed)
+      .set(new Uint8Array(t.data.buffer, t.data.byteOffset, needed));
+    return { dtype: t.dtype, shape: [...t.shape], buffer: target };
+  }
+
+  download(t: BackendTensor): Tensor {
+    this.check();
+    const { offset } = t.buffer as WasmBuffer;
+    const bytes = this.memory.bytes(offset, storageByteLength(t.dtype, t.shape)).slice();
+    const length = storageLength(t.dtype, t.shape);
+    const data: TensorData =
+      t.dtype === 'float32'
+        ? new Float32Array(bytes.buffer, 0, length)
+        : t.dtype === 'int32'
+          ? new Int32Array(bytes.buffer, 0, length)
+          : t.dtype === 'bits'
+            ? new Uint32Array(bytes.buffer, 0, length)
+            : bytes;
+    return { dtype: t.dtype, shape: [...t.shape], data };
+  }
+
+  prepare(node: KernelNode, constants: (Tensor | undefined)[]): PreparedPAConv {
+    this.check();
+    if (!supportsPAConv(node, constants.map(Boolean))) {
+      throw new BackendError(
+        'unsupported-node',
+        `the wasm backend cannot run node '${node.name}' (${node.op}): it needs PAConv2D with constant weights and per-layer activation levels`,
+      );
+    }
+    return preparePAConv(this.memory, node, constants);
+  }
+
+  run(prepared: unknown, inputs: (BackendTensor | undefined)[], outputs: BackendTensor[]): void {
+    this.check();
+    runPAConv(
+      this.kernels,
+      this.memory,
+      prepared as PreparedPAConv,
+      inputs,
+      outputs[0],
+      (t) => (t.buffer as WasmBuffer).offset,
+    );
+  }
+
+  dispose(): void {
+    this.disposed = true;
+  }
+}
