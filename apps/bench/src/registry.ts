@@ -1,5 +1,6 @@
 import { runApprox } from './benchmarks/approx.js';
 import { runConvJs } from './benchmarks/conv-js.js';
+import { runConvWasm } from './benchmarks/conv-wasm.js';
 import { runCost } from './benchmarks/cost.js';
 import { runImagenetPtq } from './benchmarks/imagenet-ptq.js';
 
@@ -14,6 +15,10 @@ export const BENCHMARKS: Record<string, Benchmark> = {
     description:
       'PA / ABC-Net / XNOR approximation error on every ResNet-50 conv (reports/approx.*)',
     run: runApprox,
+  },
+  conv: {
+    description: 'wasm PAConv2D (1,1)..(4,5) vs onnxruntime-web and TF.js wasm float convs on ResNet-18 layers (reports/conv.*)',
+    run: runConvWasm,
   },
   'conv-js': {
     description:

@@ -212,12 +212,12 @@ export async function runImagenetPtq(): Promise<void> {
     layers: pa22.outputs.map((name) => {
       const a = jsOut[name].data;
       const b = ortOut[name].data as Float32Array;
-      const scale = Math.max(...Array.from(b, Math.abs));
+      const scale = b.reduce((mx, v) => Math.max(mx, Math.abs(v)), 0);
       return {
         layer: name,
         maxAbsDiff: maxAbsDiff(a, b),
         maxAbs: scale,
-        elementsOffBy1e3: Array.from(a).filter((v, i) => Math.abs(v - b[i]) > 1e-3 * scale).length,
+        elementsOffBy1e3: b.reduce((count, v, i) => count + (Math.abs(a[i] - v) > 1e-3 * scale ? 1 : 0), 0),
         elements: a.length,
       };
     }),

@@ -1,5 +1,6 @@
 import type { Tensor } from '@pabnn/ir';
 import { packedWords } from '@pabnn/ir';
+import { tapSums } from '@pabnn/quantizer';
 
 /** What the PA kernel derives from the PAConv2D parameters, once per session. */
 export interface PAParams {
@@ -33,11 +34,10 @@ export function paParams(inputs: (Tensor | undefined)[]): PAParams {
   const a = Float64Array.from(scalesT.data);
   const cw = Float64Array.from(offsetT.data);
   const taps = kh * kw;
+  const tapSumQw = tapSums(bitsT, scalesT, offsetT);
   const qw = new Float64Array(cout * taps * cinG);
-  const tapSumQw = new Float64Array(cout * taps);
   for (let o = 0; o < cout; o++) {
     for (let tap = 0; tap < taps; tap++) {
-      let sum = 0;
       for (let c = 0; c < cinG; c++) {
         let w = cw[o];
         for (let j = 0; j < m; j++) {
@@ -45,9 +45,7 @@ export function paParams(inputs: (Tensor | undefined)[]): PAParams {
           w += (word >>> (c & 31)) & 1 ? -a[o * m + j] : a[o * m + j];
         }
         qw[(o * taps + tap) * cinG + c] = w;
-        sum += w;
       }
-      tapSumQw[o * taps + tap] = sum;
     }
   }
   const thresholds = thresholdsT.data as Float32Array;

@@ -1,0 +1,11 @@
+import { fileURLToPath } from 'node:url';
+import { readmeExamples, runExample } from '@pabnn/config/readme';
+import { expect, it } from 'vitest';
+
+const path = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
+
+it('the README example runs', async () => {
+  const [example] = readmeExamples(path('../README.md'));
+  const { result } = (await runExample(example, { '@pabnn/backend-wasm': path('../dist/index.js') })) as { result: { name: string; ops: string[]; simd: boolean } };
+  expect(result).toEqual({ name: 'wasm', ops: ['PAConv2D'], simd: true });
+});
