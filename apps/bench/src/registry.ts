@@ -17,7 +17,8 @@ export const BENCHMARKS: Record<string, Benchmark> = {
     run: runApprox,
   },
   conv: {
-    description: 'wasm PAConv2D (1,1)..(4,5) vs onnxruntime-web and TF.js wasm float convs on ResNet-18 layers (reports/conv.*)',
+    description:
+      'wasm PAConv2D (1,1)..(4,5) vs onnxruntime-web and TF.js wasm float convs on ResNet-18 layers (reports/conv.*)',
     run: runConvWasm,
   },
   'conv-js': {

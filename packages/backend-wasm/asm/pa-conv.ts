@@ -3,7 +3,8 @@
 // Memory is owned by the JS side (src/wasm-memory.ts): every argument is a byte offset.
 //
 // Bit layout inside the kernel: channels packed 64 to a u64, bit 1 = -1.
-// Activation planes: [pixel][group][n][w64]. Weights (re-laid out in prepare): [o][tap][m][w64].
+// Activation planes: [pixel][group][n][w64]. Weights (re-laid out in prepare): [o][m][tap][w64],
+// so one (output channel, base) is a contiguous row over all taps.
 
 // conv() parameter block: i32 fields at these indices
 const BATCH = 0;
@@ -37,7 +38,8 @@ const CA = 27; // f64 scalar
 const SCALE = 28; // f32 [cout] or 0
 const BIAS = 29; // f32 [cout] or 0
 const OUT = 30; // f32
-const SCRATCH = 31; // taps * 8 + groups * 8 + m * n * 4 bytes
+const SCRATCH = 31; // taps * 8 + groups * 8 + m * n * 4 + n * taps * w64 * 8 bytes
+const FULL_TAPSUM = 32; // f64 [cout]: tap sums over the whole window (interior pixels)
 
 @inline function param(p: usize, i: i32): i32 {
   return load<i32>(p + (<usize>i << 2));
@@ -77,16 +79,32 @@ export function binarize(x: usize, pixels: i32, cin: i32, groups: i32, n: i32, t
   let pop = 0;
   let i = 0;
   if (ASC_FEATURE_SIMD) {
+    // byte counts accumulate in one vector (at most 8 per byte per step: 31 steps fit in a u8)
+    let bytes = i8x16.splat(0);
+    let steps = 0;
     for (; i + 2 <= words; i += 2) {
-      const x = v128.xor(v128.load(h + (<usize>i << 3)), v128.load(w + (<usize>i << 3)));
-      const bytes = i8x16.popcnt(x);
-      const pairs = i16x8.extadd_pairwise_i8x16_u(bytes);
-      const quads = i32x4.extadd_pairwise_i16x8_u(pairs);
-      pop += i32x4.extract_lane(quads, 0) + i32x4.extract_lane(quads, 1) + i32x4.extract_lane(quads, 2) + i32x4.extract_lane(quads, 3);
+      bytes = i8x16.add(bytes, i8x16.popcnt(v128.xor(v128.load(h + (<usize>i << 3)), v128.load(w + (<usize>i << 3)))));
+      if (++steps == 31) {
+        pop += reduce(bytes);
+        bytes = i8x16.splat(0);
+        steps = 0;
+      }
     }
+    pop += reduce(bytes);
   }
   for (; i < words; i++) pop += <i32>popcnt<u64>(load<u64>(h + (<usize>i << 3)) ^ load<u64>(w + (<usize>i << 3)));
   return pop;
+}
+
+@inline function reduce(bytes: v128): i32 {
+  const quads = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(bytes));
+  return i32x4.extract_lane(quads, 0) + i32x4.extract_lane(quads, 1) + i32x4.extract_lane(quads, 2) + i32x4.extract_lane(quads, 3);
+}
+
+@inline function activate(v: f64, act: i32): f64 {
+  if (act == 1) return v > 0 ? v : 0;
+  if (act == 2) return v < -1 ? -1 : v > 1 ? 1 : v;
+  return v;
 }
 
 /**
@@ -133,8 +151,11 @@ export function conv(p: usize): void {
   const pixIdx = scratch + (<usize>taps << 2); // i32 [taps]
   const boxQa = scratch + (<usize>taps << 3); // f64 [groups]
   const pops = boxQa + (<usize>groups << 3); // i32 [m * n]
-  const hStride = <usize>n * w64 * 8;
-  const wStride = <usize>m * w64 * 8;
+  const hRow = (pops + (<usize>m * n * 4) + 15) & ~(<usize>15); // u64 [n][taps][w64], gathered
+  const fullTapSum = <usize>param(p, FULL_TAPSUM);
+  const planeStride = <usize>n * w64 * 8; // one pixel+group in the planes
+  const rowWords = taps * w64; // one (o, m) weight row / one gathered activation row
+  const rowBytes = <usize>rowWords * 8;
   for (let bi = 0; bi < batch; bi++) {
     for (let oy = 0; oy < outH; oy++) {
       for (let ox = 0; ox < outW; ox++) {
@@ -150,6 +171,7 @@ export function conv(p: usize): void {
             k++;
           }
         }
+        const interior = k == taps;
         const kc = <f64>(k * cinG);
         for (let g = 0; g < groups; g++) {
           let s = 0.0;
@@ -157,28 +179,45 @@ export function conv(p: usize): void {
           store<f64>(boxQa + (<usize>g << 3), s);
         }
         const yBase = out + ((<usize>((bi * outH + oy) * outW + ox) * cout) << 2);
+        let gathered = -1; // the group whose activation rows sit in hRow
         for (let o = 0; o < cout; o++) {
           const g = o / coutG;
-          let sumQw = 0.0;
-          for (let t = 0; t < k; t++) sumQw += load<f64>(tapSum + ((<usize>o * taps + load<i32>(tapIdx + (<usize>t << 2))) << 3));
-          let acc = ca * sumQw + load<f64>(cwPtr + (<usize>o << 3)) * (load<f64>(boxQa + (<usize>g << 3)) - ca * kc);
-          if (m == 1 && n == 1) {
-            let pop = 0;
-            for (let t = 0; t < k; t++) {
-              const h = planes + (<usize>load<i32>(pixIdx + (<usize>t << 2)) * groups + g) * hStride;
-              const w = wbits + (<usize>o * taps + load<i32>(tapIdx + (<usize>t << 2))) * wStride;
-              pop += popcountRow(h, w, w64);
+          const cwo = load<f64>(cwPtr + (<usize>o << 3));
+          const bq = load<f64>(boxQa + (<usize>g << 3));
+          const wRow = wbits + <usize>o * m * rowBytes;
+          let acc: f64;
+          if (interior) {
+            // every tap is inside: gather the pixel's activation rows once per group, then each
+            // (o, m, n) is one contiguous popcount over taps * w64 words
+            if (g != gathered) {
+              for (let t = 0; t < taps; t++) {
+                const src = planes + (<usize>load<i32>(pixIdx + (<usize>t << 2)) * groups + g) * planeStride;
+                for (let nn = 0; nn < n; nn++) {
+                  memory.copy(hRow + (<usize>nn * rowWords + <usize>t * w64) * 8, src + <usize>nn * w64 * 8, <usize>w64 * 8);
+                }
+              }
+              gathered = g;
             }
-            acc += load<f64>(aPtr + (<usize>o << 3)) * load<f64>(bPtr) * (kc - 2 * <f64>pop);
+            acc = ca * load<f64>(fullTapSum + (<usize>o << 3)) + cwo * (bq - ca * kc);
+            for (let mm = 0; mm < m; mm++) {
+              const am = load<f64>(aPtr + ((<usize>o * m + mm) << 3));
+              for (let nn = 0; nn < n; nn++) {
+                const pop = popcountRow(hRow + <usize>nn * rowBytes, wRow + <usize>mm * rowBytes, rowWords);
+                acc += am * load<f64>(bPtr + (<usize>nn << 3)) * (kc - 2 * <f64>pop);
+              }
+            }
           } else {
+            let sumQw = 0.0;
+            for (let t = 0; t < k; t++) sumQw += load<f64>(tapSum + ((<usize>o * taps + load<i32>(tapIdx + (<usize>t << 2))) << 3));
+            acc = ca * sumQw + cwo * (bq - ca * kc);
             memory.fill(pops, 0, <usize>m * n * 4);
             for (let t = 0; t < k; t++) {
-              const h = planes + (<usize>load<i32>(pixIdx + (<usize>t << 2)) * groups + g) * hStride;
-              const w = wbits + (<usize>o * taps + load<i32>(tapIdx + (<usize>t << 2))) * wStride;
-              for (let nn = 0; nn < n; nn++) {
-                for (let mm = 0; mm < m; mm++) {
+              const h = planes + (<usize>load<i32>(pixIdx + (<usize>t << 2)) * groups + g) * planeStride;
+              const tapOffset = <usize>load<i32>(tapIdx + (<usize>t << 2)) * w64 * 8;
+              for (let mm = 0; mm < m; mm++) {
+                for (let nn = 0; nn < n; nn++) {
                   const at = pops + ((<usize>mm * n + nn) << 2);
-                  store<i32>(at, load<i32>(at) + popcountRow(h + <usize>nn * w64 * 8, w + <usize>mm * w64 * 8, w64));
+                  store<i32>(at, load<i32>(at) + popcountRow(h + <usize>nn * w64 * 8, wRow + <usize>mm * rowBytes + tapOffset, w64));
                 }
               }
             }
@@ -192,9 +231,7 @@ export function conv(p: usize): void {
           let v = acc;
           if (scale) v *= <f64>load<f32>(scale + (<usize>o << 2));
           if (bias) v += <f64>load<f32>(bias + (<usize>o << 2));
-          if (act == 1) v = v > 0 ? v : 0;
-          else if (act == 2) v = v < -1 ? -1 : v > 1 ? 1 : v;
-          store<f32>(yBase + (<usize>o << 2), <f32>v);
+          store<f32>(yBase + (<usize>o << 2), <f32>activate(v, act));
         }
       }
     }

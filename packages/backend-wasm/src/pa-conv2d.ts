@@ -17,6 +17,7 @@ export interface PreparedPAConv {
   a: number;
   cw: number;
   tapSum: number;
+  fullTapSum: number;
   b: number;
   ca: number;
   thresholds: number;
@@ -35,7 +36,7 @@ export function supportsPAConv(node: KernelNode, constant: boolean[]): boolean {
   );
 }
 
-/** Re-lays weights [M, Cout, kh, kw, C] (32-bit words) as [o][tap][m][w64] (64-bit words). */
+/** Re-lays weights [M, Cout, kh, kw, C] (32-bit words) as [o][m][tap][w64] (64-bit words). */
 export function preparePAConv(
   memory: WasmMemory,
   node: KernelNode,
@@ -54,8 +55,12 @@ export function preparePAConv(
       for (let t = 0; t < taps; t++)
         relaid.set(
           src.subarray(((j * cout + o) * taps + t) * w32, ((j * cout + o) * taps + t + 1) * w32),
-          ((o * taps + t) * m + j) * w64 * 2,
+          ((o * m + j) * taps + t) * w64 * 2,
         );
+  const sums = tapSums(bits, scales, offset);
+  const fullTapSum = Float64Array.from({ length: cout }, (_, o) =>
+    sums.subarray(o * taps, (o + 1) * taps).reduce((a, b) => a + b, 0),
+  );
   const stairs = decompose({
     thresholds: Float64Array.from(thresholds.data),
     levels: Float64Array.from(levels.data),
@@ -71,12 +76,13 @@ export function preparePAConv(
     wbits: memory.put(relaid),
     a: memory.put(Float64Array.from(scales.data)),
     cw: memory.put(Float64Array.from(offset.data)),
-    tapSum: memory.put(tapSums(bits, scales, offset)),
+    tapSum: memory.put(sums),
+    fullTapSum: memory.put(fullTapSum),
     b: memory.put(stairs.coefficients),
     ca: memory.put(Float64Array.of(stairs.constant)),
     thresholds: memory.put(Float32Array.from(thresholds.data)),
     levels: memory.put(Float32Array.from(levels.data)),
-    params: memory.alloc(32 * 4),
+    params: memory.alloc(33 * 4),
     scratch: { planes: 0, qsum: 0, work: 0, bytes: 0, pixels: -1 },
   };
 }
@@ -96,6 +102,9 @@ export function runPAConv(
   const attrs = p.node.attrs;
   const groups = attrs.groups as number;
   const pixels = batch * inH * inW;
+  // tap and pixel lists, group sums, popcounts, and the gathered activation rows (16-aligned)
+  const workBytes =
+    p.kh * p.kw * 8 + groups * 8 + p.m * p.n * 4 + 16 + p.n * p.kh * p.kw * p.w64 * 8;
   if (pixels !== p.scratch.pixels) {
     const s = p.scratch;
     if (s.bytes) {
@@ -106,8 +115,8 @@ export function runPAConv(
     p.scratch = {
       planes: memory.alloc(pixels * groups * p.n * p.w64 * 8),
       qsum: memory.alloc(pixels * groups * 8),
-      work: memory.alloc(p.kh * p.kw * 8 + groups * 8 + p.m * p.n * 4),
-      bytes: p.kh * p.kw * 8 + groups * 8 + p.m * p.n * 4,
+      work: memory.alloc(workBytes),
+      bytes: workBytes,
       pixels,
     };
   }
@@ -116,7 +125,7 @@ export function runPAConv(
   const [dh, dw] = attrs.dilations as number[];
   const win = resolveWindow(inH, inW, [p.kh, p.kw], attrs, [dh, dw]);
   const [sh, sw] = attrs.strides as number[];
-  const params = new Int32Array(memory.memory.buffer, p.params, 32);
+  const params = new Int32Array(memory.memory.buffer, p.params, 33);
   params.set([
     batch,
     inH,
@@ -150,6 +159,7 @@ export function runPAConv(
     inputs[7] ? offsetOf(inputs[7]) : 0,
     offsetOf(out),
     s.work,
+    p.fullTapSum,
   ]);
   kernels.conv(p.params);
 }

@@ -6,6 +6,8 @@ const path = (relative: string) => fileURLToPath(new URL(relative, import.meta.u
 
 it('the README example runs', async () => {
   const [example] = readmeExamples(path('../README.md'));
-  const { result } = (await runExample(example, { '@pabnn/backend-wasm': path('../dist/index.js') })) as { result: { name: string; ops: string[]; simd: boolean } };
+  const { result } = (await runExample(example, {
+    '@pabnn/backend-wasm': path('../dist/index.js'),
+  })) as { result: { name: string; ops: string[]; simd: boolean } };
   expect(result).toEqual({ name: 'wasm', ops: ['PAConv2D'], simd: true });
 });

@@ -9,13 +9,19 @@ import '../src/index.js';
 
 it('runs pa_resnet8 with PAConv2D on wasm and matches the js backend', async () => {
   const graph = createModel('pa_resnet8', { input: 'cifar', weightBases: 2, activationBases: 3 });
-  const image = tensor('float32', [2, 32, 32, 3], Float32Array.from({ length: 2 * 32 * 32 * 3 }, (_, i) => Math.sin(i * 0.37)));
+  const image = tensor(
+    'float32',
+    [2, 32, 32, 3],
+    Float32Array.from({ length: 2 * 32 * 32 * 3 }, (_, i) => Math.sin(i * 0.37)),
+  );
   const wasm = await Session.create(graph); // wasm has the higher priority
   const js = await Session.create(graph, { backend: 'js' });
   const [a, b] = [await wasm.run({ image }), await js.run({ image })];
   expect(relativeMaxError(a.fc.data, b.fc.data)).toBeLessThan(1e-5);
   const profile = wasm.profile();
   expect(profile.backend).toBe('wasm');
-  expect(profile.nodes.filter((n) => n.op === 'PAConv2D').every((n) => n.backend === 'wasm')).toBe(true);
+  expect(profile.nodes.filter((n) => n.op === 'PAConv2D').every((n) => n.backend === 'wasm')).toBe(
+    true,
+  );
   expect(profile.fallbacks.map((f) => f.op)).not.toContain('PAConv2D');
 });

@@ -40,15 +40,36 @@ function onnxConv(c: number, weight: Float32Array): Uint8Array {
     opsetImport: [{ version: 13 }],
     graph: {
       name: 'conv',
-      input: [{ name: 'x', type: { tensorType: { elemType: 1, shape: dims([1, c, 0, 0].map((v, i) => (i < 2 ? v : -1))) } } }],
+      input: [
+        {
+          name: 'x',
+          type: {
+            tensorType: { elemType: 1, shape: dims([1, c, 0, 0].map((v, i) => (i < 2 ? v : -1))) },
+          },
+        },
+      ],
       output: [{ name: 'y', type: { tensorType: { elemType: 1 } } }],
-      initializer: [{ name: 'w', dims: [c, c, 3, 3], dataType: 1, rawData: new Uint8Array(weight.buffer) }],
-      node: [{ opType: 'Conv', input: ['x', 'w'], output: ['y'], attribute: [{ name: 'pads', ints: [1, 1, 1, 1], type: 7 }] }],
+      initializer: [
+        { name: 'w', dims: [c, c, 3, 3], dataType: 1, rawData: new Uint8Array(weight.buffer) },
+      ],
+      node: [
+        {
+          opType: 'Conv',
+          input: ['x', 'w'],
+          output: ['y'],
+          attribute: [{ name: 'pads', ints: [1, 1, 1, 1], type: 7 }],
+        },
+      ],
     },
   }).finish();
 }
 
-async function ortTime(model: Uint8Array, x: Float32Array, dims: number[], threads: number): Promise<number> {
+async function ortTime(
+  model: Uint8Array,
+  x: Float32Array,
+  dims: number[],
+  threads: number,
+): Promise<number> {
   ort.env.wasm.numThreads = threads;
   const session = await ort.InferenceSession.create(model, { executionProviders: ['wasm'] });
   const feeds = { x: new ort.Tensor('float32', x, dims) };
@@ -57,14 +78,35 @@ async function ortTime(model: Uint8Array, x: Float32Array, dims: number[], threa
   return ms;
 }
 
-function oursRunner(backend: WasmBackend, m: number, n: number, size: number, c: number, x: Tensor, w: Float32Array) {
+function oursRunner(
+  backend: WasmBackend,
+  m: number,
+  n: number,
+  size: number,
+  c: number,
+  x: Tensor,
+  w: Float32Array,
+) {
   const q = quantizeWeights(w, [c, 3, 3, c], { name: 'pa', bases: m, strategy: 'quantile' });
-  const act = calibrateFromBatchNorm({ gamma: new Array(c).fill(1), beta: new Array(c).fill(0) }, { name: 'pa', bases: n });
+  const act = calibrateFromBatchNorm(
+    { gamma: new Array(c).fill(1), beta: new Array(c).fill(0) },
+    { name: 'pa', bases: n },
+  );
   const inputs = [x, q.bits, q.scales, q.offset, act.thresholds, act.levels];
-  const attrs = resolveAttrs(getOpSchema('PAConv2D')!, { weightBases: m, activationBases: n, pads: [1, 1, 1, 1] });
+  const attrs = resolveAttrs(getOpSchema('PAConv2D')!, {
+    weightBases: m,
+    activationBases: n,
+    pads: [1, 1, 1, 1],
+  });
   const outInfo = { dtype: 'float32' as const, shape: [1, size, size, c] };
   const prepared = backend.prepare(
-    { name: 'pa', op: 'PAConv2D', attrs, inputs: inputs.map((t) => ({ dtype: t.dtype, shape: t.shape })), outputs: [outInfo] },
+    {
+      name: 'pa',
+      op: 'PAConv2D',
+      attrs,
+      inputs: inputs.map((t) => ({ dtype: t.dtype, shape: t.shape })),
+      outputs: [outInfo],
+    },
     inputs.map((t, i) => (i > 0 ? t : undefined)),
   );
   const uploaded = [backend.upload(x)];
@@ -77,7 +119,11 @@ function oursRunner(backend: WasmBackend, m: number, n: number, size: number, c:
  * conv, on ResNet-18's 3x3 layers, all in this process. Ours is single-threaded today.
  */
 export async function runConvWasm(): Promise<void> {
-  const wasmDir = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+  const wasmDir = dirname(
+    createRequire(import.meta.url).resolve(
+      '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm',
+    ),
+  );
   setWasmPaths(`${wasmDir}/`);
   await tf.setBackend('wasm');
   const backend = await WasmBackend.create();
@@ -86,7 +132,8 @@ export async function runConvWasm(): Promise<void> {
     const r = seeded(size * c);
     const xNhwc = Float32Array.from({ length: size * size * c }, r);
     const xNchw = new Float32Array(xNhwc.length);
-    for (let p = 0; p < size * size; p++) for (let k = 0; k < c; k++) xNchw[k * size * size + p] = xNhwc[p * c + k];
+    for (let p = 0; p < size * size; p++)
+      for (let k = 0; k < c; k++) xNchw[k * size * size + p] = xNhwc[p * c + k];
     const w = Float32Array.from({ length: c * c * 9 }, () => r() * 0.1);
     const model = onnxConv(c, w);
     const ort1 = await ortTime(model, xNchw, [1, c, size, size], 1);
@@ -99,18 +146,54 @@ export async function runConvWasm(): Promise<void> {
       y.dispose();
     });
     for (const [m, n] of BASES) {
-      const oursMs = await medianMs(oursRunner(backend, m, n, size, c, tensor('float32', [1, size, size, c], xNhwc), w));
+      const oursMs = await medianMs(
+        oursRunner(backend, m, n, size, c, tensor('float32', [1, size, size, c], xNhwc), w),
+      );
       const layer = `1x${size}x${size}x${c} -> ${c}, 3x3`;
       const bops = m * n * size * size * c * c * 9;
-      rows.push({ layer, M: m, N: n, threads: 1, oursMs, ortMs: ort1, ort2ThreadsMs: ort2, tfjsMs, speedupVsOrt: ort1 / oursMs, speedupVsTfjs: tfjsMs / oursMs, binaryOpsPerSecond: bops / (oursMs / 1000) });
-      process.stderr.write(`${layer} (${m},${n}): ours ${oursMs.toFixed(2)} ms, ort ${ort1.toFixed(2)} ms (2 threads ${ort2.toFixed(2)}), tfjs-wasm ${tfjsMs.toFixed(2)} ms\n`);
+      rows.push({
+        layer,
+        M: m,
+        N: n,
+        threads: 1,
+        oursMs,
+        ortMs: ort1,
+        ort2ThreadsMs: ort2,
+        tfjsMs,
+        speedupVsOrt: ort1 / oursMs,
+        speedupVsTfjs: tfjsMs / oursMs,
+        binaryOpsPerSecond: bops / (oursMs / 1000),
+      });
+      process.stderr.write(
+        `${layer} (${m},${n}): ours ${oursMs.toFixed(2)} ms, ort ${ort1.toFixed(2)} ms (2 threads ${ort2.toFixed(2)}), tfjs-wasm ${tfjsMs.toFixed(2)} ms\n`,
+      );
     }
   }
   const machine = machineInfo();
   writeReport('conv.json', { machine, build: backend.build, rows });
   const table = markdownTable(
-    ['layer', 'M x N', 'ours (ms, 1 thread)', 'onnxruntime-web 1 thread', 'ORT 2 threads', 'TF.js wasm', 'vs ORT', 'vs TF.js', 'G binary MAC/s'],
-    rows.map((r) => [r.layer, `${r.M} x ${r.N}`, r.oursMs.toFixed(2), r.ortMs.toFixed(2), r.ort2ThreadsMs.toFixed(2), r.tfjsMs.toFixed(2), `${r.speedupVsOrt.toFixed(2)}x`, `${r.speedupVsTfjs.toFixed(2)}x`, (r.binaryOpsPerSecond / 1e9).toFixed(1)]),
+    [
+      'layer',
+      'M x N',
+      'ours (ms, 1 thread)',
+      'onnxruntime-web 1 thread',
+      'ORT 2 threads',
+      'TF.js wasm',
+      'vs ORT',
+      'vs TF.js',
+      'G binary MAC/s',
+    ],
+    rows.map((r) => [
+      r.layer,
+      `${r.M} x ${r.N}`,
+      r.oursMs.toFixed(2),
+      r.ortMs.toFixed(2),
+      r.ort2ThreadsMs.toFixed(2),
+      r.tfjsMs.toFixed(2),
+      `${r.speedupVsOrt.toFixed(2)}x`,
+      `${r.speedupVsTfjs.toFixed(2)}x`,
+      (r.binaryOpsPerSecond / 1e9).toFixed(1),
+    ]),
   );
   writeReport(
     'conv.md',

@@ -217,7 +217,10 @@ export async function runImagenetPtq(): Promise<void> {
         layer: name,
         maxAbsDiff: maxAbsDiff(a, b),
         maxAbs: scale,
-        elementsOffBy1e3: b.reduce((count, v, i) => count + (Math.abs(a[i] - v) > 1e-3 * scale ? 1 : 0), 0),
+        elementsOffBy1e3: b.reduce(
+          (count, v, i) => count + (Math.abs(a[i] - v) > 1e-3 * scale ? 1 : 0),
+          0,
+        ),
         elements: a.length,
       };
     }),
