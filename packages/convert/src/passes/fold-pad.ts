@@ -15,11 +15,13 @@ export function foldPad(input: Graph): { graph: Graph; folded: number } {
   const producers = producersOf(graph);
   const removed = new Set<string>();
   for (const conv of graph.nodes) {
-    if (!CONVS.includes(conv.op) || (conv.attrs.padding ?? 'explicit') !== 'explicit') continue;
+    const mode = conv.attrs.padding ?? 'explicit';
+    if (!CONVS.includes(conv.op) || mode === 'same') continue; // 'valid' is explicit zero pads
     const pad = producers.get(conv.inputs[0]);
     if (!pad || pad.op !== 'Pad' || !onlyReader(graph, readers, conv.inputs[0], conv)) continue;
     const [t, l, b, r] = pad.attrs.pads as number[];
-    const own = (conv.attrs.pads as number[] | undefined) ?? [0, 0, 0, 0];
+    const own =
+      mode === 'valid' ? [0, 0, 0, 0] : ((conv.attrs.pads as number[] | undefined) ?? [0, 0, 0, 0]);
     conv.attrs.pads = [own[0] + t, own[1] + l, own[2] + b, own[3] + r];
     conv.attrs.padding = 'explicit';
     conv.inputs[0] = pad.inputs[0];

@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import '@pabnn/backend-js';
+import '@pabnn/backend-wasm';
+import { PabnnError } from '@pabnn/ir';
+import type { Command } from './command.js';
+import { bench } from './commands/bench.js';
+import { info } from './commands/info.js';
+import { quantize } from './commands/quantize.js';
+import { run } from './commands/run.js';
+import { UsageError } from './errors.js';
+
+const COMMANDS: Command[] = [quantize, run, bench, info];
+
+function help(): string {
+  return `pabnn: binary CNNs with Piecewise Approximation\n\nusage: pabnn <command> [options]   (pabnn <command> --help for details)\n\n${COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}\n\nexit codes: 0 done, 1 the work failed (bad model, bad data), 2 bad usage\n`;
+}
+
+/** Exit code: 0 done, 1 failed, 2 usage. Errors are one line unless --verbose. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h') {
+    process.stdout.write(help());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  const verbose = rest.includes('--verbose');
+  try {
+    if (!command) throw new UsageError(`unknown command '${name}'`);
+    const { positionals, values } = parseArgs({
+      args: rest,
+      options: {
+        ...command.options,
+        help: { type: 'boolean', short: 'h' },
+        verbose: { type: 'boolean' },
+      },
+      allowPositionals: true,
+    });
+    if (values.help) {
+      process.stdout.write(`${command.summary}\n\nusage: ${command.usage}\n`);
+      return 0;
+    }
+    return await command.run(positionals, values as Record<string, string | boolean | undefined>);
+  } catch (error) {
+    const usage =
+      error instanceof UsageError ||
+      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    process.stderr.write(`pabnn ${name}: ${(error as Error).message}\n`);
+    if (verbose && !(error instanceof PabnnError))
+      process.stderr.write(`${(error as Error).stack}\n`);
+    if (usage) process.stderr.write(command ? `usage: ${command.usage}\n` : help());
+    return usage ? 2 : 1;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

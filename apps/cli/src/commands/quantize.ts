@@ -1,0 +1,86 @@
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { quantizeGraph, simplify } from '@pabnn/convert';
+import { save, type Tensor, tensor } from '@pabnn/ir';
+import type { Command } from '../command.js';
+import { UsageError } from '../errors.js';
+import { decodeImage, type Preprocess, toInput } from '../images.js';
+import { loadModel } from '../load-model.js';
+import { progressBar } from '../progress.js';
+
+function positiveInt(value: unknown, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 16)
+    throw new UsageError(`--${name} must be an integer from 1 to 16, got ${value}`);
+  return n;
+}
+
+export const quantize: Command = {
+  name: 'quantize',
+  summary: 'turn a float model into a PA (or ABC-Net, XNOR) model, post-training',
+  usage:
+    'pabnn quantize <model.onnx|model.json|model.pabnn> -o out.pabnn [--scheme pa|abc|xnor] [--weight-bases 4] [--activation-bases 5] [--strategy optimal|lloyd|quantile|uniform] [--calibrate <image folder>] [--preprocess none|unit|caffe|tf]',
+  options: {
+    output: { type: 'string', short: 'o' },
+    scheme: { type: 'string' },
+    'weight-bases': { type: 'string' },
+    'activation-bases': { type: 'string' },
+    strategy: { type: 'string' },
+    calibrate: { type: 'string' },
+    preprocess: { type: 'string' },
+  },
+  async run([path], values) {
+    if (!path) throw new UsageError('quantize needs a model file');
+    const output = values.output as string | undefined;
+    if (!output) throw new UsageError('quantize needs -o <out.pabnn>');
+    const scheme = (values.scheme ?? 'pa') as 'pa' | 'abc' | 'xnor';
+    if (!['pa', 'abc', 'xnor'].includes(scheme))
+      throw new UsageError(`--scheme must be pa, abc or xnor, got ${scheme}`);
+    const strategy = (values.strategy ?? 'optimal') as 'optimal';
+    if (!['optimal', 'lloyd', 'quantile', 'uniform'].includes(strategy))
+      throw new UsageError(`unknown --strategy ${strategy}`);
+    const graph = loadModel(path);
+    let calibration: 'batchnorm' | { inputs: Record<string, Tensor>[] } = 'batchnorm';
+    if (values.calibrate) {
+      const folder = values.calibrate as string;
+      const files = readdirSync(folder).filter((f) => /\.(jpe?g|png)$/i.test(f));
+      if (files.length === 0)
+        throw new UsageError(`--calibrate ${folder}: no JPEG or PNG images in it`);
+      const [input] = graph.inputs;
+      const [, h, w, c] = input.shape;
+      calibration = {
+        inputs: files.map((f) => ({
+          [input.name]: tensor(
+            'float32',
+            [1, h, w, c],
+            toInput(
+              decodeImage(join(folder, f)),
+              h,
+              w,
+              c,
+              (values.preprocess ?? 'none') as Preprocess,
+            ),
+          ),
+        })),
+      };
+    }
+    const bar = progressBar(`quantizing (${scheme})`);
+    const quantized = await quantizeGraph(graph, {
+      scheme,
+      weightBases: positiveInt(values['weight-bases'], 'weight-bases', 4),
+      activationBases: positiveInt(values['activation-bases'], 'activation-bases', 5),
+      strategy,
+      calibration,
+      onProgress: (done, total, layer) => bar(done, total, layer),
+    });
+    const { graph: simplified, report } = simplify(quantized);
+    const bytes = save(simplified);
+    writeFileSync(output, bytes);
+    const layers = (quantized.metadata.quantization as { layers: string[] }).layers.length;
+    process.stdout.write(
+      `wrote ${output}: ${layers} convs binarized, ${report.foldedBatchNorms} BatchNorms folded, ${(bytes.length / 1e6).toFixed(2)} MB\n`,
+    );
+    return 0;
+  },
+};

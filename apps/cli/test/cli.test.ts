@@ -1,0 +1,108 @@
+// The CLI as users run it: a child process, its output and its exit code.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { exportOnnx } from '@pabnn/convert';
+import { load } from '@pabnn/ir';
+import { createModel } from '@pabnn/zoo';
+import { PNG } from 'pngjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'pabnn-cli-'));
+const onnxPath = join(dir, 'resnet8.onnx');
+const outPath = join(dir, 'resnet8-pa.pabnn');
+const imagePath = join(dir, 'digit.png');
+
+async function pabnn(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)('node', [cli, ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+beforeAll(() => {
+  writeFileSync(onnxPath, exportOnnx(createModel('resnet8', { input: 'mnist' })));
+  const png = new PNG({ width: 20, height: 20 });
+  for (let i = 0; i < 400; i++) png.data.set([i % 255, (i * 3) % 255, 40, 255], i * 4);
+  writeFileSync(imagePath, PNG.sync.write(png));
+});
+
+describe('pabnn', () => {
+  it('quantizes an ONNX model into a .pabnn with progress, then describes it', async () => {
+    const q = await pabnn(
+      'quantize',
+      onnxPath,
+      '-o',
+      outPath,
+      '--weight-bases',
+      '2',
+      '--activation-bases',
+      '3',
+    );
+    expect(q.code).toBe(0);
+    expect(q.stdout).toMatch(/wrote .*resnet8-pa.pabnn: 8 convs binarized, 9 BatchNorms folded/);
+    expect(q.stderr).toMatch(/quantizing \(pa\) \[#+\] 8\/8/);
+    const graph = load(
+      new Uint8Array(await import('node:fs').then((fs) => fs.readFileSync(outPath))),
+    );
+    expect(graph.nodes.filter((n) => n.op === 'PAConv2D')).toHaveLength(8);
+    const info = await pabnn('info', outPath, '--json');
+    expect(info.code).toBe(0);
+    const report = JSON.parse(info.stdout);
+    expect(report.ops.PAConv2D).toBe(8);
+    expect(report.quantization).toMatchObject({ scheme: 'pa', weightBases: 2, activationBases: 3 });
+    expect((await pabnn('info', outPath)).stdout).toMatch(/params +0\.\d+M \(0\.\d+M binary\)/);
+  });
+
+  it('classifies an image on wasm and on js, and benchmarks both', async () => {
+    for (const backend of ['wasm', 'js']) {
+      const r = await pabnn(
+        'run',
+        outPath,
+        imagePath,
+        '--backend',
+        backend,
+        '--top',
+        '3',
+        '--preprocess',
+        'unit',
+      );
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`ms on ${backend}\\)`));
+      expect(r.stdout.trim().split('\n')).toHaveLength(4);
+    }
+    const b = await pabnn('bench', outPath, '--runs', '3');
+    expect(b.code).toBe(0);
+    expect(b.stdout).toMatch(/wasm +median [\d.]+ ms over 3 runs/);
+    expect(b.stdout).toMatch(/js +median [\d.]+ ms/);
+  });
+
+  it('exits 2 with the usage on bad usage, 1 with one line on a bad model', async () => {
+    expect((await pabnn()).code).toBe(2);
+    const unknown = await pabnn('train');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown command 'train'/);
+    const noOut = await pabnn('quantize', onnxPath);
+    expect(noOut.code).toBe(2);
+    expect(noOut.stderr).toMatch(/needs -o <out.pabnn>[\s\S]*usage: pabnn quantize/);
+    const badBases = await pabnn('quantize', onnxPath, '-o', outPath, '--weight-bases', '99');
+    expect(badBases.stderr).toMatch(/--weight-bases must be an integer from 1 to 16, got 99/);
+    const corrupt = join(dir, 'corrupt.pabnn');
+    writeFileSync(corrupt, 'not a model');
+    const bad = await pabnn('info', corrupt);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.trim()).toBe(
+      'pabnn info: file is truncated: 11 bytes, a .pabnn file has at least 36',
+    );
+    expect((await pabnn('run', outPath, join(dir, 'missing.png'))).stderr).toMatch(
+      /no such file|ENOENT/,
+    );
+  });
+});
