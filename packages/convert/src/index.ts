@@ -4,6 +4,7 @@ export { decodeOnnx, importOnnx } from './onnx/import.js';
 export { foldBatchNorm } from './passes/fold-batchnorm.js';
 export { foldPad } from './passes/fold-pad.js';
 export { type SimplifyReport, simplify } from './passes/simplify.js';
+export { imageToInput, type Preprocess, type RgbaImage } from './preprocess.js';
 export { type PTQOptions, quantizeGraph } from './quantize/ptq.js';
 export { importTfjsLayers } from './tfjs/import.js';
 export {

@@ -1,17 +1,8 @@
 // A small graph that uses every built-in op, with deterministic random weights: the
 // round-trip and fuzz tests start from it.
-import { type Graph, GraphBuilder, packedWords, tensor } from '../src/index.js';
+import { type Graph, GraphBuilder, packedWords, seededRandom, tensor } from '../src/index.js';
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = seededRandom;
 
 export function randomFloats(random: () => number, shape: number[]) {
   const n = shape.reduce((a, b) => a * b, 1);

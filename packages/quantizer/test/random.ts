@@ -1,14 +1,7 @@
+import { seededRandom } from '@pabnn/ir';
+
 // Deterministic test data: a seeded PRNG and weight-like samples (Gaussian, heavy-tailed).
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = seededRandom;
 
 export function gaussian(r: () => number, n: number, mean = 0, std = 1): Float64Array {
   return Float64Array.from({ length: n }, () => {

@@ -1,17 +1,9 @@
 // A small random PA network in IR: float stem, BatchNorm, PA convs (3x3, 1x1 shortcut,
 // stride 2), a residual Add, pooling and a dense classifier.
-import { type Graph, GraphBuilder, type Tensor, tensor } from '@pabnn/ir';
+import { type Graph, GraphBuilder, seededRandom, type Tensor, tensor } from '@pabnn/ir';
 import { calibrateFromBatchNorm, quantizeWeights } from '@pabnn/quantizer';
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = seededRandom;
 
 export function randomTensor(r: () => number, shape: number[], lo = -1, hi = 1): Tensor {
   const n = shape.reduce((a, b) => a * b, 1);

@@ -1,4 +1,12 @@
-import { type Graph, GraphBuilder, PabnnError, packedWords, type Tensor, tensor } from '@pabnn/ir';
+import {
+  type Graph,
+  GraphBuilder,
+  PabnnError,
+  packedWords,
+  seededRandom,
+  type Tensor,
+  tensor,
+} from '@pabnn/ir';
 import { calibrateFromBatchNorm, type QuantizerConfig, quantizeWeights } from '@pabnn/quantizer';
 import type { ResolvedOptions } from './options.js';
 
@@ -15,16 +23,6 @@ export interface ConvSpec {
   padding?: number;
   groups?: number;
   role: ConvRole;
-}
-
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
@@ -47,7 +45,7 @@ export class ModelBuilder {
         options: { ...o, weights: typeof o.weights === 'string' ? o.weights : 'supplied' },
       },
     });
-    this.random = seeded(o.seed);
+    this.random = seededRandom(o.seed);
   }
 
   input(): string {

@@ -1,10 +1,10 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { quantizeGraph, simplify } from '@pabnn/convert';
+import { imageToInput, type Preprocess, quantizeGraph, simplify } from '@pabnn/convert';
 import { save, type Tensor, tensor } from '@pabnn/ir';
 import type { Command } from '../command.js';
+import { decodeImage } from '../decode-image.js';
 import { UsageError } from '../errors.js';
-import { decodeImage, type Preprocess, toInput } from '../images.js';
 import { loadModel } from '../load-model.js';
 import { progressBar } from '../progress.js';
 
@@ -54,7 +54,7 @@ export const quantize: Command = {
           [input.name]: tensor(
             'float32',
             [1, h, w, c],
-            toInput(
+            imageToInput(
               decodeImage(join(folder, f)),
               h,
               w,

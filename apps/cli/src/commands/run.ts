@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { imageToInput, type Preprocess } from '@pabnn/convert';
 import { tensor } from '@pabnn/ir';
 import { Session } from '@pabnn/runtime';
 import type { Command } from '../command.js';
+import { decodeImage } from '../decode-image.js';
 import { UsageError } from '../errors.js';
-import { decodeImage, type Preprocess, toInput } from '../images.js';
 import { loadModel } from '../load-model.js';
 
 export const run: Command = {
@@ -38,7 +39,7 @@ export const run: Command = {
     const session = await Session.create(graph, { backend: values.backend as string | undefined });
     const outputName = (values.output as string | undefined) ?? graph.outputs[0];
     for (const image of images) {
-      const x = toInput(decodeImage(image), h, w, c, mode);
+      const x = imageToInput(decodeImage(image), h, w, c, mode);
       const started = performance.now();
       const out = await session.run({ [input.name]: tensor('float32', [1, h, w, c], x) });
       const ms = performance.now() - started;

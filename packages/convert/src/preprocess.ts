@@ -1,32 +1,19 @@
-import { readFileSync } from 'node:fs';
-import jpeg from 'jpeg-js';
-import { PNG } from 'pngjs';
-import { UsageError } from './errors.js';
-
+/** How pixels become model inputs. */
 export type Preprocess = 'none' | 'unit' | 'caffe' | 'tf';
 
-/** Decodes a JPEG or PNG file to RGBA bytes. */
-export function decodeImage(path: string): { width: number; height: number; data: Uint8Array } {
-  const bytes = readFileSync(path);
-  try {
-    if (bytes[0] === 0x89 && bytes[1] === 0x50) {
-      const png = PNG.sync.read(bytes);
-      return { width: png.width, height: png.height, data: png.data };
-    }
-    if (bytes[0] === 0xff && bytes[1] === 0xd8)
-      return jpeg.decode(bytes, { useTArray: true, maxMemoryUsageInMB: 1024 });
-  } catch (error) {
-    throw new UsageError(`${path}: cannot decode the image (${(error as Error).message})`);
-  }
-  throw new UsageError(`${path}: not a JPEG or PNG file`);
+/** Decoded pixels, 4 bytes (RGBA) each. */
+export interface RgbaImage {
+  width: number;
+  height: number;
+  data: Uint8Array;
 }
 
 /**
  * Centre square crop, bilinear resize to height x width, channels 1 (grey) or 3, then:
  * 'none' 0..255, 'unit' 0..1, 'caffe' BGR minus ImageNet means (Keras ResNet), 'tf' -1..1.
  */
-export function toInput(
-  img: { width: number; height: number; data: Uint8Array },
+export function imageToInput(
+  img: RgbaImage,
   height: number,
   width: number,
   channels: number,
