@@ -3,7 +3,9 @@
 # does nothing at all when everything is present. Add a package here, never in a test.
 set -euo pipefail
 
-REQUIRED_DEBS=()
+# libvulkan1 + chromium-common: the Vulkan loader and the SwiftShader driver that Dawn (npm webgpu)
+# uses for the WebGPU tests on machines without a GPU.
+REQUIRED_DEBS=(libvulkan1 chromium-common)
 
 missing=()
 for deb in "${REQUIRED_DEBS[@]}"; do

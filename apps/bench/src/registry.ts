@@ -3,6 +3,7 @@ import { runConvJs } from './benchmarks/conv-js.js';
 import { runConvWasm } from './benchmarks/conv-wasm.js';
 import { runCost } from './benchmarks/cost.js';
 import { runImagenetPtq } from './benchmarks/imagenet-ptq.js';
+import { runWebgpu } from './benchmarks/webgpu.js';
 
 export interface Benchmark {
   description: string;
@@ -35,5 +36,10 @@ export const BENCHMARKS: Record<string, Benchmark> = {
     description:
       'Keras ResNet-50: import vs TF.js, ONNX export in onnxruntime-web, post-training PA/ABC/XNOR agreement (reports/imagenet-ptq.*)',
     run: runImagenetPtq,
+  },
+  webgpu: {
+    description:
+      'WGSL PAConv2D vs TF.js webgpu float conv on ResNet-18 layers, on this adapter (reports/webgpu.*)',
+    run: runWebgpu,
   },
 };

@@ -1,0 +1,120 @@
+// WGSL for PAConv2D. Bits are 32 to a u32 word, bit 1 = -1.
+// Activation planes: [pixel][group][n][w32]. Weights (re-laid out in prepare): [o][m][tap][w32].
+// `consts` holds the float parameters at the offsets given in Params.
+
+const PARAMS = /* wgsl */ `
+struct Params {
+  batch: u32, inH: u32, inW: u32, cin: u32,
+  groups: u32, cout: u32, kh: u32, kw: u32,
+  sh: u32, sw: u32, dh: u32, dw: u32,
+  padTop: i32, padLeft: i32, outH: u32, outW: u32,
+  m: u32, n: u32, w32: u32, act: u32,
+  offA: u32, offCw: u32, offTapSum: u32, offB: u32,
+  offCa: u32, offThr: u32, offLvl: u32, hasScale: u32,
+  hasBias: u32, threadsX: u32, pad0: u32, pad1: u32,
+}
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> consts: array<f32>;
+`;
+
+/** One thread per (pixel, group): the N plane words of each 32 channels, and sum of Q_a. */
+export const BINARIZE_WGSL = /* wgsl */ `${PARAMS}
+@group(0) @binding(2) var<storage, read> x: array<f32>;
+@group(0) @binding(3) var<storage, read_write> planes: array<u32>;
+@group(0) @binding(4) var<storage, read_write> qsum: array<f32>;
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) id: vec3u) {
+  let idx = id.y * p.threadsX + id.x;
+  let pixels = p.batch * p.inH * p.inW;
+  if (idx >= pixels * p.groups) { return; }
+  let pix = idx / p.groups;
+  let g = idx % p.groups;
+  let cinG = p.cin / p.groups;
+  var sum = 0.0;
+  for (var w = 0u; w < p.w32; w++) {
+    var bits: array<u32, 16>;
+    for (var j = 0u; j < 16u; j++) { bits[j] = 0u; }
+    for (var b = 0u; b < 32u && w * 32u + b < cinG; b++) {
+      let v = x[pix * p.cin + g * cinG + w * 32u + b];
+      var piece = 0u;
+      for (var j = 0u; j < p.n; j++) {
+        if (v >= consts[p.offThr + j]) { piece++; } else { bits[j] = bits[j] | (1u << b); }
+      }
+      sum += consts[p.offLvl + piece];
+    }
+    for (var j = 0u; j < p.n; j++) { planes[((pix * p.groups + g) * p.n + j) * p.w32 + w] = bits[j]; }
+  }
+  qsum[idx] = sum;
+}
+`;
+
+/**
+ * One thread per output element: over the valid taps,
+ *   y = c_a sum Q_w + c_w (sum Q_a - c_a K C) + sum_{m,n} a_m b_n (K C - 2 popcount(H_n xor B_m)),
+ * then scale, bias, activation.
+ */
+export const CONV_WGSL = /* wgsl */ `${PARAMS}
+@group(0) @binding(2) var<storage, read> planes: array<u32>;
+@group(0) @binding(3) var<storage, read> qsum: array<f32>;
+@group(0) @binding(4) var<storage, read> wbits: array<u32>;
+@group(0) @binding(5) var<storage, read> scale: array<f32>;
+@group(0) @binding(6) var<storage, read> bias: array<f32>;
+@group(0) @binding(7) var<storage, read_write> y: array<f32>;
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) id: vec3u) {
+  let idx = id.y * p.threadsX + id.x;
+  if (idx >= p.batch * p.outH * p.outW * p.cout) { return; }
+  let o = idx % p.cout;
+  let pixOut = idx / p.cout;
+  let ox = pixOut % p.outW;
+  let oy = (pixOut / p.outW) % p.outH;
+  let bi = pixOut / (p.outW * p.outH);
+  let g = o / (p.cout / p.groups);
+  let cinG = p.cin / p.groups;
+  let taps = p.kh * p.kw;
+  var k = 0u;
+  var sumQw = 0.0;
+  var boxQa = 0.0;
+  for (var ky = 0u; ky < p.kh; ky++) {
+    let iy = i32(oy * p.sh + ky * p.dh) - p.padTop;
+    if (iy < 0 || iy >= i32(p.inH)) { continue; }
+    for (var kx = 0u; kx < p.kw; kx++) {
+      let ix = i32(ox * p.sw + kx * p.dw) - p.padLeft;
+      if (ix < 0 || ix >= i32(p.inW)) { continue; }
+      let pix = (bi * p.inH + u32(iy)) * p.inW + u32(ix);
+      k++;
+      sumQw += consts[p.offTapSum + o * taps + ky * p.kw + kx];
+      boxQa += qsum[pix * p.groups + g];
+    }
+  }
+  let ca = consts[p.offCa];
+  let kc = f32(k * cinG);
+  var acc = ca * sumQw + consts[p.offCw + o] * (boxQa - ca * kc);
+  for (var mm = 0u; mm < p.m; mm++) {
+    let am = consts[p.offA + o * p.m + mm];
+    for (var nn = 0u; nn < p.n; nn++) {
+      var pop = 0u;
+      for (var ky = 0u; ky < p.kh; ky++) {
+        let iy = i32(oy * p.sh + ky * p.dh) - p.padTop;
+        if (iy < 0 || iy >= i32(p.inH)) { continue; }
+        for (var kx = 0u; kx < p.kw; kx++) {
+          let ix = i32(ox * p.sw + kx * p.dw) - p.padLeft;
+          if (ix < 0 || ix >= i32(p.inW)) { continue; }
+          let pix = (bi * p.inH + u32(iy)) * p.inW + u32(ix);
+          let h = ((pix * p.groups + g) * p.n + nn) * p.w32;
+          let wb = ((o * p.m + mm) * taps + ky * p.kw + kx) * p.w32;
+          for (var w = 0u; w < p.w32; w++) { pop += countOneBits(planes[h + w] ^ wbits[wb + w]); }
+        }
+      }
+      acc += am * consts[p.offB + nn] * (kc - 2.0 * f32(pop));
+    }
+  }
+  var v = acc;
+  if (p.hasScale == 1u) { v = v * scale[o]; }
+  if (p.hasBias == 1u) { v = v + bias[o]; }
+  if (p.act == 1u) { v = max(v, 0.0); } else if (p.act == 2u) { v = clamp(v, -1.0, 1.0); }
+  y[idx] = v;
+}
+`;
