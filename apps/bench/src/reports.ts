@@ -4,8 +4,10 @@ import { fileURLToPath } from 'node:url';
 
 /** The repository's reports/ folder (override with PABNN_REPORTS_DIR). */
 export function reportsDir(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const dir = process.env.PABNN_REPORTS_DIR ?? resolve(here, '../../../reports');
+  // the environment first: a bundled copy (GPU machines) has no module URL to resolve from
+  const dir =
+    process.env.PABNN_REPORTS_DIR ??
+    resolve(dirname(fileURLToPath(import.meta.url)), '../../../reports');
   mkdirSync(dir, { recursive: true });
   return dir;
 }
