@@ -4,5 +4,5 @@
 # and report the approximation error). Grows as the apps land.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-bash tooling/scripts/bootstrap.sh
+. tooling/scripts/bootstrap.sh
 pnpm --filter @pabnn/bench run bench approx

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-bash tooling/scripts/bootstrap.sh
+. tooling/scripts/bootstrap.sh --test
 
 echo "[test] lint + format (biome ci)"
 pnpm exec biome ci .
