@@ -1,5 +1,6 @@
 // WGSL for PAConv2D. Bits are 32 to a u32 word, bit 1 = -1.
-// Activation planes: [pixel][group][n][w32]. Weights (re-laid out in prepare): [o][m][tap][w32].
+// Activation planes: [pixel][group][n][w32]. Weights (re-laid out in prepare): [tap][w32][m][o],
+// output channel fastest, so the threads of a workgroup (consecutive o) read consecutive words.
 // `consts` holds the float parameters at the offsets given in Params.
 
 const PARAMS = /* wgsl */ `
@@ -104,8 +105,8 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
           if (ix < 0 || ix >= i32(p.inW)) { continue; }
           let pix = (bi * p.inH + u32(iy)) * p.inW + u32(ix);
           let h = ((pix * p.groups + g) * p.n + nn) * p.w32;
-          let wb = ((o * p.m + mm) * taps + ky * p.kw + kx) * p.w32;
-          for (var w = 0u; w < p.w32; w++) { pop += countOneBits(planes[h + w] ^ wbits[wb + w]); }
+          let tap = ky * p.kw + kx;
+          for (var w = 0u; w < p.w32; w++) { pop += countOneBits(planes[h + w] ^ wbits[((tap * p.w32 + w) * p.m + mm) * p.cout + o]); }
         }
       }
       acc += am * consts[p.offB + nn] * (kc - 2.0 * f32(pop));

@@ -40,6 +40,7 @@ interface PreparedPAConv {
     lvl: number;
   };
   params: GPUBuffer;
+  binarizeParams: GPUBuffer;
   scratch?: { pixels: number; planes: GPUBuffer; qsum: GPUBuffer };
 }
 
@@ -209,14 +210,13 @@ export class WebGpuBackend implements Backend {
     const taps = kh * kw;
     const w32 = Math.ceil(cinG / 32);
     const src = bits.data as Uint32Array;
+    // [tap][w32][m][o]: consecutive threads (output channels) read consecutive weight words
     const relaid = new Uint32Array(cout * m * taps * w32);
     for (let j = 0; j < m; j++)
       for (let o = 0; o < cout; o++)
         for (let t = 0; t < taps; t++)
-          relaid.set(
-            src.subarray(((j * cout + o) * taps + t) * w32, ((j * cout + o) * taps + t + 1) * w32),
-            ((o * m + j) * taps + t) * w32,
-          );
+          for (let w = 0; w < w32; w++)
+            relaid[((t * w32 + w) * m + j) * cout + o] = src[((j * cout + o) * taps + t) * w32 + w];
     const stairs = decompose({
       thresholds: Float64Array.from(thresholds.data),
       levels: Float64Array.from(levels.data),
@@ -251,6 +251,10 @@ export class WebGpuBackend implements Backend {
       consts: this.storage(consts),
       offsets: { a, cw, tapSum, b, ca, thr, lvl },
       params: this.device.createBuffer({
+        size: 32 * 4,
+        usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+      }),
+      binarizeParams: this.device.createBuffer({
         size: 32 * 4,
         usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
       }),
@@ -336,10 +340,7 @@ export class WebGpuBackend implements Backend {
     const [bx, by, bThreads] = dispatch(pixels * groups);
     const [cx, cy, cThreads] = dispatch(batch * win.outH * win.outW * p.cout);
     // two parameter blocks: the passes dispatch different thread counts
-    const binarizeParams = this.device.createBuffer({
-      size: 32 * 4,
-      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-    });
+    const binarizeParams = p.binarizeParams;
     this.device.queue.writeBuffer(binarizeParams, 0, params(bThreads));
     this.device.queue.writeBuffer(p.params, 0, params(cThreads));
     const buf = (t: BackendTensor | undefined) => (t ? (t.buffer as GpuBuffer).buffer : this.empty);
@@ -363,7 +364,6 @@ export class WebGpuBackend implements Backend {
     pass.dispatchWorkgroups(cx, cy);
     pass.end();
     this.device.queue.submit([encoder.finish()]);
-    binarizeParams.destroy(); // freed once the queued work is done
   }
 
   dispose(): void {

@@ -81,7 +81,11 @@ export async function quantizeGraph(input: Graph, options: PTQOptions = {}): Pro
     session.dispose();
     for (const [k, list] of parts) {
       const all = new Float32Array(list.reduce((s, a) => s + a.length, 0));
-      list.reduce((at, a) => (all.set(a, at), at + a.length), 0);
+      let at = 0;
+      for (const a of list) {
+        all.set(a, at);
+        at += a.length;
+      }
       samples.set(k, all);
     }
   }
