@@ -101,6 +101,59 @@ export function binarize(x: usize, pixels: i32, cin: i32, groups: i32, n: i32, t
   return i32x4.extract_lane(quads, 0) + i32x4.extract_lane(quads, 1) + i32x4.extract_lane(quads, 2) + i32x4.extract_lane(quads, 3);
 }
 
+// popcounts of one activation row against four consecutive weight rows (register blocking:
+// each activation word is loaded once for four output channels)
+let pop0: i32 = 0;
+let pop1: i32 = 0;
+let pop2: i32 = 0;
+let pop3: i32 = 0;
+
+@inline function popcountRows4(h: usize, w: usize, stride: usize, words: i32): void {
+  pop0 = 0;
+  pop1 = 0;
+  pop2 = 0;
+  pop3 = 0;
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    let a0 = i8x16.splat(0);
+    let a1 = i8x16.splat(0);
+    let a2 = i8x16.splat(0);
+    let a3 = i8x16.splat(0);
+    let steps = 0;
+    for (; i + 2 <= words; i += 2) {
+      const off = <usize>i << 3;
+      const hv = v128.load(h + off);
+      a0 = i8x16.add(a0, i8x16.popcnt(v128.xor(hv, v128.load(w + off))));
+      a1 = i8x16.add(a1, i8x16.popcnt(v128.xor(hv, v128.load(w + stride + off))));
+      a2 = i8x16.add(a2, i8x16.popcnt(v128.xor(hv, v128.load(w + 2 * stride + off))));
+      a3 = i8x16.add(a3, i8x16.popcnt(v128.xor(hv, v128.load(w + 3 * stride + off))));
+      if (++steps == 31) {
+        pop0 += reduce(a0);
+        pop1 += reduce(a1);
+        pop2 += reduce(a2);
+        pop3 += reduce(a3);
+        a0 = i8x16.splat(0);
+        a1 = i8x16.splat(0);
+        a2 = i8x16.splat(0);
+        a3 = i8x16.splat(0);
+        steps = 0;
+      }
+    }
+    pop0 += reduce(a0);
+    pop1 += reduce(a1);
+    pop2 += reduce(a2);
+    pop3 += reduce(a3);
+  }
+  for (; i < words; i++) {
+    const off = <usize>i << 3;
+    const hv = load<u64>(h + off);
+    pop0 += <i32>popcnt<u64>(hv ^ load<u64>(w + off));
+    pop1 += <i32>popcnt<u64>(hv ^ load<u64>(w + stride + off));
+    pop2 += <i32>popcnt<u64>(hv ^ load<u64>(w + 2 * stride + off));
+    pop3 += <i32>popcnt<u64>(hv ^ load<u64>(w + 3 * stride + off));
+  }
+}
+
 @inline function activate(v: f64, act: i32): f64 {
   if (act == 1) return v > 0 ? v : 0;
   if (act == 2) return v < -1 ? -1 : v > 1 ? 1 : v;
@@ -180,7 +233,32 @@ export function conv(p: usize): void {
         }
         const yBase = out + ((<usize>((bi * outH + oy) * outW + ox) * cout) << 2);
         let gathered = -1; // the group whose activation rows sit in hRow
-        for (let o = 0; o < cout; o++) {
+        let first = 0; // output channels before this one were done by the blocked path
+        if (interior && m == 1 && n == 1 && groups == 1) {
+          // single base, one group: gather once, then four output channels per popcount sweep
+          for (let t = 0; t < taps; t++) {
+            const src = planes + <usize>load<i32>(pixIdx + (<usize>t << 2)) * planeStride;
+            memory.copy(hRow + <usize>t * w64 * 8, src, <usize>w64 * 8);
+          }
+          gathered = 0;
+          const bq = load<f64>(boxQa);
+          const b0 = load<f64>(bPtr);
+          for (; first + 4 <= cout; first += 4) {
+            popcountRows4(hRow, wbits + <usize>first * rowBytes, rowBytes, rowWords);
+            for (let j = 0; j < 4; j++) {
+              const o = first + j;
+              const pop = j == 0 ? pop0 : j == 1 ? pop1 : j == 2 ? pop2 : pop3;
+              let v =
+                ca * load<f64>(fullTapSum + (<usize>o << 3)) +
+                load<f64>(cwPtr + (<usize>o << 3)) * (bq - ca * kc) +
+                load<f64>(aPtr + (<usize>o << 3)) * b0 * (kc - 2 * <f64>pop);
+              if (scale) v *= <f64>load<f32>(scale + (<usize>o << 2));
+              if (bias) v += <f64>load<f32>(bias + (<usize>o << 2));
+              store<f32>(yBase + (<usize>o << 2), <f32>activate(v, act));
+            }
+          }
+        }
+        for (let o = first; o < cout; o++) {
           const g = o / coutG;
           const cwo = load<f64>(cwPtr + (<usize>o << 3));
           const bq = load<f64>(boxQa + (<usize>g << 3));

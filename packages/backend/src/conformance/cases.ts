@@ -25,6 +25,16 @@ export interface PACaseSpec {
 export const PA_CASES: PACaseSpec[] = [
   { title: '1x1, 1 channel, M1 N1', cin: 1, cout: 4, kernel: 1, m: 1, n: 1 },
   {
+    title: '3x3 pad 1, 64 channels, M1 N1, 10 outputs',
+    cin: 64,
+    cout: 10,
+    kernel: 3,
+    m: 1,
+    n: 1,
+    attrs: { pads: [1, 1, 1, 1] },
+    scaleBias: true,
+  },
+  {
     title: '3x3 pad 1, 31 channels, M2 N2',
     cin: 31,
     cout: 8,
