@@ -78,7 +78,7 @@ export function binarize(x: usize, pixels: i32, cin: i32, groups: i32, n: i32, t
 @inline function popcountRow(h: usize, w: usize, words: i32): i32 {
   let pop = 0;
   let i = 0;
-  if (ASC_FEATURE_SIMD) {
+  if (ASC_FEATURE_SIMD && words >= 32) {
     // byte counts accumulate in one vector (at most 8 per byte per step: 31 steps fit in a u8)
     let bytes = i8x16.splat(0);
     let steps = 0;
@@ -114,7 +114,9 @@ let pop3: i32 = 0;
   pop2 = 0;
   pop3 = 0;
   let i = 0;
-  if (ASC_FEATURE_SIMD) {
+  // i64.popcnt is one instruction; V8 lowers i8x16.popcnt to a nibble lookup, which only pays
+  // off on long rows
+  if (ASC_FEATURE_SIMD && words >= 32) {
     let a0 = i8x16.splat(0);
     let a1 = i8x16.splat(0);
     let a2 = i8x16.splat(0);
