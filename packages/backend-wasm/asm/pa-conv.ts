@@ -236,24 +236,38 @@ export function conv(p: usize): void {
         const yBase = out + ((<usize>((bi * outH + oy) * outW + ox) * cout) << 2);
         let gathered = -1; // the group whose activation rows sit in hRow
         let first = 0; // output channels before this one were done by the blocked path
-        if (interior && m == 1 && n == 1 && groups == 1) {
-          // single base, one group: gather once, then four output channels per popcount sweep
+        if (interior && groups == 1) {
+          // one group, every tap inside: gather the N activation rows once, then sweep four
+          // output channels per popcount for every (m, n)
           for (let t = 0; t < taps; t++) {
             const src = planes + <usize>load<i32>(pixIdx + (<usize>t << 2)) * planeStride;
-            memory.copy(hRow + <usize>t * w64 * 8, src, <usize>w64 * 8);
+            for (let nn = 0; nn < n; nn++) {
+              memory.copy(hRow + (<usize>nn * rowWords + <usize>t * w64) * 8, src + <usize>nn * w64 * 8, <usize>w64 * 8);
+            }
           }
           gathered = 0;
           const bq = load<f64>(boxQa);
-          const b0 = load<f64>(bPtr);
           for (; first + 4 <= cout; first += 4) {
-            popcountRows4(hRow, wbits + <usize>first * rowBytes, rowBytes, rowWords);
+            let acc0 = 0.0;
+            let acc1 = 0.0;
+            let acc2 = 0.0;
+            let acc3 = 0.0;
+            for (let mm = 0; mm < m; mm++) {
+              const w = wbits + (<usize>first * m + mm) * rowBytes;
+              const aBase = aPtr + ((<usize>first * m + mm) << 3);
+              for (let nn = 0; nn < n; nn++) {
+                popcountRows4(hRow + <usize>nn * rowBytes, w, <usize>m * rowBytes, rowWords);
+                const bn = load<f64>(bPtr + (<usize>nn << 3));
+                acc0 += load<f64>(aBase) * bn * (kc - 2 * <f64>pop0);
+                acc1 += load<f64>(aBase + (<usize>m << 3)) * bn * (kc - 2 * <f64>pop1);
+                acc2 += load<f64>(aBase + (<usize>(2 * m) << 3)) * bn * (kc - 2 * <f64>pop2);
+                acc3 += load<f64>(aBase + (<usize>(3 * m) << 3)) * bn * (kc - 2 * <f64>pop3);
+              }
+            }
             for (let j = 0; j < 4; j++) {
               const o = first + j;
-              const pop = j == 0 ? pop0 : j == 1 ? pop1 : j == 2 ? pop2 : pop3;
-              let v =
-                ca * load<f64>(fullTapSum + (<usize>o << 3)) +
-                load<f64>(cwPtr + (<usize>o << 3)) * (bq - ca * kc) +
-                load<f64>(aPtr + (<usize>o << 3)) * b0 * (kc - 2 * <f64>pop);
+              let v = j == 0 ? acc0 : j == 1 ? acc1 : j == 2 ? acc2 : acc3;
+              v += ca * load<f64>(fullTapSum + (<usize>o << 3)) + load<f64>(cwPtr + (<usize>o << 3)) * (bq - ca * kc);
               if (scale) v *= <f64>load<f32>(scale + (<usize>o << 2));
               if (bias) v += <f64>load<f32>(bias + (<usize>o << 2));
               store<f32>(yBase + (<usize>o << 2), <f32>activate(v, act));
