@@ -5,7 +5,7 @@ import {
   type BackendTensor,
   type KernelNode,
 } from '@pabnn/backend';
-import { storageByteLength, storageLength, type Tensor, type TensorData } from '@pabnn/ir';
+import { dataFromBytes, storageByteLength, type Tensor } from '@pabnn/ir';
 import { type PreparedPAConv, preparePAConv, runPAConv, supportsPAConv } from './pa-conv2d.js';
 import { WasmMemory } from './wasm-memory.js';
 import { loadKernels, type PAKernels } from './wasm-module.js';
@@ -78,16 +78,11 @@ export class WasmBackend implements Backend {
   download(t: BackendTensor): Tensor {
     this.check();
     const { offset } = t.buffer as WasmBuffer;
-    const bytes = this.memory.bytes(offset, storageByteLength(t.dtype, t.shape)).slice();
-    const length = storageLength(t.dtype, t.shape);
-    const data: TensorData =
-      t.dtype === 'float32'
-        ? new Float32Array(bytes.buffer, 0, length)
-        : t.dtype === 'int32'
-          ? new Int32Array(bytes.buffer, 0, length)
-          : t.dtype === 'bits'
-            ? new Uint32Array(bytes.buffer, 0, length)
-            : bytes;
+    // one copy out of linear memory, viewed as the tensor's dtype
+    const data = dataFromBytes(
+      t.dtype,
+      this.memory.bytes(offset, storageByteLength(t.dtype, t.shape)),
+    );
     return { dtype: t.dtype, shape: [...t.shape], data };
   }
 

@@ -5,13 +5,7 @@ import {
   type BackendTensor,
   type KernelNode,
 } from '@pabnn/backend';
-import {
-  resolveWindow,
-  storageByteLength,
-  storageLength,
-  type Tensor,
-  type TensorData,
-} from '@pabnn/ir';
+import { dataFromBytes, resolveWindow, storageByteLength, type Tensor } from '@pabnn/ir';
 import { decompose, tapSums } from '@pabnn/quantizer';
 import { acquireDevice, releaseDevice } from './gpu.js';
 import { BINARIZE_WGSL, CONV_WGSL } from './pa-conv2d-wgsl.js';
@@ -172,18 +166,9 @@ export class WebGpuBackend implements Backend {
         `reading a tensor back from the GPU failed: ${(error as Error).message}`,
       );
     }
-    const copy = new Uint8Array(staging.getMappedRange(0, size).slice(0, bytes));
+    const data = dataFromBytes(t.dtype, new Uint8Array(staging.getMappedRange(0, size), 0, bytes));
     staging.unmap();
     staging.destroy();
-    const length = storageLength(t.dtype, t.shape);
-    const data: TensorData =
-      t.dtype === 'float32'
-        ? new Float32Array(copy.buffer, 0, length)
-        : t.dtype === 'int32'
-          ? new Int32Array(copy.buffer, 0, length)
-          : t.dtype === 'bits'
-            ? new Uint32Array(copy.buffer, 0, length)
-            : copy;
     return { dtype: t.dtype, shape: [...t.shape], data };
   }
 

@@ -1,9 +1,9 @@
 import { JsBackend } from '@pabnn/backend-js';
-import { getOpSchema, resolveAttrs, type Tensor, tensor } from '@pabnn/ir';
-import { calibrateFromBatchNorm, quantizeWeights } from '@pabnn/quantizer';
+import { tensor } from '@pabnn/ir';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { machineInfo } from '../machine.js';
+import { preparePALayer } from '../pa-layer.js';
 import { markdownTable, writeReport } from '../reports.js';
 import { medianMs } from '../timing.js';
 
@@ -18,39 +18,6 @@ const BASES: [number, number][] = [
 function seeded(seed: number) {
   let s = seed >>> 0;
   return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
-}
-
-/** The PAConv2D node, prepared once on the js backend, and a run() that computes it. */
-function paConv(m: number, n: number, x: Tensor) {
-  const r = seeded(7);
-  const { cin, cout, k } = SHAPE;
-  const w = Float32Array.from({ length: cout * k * k * cin }, () => r() * 0.1);
-  const q = quantizeWeights(w, [cout, k, k, cin], { name: 'pa', bases: m });
-  const act = calibrateFromBatchNorm(
-    { gamma: new Array(cin).fill(1), beta: new Array(cin).fill(0) },
-    { name: 'pa', bases: n },
-  );
-  const inputs = [x, q.bits, q.scales, q.offset, act.thresholds, act.levels];
-  const attrs = resolveAttrs(getOpSchema('PAConv2D')!, {
-    weightBases: m,
-    activationBases: n,
-    pads: [1, 1, 1, 1],
-  });
-  const outInfo = { dtype: 'float32' as const, shape: [1, SHAPE.size, SHAPE.size, cout] };
-  const backend = new JsBackend();
-  const prepared = backend.prepare(
-    {
-      name: 'pa',
-      op: 'PAConv2D',
-      attrs,
-      inputs: inputs.map((t) => ({ dtype: t.dtype, shape: t.shape })),
-      outputs: [outInfo],
-    },
-    inputs.map((t, i) => (i > 0 ? t : undefined)),
-  );
-  const uploaded = inputs.map((t) => backend.upload(t));
-  const out = { ...outInfo, buffer: backend.alloc(4 * SHAPE.size * SHAPE.size * cout) };
-  return () => backend.run(prepared, uploaded, [out]);
 }
 
 /**
@@ -73,9 +40,19 @@ export async function runConvJs(): Promise<void> {
     y.dataSync();
     y.dispose();
   });
+  const wr = seeded(7);
+  const w = Float32Array.from({ length: cout * k * k * cin }, () => wr() * 0.1);
   const rows = [];
   for (const [m, n] of BASES) {
-    const ms = await medianMs(paConv(m, n, x));
+    const layer = preparePALayer(
+      new JsBackend(),
+      m,
+      n,
+      [batch, size, cin],
+      x.data as Float32Array,
+      w,
+    );
+    const ms = await medianMs(layer.run);
     rows.push({
       weightBases: m,
       activationBases: n,

@@ -1,13 +1,12 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { WasmBackend } from '@pabnn/backend-wasm';
-import { getOpSchema, resolveAttrs, type Tensor, tensor } from '@pabnn/ir';
-import { calibrateFromBatchNorm, quantizeWeights } from '@pabnn/quantizer';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import onnxProto from 'onnx-proto';
 import * as ort from 'onnxruntime-web';
 import { machineInfo } from '../machine.js';
+import { preparePALayer } from '../pa-layer.js';
 import { markdownTable, writeReport } from '../reports.js';
 import { medianMs } from '../timing.js';
 
@@ -78,42 +77,6 @@ async function ortTime(
   return ms;
 }
 
-function oursRunner(
-  backend: WasmBackend,
-  m: number,
-  n: number,
-  size: number,
-  c: number,
-  x: Tensor,
-  w: Float32Array,
-) {
-  const q = quantizeWeights(w, [c, 3, 3, c], { name: 'pa', bases: m, strategy: 'quantile' });
-  const act = calibrateFromBatchNorm(
-    { gamma: new Array(c).fill(1), beta: new Array(c).fill(0) },
-    { name: 'pa', bases: n },
-  );
-  const inputs = [x, q.bits, q.scales, q.offset, act.thresholds, act.levels];
-  const attrs = resolveAttrs(getOpSchema('PAConv2D')!, {
-    weightBases: m,
-    activationBases: n,
-    pads: [1, 1, 1, 1],
-  });
-  const outInfo = { dtype: 'float32' as const, shape: [1, size, size, c] };
-  const prepared = backend.prepare(
-    {
-      name: 'pa',
-      op: 'PAConv2D',
-      attrs,
-      inputs: inputs.map((t) => ({ dtype: t.dtype, shape: t.shape })),
-      outputs: [outInfo],
-    },
-    inputs.map((t, i) => (i > 0 ? t : undefined)),
-  );
-  const uploaded = [backend.upload(x)];
-  const out = { ...outInfo, buffer: backend.alloc(4 * size * size * c) };
-  return () => backend.run(prepared, uploaded, [out]);
-}
-
 /**
  * Our wasm PAConv2D against onnxruntime-web (wasm EP) and TF.js backend-wasm running the float
  * conv, on ResNet-18's 3x3 layers, all in this process. Ours is single-threaded today.
@@ -146,9 +109,9 @@ export async function runConvWasm(): Promise<void> {
       y.dispose();
     });
     for (const [m, n] of BASES) {
-      const oursMs = await medianMs(
-        oursRunner(backend, m, n, size, c, tensor('float32', [1, size, size, c], xNhwc), w),
-      );
+      const pa = preparePALayer(backend, m, n, [1, size, c], xNhwc, w);
+      const oursMs = await medianMs(pa.run);
+      pa.free();
       const layer = `1x${size}x${size}x${c} -> ${c}, 3x3`;
       const bops = m * n * size * size * c * c * 9;
       rows.push({

@@ -1,8 +1,7 @@
 import { WebGpuBackend } from '@pabnn/backend-webgpu';
-import { getOpSchema, resolveAttrs, tensor } from '@pabnn/ir';
-import { calibrateFromBatchNorm, quantizeWeights } from '@pabnn/quantizer';
 import * as tf from '@tensorflow/tfjs-core';
 import { machineInfo } from '../machine.js';
+import { preparePALayer } from '../pa-layer.js';
 import { markdownTable, writeReport } from '../reports.js';
 import { medianMs } from '../timing.js';
 
@@ -56,35 +55,11 @@ export async function runWebgpu(): Promise<void> {
         { warmup: 2, minRuns: 3, minMs: 200 },
       );
       for (const [m, n] of BASES) {
-        const q = quantizeWeights(w, [c, 3, 3, c], { name: 'pa', bases: m, strategy: 'quantile' });
-        const act = calibrateFromBatchNorm(
-          { gamma: new Array(c).fill(1), beta: new Array(c).fill(0) },
-          { name: 'pa', bases: n },
-        );
-        const xt = tensor('float32', [batch, size, size, c], x);
-        const inputs = [xt, q.bits, q.scales, q.offset, act.thresholds, act.levels];
-        const attrs = resolveAttrs(getOpSchema('PAConv2D')!, {
-          weightBases: m,
-          activationBases: n,
-          pads: [1, 1, 1, 1],
-        });
-        const outInfo = { dtype: 'float32' as const, shape: [batch, size, size, c] };
-        const prepared = backend.prepare(
-          {
-            name: 'pa',
-            op: 'PAConv2D',
-            attrs,
-            inputs: inputs.map((t) => ({ dtype: t.dtype, shape: t.shape })),
-            outputs: [outInfo],
-          },
-          inputs.map((t, i) => (i > 0 ? t : undefined)),
-        );
-        const uploaded = [backend.upload(xt)];
-        const out = { ...outInfo, buffer: backend.alloc(4 * batch * size * size * c) };
+        const pa = preparePALayer(backend, m, n, [batch, size, c], x, w);
         const oursMs = await medianMs(
           async () => {
-            backend.run(prepared, uploaded, [out]);
-            await backend.download(out);
+            pa.run();
+            await backend.download(pa.out);
           },
           { warmup: 2, minRuns: 3, minMs: 200 },
         );
@@ -101,8 +76,7 @@ export async function runWebgpu(): Promise<void> {
         process.stderr.write(
           `${layer} (${m},${n}): ours ${oursMs.toFixed(2)} ms, TF.js webgpu float ${tfjsMs.toFixed(2)} ms\n`,
         );
-        backend.free(out.buffer);
-        backend.free(uploaded[0].buffer);
+        pa.free();
       }
       tx.dispose();
       tw.dispose();

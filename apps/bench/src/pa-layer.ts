@@ -1,0 +1,58 @@
+import type { Backend, BackendTensor } from '@pabnn/backend';
+import { getOpSchema, resolveAttrs, tensor } from '@pabnn/ir';
+import { calibrateFromBatchNorm, quantizeWeights } from '@pabnn/quantizer';
+
+export interface PALayer {
+  /** Runs the prepared node once (the caller times it). */
+  run(): void | Promise<void>;
+  out: BackendTensor;
+  free(): void;
+}
+
+/**
+ * A 3x3, stride 1, pad 1 PAConv2D of the given float weights (OHWI [c, 3, 3, c]) prepared on a
+ * backend, with its input uploaded: what every conv benchmark times.
+ */
+export function preparePALayer(
+  backend: Backend,
+  m: number,
+  n: number,
+  shape: [batch: number, size: number, channels: number],
+  x: Float32Array,
+  w: Float32Array,
+): PALayer {
+  const [batch, size, c] = shape;
+  const q = quantizeWeights(w, [c, 3, 3, c], { name: 'pa', bases: m, strategy: 'quantile' });
+  const act = calibrateFromBatchNorm(
+    { gamma: new Array(c).fill(1), beta: new Array(c).fill(0) },
+    { name: 'pa', bases: n },
+  );
+  const xt = tensor('float32', [batch, size, size, c], x);
+  const inputs = [xt, q.bits, q.scales, q.offset, act.thresholds, act.levels];
+  const attrs = resolveAttrs(getOpSchema('PAConv2D')!, {
+    weightBases: m,
+    activationBases: n,
+    pads: [1, 1, 1, 1],
+  });
+  const outInfo = { dtype: 'float32' as const, shape: [batch, size, size, c] };
+  const prepared = backend.prepare(
+    {
+      name: 'pa',
+      op: 'PAConv2D',
+      attrs,
+      inputs: inputs.map((t) => ({ dtype: t.dtype, shape: t.shape })),
+      outputs: [outInfo],
+    },
+    inputs.map((t, i) => (i > 0 ? t : undefined)),
+  );
+  const uploaded = [backend.upload(xt)];
+  const out: BackendTensor = { ...outInfo, buffer: backend.alloc(4 * batch * size * size * c) };
+  return {
+    run: () => backend.run(prepared, uploaded, [out]),
+    out,
+    free: () => {
+      backend.free(out.buffer);
+      backend.free(uploaded[0].buffer);
+    },
+  };
+}
