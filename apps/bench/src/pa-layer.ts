@@ -2,6 +2,14 @@ import type { Backend, BackendTensor } from '@pabnn/backend';
 import { getOpSchema, resolveAttrs, tensor } from '@pabnn/ir';
 import { calibrateFromBatchNorm, quantizeWeights } from '@pabnn/quantizer';
 
+/** ResNet-18's 3x3 layer shapes (stride 1, pad 1) that the conv benchmarks time: [size, channels]. */
+export const RESNET18_3X3_LAYERS: [number, number][] = [
+  [56, 64],
+  [28, 128],
+  [14, 256],
+  [7, 512],
+];
+
 export interface PALayer {
   /** Runs the prepared node once (the caller times it). */
   run(): void | Promise<void>;

@@ -4,8 +4,9 @@ import {
   BackendError,
   type BackendTensor,
   type KernelNode,
+  uploadTarget,
 } from '@pabnn/backend';
-import { storageByteLength, storageLength, type Tensor, type TensorData } from '@pabnn/ir';
+import { storageLength, type Tensor, type TensorData } from '@pabnn/ir';
 import type { KernelConfig } from './kernel.js';
 import { KERNELS } from './kernels/index.js';
 
@@ -65,14 +66,7 @@ export class JsBackend implements Backend {
 
   upload(t: Tensor, buffer?: BackendBuffer): BackendTensor {
     this.check();
-    const needed = storageByteLength(t.dtype, t.shape);
-    const target = (buffer ?? this.alloc(needed)) as JsBuffer;
-    if (target.byteLength < needed) {
-      throw new BackendError(
-        'buffer',
-        `buffer of ${target.byteLength} bytes is too small for ${needed}`,
-      );
-    }
+    const { target, needed } = uploadTarget<JsBuffer>(this, t, buffer);
     new Uint8Array(target.bytes).set(new Uint8Array(t.data.buffer, t.data.byteOffset, needed));
     return { dtype: t.dtype, shape: [...t.shape], buffer: target };
   }

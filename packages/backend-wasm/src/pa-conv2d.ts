@@ -1,5 +1,10 @@
-import type { BackendTensor, KernelNode } from '@pabnn/backend';
-import { resolveWindow, type Tensor } from '@pabnn/ir';
+import {
+  type BackendTensor,
+  type KernelNode,
+  PA_ACTIVATION_CODES,
+  paConvGeometry,
+} from '@pabnn/backend';
+import type { Tensor } from '@pabnn/ir';
 import { decompose, tapSums } from '@pabnn/quantizer';
 import type { WasmMemory } from './wasm-memory.js';
 import type { PAKernels } from './wasm-module.js';
@@ -87,8 +92,6 @@ export function preparePAConv(
   };
 }
 
-const ACTIVATIONS: Record<string, number> = { none: 0, relu: 1, hardtanh: 2 };
-
 export function runPAConv(
   kernels: PAKernels,
   memory: WasmMemory,
@@ -122,31 +125,13 @@ export function runPAConv(
   }
   const s = p.scratch;
   kernels.binarize(offsetOf(x), pixels, cin, groups, p.n, p.thresholds, p.levels, s.planes, s.qsum);
-  const [dh, dw] = attrs.dilations as number[];
-  const win = resolveWindow(inH, inW, [p.kh, p.kw], attrs, [dh, dw]);
-  const [sh, sw] = attrs.strides as number[];
   const params = new Int32Array(memory.memory.buffer, p.params, 33);
   params.set([
-    batch,
-    inH,
-    inW,
-    cin,
-    groups,
-    p.cout,
-    p.kh,
-    p.kw,
-    sh,
-    sw,
-    dh,
-    dw,
-    win.padTop,
-    win.padLeft,
-    win.outH,
-    win.outW,
+    ...paConvGeometry(attrs, x.shape, p.cout, p.kh, p.kw),
     p.m,
     p.n,
     p.w64,
-    ACTIVATIONS[attrs.activation as string],
+    PA_ACTIVATION_CODES[attrs.activation as string],
     s.planes,
     s.qsum,
     p.wbits,

@@ -4,6 +4,7 @@ import {
   BackendError,
   type BackendTensor,
   type KernelNode,
+  uploadTarget,
 } from '@pabnn/backend';
 import { dataFromBytes, storageByteLength, type Tensor } from '@pabnn/ir';
 import { type PreparedPAConv, preparePAConv, runPAConv, supportsPAConv } from './pa-conv2d.js';
@@ -62,13 +63,7 @@ export class WasmBackend implements Backend {
 
   upload(t: Tensor, buffer?: BackendBuffer): BackendTensor {
     this.check();
-    const needed = storageByteLength(t.dtype, t.shape);
-    const target = (buffer ?? this.alloc(needed)) as WasmBuffer;
-    if (target.byteLength < needed)
-      throw new BackendError(
-        'buffer',
-        `buffer of ${target.byteLength} bytes is too small for ${needed}`,
-      );
+    const { target, needed } = uploadTarget<WasmBuffer>(this, t, buffer);
     this.memory
       .bytes(target.offset, needed)
       .set(new Uint8Array(t.data.buffer, t.data.byteOffset, needed));

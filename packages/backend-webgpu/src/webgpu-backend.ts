@@ -4,8 +4,11 @@ import {
   BackendError,
   type BackendTensor,
   type KernelNode,
+  PA_ACTIVATION_CODES,
+  paConvGeometry,
+  uploadTarget,
 } from '@pabnn/backend';
-import { dataFromBytes, resolveWindow, storageByteLength, type Tensor } from '@pabnn/ir';
+import { dataFromBytes, storageByteLength, type Tensor } from '@pabnn/ir';
 import { decompose, tapSums } from '@pabnn/quantizer';
 import { acquireDevice, releaseDevice } from './gpu.js';
 import { BINARIZE_WGSL, CONV_WGSL } from './pa-conv2d-wgsl.js';
@@ -41,7 +44,6 @@ interface PreparedPAConv {
 const STORAGE = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
 const WORKGROUP = 64;
 const MAX_GROUPS = 65535;
-const ACTIVATIONS: Record<string, number> = { none: 0, relu: 1, hardtanh: 2 };
 
 /** PAConv2D runs here when its weights and staircase are constants and the staircase is per layer (N <= 16). */
 function supportsPAConv(node: KernelNode, constant: boolean[]): boolean {
@@ -135,13 +137,7 @@ export class WebGpuBackend implements Backend {
 
   upload(t: Tensor, buffer?: BackendBuffer): BackendTensor {
     this.check();
-    const needed = storageByteLength(t.dtype, t.shape);
-    const target = (buffer ?? this.alloc(needed)) as GpuBuffer;
-    if (target.byteLength < needed)
-      throw new BackendError(
-        'buffer',
-        `buffer of ${target.byteLength} bytes is too small for ${needed}`,
-      );
+    const { target, needed } = uploadTarget<GpuBuffer>(this, t, buffer);
     this.write(target.buffer, new Uint8Array(t.data.buffer, t.data.byteOffset, needed));
     return { dtype: t.dtype, shape: [...t.shape], buffer: target };
   }
@@ -250,7 +246,7 @@ export class WebGpuBackend implements Backend {
     this.check();
     const p = prepared as PreparedPAConv;
     const x = inputs[0]!;
-    const [batch, inH, inW, cin] = x.shape;
+    const [batch, inH, inW] = x.shape;
     const attrs = p.node.attrs;
     const groups = attrs.groups as number;
     const pixels = batch * inH * inW;
@@ -269,9 +265,8 @@ export class WebGpuBackend implements Backend {
         }),
       };
     }
-    const [dh, dw] = attrs.dilations as number[];
-    const [sh, sw] = attrs.strides as number[];
-    const win = resolveWindow(inH, inW, [p.kh, p.kw], attrs, [dh, dw]);
+    const geometry = paConvGeometry(attrs, x.shape, p.cout, p.kh, p.kw);
+    const [outH, outW] = geometry.slice(14);
     const y = outputs[0];
     const dispatch = (threads: number): [number, number, number] => {
       const groupsNeeded = Math.ceil(threads / WORKGROUP);
@@ -281,26 +276,11 @@ export class WebGpuBackend implements Backend {
     const o = p.offsets;
     const params = (threadsX: number) =>
       new Uint32Array([
-        batch,
-        inH,
-        inW,
-        cin,
-        groups,
-        p.cout,
-        p.kh,
-        p.kw,
-        sh,
-        sw,
-        dh,
-        dw,
-        win.padTop,
-        win.padLeft,
-        win.outH,
-        win.outW,
+        ...geometry,
         p.m,
         p.n,
         p.w32,
-        ACTIVATIONS[attrs.activation as string],
+        PA_ACTIVATION_CODES[attrs.activation as string],
         o.a,
         o.cw,
         o.tapSum,
@@ -323,7 +303,7 @@ export class WebGpuBackend implements Backend {
         })),
       });
     const [bx, by, bThreads] = dispatch(pixels * groups);
-    const [cx, cy, cThreads] = dispatch(batch * win.outH * win.outW * p.cout);
+    const [cx, cy, cThreads] = dispatch(batch * outH * outW * p.cout);
     // two parameter blocks: the passes dispatch different thread counts
     const binarizeParams = p.binarizeParams;
     this.device.queue.writeBuffer(binarizeParams, 0, params(bThreads));

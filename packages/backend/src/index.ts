@@ -1,4 +1,5 @@
 export * from './errors.js';
+export { PA_ACTIVATION_CODES, paConvGeometry } from './pa-conv-geometry.js';
 export * from './registry.js';
 export * from './tensors.js';
 export type * from './types.js';

@@ -6,19 +6,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import onnxProto from 'onnx-proto';
 import * as ort from 'onnxruntime-web';
 import { machineInfo } from '../machine.js';
-import { preparePALayer } from '../pa-layer.js';
+import { preparePALayer, RESNET18_3X3_LAYERS } from '../pa-layer.js';
 import { markdownTable, writeReport } from '../reports.js';
 import { medianMs } from '../timing.js';
 
 const { onnx } = onnxProto;
 
-/** ResNet-18's 3x3 layer shapes (stride 1, pad 1): [size, channels]. */
-const LAYERS: [number, number][] = [
-  [56, 64],
-  [28, 128],
-  [14, 256],
-  [7, 512],
-];
 const BASES: [number, number][] = [
   [1, 1],
   [2, 2],
@@ -91,7 +84,7 @@ export async function runConvWasm(): Promise<void> {
   await tf.setBackend('wasm');
   const backend = await WasmBackend.create();
   const rows = [];
-  for (const [size, c] of LAYERS) {
+  for (const [size, c] of RESNET18_3X3_LAYERS) {
     const r = seeded(size * c);
     const xNhwc = Float32Array.from({ length: size * size * c }, r);
     const xNchw = new Float32Array(xNhwc.length);

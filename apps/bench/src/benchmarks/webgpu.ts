@@ -1,16 +1,10 @@
 import { WebGpuBackend } from '@pabnn/backend-webgpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { machineInfo } from '../machine.js';
-import { preparePALayer } from '../pa-layer.js';
+import { preparePALayer, RESNET18_3X3_LAYERS } from '../pa-layer.js';
 import { markdownTable, writeReport } from '../reports.js';
 import { medianMs } from '../timing.js';
 
-const LAYERS: [number, number][] = [
-  [56, 64],
-  [28, 128],
-  [14, 256],
-  [7, 512],
-];
 const BASES: [number, number][] = [
   [1, 1],
   [2, 2],
@@ -39,7 +33,7 @@ export async function runWebgpu(): Promise<void> {
     .map(Number);
   const rows = [];
   for (const batch of batches) {
-    for (const [size, c] of LAYERS) {
+    for (const [size, c] of RESNET18_3X3_LAYERS) {
       let s = size * c;
       const r = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
       const x = Float32Array.from({ length: batch * size * size * c }, r);
