@@ -5,7 +5,8 @@ set -euo pipefail
 
 # libvulkan1 + chromium-common: the Vulkan loader and the SwiftShader driver that Dawn (npm webgpu)
 # uses for the WebGPU tests on machines without a GPU.
-REQUIRED_DEBS=(libvulkan1 chromium-common)
+# dataset-fashion-mnist: the Fashion-MNIST IDX files the training tests and `pnpm bench accuracy` use.
+REQUIRED_DEBS=(libvulkan1 chromium-common dataset-fashion-mnist)
 
 missing=()
 for deb in "${REQUIRED_DEBS[@]}"; do

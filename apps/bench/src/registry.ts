@@ -1,3 +1,4 @@
+import { runAccuracy } from './benchmarks/accuracy.js';
 import { runApprox } from './benchmarks/approx.js';
 import { runConvJs } from './benchmarks/conv-js.js';
 import { runConvWasm } from './benchmarks/conv-wasm.js';
@@ -12,6 +13,11 @@ export interface Benchmark {
 
 /** Every `pnpm bench <name>`; one entry per benchmark file in benchmarks/. */
 export const BENCHMARKS: Record<string, Benchmark> = {
+  accuracy: {
+    description:
+      'QAT on Fashion-MNIST / MNIST: float, xnor, abc 3x3, pa 3x3, pa 4x5; runtime re-evaluation (reports/accuracy.*, models/)',
+    run: () => runAccuracy(),
+  },
   approx: {
     description:
       'PA / ABC-Net / XNOR approximation error on every ResNet-50 conv (reports/approx.*)',

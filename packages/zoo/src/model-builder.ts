@@ -118,6 +118,35 @@ export class ModelBuilder {
     return cal;
   }
 
+  /**
+   * A trained or calibrated activation staircase supplied as `<layer>/act_thresholds` and
+   * `<layer>/act_levels` ([N] and [N + 1] per layer, or [C, N] and [C, N + 1] per channel).
+   */
+  private suppliedStaircase(name: string, channels: number) {
+    const w = this.o.weights;
+    if (typeof w !== 'object') return undefined;
+    const thresholds = w[`${name}/act_thresholds`];
+    const levels = w[`${name}/act_levels`];
+    if (!thresholds && !levels) return undefined;
+    const n = this.o.activationBases;
+    const perChannel = thresholds?.length === channels * n;
+    if (
+      !thresholds ||
+      !levels ||
+      !(thresholds.length === n || perChannel) ||
+      levels.length !== (perChannel ? channels * (n + 1) : n + 1)
+    ) {
+      throw new PabnnError(
+        'zoo-weights',
+        `activation staircase of '${name}' needs ${n} thresholds and ${n + 1} levels (per layer, or per each of ${channels} channels)`,
+      );
+    }
+    return {
+      thresholds: tensor('float32', perChannel ? [channels, n] : [n], thresholds),
+      levels: tensor('float32', perChannel ? [channels, n + 1] : [n + 1], levels),
+    };
+  }
+
   /** PAConv2D parameters: quantized supplied weights, or random / zero bit-planes. */
   private binaryWeights(name: string, shape: number[]) {
     const m = this.o.weightBases;
@@ -170,7 +199,7 @@ export class ModelBuilder {
       return this.g.conv2d(x, w, opts);
     }
     const q = this.binaryWeights(name, shape);
-    const act = this.activationStaircase();
+    const act = this.suppliedStaircase(name, cin) ?? this.activationStaircase();
     const c = (suffix: string, t: Tensor) => this.g.constant(t, `${name}/${suffix}`);
     return this.g.paConv2d(
       x,

@@ -23,7 +23,9 @@ export interface ZooOptions {
   /**
    * 'random' (seeded; PA layers get random bit-planes and coefficients), 'zeros' (fast, for
    * cost analysis), or float weights by tensor name (`<layer>/weight` OHWI, `<bn>/gamma`, ...);
-   * supplied float weights of binarized layers are quantized with the scheme's quantizer.
+   * supplied float weights of binarized layers are quantized with the scheme's quantizer, and
+   * `<layer>/act_thresholds` + `<layer>/act_levels` replace a binarized layer's data-free
+   * activation staircase (what @pabnn/train exports).
    */
   weights?: 'random' | 'zeros' | Record<string, Float32Array>;
   seed?: number;

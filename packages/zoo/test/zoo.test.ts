@@ -136,3 +136,28 @@ describe('cost model', () => {
     expect(twenty.binaryParams).toBe(one.binaryParams);
   });
 });
+
+describe('supplied activation staircases (what @pabnn/train exports)', () => {
+  it('replace the data-free staircase of the named layer only', () => {
+    const weights = {
+      'layer1.0.conv1/act_thresholds': Float32Array.of(-0.5, 0.5),
+      'layer1.0.conv1/act_levels': Float32Array.of(-1, 0, 1.5),
+    };
+    const g = createModel('pa_resnet8', { weightBases: 2, activationBases: 2, weights });
+    expect(Array.from(g.constants.get('layer1.0.conv1/act_levels')?.data ?? [])).toEqual([
+      -1, 0, 1.5,
+    ]);
+    expect(Array.from(g.constants.get('layer1.0.conv2/act_levels')?.data ?? [])).not.toEqual([
+      -1, 0, 1.5,
+    ]);
+  });
+  it('must have N thresholds and N + 1 levels', () => {
+    expect(() =>
+      createModel('pa_resnet8', {
+        weightBases: 2,
+        activationBases: 2,
+        weights: { 'layer1.0.conv1/act_thresholds': Float32Array.of(0) },
+      }),
+    ).toThrow(/activation staircase of 'layer1.0.conv1' needs 2 thresholds and 3 levels/);
+  });
+});

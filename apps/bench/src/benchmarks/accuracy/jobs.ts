@@ -1,0 +1,92 @@
+import { spawn } from 'node:child_process';
+import { createWriteStream, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { runsDir, trainCacheDir } from './paths.js';
+import { type RunSpec, runFileName } from './recipe.js';
+import { modelFile } from './train-run.js';
+
+export const runDone = (spec: RunSpec) =>
+  existsSync(join(runsDir(), `${runFileName(spec.id)}.json`)) && existsSync(modelFile(spec.id));
+
+/**
+ * Runs each spec in its own process (`<this script> accuracy --run <id> ...args`), at most
+ * `jobs` at a time, a binarized run only after its float run has finished; each child's
+ * progress goes to .cache/train/<run>.log. Resolves with the ids that failed.
+ */
+export async function runJobs(
+  specs: RunSpec[],
+  jobs: number,
+  args: string[],
+  timeLimitSeconds?: number,
+): Promise<string[]> {
+  const pending = specs.filter((s) => !runDone(s));
+  const failed: string[] = [];
+  const running = new Set<string>();
+  const finished = new Set(specs.filter(runDone).map((s) => s.id));
+  const children = new Set<ReturnType<typeof spawn>>();
+  let outOfTime = false;
+  // past the time limit: no new runs, and running ones stop at a checkpoint (SIGTERM)
+  const timer =
+    timeLimitSeconds === undefined
+      ? undefined
+      : setTimeout(() => {
+          outOfTime = true;
+          process.stderr.write('[accuracy] time limit reached: stopping runs at checkpoints\n');
+          for (const c of children) c.kill('SIGTERM');
+        }, timeLimitSeconds * 1000);
+  return new Promise((resolveAll) => {
+    const next = () => {
+      if (outOfTime) pending.length = 0;
+      for (let i = 0; i < pending.length && running.size < jobs; ) {
+        const spec = pending[i];
+        const blocked =
+          spec.from && !finished.has(spec.from) && specs.some((s) => s.id === spec.from);
+        const parentFailed = spec.from && failed.includes(spec.from);
+        if (parentFailed) {
+          failed.push(spec.id);
+          pending.splice(i, 1);
+          continue;
+        }
+        if (blocked) {
+          i++;
+          continue;
+        }
+        pending.splice(i, 1);
+        start(spec);
+      }
+      if (running.size === 0 && pending.length === 0) {
+        clearTimeout(timer);
+        resolveAll(failed);
+      }
+    };
+    const start = (spec: RunSpec) => {
+      running.add(spec.id);
+      const log = join(trainCacheDir(), `${runFileName(spec.id)}.log`);
+      const out = createWriteStream(log, { flags: 'a' });
+      const child = spawn(
+        process.execPath,
+        [process.argv[1], 'accuracy', '--run', spec.id, ...args],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      children.add(child);
+      child.stdout.pipe(out);
+      child.stderr.pipe(out);
+      const began = Date.now();
+      process.stderr.write(`[accuracy] started ${spec.id} (log: ${log})\n`);
+      child.on('close', (code) => {
+        running.delete(spec.id);
+        children.delete(child);
+        const minutes = ((Date.now() - began) / 60000).toFixed(1);
+        if (code === 0) finished.add(spec.id);
+        else failed.push(spec.id);
+        process.stderr.write(
+          `[accuracy] ${code === 0 ? 'finished' : `FAILED (exit ${code})`} ${spec.id} after ${minutes} min\n`,
+        );
+        next();
+      });
+    };
+    next();
+  });
+}

@@ -1,0 +1,71 @@
+import type { DatasetName } from '@pabnn/train';
+
+/** One training run of the accuracy table. */
+export interface RunSpec {
+  id: string;
+  dataset: DatasetName;
+  model: string;
+  scheme: 'float' | 'pa' | 'abc' | 'xnor';
+  M: number;
+  N: number;
+  epochs: number;
+  learningRate: number;
+  /** The float run this one fine-tunes from (the paper's recipe), if binarized. */
+  from?: string;
+}
+
+/**
+ * The recipe, the same for every binarized run (PA-METHOD.md): train full precision, then
+ * fine-tune the binarized network from it with the same epochs and schedule for every scheme;
+ * first conv and classifier stay float. Adam, cosine decay, batch 128, no augmentation.
+ */
+export const FLOAT_EPOCHS = 3;
+export const BINARY_EPOCHS = 1;
+export const BATCH_SIZE = 128;
+const FLOAT_LR = 1e-3;
+const BINARY_LR = 5e-4;
+
+const SCHEMES: [RunSpec['scheme'], number, number][] = [
+  ['xnor', 1, 1],
+  ['abc', 3, 3],
+  ['pa', 3, 3],
+  ['pa', 4, 5],
+];
+
+function runsFor(dataset: DatasetName, model: string): RunSpec[] {
+  const floatId = `${dataset}/${model}/float`;
+  return [
+    {
+      id: floatId,
+      dataset,
+      model,
+      scheme: 'float',
+      M: 32,
+      N: 32,
+      epochs: FLOAT_EPOCHS,
+      learningRate: FLOAT_LR,
+    },
+    ...SCHEMES.map(([scheme, m, n]) => ({
+      id: `${dataset}/${model}/${scheme}-${m}x${n}`,
+      dataset,
+      model,
+      scheme,
+      M: m,
+      N: n,
+      epochs: BINARY_EPOCHS,
+      learningRate: BINARY_LR,
+      from: floatId,
+    })),
+  ];
+}
+
+/** Every run of `pnpm bench accuracy`: Fashion-MNIST on three zoo families, MNIST on ResNet. */
+export const RUNS: RunSpec[] = [
+  ...runsFor('fashion-mnist', 'resnet8'),
+  ...runsFor('mnist', 'resnet8'),
+  ...runsFor('fashion-mnist', 'densenet121'),
+  ...runsFor('fashion-mnist', 'mobilenet_v1'),
+];
+
+/** File-system-safe name of a run. */
+export const runFileName = (id: string) => id.replaceAll('/', '__');

@@ -1,0 +1,122 @@
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { load, save } from '@pabnn/ir';
+import {
+  consoleProgress,
+  type Device,
+  evaluate,
+  fit,
+  loadDataset,
+  TrainableModel,
+  TrainError,
+  takeImages,
+  useDevice,
+} from '@pabnn/train';
+import { modelsDir, runsDir, trainCacheDir } from './paths.js';
+import { BATCH_SIZE, type RunSpec, runFileName } from './recipe.js';
+
+export interface RunOptions {
+  device: Device;
+  /** Folder with one subfolder per dataset holding its IDX files (GPU machines). */
+  dataDir?: string;
+  /** A few batches only: checks the whole pipeline in seconds. */
+  smoke?: boolean;
+}
+
+/** What a finished run records (reports/accuracy-runs/<run>.json). */
+export interface RunResult {
+  spec: RunSpec;
+  top1: number;
+  epochs: number;
+  trainSeconds: number;
+  imagesPerSecond: number;
+  history: unknown[];
+  modelFile: string;
+  modelBytes: number;
+  device: string;
+  /** TF.js's predicted class of every test image, base64 bytes (the runtime must agree). */
+  predictions: string;
+  smoke: boolean;
+}
+
+/** The float tensors of a saved model by name: the state a binarized run starts from. */
+function floatState(file: string): Record<string, Float32Array> {
+  if (!existsSync(file)) {
+    throw new TrainError('missing-run', `${file} does not exist: train the float run first`);
+  }
+  const graph = load(readFileSync(file));
+  const state: Record<string, Float32Array> = {};
+  for (const [name, t] of graph.constants)
+    if (t.dtype === 'float32') state[name] = t.data as Float32Array;
+  return state;
+}
+
+export const modelFile = (id: string) => join(modelsDir(), `${runFileName(id)}.pabnn`);
+
+export async function trainRun(spec: RunSpec, options: RunOptions): Promise<RunResult> {
+  const device = await useDevice(options.device);
+  const dir = options.dataDir ? join(options.dataDir, spec.dataset) : undefined;
+  let train = loadDataset(spec.dataset, 'train', { dir });
+  let test = loadDataset(spec.dataset, 'test', { dir });
+  if (options.smoke) {
+    train = takeImages(train, BATCH_SIZE * 4);
+    test = takeImages(test, 500);
+  }
+  const binary = spec.scheme !== 'float';
+  const model = new TrainableModel(spec.model, {
+    scheme: spec.scheme,
+    input: 'mnist',
+    ...(binary ? { weightBases: spec.M, activationBases: spec.N } : {}),
+  });
+  if (spec.from) model.load(floatState(modelFile(spec.from)));
+  const name = runFileName(spec.id);
+  const checkpoint = join(trainCacheDir(), `${name}${options.smoke ? '.smoke' : ''}.ckpt.json`);
+  if (options.smoke) rmSync(checkpoint, { force: true });
+  let stopRequested = false;
+  process.once('SIGTERM', () => {
+    stopRequested = true;
+  });
+  const result = await fit(model, train, {
+    epochs: options.smoke ? 1 : spec.epochs,
+    batchSize: BATCH_SIZE,
+    learningRate: spec.learningRate,
+    schedule: 'cosine',
+    checkpoint,
+    onProgress: consoleProgress(spec.id),
+    shouldStop: () => stopRequested,
+  });
+  if (result.stopped) {
+    throw new TrainError(
+      'stopped',
+      `${spec.id} stopped at a checkpoint (${checkpoint}); run again to resume`,
+    );
+  }
+  const evaluation = await evaluate(model, test);
+  const graph = await model.toGraph({
+    dataset: spec.dataset,
+    labels: train.classNames,
+    preprocess: { scale: 1 / 255, mean: [train.mean], std: [train.std] },
+    training: { run: spec.id, epochs: spec.epochs, top1: evaluation.top1, device },
+  });
+  const bytes = save(graph);
+  const file = modelFile(spec.id);
+  if (!options.smoke) writeFileSync(file, bytes);
+  const last = result.history[result.history.length - 1];
+  const run: RunResult = {
+    spec,
+    top1: evaluation.top1,
+    epochs: result.history.length,
+    trainSeconds: result.seconds,
+    imagesPerSecond: last?.imagesPerSecond ?? 0,
+    history: result.history,
+    modelFile: file,
+    modelBytes: bytes.length,
+    device,
+    predictions: Buffer.from(evaluation.predictions).toString('base64'),
+    smoke: Boolean(options.smoke),
+  };
+  if (!options.smoke)
+    writeFileSync(join(runsDir(), `${name}.json`), `${JSON.stringify(run, null, 2)}\n`);
+  model.dispose();
+  return run;
+}

@@ -1,0 +1,38 @@
+export {
+  type Augmentation,
+  type Batch,
+  batches,
+  batchesPerEpoch,
+  epochOrder,
+} from './data/batches.js';
+export { datasetFromArrays, type ImageDataset, takeImages } from './data/dataset.js';
+export { type IdxArray, parseIdx } from './data/idx.js';
+export {
+  DATASETS,
+  type DatasetName,
+  FASHION_MNIST_DIR,
+  type LoadDatasetOptions,
+  loadDataset,
+} from './data/load-datasets.js';
+export { TrainError } from './errors.js';
+export { type Checkpoint, loadCheckpoint, saveCheckpoint } from './loop/checkpoint.js';
+export { type Evaluation, evaluate } from './loop/evaluate.js';
+export {
+  type EpochStats,
+  type FitOptions,
+  type FitResult,
+  fit,
+  type Progress,
+} from './loop/fit.js';
+export { Optimizer, type OptimizerName } from './loop/optimizer.js';
+export { consoleProgress } from './loop/progress.js';
+export { learningRateAt, type ScheduleName } from './loop/schedule.js';
+export { TrainableModel, type TrainableModelOptions } from './model/trainable-model.js';
+export { batchNormTrain } from './ops/batch-norm.js';
+export { conv2d } from './ops/conv2d.js';
+export {
+  type ActivationQuantizer,
+  createActivationQuantizer,
+} from './quant/activation-quantizers.js';
+export { fakeQuantWeights, quantizeLatent } from './quant/weight-fake-quant.js';
+export { type Device, ownConvGradients, useDevice } from './tf-setup.js';

@@ -1,0 +1,251 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { type Augmentation, batches, batchesPerEpoch } from '../data/batches.js';
+import type { ImageDataset } from '../data/dataset.js';
+import { TrainError } from '../errors.js';
+import type { TrainableModel } from '../model/trainable-model.js';
+import { readBack } from '../read-back.js';
+import { type Checkpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { Optimizer, type OptimizerName } from './optimizer.js';
+import { learningRateAt, type ScheduleName } from './schedule.js';
+
+export interface FitOptions {
+  epochs: number;
+  batchSize?: number;
+  optimizer?: OptimizerName;
+  learningRate?: number;
+  schedule?: ScheduleName;
+  /** Linear warm-up steps. Default 0. */
+  warmup?: number;
+  weightDecay?: number;
+  seed?: number;
+  augment?: Augmentation;
+  /** Stop after this many steps in total (smoke runs); the schedule still spans all epochs. */
+  maxSteps?: number;
+  /** Checkpoint file: resumed from if present, written every `checkpointEvery` steps and per epoch. */
+  checkpoint?: string;
+  checkpointEvery?: number;
+  onProgress?: (p: Progress) => void;
+  /** Checked after every step: when true, a checkpoint is written and fit returns (stopped: true). */
+  shouldStop?: () => boolean;
+  /** Called after each epoch, e.g. to evaluate. */
+  onEpoch?: (e: EpochStats) => void;
+}
+
+export interface Progress {
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batches: number;
+  /** Mean loss and accuracy over the epoch so far. */
+  loss: number;
+  accuracy: number;
+  imagesPerSecond: number;
+  learningRate: number;
+}
+
+export interface EpochStats {
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  imagesPerSecond: number;
+  seconds: number;
+}
+
+export interface FitResult {
+  history: EpochStats[];
+  steps: number;
+  /** Wall time over all sessions of this run (resumed runs add up). */
+  seconds: number;
+  /** Mean loss of the first and the last 10 % of steps of this call (to check learning). */
+  firstLoss: number;
+  lastLoss: number;
+  resumedFrom?: { epoch: number; batch: number };
+  /** True when shouldStop ended the run early (resume it from the checkpoint). */
+  stopped: boolean;
+}
+
+function crossEntropy(logits: tf.Tensor2D, labels: Uint8Array): tf.Scalar {
+  const oneHot = tf.oneHot(tf.tensor1d(Int32Array.from(labels), 'int32'), logits.shape[1]);
+  return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), 1))) as tf.Scalar;
+}
+
+/**
+ * Trains `model` on `data`: mini-batches in a seeded order, the chosen optimizer and schedule,
+ * a checkpoint that a killed run resumes from, progress callbacks, and a clear error (with
+ * the last good checkpoint kept) when the loss turns NaN.
+ */
+export async function fit(
+  model: TrainableModel,
+  data: ImageDataset,
+  options: FitOptions,
+): Promise<FitResult> {
+  const batchSize = options.batchSize ?? 64;
+  const baseLr = options.learningRate ?? 1e-3;
+  const schedule = options.schedule ?? 'cosine';
+  const seed = options.seed ?? 1;
+  if (!(Number.isInteger(options.epochs) && options.epochs >= 1)) {
+    throw new TrainError('options', `epochs must be a positive integer, got ${options.epochs}`);
+  }
+  if (!(Number.isInteger(batchSize) && batchSize >= 2)) {
+    throw new TrainError('options', `batchSize must be an integer >= 2, got ${batchSize}`);
+  }
+  if (!(baseLr > 0)) throw new TrainError('options', `learningRate must be > 0, got ${baseLr}`);
+  const perEpoch = batchesPerEpoch(data.count, batchSize, true);
+  const total = perEpoch * options.epochs;
+  const fingerprint = JSON.stringify({
+    model: model.modelName,
+    scheme: model.scheme,
+    data: [data.name, data.count],
+    batchSize,
+    epochs: options.epochs,
+    seed,
+  });
+  const shape = [data.height, data.width, data.channels];
+
+  const saved: Checkpoint | undefined = options.checkpoint
+    ? loadCheckpoint(options.checkpoint)
+    : undefined;
+  if (saved && saved.fingerprint !== fingerprint) {
+    throw new TrainError(
+      'checkpoint',
+      `${options.checkpoint} belongs to another run (${saved.fingerprint}); delete it or pick another file`,
+    );
+  }
+  if (saved) model.load(saved.state);
+  // staircases still missing are calibrated on the first batch, before the optimizer is made
+  const first = batches(data, { batchSize, seed, epoch: 0 }).next().value;
+  if (first) {
+    const x = tf.tensor4d(first.x, [first.size, ...shape] as never);
+    await model.prepare(x);
+    x.dispose();
+  }
+  const variables = model.trainableVariables();
+  const optimizer = new Optimizer(options.optimizer ?? 'adam', variables, options.weightDecay);
+  let history: EpochStats[] = [];
+  let startEpoch = 0;
+  let startBatch = 0;
+  let previousSeconds = 0;
+  let resumedFrom: FitResult['resumedFrom'];
+  if (saved) {
+    optimizer.load(saved.optimizerStep, saved.optimizer);
+    history = saved.history as EpochStats[];
+    startEpoch = saved.epoch;
+    startBatch = saved.batch;
+    previousSeconds = saved.seconds;
+    resumedFrom = { epoch: startEpoch, batch: startBatch };
+  }
+  const started = performance.now();
+  const seconds = () => previousSeconds + (performance.now() - started) / 1000;
+  const save = async (epoch: number, batch: number) => {
+    if (!options.checkpoint) return;
+    saveCheckpoint(options.checkpoint, {
+      epoch,
+      batch,
+      optimizerStep: optimizer.step,
+      state: await model.state(),
+      optimizer: await optimizer.state(),
+      history,
+      seconds: seconds(),
+      fingerprint,
+    });
+  };
+  const losses: number[] = [];
+  let steps = 0;
+  const every = options.checkpointEvery ?? 200;
+  try {
+    for (let epoch = startEpoch; epoch < options.epochs; epoch++) {
+      const epochStart = performance.now();
+      let lossSum = 0;
+      let correct = 0;
+      let seen = 0;
+      const from = epoch === startEpoch ? startBatch : 0;
+      let b = from;
+      for (const batch of batches(data, {
+        batchSize,
+        seed,
+        epoch,
+        augment: options.augment,
+        from,
+        dropLast: true,
+      })) {
+        const step = epoch * perEpoch + b;
+        const lr = learningRateAt(schedule, baseLr, step, total, options.warmup ?? 0);
+        const x = tf.tensor4d(batch.x, [batch.size, ...shape] as never);
+        await model.prepare();
+        let predicted: tf.Tensor | undefined;
+        const { value, grads } = tf.variableGrads(() => {
+          const logits = model.forward(x, true);
+          // kept past variableGrads' own tidy; disposed below
+          predicted = tf.keep(tf.argMax(logits, 1));
+          return crossEntropy(logits, batch.labels);
+        }, variables);
+        const loss = (await readBack(value))[0];
+        const pred = await readBack(predicted as tf.Tensor);
+        if (Number.isFinite(loss)) optimizer.apply(grads, lr);
+        tf.dispose([x, value, predicted as tf.Tensor, ...Object.values(grads)]);
+        let hits = 0;
+        for (let i = 0; i < batch.size; i++) if (pred[i] === batch.labels[i]) hits++;
+        if (!Number.isFinite(loss)) {
+          throw new TrainError(
+            'nan',
+            `loss became ${loss} at epoch ${epoch + 1}, batch ${b + 1} (learning rate ${lr.toExponential(2)}); ` +
+              `${options.checkpoint ? `the last good checkpoint is ${options.checkpoint}; ` : ''}try a lower learning rate`,
+          );
+        }
+        lossSum += loss * batch.size;
+        correct += hits;
+        seen += batch.size;
+        losses.push(loss);
+        steps++;
+        b++;
+        const elapsed = (performance.now() - epochStart) / 1000;
+        options.onProgress?.({
+          epoch: epoch + 1,
+          epochs: options.epochs,
+          batch: b,
+          batches: perEpoch,
+          loss: lossSum / seen,
+          accuracy: correct / seen,
+          imagesPerSecond: seen / elapsed,
+          learningRate: lr,
+        });
+        // let timers and signal handlers run (wasm steps resolve as microtasks only)
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        const stop = options.shouldStop?.() ?? false;
+        if (stop || (options.maxSteps !== undefined && steps >= options.maxSteps)) {
+          await save(epoch, b);
+          return result(stop);
+        }
+        if (steps % every === 0 && b < perEpoch) await save(epoch, b);
+      }
+      const elapsed = (performance.now() - epochStart) / 1000;
+      const stats = {
+        epoch: epoch + 1,
+        loss: lossSum / Math.max(1, seen),
+        accuracy: correct / Math.max(1, seen),
+        imagesPerSecond: seen / elapsed,
+        seconds: elapsed,
+      };
+      history.push(stats);
+      await save(epoch + 1, 0);
+      options.onEpoch?.(stats);
+    }
+    return result();
+  } finally {
+    optimizer.dispose();
+  }
+
+  function result(stopped = false): FitResult {
+    const k = Math.max(1, Math.floor(losses.length / 10));
+    const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / Math.max(1, a.length);
+    return {
+      history,
+      steps,
+      seconds: seconds(),
+      firstLoss: mean(losses.slice(0, k)),
+      lastLoss: mean(losses.slice(-k)),
+      resumedFrom,
+      stopped,
+    };
+  }
+}
