@@ -4,6 +4,7 @@ import { runConvJs } from './benchmarks/conv-js.js';
 import { runConvWasm } from './benchmarks/conv-wasm.js';
 import { runCost } from './benchmarks/cost.js';
 import { runImagenetPtq } from './benchmarks/imagenet-ptq.js';
+import { runMainJob } from './benchmarks/main-job.js';
 import { runWebgpu } from './benchmarks/webgpu.js';
 
 export interface Benchmark {
@@ -42,6 +43,11 @@ export const BENCHMARKS: Record<string, Benchmark> = {
     description:
       'Keras ResNet-50: import vs TF.js, ONNX export in onnxruntime-web, post-training PA/ABC/XNOR agreement (reports/imagenet-ptq.*)',
     run: runImagenetPtq,
+  },
+  main: {
+    description:
+      'the main job (npm start): shipped trained models, size, top-1 and batch-1 latency per backend vs ORT float (reports/main.*)',
+    run: runMainJob,
   },
   webgpu: {
     description:

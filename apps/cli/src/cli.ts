@@ -5,12 +5,13 @@ import '@pabnn/backend-wasm';
 import { PabnnError } from '@pabnn/ir';
 import type { Command } from './command.js';
 import { bench } from './commands/bench.js';
+import { evalCommand } from './commands/eval.js';
 import { info } from './commands/info.js';
 import { quantize } from './commands/quantize.js';
 import { run } from './commands/run.js';
 import { UsageError } from './errors.js';
 
-const COMMANDS: Command[] = [quantize, run, bench, info];
+const COMMANDS: Command[] = [quantize, run, evalCommand, bench, info];
 
 function help(): string {
   return `pabnn: binary CNNs with Piecewise Approximation\n\nusage: pabnn <command> [options]   (pabnn <command> --help for details)\n\n${COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}\n\nexit codes: 0 done, 1 the work failed (bad model, bad data), 2 bad usage\n`;

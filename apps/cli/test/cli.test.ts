@@ -84,6 +84,21 @@ describe('pabnn', () => {
     expect(b.stdout).toMatch(/js +median [\d.]+ ms/);
   });
 
+  it('evaluates the shipped trained MNIST model on the test set', async () => {
+    const model = fileURLToPath(
+      new URL('../../../models/mnist__resnet8__float.pabnn', import.meta.url),
+    );
+    const r = await pabnn('eval', model, '--dataset', 'mnist', '--limit', '500', '--json');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.images).toBe(500);
+    expect(report.top1).toBeGreaterThan(0.95);
+    expect(report.msPerImage).toBeGreaterThan(0);
+    const wrong = await pabnn('eval', model, '--dataset', 'cifar');
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/--dataset must be one of mnist, fashion-mnist/);
+  }, 120_000);
+
   it('exits 2 with the usage on bad usage, 1 with one line on a bad model', async () => {
     expect((await pabnn()).code).toBe(2);
     const unknown = await pabnn('train');

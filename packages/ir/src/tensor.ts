@@ -61,7 +61,8 @@ export function allocate(dtype: DType, length: number): TensorData {
 
 /** Views raw little-endian bytes as storage of `dtype`, copying (so alignment never matters). */
 export function dataFromBytes(dtype: DType, bytes: Uint8Array): TensorData {
-  const copy = bytes.slice();
+  // new Uint8Array(view) copies; bytes.slice() would not for a Node Buffer (its slice is a view)
+  const copy = new Uint8Array(bytes);
   switch (dtype) {
     case 'float32':
       return new Float32Array(copy.buffer, 0, copy.byteLength / 4);

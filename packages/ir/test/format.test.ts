@@ -39,6 +39,15 @@ function mutateHeader(edit: (h: Header) => void): Uint8Array {
 }
 
 describe('.pabnn round trip', () => {
+  it('loads from a Node Buffer inside a larger allocation (readFileSync), not just from a Uint8Array', () => {
+    const bytes = save(sampleGraph());
+    // a Buffer whose bytes start at an offset of a larger ArrayBuffer; Buffer#slice is a view
+    const pool = Buffer.alloc(bytes.length + 40);
+    pool.set(bytes, 24);
+    const buffer = pool.subarray(24, 24 + bytes.length);
+    const loaded = load(buffer);
+    expect(save(loaded)).toEqual(bytes);
+  });
   it('is bit-exact for graph, attributes, metadata and every dtype', () => {
     const graph = sampleGraph();
     // a NaN with a payload and -0 must survive byte for byte

@@ -18,6 +18,11 @@ export { TrainError } from './errors.js';
 export { type Checkpoint, loadCheckpoint, saveCheckpoint } from './loop/checkpoint.js';
 export { type Evaluation, evaluate } from './loop/evaluate.js';
 export {
+  evaluateSession,
+  type RunsFeeds,
+  type SessionEvaluation,
+} from './loop/evaluate-session.js';
+export {
   type EpochStats,
   type FitOptions,
   type FitResult,

@@ -245,7 +245,7 @@ export class TrainableModel {
       x.shape[1] as number,
       x.shape[2] as number,
       kernel,
-      { padding: 'explicit', strides: [1, 1], ...node.attrs },
+      { padding: 'explicit', strides: [1, 1], pads: [0, 0, 0, 0], ...node.attrs },
       (node.attrs.dilations as number[] | undefined) ?? [1, 1],
     );
     return {

@@ -37,6 +37,8 @@ export interface RunResult {
   /** TF.js's predicted class of every test image, base64 bytes (the runtime must agree). */
   predictions: string;
   smoke: boolean;
+  /** Where this process picked the run up (a checkpoint of an earlier process, maybe another device). */
+  resumedFrom?: { epoch: number; batch: number };
 }
 
 /** The float tensors of a saved model by name: the state a binarized run starts from. */
@@ -114,6 +116,7 @@ export async function trainRun(spec: RunSpec, options: RunOptions): Promise<RunR
     device,
     predictions: Buffer.from(evaluation.predictions).toString('base64'),
     smoke: Boolean(options.smoke),
+    resumedFrom: result.resumedFrom,
   };
   if (!options.smoke)
     writeFileSync(join(runsDir(), `${name}.json`), `${JSON.stringify(run, null, 2)}\n`);

@@ -1,0 +1,104 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import '@pabnn/backend-js';
+import '@pabnn/backend-wasm';
+import { exportOnnx } from '@pabnn/convert';
+import { load, tensor } from '@pabnn/ir';
+import { Session } from '@pabnn/runtime';
+import { type DatasetName, evaluateSession, loadDataset } from '@pabnn/train';
+import * as ort from 'onnxruntime-web';
+import { machineInfo } from '../machine.js';
+import { markdownTable, writeReport } from '../reports.js';
+import { medianMs } from '../timing.js';
+import { modelsDir } from './accuracy/paths.js';
+import { runFileName } from './accuracy/recipe.js';
+
+/** Test images the main job evaluates per model and backend (all 10,000 with PABNN_MAIN_IMAGES=10000). */
+const IMAGES = Number(process.env.PABNN_MAIN_IMAGES ?? 2000);
+const BACKENDS = ['wasm', 'js'];
+
+/**
+ * The main job on built-in defaults (`npm start`): the shipped trained ResNet-8 models
+ * (models/, from `pnpm bench accuracy`): each one's size, top-1 on the shipped test data and
+ * batch-1 latency on every backend, against the float model in onnxruntime-web.
+ */
+export async function runMainJob(): Promise<void> {
+  const rows = [];
+  for (const dataset of ['fashion-mnist', 'mnist'] as DatasetName[]) {
+    const floatFile = join(modelsDir(), `${runFileName(`${dataset}/resnet8/float`)}.pabnn`);
+    if (!existsSync(floatFile)) continue;
+    const test = loadDataset(dataset, 'test', { limit: IMAGES });
+    const one = tensor('float32', [1, 28, 28, 1], (await firstImage(dataset)).slice());
+    // the rival: the float model exported to ONNX, in onnxruntime-web (wasm EP, 1 thread)
+    ort.env.wasm.numThreads = 1;
+    const floatGraph = load(readFileSync(floatFile));
+    const ortSession = await ort.InferenceSession.create(exportOnnx(floatGraph), {
+      executionProviders: ['wasm'],
+    });
+    const feeds = { image: new ort.Tensor('float32', one.data as Float32Array, [1, 28, 28, 1]) };
+    const ortMs = await medianMs(() => ortSession.run(feeds));
+    await ortSession.release();
+    for (const scheme of ['float', 'xnor-1x1', 'abc-3x3', 'pa-3x3', 'pa-4x5']) {
+      const file = join(modelsDir(), `${runFileName(`${dataset}/resnet8/${scheme}`)}.pabnn`);
+      if (!existsSync(file)) continue;
+      const bytes = readFileSync(file);
+      for (const backend of BACKENDS) {
+        const session = await Session.create(bytes, { backend });
+        const accuracy = await evaluateSession(session, test);
+        const ms = await medianMs(() => session.run({ image: one }));
+        session.dispose();
+        rows.push({
+          dataset,
+          model: 'resnet8',
+          scheme,
+          backend,
+          fileBytes: bytes.length,
+          top1: accuracy.top1,
+          images: test.count,
+          batch1Ms: ms,
+          ortFloatMs: ortMs,
+          speedupVsOrtFloat: ortMs / ms,
+        });
+        process.stderr.write(
+          `[main] ${dataset} ${scheme} on ${backend}: top-1 ${(100 * accuracy.top1).toFixed(2)} %, ${ms.toFixed(2)} ms (ORT float ${ortMs.toFixed(2)} ms)\n`,
+        );
+      }
+    }
+  }
+  if (rows.length === 0) {
+    throw new Error(`no trained models in ${modelsDir()}: run \`pnpm bench accuracy\` first`);
+  }
+  const machine = machineInfo();
+  writeReport('main.json', { machine, images: IMAGES, rows });
+  const table = markdownTable(
+    [
+      'dataset',
+      'scheme',
+      'backend',
+      'file KB',
+      `top-1 % (${IMAGES} test images)`,
+      'batch-1 ms',
+      'ORT float ms',
+      'vs ORT float',
+    ],
+    rows.map((r) => [
+      r.dataset,
+      r.scheme,
+      r.backend,
+      (r.fileBytes / 1024).toFixed(0),
+      (100 * r.top1).toFixed(2),
+      r.batch1Ms.toFixed(2),
+      r.ortFloatMs.toFixed(2),
+      `${r.speedupVsOrtFloat.toFixed(2)}x`,
+    ]),
+  );
+  const md = `# Main job: trained ResNet-8 models on every backend\n\nMeasured on ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, ${machine.date.slice(0, 10)}; ORT = onnxruntime-web 1.30 wasm EP, 1 thread, running the float model.\n\n${table}\n`;
+  writeReport('main.md', md);
+  process.stdout.write(`\n${table}\n`);
+}
+
+async function firstImage(dataset: DatasetName): Promise<Float32Array> {
+  const { batches } = await import('@pabnn/train');
+  const [b] = batches(loadDataset(dataset, 'test', { limit: 1 }), { batchSize: 1, shuffle: false });
+  return b.x;
+}
