@@ -38,6 +38,25 @@ describe('TrainableModel on every zoo family (28x28 input)', () => {
     }, 120_000);
   }
 
+  it("'relu' calibration fits ReLU-shaped staircases (no level below zero)", async () => {
+    const x = tf.randomNormal([4, 28, 28, 1], 0, 1, 'float32', 9) as tf.Tensor4D;
+    const levels = async (calibration: 'identity' | 'relu') => {
+      const m = new TrainableModel('resnet8', {
+        input: 'mnist',
+        scheme: 'pa',
+        weightBases: 2,
+        activationBases: 3,
+        calibration,
+      });
+      await m.prepare(x);
+      const state = await m.state();
+      m.dispose();
+      return Array.from(state['layer1.0.conv1/act_levels']);
+    };
+    expect(Math.min(...(await levels('identity')))).toBeLessThan(0);
+    expect(Math.min(...(await levels('relu')))).toBeGreaterThanOrEqual(0);
+  });
+
   it('names the problem: missing calibration, bad loaded tensors', async () => {
     const model = new TrainableModel('resnet8', {
       input: 'mnist',

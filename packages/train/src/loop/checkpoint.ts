@@ -13,6 +13,8 @@ export interface Checkpoint {
   seconds: number;
   /** The run's options, to refuse resuming a different run. */
   fingerprint: string;
+  /** TF.js backends that trained this run so far, in order (a run may move between machines). */
+  devices?: string[];
 }
 
 const MAGIC = 'pabnn-checkpoint-1';

@@ -62,6 +62,8 @@ export interface FitResult {
   resumedFrom?: { epoch: number; batch: number };
   /** True when shouldStop ended the run early (resume it from the checkpoint). */
   stopped: boolean;
+  /** TF.js backends that trained this run, the earlier sessions' included. */
+  devices: string[];
 }
 
 function crossEntropy(logits: tf.Tensor2D, labels: Uint8Array): tf.Scalar {
@@ -134,6 +136,7 @@ export async function fit(
     previousSeconds = saved.seconds;
     resumedFrom = { epoch: startEpoch, batch: startBatch };
   }
+  const devices = [...new Set([...(saved?.devices ?? []), tf.getBackend()])];
   const started = performance.now();
   const seconds = () => previousSeconds + (performance.now() - started) / 1000;
   const save = async (epoch: number, batch: number) => {
@@ -147,6 +150,7 @@ export async function fit(
       history,
       seconds: seconds(),
       fingerprint,
+      devices,
     });
   };
   const losses: number[] = [];
@@ -246,6 +250,7 @@ export async function fit(
       lastLoss: mean(losses.slice(-k)),
       resumedFrom,
       stopped,
+      devices,
     };
   }
 }

@@ -18,7 +18,14 @@ import type { BatchNormParams, ConvParams, DenseParams } from './layers.js';
 import { hwioToOhwi, ohwiToHwio, transpose2d } from './layout.js';
 
 /** Zoo options for a trainable model; weights come from `load` or a seeded He init. */
-export type TrainableModelOptions = Omit<ZooOptions, 'weights'>;
+export type TrainableModelOptions = Omit<ZooOptions, 'weights'> & {
+  /**
+   * What the activation staircases are first fitted to: 'identity' (the conv input as it is,
+   * default) or 'relu' (its positive part: the float network had a ReLU there, which the
+   * binarized zoo graphs drop, so a ReLU-shaped staircase starts closer to the float model).
+   */
+  calibration?: 'identity' | 'relu';
+};
 
 /** Running statistics follow PyTorch: new = (1 - momentum) * old + momentum * batch. */
 const BN_MOMENTUM = 0.1;
@@ -32,6 +39,7 @@ const BN_MOMENTUM = 0.1;
 export class TrainableModel {
   readonly graph: Graph;
   readonly options: ResolvedOptions;
+  private readonly calibration: 'identity' | 'relu';
   private readonly convs = new Map<string, ConvParams>();
   private readonly norms = new Map<string, BatchNormParams>();
   private readonly denses = new Map<string, DenseParams>();
@@ -42,8 +50,9 @@ export class TrainableModel {
 
   constructor(
     readonly modelName: string,
-    zooOptions: TrainableModelOptions = {},
+    { calibration = 'identity', ...zooOptions }: TrainableModelOptions = {},
   ) {
+    this.calibration = calibration;
     this.graph = createModel(modelName, { ...zooOptions, weights: 'zeros' });
     this.options = (this.graph.metadata.zoo as { options: ResolvedOptions }).options;
     const random = seededRandom(this.options.seed);
@@ -189,6 +198,8 @@ export class TrainableModel {
       const node = r.stop;
       if (!node || !samples) break;
       const conv = this.convs.get(node.name) as ConvParams;
+      if (this.calibration === 'relu')
+        for (let i = 0; i < samples.length; i++) samples[i] = Math.max(0, samples[i]);
       const stairs = calibrateActivations(
         samples,
         channels,

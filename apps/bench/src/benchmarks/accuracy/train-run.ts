@@ -69,6 +69,7 @@ export async function trainRun(spec: RunSpec, options: RunOptions): Promise<RunR
     scheme: spec.scheme,
     input: 'mnist',
     ...(binary ? { weightBases: spec.M, activationBases: spec.N } : {}),
+    calibration: spec.calibration,
   });
   if (spec.from) model.load(floatState(modelFile(spec.from)));
   const name = runFileName(spec.id);
@@ -113,7 +114,7 @@ export async function trainRun(spec: RunSpec, options: RunOptions): Promise<RunR
     history: result.history,
     modelFile: file,
     modelBytes: bytes.length,
-    device,
+    device: result.devices.join(' + '),
     predictions: Buffer.from(evaluation.predictions).toString('base64'),
     smoke: Boolean(options.smoke),
     resumedFrom: result.resumedFrom,
