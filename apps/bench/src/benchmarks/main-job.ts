@@ -42,7 +42,15 @@ export async function runMainJob(): Promise<void> {
     const feeds = { image: new ort.Tensor('float32', one.data as Float32Array, [1, 28, 28, 1]) };
     const ortMs = await medianMs(() => ortSession.run(feeds));
     await ortSession.release();
-    for (const scheme of ['float', 'xnor-1x1', 'abc-3x3', 'pa-3x3', 'pa-4x5']) {
+    for (const scheme of [
+      'float',
+      'xnor-1x1',
+      'abc-3x3',
+      'pa-3x3',
+      'pa-4x5',
+      'pa-3x3-relu',
+      'pa-4x5-relu',
+    ]) {
       const file = join(modelsDir(), `${runFileName(`${dataset}/resnet8/${scheme}`)}.pabnn`);
       if (!existsSync(file)) continue;
       const bytes = readFileSync(file);
