@@ -60,6 +60,15 @@ const NOTES = `## Notes
   GPU) until the session's GPU time ran out, and were resumed from their checkpoints on the CPU (wasm): those rows say
   "webgpu + wasm". Checkpoints are device-independent.
 - The recipe is short (3 + 1 epochs) because of the CPU budget; longer fine-tuning narrows every gap.
+- Targets: PA 4x5 within 1.0 point of float is not met (1.55 points with relu calibration, 19.25 without); PA beats
+  ABC-Net at equal M, N with relu calibration (3x3: 85.30 % vs 75.19 %), not without (70.03 %).
+- Why identity-calibrated PA loses: the float net has a ReLU before every binarized conv, which the binarized zoo
+  graphs drop; a staircase fitted to the signed conv input approximates the identity, not the ReLU, so fine-tuning
+  starts from another function. Top-1 before any fine-tuning (float weights, staircases calibrated on 256 training
+  images, BN statistics re-estimated on 512, first 1,000 test images): xnor 10.0 %; abc 3x3 18.1 % (16.7 % with relu
+  calibration, so ABC was not rerun); pa 3x3 14.0 % -> 58.9 % with relu calibration; pa 4x5 18.0 % -> 76.9 %.
+- Not in the table yet: MNIST binarized runs, DenseNet-121 and MobileNet-V1 rows (both train, see
+  packages/train/test/model.test.ts, but need GPU time), a relu-calibrated ABC-Net and XNOR baseline check.
 `;
 
 /** Reads every finished run, checks it on the runtime (js and wasm), writes reports/accuracy.*. */
