@@ -8,6 +8,7 @@ export { load } from './format/load.js';
 export { save } from './format/save.js';
 export type { Graph, Metadata, Node, ValueInfo } from './graph.js';
 export * from './ops/index.js';
+export { permute } from './permute.js';
 export { seededRandom } from './random.js';
 export * from './tensor.js';
 export * from './validate.js';

@@ -1,4 +1,4 @@
-import { type Graph, GraphBuilder, type Tensor, tensor } from '@pabnn/ir';
+import { type Graph, GraphBuilder, permute, type Tensor, tensor } from '@pabnn/ir';
 import { ConvertError } from '../errors.js';
 import { type AttributeProto, DataType, type NodeProto, onnx, type TensorProto } from './proto.js';
 
@@ -104,17 +104,6 @@ function attrMap(node: NodeProto) {
     string: (name: string, fallback: string) =>
       attrs.has(name) ? new TextDecoder().decode(attrs.get(name)!.s ?? new Uint8Array()) : fallback,
   };
-}
-
-/** OIHW -> OHWI. */
-function oihwToOhwi(values: Float32Array, [o, i, h, w]: number[]): Float32Array {
-  const out = new Float32Array(values.length);
-  for (let a = 0; a < o; a++)
-    for (let b = 0; b < i; b++)
-      for (let y = 0; y < h; y++)
-        for (let x = 0; x < w; x++)
-          out[((a * h + y) * w + x) * i + b] = values[((a * i + b) * h + y) * w + x];
-  return out;
 }
 
 /** Decodes ONNX bytes, turning every protobuf failure into a ConvertError. */
@@ -274,7 +263,7 @@ export function importOnnx(bytes: Uint8Array): Graph {
           tensor(
             'float32',
             [w.dims[0], w.dims[2], w.dims[3], w.dims[1]],
-            oihwToOhwi(w.values as Float32Array, w.dims),
+            permute(w.values as Float32Array, w.dims, [0, 2, 3, 1]), // OIHW -> OHWI
           ),
         );
         const bias = ins[2]

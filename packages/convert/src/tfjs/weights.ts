@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { permute } from '@pabnn/ir';
 import { ConvertError } from '../errors.js';
 
 export interface NamedWeight {
@@ -116,11 +117,5 @@ export function readTfjsModel(modelJsonPath: string): TfjsModel {
 /** Keras conv kernel [kh, kw, Cin, Cout] (HWIO) -> our OHWI [Cout, kh, kw, Cin]. */
 export function hwioToOhwi(w: NamedWeight): NamedWeight {
   const [kh, kw, cin, cout] = w.shape;
-  const out = new Float32Array(w.data.length);
-  for (let y = 0; y < kh; y++)
-    for (let x = 0; x < kw; x++)
-      for (let i = 0; i < cin; i++)
-        for (let o = 0; o < cout; o++)
-          out[((o * kh + y) * kw + x) * cin + i] = w.data[((y * kw + x) * cin + i) * cout + o];
-  return { shape: [cout, kh, kw, cin], data: out };
+  return { shape: [cout, kh, kw, cin], data: permute(w.data, w.shape, [3, 0, 1, 2]) };
 }

@@ -1,4 +1,11 @@
-import { type Graph, type Node, resolveWindow, seededRandom, type Tensor } from '@pabnn/ir';
+import {
+  type Graph,
+  type Node,
+  permute,
+  resolveWindow,
+  seededRandom,
+  type Tensor,
+} from '@pabnn/ir';
 import {
   calibrateActivations,
   createQuantizer,
@@ -15,7 +22,6 @@ import { createActivationQuantizer } from '../quant/activation-quantizers.js';
 import { fakeQuantWeights, quantizedWeights } from '../quant/weight-fake-quant.js';
 import { readBack } from '../read-back.js';
 import type { BatchNormParams, ConvParams, DenseParams } from './layers.js';
-import { hwioToOhwi, ohwiToHwio, transpose2d } from './layout.js';
 
 /** Zoo options for a trainable model; weights come from `load` or a seeded He init. */
 export type TrainableModelOptions = Omit<ZooOptions, 'weights'> & {
@@ -26,6 +32,11 @@ export type TrainableModelOptions = Omit<ZooOptions, 'weights'> & {
    */
   calibration?: 'identity' | 'relu';
 };
+
+// The IR stores conv filters OHWI and dense weights [out, in]; TF.js wants HWIO filters
+// ([kh, kw, C, 1] for depthwise, the same bytes as OHWI [C, kh, kw, 1]) and [in, out] matrices.
+const OHWI_TO_HWIO = [1, 2, 3, 0];
+const HWIO_TO_OHWI = [3, 0, 1, 2];
 
 /** Running statistics follow PyTorch: new = (1 - momentum) * old + momentum * batch. */
 const BN_MOMENTUM = 0.1;
@@ -188,8 +199,8 @@ export class TrainableModel {
           'activation staircases need a calibration batch: pass one to prepare()',
         );
       }
-      // a manual scope instead of tidy: every intermediate stays alive until the read-back
-      // has finished (on WebGPU a buffer released early can be reused before it is read)
+      // a manual scope instead of tidy, because the read-back is asynchronous: the scope ends
+      // (and frees the intermediates) only once the layer's input has reached the host
       tf.engine().startScope();
       const r = this.run(batch, false, true);
       const samples = r.input ? ((await readBack(r.input)) as Float32Array) : undefined;
@@ -378,7 +389,7 @@ export class TrainableModel {
     for (const [name, c] of this.convs) {
       const [kh, kw, i, o] = c.weight.shape;
       const hwio = await read(c.weight);
-      out[c.weightName] = c.depthwise ? hwio.slice() : hwioToOhwi(hwio, [kh, kw, i, o]);
+      out[c.weightName] = c.depthwise ? hwio : permute(hwio, [kh, kw, i, o], HWIO_TO_OHWI);
       if (c.bias) out[this.nameOf(c.bias)] = await read(c.bias);
       const act = c.binary?.activations;
       if (act) {
@@ -393,7 +404,7 @@ export class TrainableModel {
     }
     for (const d of this.denses.values()) {
       const [inn, o] = d.weight.shape;
-      out[d.weightName] = transpose2d(await read(d.weight), inn, o);
+      out[d.weightName] = permute(await read(d.weight), [inn, o], [1, 0]);
       if (d.bias && d.biasName) out[d.biasName] = await read(d.bias);
     }
     return out;
@@ -415,12 +426,15 @@ export class TrainableModel {
       }
       if (!data.every(Number.isFinite))
         throw new TrainError('load', `'${name}' has NaN or Infinity`);
-      // a copy: views into a larger buffer (a loaded .pabnn) upload wrongly on WebGPU
-      v.assign(tf.tensor(convert ? convert(data) : data.slice(), v.shape));
+      v.assign(tf.tensor(convert ? convert(data) : data, v.shape));
     };
     for (const [name, c] of this.convs) {
       const [kh, kw, i, o] = c.weight.shape;
-      take(c.weightName, c.weight, c.depthwise ? undefined : (d) => ohwiToHwio(d, [o, kh, kw, i]));
+      take(
+        c.weightName,
+        c.weight,
+        c.depthwise ? undefined : (d) => permute(d, [o, kh, kw, i], OHWI_TO_HWIO),
+      );
       if (c.bias) take(this.nameOf(c.bias), c.bias);
       const prefix = `${name}/act_state/`;
       const act = Object.keys(state).filter((k) => k.startsWith(prefix));
@@ -440,7 +454,7 @@ export class TrainableModel {
       for (const v of [n.gamma, n.beta, n.mean, n.variance]) take(this.nameOf(v), v);
     for (const d of this.denses.values()) {
       const [inn, o] = d.weight.shape;
-      take(d.weightName, d.weight, (w) => transpose2d(w, o, inn));
+      take(d.weightName, d.weight, (w) => permute(w, [o, inn], [1, 0]));
       if (d.bias && d.biasName) take(d.biasName, d.bias);
     }
   }

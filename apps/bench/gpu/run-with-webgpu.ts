@@ -1,0 +1,22 @@
+// What every GPU-machine entry does (../shared/tools/gpu/README.md): put Dawn's navigator.gpu on
+// globalThis before anything touches WebGPU, run the job, keep the GPU object referenced until
+// the end (Node aborts if it is collected early), and exit with the job's status.
+export function runWithWebgpu(job: () => Promise<unknown>): void {
+  const { create, globals } = require('webgpu');
+  Object.assign(globalThis, globals);
+  const gpu = create([]);
+  (globalThis as { navigator?: object }).navigator ??= {};
+  Object.defineProperty((globalThis as unknown as { navigator: object }).navigator, 'gpu', {
+    value: gpu,
+    configurable: true,
+  });
+  job()
+    .then(() => {
+      (globalThis as { keep?: unknown }).keep = gpu;
+      process.exit(0);
+    })
+    .catch((error) => {
+      console.error(error);
+      process.exit(1);
+    });
+}
