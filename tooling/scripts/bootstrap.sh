@@ -19,6 +19,9 @@ fi
 
 if [ "${1:-}" = "--test" ]; then
   bash tooling/scripts/install-system-deps.sh
+else
+  # the main job and the web app's sample images read Fashion-MNIST's test set
+  bash tooling/scripts/install-system-deps.sh --data
 fi
 
 echo "[bootstrap] pnpm install"

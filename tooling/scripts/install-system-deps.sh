@@ -6,7 +6,12 @@ set -euo pipefail
 # libvulkan1 + chromium-common: the Vulkan loader and the SwiftShader driver that Dawn (npm webgpu)
 # uses for the WebGPU tests on machines without a GPU.
 # dataset-fashion-mnist: the Fashion-MNIST IDX files the training tests and `pnpm bench accuracy` use.
-REQUIRED_DEBS=(libvulkan1 chromium-common dataset-fashion-mnist)
+# chromium: the real browser apps/web's end-to-end test drives (playwright-core, /usr/bin/chromium).
+REQUIRED_DEBS=(libvulkan1 chromium-common chromium dataset-fashion-mnist)
+# --data: only the datasets (what `npm start`, the main job, needs)
+if [ "${1:-}" = "--data" ]; then
+  REQUIRED_DEBS=(dataset-fashion-mnist)
+fi
 
 missing=()
 for deb in "${REQUIRED_DEBS[@]}"; do

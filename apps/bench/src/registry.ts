@@ -5,6 +5,7 @@ import { runConvWasm } from './benchmarks/conv-wasm.js';
 import { runCost } from './benchmarks/cost.js';
 import { runImagenetPtq } from './benchmarks/imagenet-ptq.js';
 import { runMainJob } from './benchmarks/main-job.js';
+import { runPlots } from './benchmarks/plots.js';
 import { runWebgpu } from './benchmarks/webgpu.js';
 
 export interface Benchmark {
@@ -53,5 +54,11 @@ export const BENCHMARKS: Record<string, Benchmark> = {
     description:
       'WGSL PAConv2D vs TF.js webgpu float conv on ResNet-18 layers, on this adapter (reports/webgpu.*)',
     run: runWebgpu,
+  },
+  // last, so `pnpm bench all` draws from the reports it has just written
+  plots: {
+    description:
+      'SVG charts of speed and accuracy against the rivals from reports/*.json (reports/*.svg)',
+    run: runPlots,
   },
 };

@@ -26,8 +26,14 @@ export function simdSupported(): boolean {
   return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
 }
 
-async function wasmBytes(file: string): Promise<ArrayBuffer | Uint8Array> {
-  const url = new URL(`../wasm/${file}`, import.meta.url);
+// One literal `new URL(..., import.meta.url)` per file: bundlers (Vite, webpack, Parcel) find
+// these and ship the .wasm files with the app; a computed path would leave them behind.
+const WASM_URLS = {
+  simd: () => new URL('../wasm/pa-simd.wasm', import.meta.url),
+  scalar: () => new URL('../wasm/pa-scalar.wasm', import.meta.url),
+};
+
+async function wasmBytes(url: URL): Promise<ArrayBuffer | Uint8Array> {
   if (url.protocol === 'file:') {
     const { readFile } = await import('node:fs/promises');
     return readFile(url);
@@ -41,7 +47,7 @@ async function wasmBytes(file: string): Promise<ArrayBuffer | Uint8Array> {
 export async function loadKernels(simd: boolean): Promise<{ kernels: PAKernels; simd: boolean }> {
   const useSimd = simd && simdSupported();
   const module = await WebAssembly.compile(
-    (await wasmBytes(useSimd ? 'pa-simd.wasm' : 'pa-scalar.wasm')) as BufferSource,
+    (await wasmBytes(useSimd ? WASM_URLS.simd() : WASM_URLS.scalar())) as BufferSource,
   );
   const instance = await WebAssembly.instantiate(module, {
     env: {

@@ -39,5 +39,9 @@ export {
   type ActivationQuantizer,
   createActivationQuantizer,
 } from './quant/activation-quantizers.js';
-export { fakeQuantWeights, quantizeLatent } from './quant/weight-fake-quant.js';
+export {
+  fakeQuantWeights,
+  LatentWeightQuantizer,
+  quantizeLatent,
+} from './quant/weight-fake-quant.js';
 export { type Device, ownConvGradients, useDevice } from './tf-setup.js';

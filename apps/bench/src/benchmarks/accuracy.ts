@@ -5,9 +5,10 @@ import { RUNS } from './accuracy/recipe.js';
 import { writeAccuracyReport } from './accuracy/report.js';
 import { trainRun } from './accuracy/train-run.js';
 
-const USAGE = `pnpm bench accuracy [--device wasm|cpu|webgpu] [--jobs N] [--only <text>] [--phase train|report|all] [--data-dir <dir>] [--time-limit <s>]
+const USAGE = `pnpm bench accuracy [--device wasm|cpu|webgpu] [--jobs N] [--only <regexp>] [--phase train|report|all] [--data-dir <dir>] [--time-limit <s>]
   trains every run of the recipe (float, then xnor / abc 3x3 / pa 3x3 / pa 4x5 fine-tuned from it), each in its
-  own process, resuming checkpoints; then evaluates the exported models on the runtime and writes reports/accuracy.*`;
+  own process, resuming checkpoints; then evaluates the exported models on the runtime and writes reports/accuracy.*
+  --only '^mnist/'  the runs whose id (dataset/model/scheme) matches the regular expression`;
 
 /** `pnpm bench accuracy`: the QAT table of issue #10. */
 export async function runAccuracy(argv = process.argv.slice(3)): Promise<void> {
@@ -39,7 +40,13 @@ export async function runAccuracy(argv = process.argv.slice(3)): Promise<void> {
     process.stderr.write(`[accuracy] ${spec.id}: top-1 ${(100 * result.top1).toFixed(2)} %\n`);
     return;
   }
-  const specs = RUNS.filter((r) => !values.only || r.id.includes(values.only));
+  const only = values.only === undefined ? undefined : new RegExp(values.only);
+  const specs = RUNS.filter((r) => !only || only.test(r.id));
+  if (specs.length === 0) {
+    throw new Error(
+      `--only ${values.only} matches no run (runs: ${RUNS.map((r) => r.id).join(', ')})`,
+    );
+  }
   if (values.phase === 'train' || values.phase === 'all') {
     const args = ['--device', device, ...(dataDir ? ['--data-dir', dataDir] : [])];
     const limit = values['time-limit'] ? Number(values['time-limit']) : undefined;

@@ -11,7 +11,7 @@ import { machineInfo } from '../machine.js';
 import { markdownTable, writeReport } from '../reports.js';
 import { medianMs } from '../timing.js';
 import { modelsDir } from './accuracy/paths.js';
-import { runFileName } from './accuracy/recipe.js';
+import { RUNS, runFileName } from './accuracy/recipe.js';
 
 /**
  * Test images the main job evaluates per model (on wasm; reports/accuracy.md checks js and wasm
@@ -42,16 +42,11 @@ export async function runMainJob(): Promise<void> {
     const feeds = { image: new ort.Tensor('float32', one.data as Float32Array, [1, 28, 28, 1]) };
     const ortMs = await medianMs(() => ortSession.run(feeds));
     await ortSession.release();
-    for (const scheme of [
-      'float',
-      'xnor-1x1',
-      'abc-3x3',
-      'pa-3x3',
-      'pa-4x5',
-      'pa-3x3-relu',
-      'pa-4x5-relu',
-    ]) {
-      const file = join(modelsDir(), `${runFileName(`${dataset}/resnet8/${scheme}`)}.pabnn`);
+    // every shipped ResNet-8 of the accuracy recipe for this dataset
+    const prefix = `${dataset}/resnet8/`;
+    for (const { id } of RUNS.filter((r) => r.id.startsWith(prefix))) {
+      const scheme = id.slice(prefix.length);
+      const file = join(modelsDir(), `${runFileName(id)}.pabnn`);
       if (!existsSync(file)) continue;
       const bytes = readFileSync(file);
       let accuracy: Awaited<ReturnType<typeof evaluateSession>> | undefined;

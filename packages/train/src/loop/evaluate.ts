@@ -23,7 +23,7 @@ export async function evaluate(
   let offset = 0;
   for (const b of batches(data, { batchSize, shuffle: false })) {
     const x = tf.tensor4d(b.x, [b.size, data.height, data.width, data.channels]);
-    if (offset === 0) await model.prepare(x);
+    if (offset === 0) await model.prepare(x, { exact: true });
     const predicted = tf.tidy(() => tf.argMax(model.forward(x, false), 1));
     const pred = await readBack(predicted);
     predicted.dispose();

@@ -1,6 +1,6 @@
-import type { Quantizer } from '@pabnn/quantizer';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { ActivationQuantizer } from '../quant/activation-quantizers.js';
+import type { LatentWeightQuantizer } from '../quant/weight-fake-quant.js';
 
 /** A conv's trainable state. Latent weights are HWIO ([kh, kw, C, 1] when depthwise). */
 export interface ConvParams {
@@ -11,7 +11,7 @@ export interface ConvParams {
   depthwise: boolean;
   bias?: tf.Variable;
   /** Binarized (PAConv2D) layers: the weight quantizer and the input's activation staircase. */
-  binary?: { weights: Quantizer; activations?: ActivationQuantizer };
+  binary?: { weights: LatentWeightQuantizer; activations?: ActivationQuantizer };
 }
 
 export interface BatchNormParams {

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { load, save } from '@pabnn/ir';
 import {
   consoleProgress,
@@ -70,6 +70,7 @@ export async function trainRun(spec: RunSpec, options: RunOptions): Promise<RunR
     input: 'mnist',
     ...(binary ? { weightBases: spec.M, activationBases: spec.N } : {}),
     calibration: spec.calibration,
+    weightRefitEvery: spec.weightRefitEvery,
   });
   if (spec.from) model.load(floatState(modelFile(spec.from)));
   const name = runFileName(spec.id);
@@ -112,7 +113,7 @@ export async function trainRun(spec: RunSpec, options: RunOptions): Promise<RunR
     trainSeconds: result.seconds,
     imagesPerSecond: last?.imagesPerSecond ?? 0,
     history: result.history,
-    modelFile: file,
+    modelFile: `models/${basename(file)}`,
     modelBytes: bytes.length,
     device: result.devices.join(' + '),
     predictions: Buffer.from(evaluation.predictions).toString('base64'),

@@ -1,0 +1,44 @@
+// What the app offers: the shipped models and sample images that scripts/prepare-assets.mjs
+// copied into public/ at build time (the app makes no other requests).
+
+export interface ModelEntry {
+  file: string;
+  dataset: string;
+  model: string;
+  /** 'float', 'xnor-1x1', 'abc-3x3', 'pa-4x5', ... */
+  scheme: string;
+  bytes: number;
+  /** Top-1 on the full test set, measured by TF.js when the model was trained. */
+  top1?: number;
+}
+
+export interface Sample {
+  id: string;
+  dataset: string;
+  label: number;
+  className: string;
+  /** 28x28 grey pixels. */
+  pixels: Uint8Array;
+}
+
+async function json<T>(path: string): Promise<T> {
+  const response = await fetch(new URL(path, document.baseURI));
+  if (!response.ok) throw new Error(`could not load ${path}: HTTP ${response.status}`);
+  return response.json() as Promise<T>;
+}
+
+export async function loadCatalog(): Promise<{ models: ModelEntry[]; samples: Sample[] }> {
+  const models = await json<ModelEntry[]>('models/index.json');
+  const raw = await json<(Omit<Sample, 'pixels'> & { pixels: string })[]>('samples.json');
+  const samples = raw.map((s) => ({
+    ...s,
+    pixels: Uint8Array.from(atob(s.pixels), (c) => c.charCodeAt(0)),
+  }));
+  return { models, samples };
+}
+
+export async function fetchModel(entry: ModelEntry): Promise<Uint8Array> {
+  const response = await fetch(new URL(entry.file, document.baseURI));
+  if (!response.ok) throw new Error(`could not load ${entry.file}: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}

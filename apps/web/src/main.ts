@@ -1,0 +1,171 @@
+// The demo page: pick a shipped model, a backend and an image; see the top 5, the latency and
+// one layer's weight histogram with the staircase that replaces it.
+import '@pabnn/backend-js';
+import '@pabnn/backend-wasm';
+import '@pabnn/backend-webgpu';
+import { getBackend } from '@pabnn/backend';
+import { load } from '@pabnn/ir';
+import { createQuantizer } from '@pabnn/quantizer';
+import { fetchModel, loadCatalog, type ModelEntry, type Sample } from './catalog.js';
+import { Classifier } from './classify.js';
+import { drawPixels, imageToPixels } from './image-input.js';
+import { staircaseSvg } from './staircase-plot.js';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const modelSelect = $<HTMLSelectElement>('model');
+const backendSelect = $<HTMLSelectElement>('backend');
+const status = $<HTMLParagraphElement>('status');
+const top5 = $<HTMLOListElement>('top5');
+const inputCanvas = $<HTMLCanvasElement>('input');
+
+const BACKENDS = ['wasm', 'js', 'webgpu'];
+const HISTOGRAM_LAYER = 'layer1.0.conv1';
+const classifiers = new Map<string, Promise<Classifier>>();
+let models: ModelEntry[] = [];
+let current: Uint8Array | undefined;
+
+function setStatus(state: 'idle' | 'running' | 'done' | 'error', text: string, extra = {}) {
+  status.dataset.state = state;
+  for (const key of ['backend', 'class']) delete status.dataset[key];
+  Object.assign(status.dataset, extra);
+  status.textContent = text;
+}
+
+const selectedModel = () => models.find((m) => m.file === modelSelect.value) as ModelEntry;
+
+function classifier(entry: ModelEntry, backend: string): Promise<Classifier> {
+  const key = `${entry.file}|${backend}`;
+  let c = classifiers.get(key);
+  if (!c) {
+    c = fetchModel(entry).then((bytes) => Classifier.open(bytes, backend));
+    c.catch(() => classifiers.delete(key)); // a failed backend can be retried
+    classifiers.set(key, c);
+  }
+  return c;
+}
+
+async function classify(): Promise<void> {
+  if (!current) return;
+  const entry = selectedModel();
+  const backend = backendSelect.value;
+  setStatus('running', `running ${entry.scheme} on ${backend}...`);
+  top5.replaceChildren();
+  try {
+    const result = await (await classifier(entry, backend)).classify(current);
+    for (const p of result.top5) {
+      const li = document.createElement('li');
+      li.dataset.class = String(p.classIndex);
+      li.dataset.score = String(p.score);
+      li.textContent = `${p.label}: ${(100 * p.score).toFixed(1)} %`;
+      top5.append(li);
+    }
+    const fallbacks = result.fallbacks ? ` (${result.fallbacks} float ops on js)` : '';
+    setStatus('done', `${result.ms.toFixed(2)} ms on ${result.backend}${fallbacks}`, {
+      backend: result.backend,
+      class: String(result.top5[0].classIndex),
+    });
+  } catch (error) {
+    setStatus('error', (error as Error).message);
+  }
+}
+
+/** Histogram of one float channel of the dataset's float model, with the chosen scheme's staircase. */
+async function drawHistogram(entry: ModelEntry): Promise<void> {
+  const target = $<HTMLDivElement>('histogram');
+  const float = models.find((m) => m.dataset === entry.dataset && m.scheme === 'float');
+  if (!float) {
+    target.textContent = 'no float model of this dataset is shipped';
+    return;
+  }
+  const graph = load(await fetchModel(float));
+  const weight = graph.constants.get(`${HISTOGRAM_LAYER}/weight`);
+  if (!weight) return;
+  const perChannel = weight.data.length / weight.shape[0];
+  const channel = Float64Array.from((weight.data as Float32Array).subarray(0, perChannel));
+  const [, scheme = 'pa', m = '4'] = /^(\w+)-(\d+)x/.exec(entry.scheme) ?? [];
+  const name = entry.scheme === 'float' ? 'pa' : scheme;
+  const bases = name === 'xnor' ? 1 : Number(m);
+  const stairs = createQuantizer({ name, bases }).fit(channel);
+  const caption = `${HISTOGRAM_LAYER}, output channel 0 of the float model: ${perChannel} weights and the ${name} staircase with M=${bases} that replaces them`;
+  target.innerHTML = `${staircaseSvg(channel, stairs, caption)}<p class="caption">${caption}</p>`;
+}
+
+function showSamples(samples: Sample[]): void {
+  const box = $<HTMLDivElement>('samples');
+  box.replaceChildren();
+  for (const s of samples.filter((x) => x.dataset === selectedModel().dataset)) {
+    const button = document.createElement('button');
+    button.dataset.sample = s.id;
+    button.dataset.label = String(s.label);
+    button.title = `${s.className} (test image ${s.id})`;
+    const c = document.createElement('canvas');
+    c.width = 28;
+    c.height = 28;
+    drawPixels(c, s.pixels);
+    button.append(c);
+    button.addEventListener('click', () => {
+      box.querySelectorAll('button').forEach((b) => b.setAttribute('aria-pressed', 'false'));
+      button.setAttribute('aria-pressed', 'true');
+      useImage(s.pixels);
+    });
+    box.append(button);
+  }
+}
+
+function useImage(pixels: Uint8Array): void {
+  current = pixels;
+  drawPixels(inputCanvas, pixels);
+  void classify();
+}
+
+async function main(): Promise<void> {
+  const catalog = await loadCatalog();
+  models = catalog.models;
+  for (const m of models) {
+    const size = `${(m.bytes / 1024).toFixed(0)} KB`;
+    const top1 = m.top1 === undefined ? '' : `, ${(100 * m.top1).toFixed(1)} %`;
+    modelSelect.add(new Option(`${m.dataset} ${m.model} ${m.scheme} (${size}${top1})`, m.file));
+  }
+  for (const name of BACKENDS) {
+    const supported = await Promise.resolve(getBackend(name).isSupported()).catch(() => false);
+    const option = new Option(supported ? name : `${name} (not available here)`, name);
+    option.disabled = !supported;
+    backendSelect.add(option);
+  }
+  const onModel = () => {
+    const m = selectedModel();
+    $<HTMLParagraphElement>('model-info').textContent =
+      `${m.file}: ${m.bytes.toLocaleString()} bytes`;
+    showSamples(catalog.samples);
+    current = undefined;
+    void drawHistogram(m);
+    setStatus('idle', 'choose an image');
+  };
+  modelSelect.addEventListener('change', onModel);
+  backendSelect.addEventListener('change', () => void classify());
+  const file = $<HTMLInputElement>('file');
+  const drop = $<HTMLLabelElement>('drop');
+  const fromFile = async (f: File | undefined) => {
+    if (!f) return;
+    try {
+      useImage(await imageToPixels(f));
+    } catch (error) {
+      setStatus('error', (error as Error).message);
+    }
+  };
+  file.addEventListener('change', () => void fromFile(file.files?.[0]));
+  drop.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    drop.classList.add('over');
+  });
+  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop.addEventListener('drop', (e) => {
+    e.preventDefault();
+    drop.classList.remove('over');
+    void fromFile(e.dataTransfer?.files[0]);
+  });
+  onModel();
+  document.body.dataset.ready = 'true';
+}
+
+main().catch((error) => setStatus('error', `the app could not start: ${(error as Error).message}`));

@@ -1,0 +1,139 @@
+// The built app in real headless Chromium (Debian's, driven by playwright-core): it loads, runs
+// a shipped model on a sample on wasm and on webgpu (SwiftShader in CI), and shows the same
+// top-5 as @pabnn/runtime computes in Node for the same file and image (1e-4).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import '@pabnn/backend-js';
+import { load, tensor } from '@pabnn/ir';
+import { Session } from '@pabnn/runtime';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { build, type PreviewServer, preview } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const app = join(dirname(fileURLToPath(import.meta.url)), '..');
+const results = join(app, 'test-results');
+const CHROMIUM = '/usr/bin/chromium'; // apt `chromium`, installed by tooling/scripts/install-system-deps.sh
+const FLAGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--enable-unsafe-webgpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+let server: PreviewServer;
+let browser: Browser;
+let url: string;
+
+beforeAll(async () => {
+  execFileSync(process.execPath, [join(app, 'scripts/prepare-assets.mjs')], { stdio: 'inherit' });
+  await build({ root: app, logLevel: 'warn' });
+  server = await preview({
+    root: app,
+    preview: { port: 4300, strictPort: false },
+    logLevel: 'warn',
+  });
+  url = server.resolvedUrls?.local[0] as string;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    // playwright gives every launch a fresh temporary profile (the --user-data-dir of ENVIRONMENT.md)
+    args: FLAGS,
+  });
+  mkdirSync(results, { recursive: true });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise<void>((resolve) => server?.httpServer.close(() => resolve()));
+});
+
+/** The page's top-5 (class, probability) after classifying sample `id` with `model` on `backend`. */
+async function classifyOnPage(page: Page, model: string, backend: string, sample: string) {
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready=true]', { timeout: 60_000 });
+  await page.selectOption('#model', `models/${model}.pabnn`);
+  await page.selectOption('#backend', backend);
+  await page.click(`button[data-sample="${sample}"]`);
+  await page.waitForSelector('#status[data-state=done], #status[data-state=error]', {
+    timeout: 120_000,
+  });
+  const status = await page.$eval('#status', (s) => ({
+    state: s.getAttribute('data-state'),
+    backend: s.getAttribute('data-backend'),
+    text: s.textContent,
+  }));
+  expect(status.state, status.text ?? '').toBe('done');
+  expect(status.backend).toBe(backend);
+  const top5 = await page.$$eval('#top5 li', (items) =>
+    items.map((li) => ({ classIndex: Number(li.dataset.class), score: Number(li.dataset.score) })),
+  );
+  return top5;
+}
+
+interface SampleJson {
+  id: string;
+  dataset: string;
+  label: number;
+  pixels: string;
+}
+
+/**
+ * The same model on the dataset's samples through @pabnn/runtime in Node (js backend): softmax
+ * of the logits of the first sample it classifies correctly (the page must then show that class).
+ */
+async function reference(model: string) {
+  const samples = JSON.parse(
+    readFileSync(join(app, 'public/samples.json'), 'utf8'),
+  ) as SampleJson[];
+  const graph = load(readFileSync(join(app, 'public/models', `${model}.pabnn`)));
+  const p = graph.metadata.preprocess as { scale: number; mean: number[]; std: number[] };
+  const session = await Session.create(graph, { backend: 'js' });
+  try {
+    for (const s of samples.filter((x) => x.dataset === graph.metadata.dataset)) {
+      const x = Float32Array.from(
+        Buffer.from(s.pixels, 'base64'),
+        (v) => (v * p.scale - p.mean[0]) / p.std[0],
+      );
+      const out = await session.run({ image: tensor('float32', [1, 28, 28, 1], x) });
+      const logits = Array.from(out[graph.outputs[0]].data as Float32Array);
+      const max = Math.max(...logits);
+      const exp = logits.map((v) => Math.exp(v - max));
+      const total = exp.reduce((a, b) => a + b, 0);
+      if (logits.indexOf(max) === s.label) {
+        return { sample: s.id, label: s.label, probabilities: exp.map((e) => e / total) };
+      }
+    }
+  } finally {
+    session.dispose();
+  }
+  throw new Error(`${model} classifies none of the shipped samples correctly`);
+}
+
+describe('apps/web in headless Chromium', () => {
+  for (const [backend, model] of [
+    ['wasm', 'fashion-mnist__resnet8__pa-4x5-identity'],
+    ['webgpu', 'fashion-mnist__resnet8__pa-4x5-identity'],
+    ['wasm', 'mnist__resnet8__float'],
+  ] as const) {
+    it(`classifies a sample with ${model} on ${backend} as the runtime does in Node`, async () => {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      const ref = await reference(model);
+      const top5 = await classifyOnPage(page, model, backend, ref.sample);
+      expect(top5[0].classIndex, 'the page shows the class of the runtime in Node').toBe(ref.label);
+      for (const p of top5)
+        expect(Math.abs(p.score - ref.probabilities[p.classIndex])).toBeLessThan(1e-4);
+      // the weight histogram with its staircase is drawn
+      expect(await page.$$eval('#histogram polyline', (l) => l.length)).toBe(1);
+      await page.screenshot({ path: join(results, `${model}-${backend}.png`), fullPage: true });
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+  }
+});

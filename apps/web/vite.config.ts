@@ -1,0 +1,9 @@
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  // our packages load their .wasm with `new URL('../wasm/...', import.meta.url)`: Vite must see
+  // their files as they are (pre-bundling would move them away from their wasm/ folder)
+  optimizeDeps: { exclude: ['@pabnn/backend-wasm', '@pabnn/backend-webgpu', '@pabnn/runtime'] },
+  build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
+  preview: { strictPort: true },
+});

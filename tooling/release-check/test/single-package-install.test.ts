@@ -1,0 +1,121 @@
+// What a user outside this monorepo gets: the packages packed as they would be published
+// (`pnpm pack` turns workspace:* into versions), installed with plain npm into an empty folder
+// (no workspace, no pnpm), then a shipped PA model run from a small ESM script and a
+// TypeScript file type-checked against the installed declarations.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import '@pabnn/backend-js';
+import '@pabnn/backend-wasm';
+import { load, tensor } from '@pabnn/ir';
+import { Session } from '@pabnn/runtime';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+// @pabnn/runtime with the wasm backend needs these (dependencies, and js for the float ops)
+const PACKAGES = ['ir', 'quantizer', 'backend', 'backend-js', 'backend-wasm', 'runtime'];
+const MODEL = join(root, 'models/fashion-mnist__resnet8__float.pabnn');
+
+let dir: string;
+const run = (cmd: string, args: string[], cwd: string) =>
+  execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pabnn-install-'));
+  const tarballs = join(dir, 'tarballs');
+  mkdirSync(tarballs);
+  for (const p of PACKAGES)
+    run('pnpm', ['pack', '--pack-destination', tarballs], join(root, 'packages', p));
+  const app = join(dir, 'app');
+  mkdirSync(app);
+  writeFileSync(
+    join(app, 'package.json'),
+    JSON.stringify({ name: 'user-app', private: true, type: 'module' }),
+  );
+  const files = PACKAGES.map((p) => join(tarballs, `pabnn-${p}-0.0.0.tgz`));
+  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...files], app);
+}, 300_000);
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** The reference: the same model and input through the workspace's own packages. */
+async function workspaceLogits(input: Float32Array): Promise<number[]> {
+  const session = await Session.create(load(readFileSync(MODEL)), { backend: 'wasm' });
+  const out = await session.run({ image: tensor('float32', [1, 28, 28, 1], input) });
+  session.dispose();
+  return Array.from(Object.values(out)[0].data as Float32Array);
+}
+
+describe('packed packages installed with npm outside the workspace', () => {
+  it('run a shipped model on the wasm backend from an ESM script', async () => {
+    const app = join(dir, 'app');
+    writeFileSync(
+      join(app, 'main.mjs'),
+      `import { readFileSync } from 'node:fs';
+import '@pabnn/backend-js';
+import '@pabnn/backend-wasm';
+import { load, tensor } from '@pabnn/ir';
+import { Session } from '@pabnn/runtime';
+
+const graph = load(readFileSync(process.argv[2]));
+const x = Float32Array.from({ length: 784 }, (_, i) => Math.sin(i / 7));
+const session = await Session.create(graph, { backend: 'wasm', fallback: false });
+const out = await session.run({ image: tensor('float32', [1, 28, 28, 1], x) });
+const logits = Array.from(Object.values(out)[0].data);
+process.stdout.write(JSON.stringify({ backend: session.profile().backend, logits }));
+`,
+    );
+    const result = JSON.parse(run(process.execPath, ['main.mjs', MODEL], app));
+    expect(result.backend).toBe('wasm');
+    const x = Float32Array.from({ length: 784 }, (_, i) => Math.sin(i / 7));
+    const expected = await workspaceLogits(x);
+    const scale = Math.max(...expected.map(Math.abs));
+    expect(result.logits).toHaveLength(10);
+    result.logits.forEach((v: number, i: number) => {
+      expect(Math.abs(v - expected[i])).toBeLessThanOrEqual(1e-4 * scale);
+    });
+    // the .wasm kernels came with the package
+    const wasm = join(app, 'node_modules/@pabnn/backend-wasm/wasm');
+    expect(readFileSync(join(wasm, 'pa-simd.wasm')).length).toBeGreaterThan(0);
+    expect(readFileSync(join(wasm, 'pa-scalar.wasm')).length).toBeGreaterThan(0);
+  });
+
+  it('type-check a TypeScript user file against the installed declarations', () => {
+    const app = join(dir, 'app');
+    writeFileSync(
+      join(app, 'check.ts'),
+      `import { getBackend } from '@pabnn/backend';
+import { WasmBackend } from '@pabnn/backend-wasm';
+import { type Graph, tensor } from '@pabnn/ir';
+import { createQuantizer } from '@pabnn/quantizer';
+import { Session, type SessionProfile } from '@pabnn/runtime';
+
+export async function classify(graph: Graph): Promise<SessionProfile> {
+  const session: Session = await Session.create(graph, { backend: 'wasm' });
+  await session.run({ image: tensor('float32', [1, 28, 28, 1], new Float32Array(784)) });
+  const stairs = createQuantizer({ name: 'pa', bases: 4 }).fit([0.1, -0.2, 0.3, 0.5, -0.7]);
+  const build: 'simd' | 'scalar' = (await WasmBackend.create()).build;
+  void stairs.levels.length;
+  void build;
+  void getBackend('wasm').name;
+  return session.profile();
+}
+`,
+    );
+    const tsc = createRequire(join(root, 'package.json')).resolve('typescript/bin/tsc');
+    const args = ['--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext'];
+    const output = (() => {
+      try {
+        return run(process.execPath, [tsc, ...args, '--target', 'es2022', 'check.ts'], app);
+      } catch (error) {
+        return (error as { stdout: string }).stdout;
+      }
+    })();
+    expect(output).toBe('');
+  });
+});

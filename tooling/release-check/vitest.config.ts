@@ -1,0 +1,3 @@
+import { packageVitestConfig } from '@pabnn/config/vitest';
+
+export default packageVitestConfig();
