@@ -7,7 +7,7 @@ import { join } from 'node:path';
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-for (const group of ['packages', 'apps']) {
+for (const group of ['packages', 'apps', 'tooling']) {
   if (!existsSync(group)) continue;
   for (const dir of readdirSync(group)) {
     const file = join(group, dir, '.vitest-result.json');

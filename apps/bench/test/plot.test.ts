@@ -1,5 +1,6 @@
 import { createQuantizer } from '@pabnn/quantizer';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { barChart } from '../src/plot/bar-chart.js';
 import { staircasePlot } from '../src/plot/staircase-plot.js';
 import { markdownTable } from '../src/reports.js';
 
@@ -29,4 +30,38 @@ it('draws a histogram with one step path per staircase', () => {
 
 it('writes Markdown tables', () => {
   expect(markdownTable(['a', 'b'], [[1, 'x']])).toBe('| a | b |\n| --- | --- |\n| 1 | x |');
+});
+
+describe('barChart', () => {
+  const chart = (log: boolean) =>
+    barChart({
+      title: 'speed <ours>',
+      unit: 'x',
+      series: ['vs ORT', 'vs TF.js'],
+      log,
+      reference: { value: 1, label: 'as fast' },
+      groups: [
+        { label: 'a', values: [2, 0.5] },
+        { label: 'b', values: [8, null] },
+      ],
+    });
+  const widths = (svg: string) =>
+    [...svg.matchAll(/<rect x="210" y="[\d.]+" width="([\d.]+)" height="11"/g)].map((m) =>
+      Number(m[1]),
+    );
+
+  it('draws one bar per present value, longer for larger values, escaping text', () => {
+    for (const log of [false, true]) {
+      const svg = chart(log);
+      const w = widths(svg);
+      expect(w).toHaveLength(3); // the null value gets no bar
+      expect(w[2]).toBeGreaterThan(w[0]);
+      expect(w[0]).toBeGreaterThan(w[1]);
+      expect(svg).toContain('speed &lt;ours>');
+      expect(svg).toContain('stroke-dasharray'); // the reference line
+    }
+    // on a log axis 8 is as far past 2 as 2 is past 0.5
+    const [a, b, c] = widths(chart(true));
+    expect(c - a).toBeCloseTo(a - b, 0);
+  });
 });

@@ -116,9 +116,9 @@ async function reference(model: string) {
 
 describe('apps/web in headless Chromium', () => {
   for (const [backend, model] of [
-    ['wasm', 'fashion-mnist__resnet8__pa-4x5-identity'],
-    ['webgpu', 'fashion-mnist__resnet8__pa-4x5-identity'],
-    ['wasm', 'mnist__resnet8__float'],
+    ['wasm', 'fashion-mnist__resnet8__pa-4x5'],
+    ['webgpu', 'fashion-mnist__resnet8__pa-4x5'],
+    ['js', 'mnist__resnet8__pa-4x5'],
   ] as const) {
     it(`classifies a sample with ${model} on ${backend} as the runtime does in Node`, async () => {
       const page = await browser.newPage();

@@ -17,7 +17,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 // @pabnn/runtime with the wasm backend needs these (dependencies, and js for the float ops)
 const PACKAGES = ['ir', 'quantizer', 'backend', 'backend-js', 'backend-wasm', 'runtime'];
-const MODEL = join(root, 'models/fashion-mnist__resnet8__float.pabnn');
+// a PA model, so the wasm XOR/popcount kernels really run
+const MODEL = join(root, 'models/fashion-mnist__resnet8__pa-4x5.pabnn');
 
 let dir: string;
 const run = (cmd: string, args: string[], cwd: string) =>

@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import '@pabnn/backend-js';
 import '@pabnn/backend-wasm';
+import '@pabnn/backend-webgpu';
+import { getBackend } from '@pabnn/backend';
 import { exportOnnx } from '@pabnn/convert';
 import { load, tensor } from '@pabnn/ir';
 import { Session } from '@pabnn/runtime';
@@ -11,15 +13,25 @@ import { machineInfo } from '../machine.js';
 import { markdownTable, writeReport } from '../reports.js';
 import { medianMs } from '../timing.js';
 import { modelsDir } from './accuracy/paths.js';
-import { RUNS, runFileName } from './accuracy/recipe.js';
+import { MAIN_RUNS, runFileName } from './accuracy/recipe.js';
 
 /**
- * Test images the main job evaluates per model (on wasm; reports/accuracy.md checks js and wasm
- * against TF.js on all 10,000): the first 1,000 keep \`npm start\` to a few minutes on 2 cores.
+ * Test images the main job evaluates per model (on wasm; reports/accuracy.md compares the
+ * runtime with TF.js): the first 1,000 keep \`npm start\` to a few minutes on 2 cores.
  */
 const IMAGES = Number(process.env.PABNN_MAIN_IMAGES ?? 1000);
-/** Accuracy is measured on the first (wasm), latency on each. */
-const BACKENDS = ['wasm', 'js'];
+/** Accuracy is measured on the first (wasm), latency on each one available here. */
+const BACKENDS = ['wasm', 'js', 'webgpu'];
+
+async function availableBackends(): Promise<string[]> {
+  const found: string[] = [];
+  for (const name of BACKENDS) {
+    const ok = await Promise.resolve(getBackend(name).isSupported()).catch(() => false);
+    if (ok) found.push(name);
+    else process.stderr.write(`[main] ${name}: not available here (skipped)\n`);
+  }
+  return found;
+}
 
 /**
  * The main job on built-in defaults (`npm start`): the shipped trained ResNet-8 models
@@ -28,6 +40,7 @@ const BACKENDS = ['wasm', 'js'];
  */
 export async function runMainJob(): Promise<void> {
   const rows = [];
+  const backends = await availableBackends();
   for (const dataset of ['fashion-mnist', 'mnist'] as DatasetName[]) {
     const floatFile = join(modelsDir(), `${runFileName(`${dataset}/resnet8/float`)}.pabnn`);
     if (!existsSync(floatFile)) continue;
@@ -42,15 +55,15 @@ export async function runMainJob(): Promise<void> {
     const feeds = { image: new ort.Tensor('float32', one.data as Float32Array, [1, 28, 28, 1]) };
     const ortMs = await medianMs(() => ortSession.run(feeds));
     await ortSession.release();
-    // every shipped ResNet-8 of the accuracy recipe for this dataset
+    // every shipped ResNet-8 of the accuracy recipe's main rows for this dataset
     const prefix = `${dataset}/resnet8/`;
-    for (const { id } of RUNS.filter((r) => r.id.startsWith(prefix))) {
+    for (const { id } of MAIN_RUNS.filter((r) => r.id.startsWith(prefix))) {
       const scheme = id.slice(prefix.length);
       const file = join(modelsDir(), `${runFileName(id)}.pabnn`);
       if (!existsSync(file)) continue;
       const bytes = readFileSync(file);
       let accuracy: Awaited<ReturnType<typeof evaluateSession>> | undefined;
-      for (const backend of BACKENDS) {
+      for (const backend of backends) {
         const session = await Session.create(bytes, { backend });
         accuracy ??= await evaluateSession(session, test);
         const ms = await medianMs(() => session.run({ image: one }));

@@ -97,6 +97,10 @@ export async function fit(
   const fingerprint = JSON.stringify({
     model: model.modelName,
     scheme: model.scheme,
+    // a checkpoint of another M, N or calibration must not be resumed by mistake
+    bases: [model.options.weightBases, model.options.activationBases],
+    calibration: model.calibration,
+    learningRate: options.learningRate,
     data: [data.name, data.count],
     batchSize,
     epochs: options.epochs,

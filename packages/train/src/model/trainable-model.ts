@@ -56,7 +56,8 @@ const BN_MOMENTUM = 0.1;
 export class TrainableModel {
   readonly graph: Graph;
   readonly options: ResolvedOptions;
-  private readonly calibration: 'identity' | 'relu';
+  /** What the activation staircases were first fitted to (TrainableModelOptions). */
+  readonly calibration: 'identity' | 'relu';
   private readonly weightRefitEvery: number;
   private readonly convs = new Map<string, ConvParams>();
   private readonly norms = new Map<string, BatchNormParams>();
