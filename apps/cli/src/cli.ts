@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import '@pabnn/backend-js';
 import '@pabnn/backend-wasm';
+import '@pabnn/backend-webgpu';
 import { PabnnError } from '@pabnn/ir';
 import type { Command } from './command.js';
 import { bench } from './commands/bench.js';

@@ -18,8 +18,17 @@ const outPath = join(dir, 'resnet8-pa.pabnn');
 const imagePath = join(dir, 'digit.png');
 
 async function pabnn(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return pabnnWith({}, ...args);
+}
+
+async function pabnnWith(
+  env: Record<string, string>,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)('node', [cli, ...args]);
+    const { stdout, stderr } = await promisify(execFile)('node', [cli, ...args], {
+      env: { ...process.env, ...env },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -82,6 +91,30 @@ describe('pabnn', () => {
     expect(b.code).toBe(0);
     expect(b.stdout).toMatch(/wasm +median [\d.]+ ms over 3 runs/);
     expect(b.stdout).toMatch(/js +median [\d.]+ ms/);
+  });
+
+  it('classifies on webgpu (Dawn on SwiftShader) with the same top classes as on wasm', async () => {
+    const model = fileURLToPath(
+      new URL('../../../models/fashion-mnist__resnet8__pa-4x5.pabnn', import.meta.url),
+    );
+    // the Vulkan driver the setup script installs (chromium-common); a GPU's own driver elsewhere
+    const env = { VK_ICD_FILENAMES: '/usr/lib/chromium/vk_swiftshader_icd.json' };
+    const top = async (backend: string) => {
+      const r = await pabnnWith(env, 'run', model, imagePath, '--backend', backend, '--top', '3');
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`ms on ${backend}\\)`));
+      return r.stdout
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((line) => line.trim().split(/ +/).slice(0, 2));
+    };
+    const gpu = await top('webgpu');
+    const wasm = await top('wasm');
+    expect(gpu.map(([k]) => k)).toEqual(wasm.map(([k]) => k));
+    gpu.forEach(([, score], i) => {
+      expect(Math.abs(Number(score) - Number(wasm[i][1]))).toBeLessThanOrEqual(2e-4);
+    });
   });
 
   it('evaluates the shipped trained MNIST model on the test set', async () => {

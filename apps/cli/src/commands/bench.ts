@@ -7,7 +7,7 @@ import { loadModel } from '../load-model.js';
 export const bench: Command = {
   name: 'bench',
   summary: 'median latency of a model on each backend (or the one named), batch 1',
-  usage: 'pabnn bench <model> [--backend wasm|js] [--runs 10]',
+  usage: 'pabnn bench <model> [--backend wasm|js|webgpu] [--runs 10]',
   options: { backend: { type: 'string' }, runs: { type: 'string' } },
   async run([path], values) {
     if (!path) throw new UsageError('bench needs a model file');

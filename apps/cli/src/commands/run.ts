@@ -11,7 +11,7 @@ export const run: Command = {
   name: 'run',
   summary: 'classify images with a model; prints the top classes and the latency',
   usage:
-    'pabnn run <model> <image...> [--backend wasm|js] [--top 5] [--preprocess none|unit|caffe|tf] [--labels labels.json] [--output name]',
+    'pabnn run <model> <image...> [--backend wasm|js|webgpu] [--top 5] [--preprocess none|unit|caffe|tf] [--labels labels.json] [--output name]',
   options: {
     backend: { type: 'string' },
     top: { type: 'string' },
