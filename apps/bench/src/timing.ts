@@ -1,9 +1,15 @@
-/** Median wall time in ms of `fn` after `warmup` calls, over at least `minRuns` runs and `minMs`. */
+/**
+ * Median wall time in ms of `fn` after at least `warmup` calls and `warmupMs` of calls, over at
+ * least `minRuns` runs and `minMs`. The time-based warm-up matters: V8 first runs wasm through
+ * its baseline compiler and tiers hot functions up in the background, so a large module
+ * (onnxruntime-web) measured right after loading looked 2-5x slower than a second later.
+ */
 export async function medianMs(
   fn: () => unknown | Promise<unknown>,
-  { warmup = 2, minRuns = 5, minMs = 500 } = {},
+  { warmup = 2, warmupMs = 1000, minRuns = 5, minMs = 500 } = {},
 ): Promise<number> {
-  for (let i = 0; i < warmup; i++) await fn();
+  const warmStart = performance.now();
+  for (let i = 0; i < warmup || performance.now() - warmStart < warmupMs; i++) await fn();
   const times: number[] = [];
   const started = performance.now();
   while (times.length < minRuns || performance.now() - started < minMs) {

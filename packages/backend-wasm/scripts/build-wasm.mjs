@@ -9,7 +9,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 mkdirSync(join(root, 'wasm'), { recursive: true });
 const asc = join(root, 'node_modules', '.bin', 'asc');
 const common = [
-  'asm/pa-conv.ts',
+  'asm/kernels.ts',
   '-O3',
   '--noAssert',
   '--runtime',

@@ -7,9 +7,18 @@ import {
   uploadTarget,
 } from '@pabnn/backend';
 import { dataFromBytes, storageByteLength, type Tensor } from '@pabnn/ir';
+import {
+  FLOAT_OPS,
+  type PreparedFloat,
+  prepareFloat,
+  runFloat,
+  supportsFloat,
+} from './float-ops.js';
 import { type PreparedPAConv, preparePAConv, runPAConv, supportsPAConv } from './pa-conv2d.js';
 import { WasmMemory } from './wasm-memory.js';
 import { loadKernels, type PAKernels } from './wasm-module.js';
+
+type Prepared = { kind: 'pa'; pa: PreparedPAConv } | PreparedFloat;
 
 interface WasmBuffer extends BackendBuffer {
   offset: number;
@@ -21,12 +30,12 @@ export interface WasmBackendOptions {
 }
 
 /**
- * PAConv2D in WebAssembly on tensors that live in the module's linear memory. Other ops run
- * on js (the runtime reports them as fallbacks).
+ * PAConv2D and the float ops around it (Conv2D, BatchNorm, Relu, Add) in WebAssembly on tensors
+ * that live in the module's linear memory. Other ops run on js (the runtime reports them).
  */
 export class WasmBackend implements Backend {
   readonly name = 'wasm';
-  readonly ops = ['PAConv2D'];
+  readonly ops = ['PAConv2D', ...FLOAT_OPS];
   private disposed = false;
 
   private constructor(
@@ -47,7 +56,7 @@ export class WasmBackend implements Backend {
   }
 
   supportsNode(node: KernelNode, constant: boolean[]): boolean {
-    return supportsPAConv(node, constant);
+    return node.op === 'PAConv2D' ? supportsPAConv(node, constant) : supportsFloat(node, constant);
   }
 
   alloc(byteLength: number): BackendBuffer {
@@ -81,27 +90,27 @@ export class WasmBackend implements Backend {
     return { dtype: t.dtype, shape: [...t.shape], data };
   }
 
-  prepare(node: KernelNode, constants: (Tensor | undefined)[]): PreparedPAConv {
+  prepare(node: KernelNode, constants: (Tensor | undefined)[]): Prepared {
     this.check();
-    if (!supportsPAConv(node, constants.map(Boolean))) {
+    if (!this.supportsNode(node, constants.map(Boolean))) {
       throw new BackendError(
         'unsupported-node',
-        `the wasm backend cannot run node '${node.name}' (${node.op}): it needs PAConv2D with constant weights and per-layer activation levels`,
+        node.op === 'PAConv2D'
+          ? `the wasm backend cannot run node '${node.name}' (${node.op}): it needs PAConv2D with constant weights and per-layer activation levels`
+          : `the wasm backend cannot run node '${node.name}' (${node.op}) with these inputs (constant weights; Add: same shapes or a channel vector)`,
       );
     }
-    return preparePAConv(this.memory, node, constants);
+    return node.op === 'PAConv2D'
+      ? { kind: 'pa', pa: preparePAConv(this.memory, node, constants) }
+      : prepareFloat(this.memory, node, constants);
   }
 
   run(prepared: unknown, inputs: (BackendTensor | undefined)[], outputs: BackendTensor[]): void {
     this.check();
-    runPAConv(
-      this.kernels,
-      this.memory,
-      prepared as PreparedPAConv,
-      inputs,
-      outputs[0],
-      (t) => (t.buffer as WasmBuffer).offset,
-    );
+    const p = prepared as Prepared;
+    const offsetOf = (t: BackendTensor) => (t.buffer as WasmBuffer).offset;
+    if (p.kind === 'pa') runPAConv(this.kernels, this.memory, p.pa, inputs, outputs[0], offsetOf);
+    else runFloat(this.kernels, this.memory, p, inputs, outputs[0], offsetOf);
   }
 
   dispose(): void {

@@ -1,4 +1,4 @@
-/** The exports of asm/pa-conv.ts. */
+/** The exports of asm/kernels.ts. */
 export interface PAKernels {
   memory: WebAssembly.Memory;
   binarize(
@@ -13,6 +13,10 @@ export interface PAKernels {
     qsum: number,
   ): void;
   conv(params: number): void;
+  conv2dF32(params: number): void;
+  affineF32(x: number, scale: number, shift: number, pixels: number, c: number, y: number): void;
+  reluF32(x: number, n: number, y: number): void;
+  addF32(a: number, b: number, n: number, bLen: number, y: number): void;
 }
 
 // (module (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt)): validates only where

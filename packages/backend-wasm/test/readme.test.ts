@@ -9,5 +9,9 @@ it('the README example runs', async () => {
   const { result } = (await runExample(example, {
     '@pabnn/backend-wasm': path('../dist/index.js'),
   })) as { result: { name: string; ops: string[]; simd: boolean } };
-  expect(result).toEqual({ name: 'wasm', ops: ['PAConv2D'], simd: true });
+  expect(result).toEqual({
+    name: 'wasm',
+    ops: ['PAConv2D', 'Conv2D', 'BatchNorm', 'Relu', 'Add'],
+    simd: true,
+  });
 });

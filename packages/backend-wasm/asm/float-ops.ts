@@ -1,0 +1,166 @@
+// Float kernels for the ops around the binary convs (stem and downsampling convs, BatchNorm,
+// ReLU, residual adds), so a model's layers stay in wasm memory instead of running on js.
+// NHWC activations; every argument is a byte offset into memory owned by the JS side.
+
+// conv2dF32() parameter block: i32 fields (the first 16 are paConvGeometry's, as for PAConv2D)
+const BATCH = 0;
+const IN_H = 1;
+const IN_W = 2;
+const CIN = 3;
+const GROUPS = 4;
+const COUT = 5;
+const KH = 6;
+const KW = 7;
+const SH = 8;
+const SW = 9;
+const DH = 10;
+const DW = 11;
+const PAD_TOP = 12;
+const PAD_LEFT = 13;
+const OUT_H = 14;
+const OUT_W = 15;
+const X = 16; // f32 NHWC
+const WT = 17; // f32 [group][ky][kx][cinG][coutG] (re-laid in prepare: output channels innermost)
+const BIAS = 18; // f32 [cout] or 0
+const Y = 19; // f32 NHWC
+
+@inline function param(p: usize, i: i32): i32 {
+  return load<i32>(p + (<usize>i << 2));
+}
+
+/**
+ * Direct grouped conv: for each output pixel and block of 8 output channels, two f32x4
+ * accumulators sweep the valid taps and input channels (padded taps contribute nothing).
+ */
+export function conv2dF32(p: usize): void {
+  const batch = param(p, BATCH);
+  const inH = param(p, IN_H);
+  const inW = param(p, IN_W);
+  const cin = param(p, CIN);
+  const groups = param(p, GROUPS);
+  const cout = param(p, COUT);
+  const kh = param(p, KH);
+  const kw = param(p, KW);
+  const sh = param(p, SH);
+  const sw = param(p, SW);
+  const dh = param(p, DH);
+  const dw = param(p, DW);
+  const padTop = param(p, PAD_TOP);
+  const padLeft = param(p, PAD_LEFT);
+  const outH = param(p, OUT_H);
+  const outW = param(p, OUT_W);
+  const x = <usize>param(p, X);
+  const wt = <usize>param(p, WT);
+  const bias = <usize>param(p, BIAS);
+  const y = <usize>param(p, Y);
+  const cinG = cin / groups;
+  const coutG = cout / groups;
+  const tapStride = <usize>cinG * coutG * 4; // bytes of one (ky, kx) weight slice of a group
+  const groupStride = tapStride * kh * kw;
+  for (let b = 0; b < batch; b++) {
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++) {
+        const yRow = y + ((<usize>((b * outH + oy) * outW + ox) * cout) << 2);
+        for (let g = 0; g < groups; g++) {
+          const wg = wt + <usize>g * groupStride;
+          let o = 0;
+          if (ASC_FEATURE_SIMD) {
+            for (; o + 8 <= coutG; o += 8) {
+              let acc0 = f32x4.splat(0);
+              let acc1 = f32x4.splat(0);
+              for (let ky = 0; ky < kh; ky++) {
+                const iy = oy * sh - padTop + ky * dh;
+                if (iy < 0 || iy >= inH) continue;
+                for (let kx = 0; kx < kw; kx++) {
+                  const ix = ox * sw - padLeft + kx * dw;
+                  if (ix < 0 || ix >= inW) continue;
+                  let xp = x + ((<usize>(((b * inH + iy) * inW + ix) * cin + g * cinG)) << 2);
+                  let wp = wg + <usize>(ky * kw + kx) * tapStride + (<usize>o << 2);
+                  for (let c = 0; c < cinG; c++) {
+                    const xv = f32x4.splat(load<f32>(xp));
+                    acc0 = f32x4.add(acc0, f32x4.mul(xv, v128.load(wp)));
+                    acc1 = f32x4.add(acc1, f32x4.mul(xv, v128.load(wp + 16)));
+                    xp += 4;
+                    wp += <usize>coutG << 2;
+                  }
+                }
+              }
+              const at = yRow + (<usize>(g * coutG + o) << 2);
+              v128.store(at, acc0);
+              v128.store(at + 16, acc1);
+            }
+          }
+          for (; o < coutG; o++) {
+            let acc: f32 = 0;
+            for (let ky = 0; ky < kh; ky++) {
+              const iy = oy * sh - padTop + ky * dh;
+              if (iy < 0 || iy >= inH) continue;
+              for (let kx = 0; kx < kw; kx++) {
+                const ix = ox * sw - padLeft + kx * dw;
+                if (ix < 0 || ix >= inW) continue;
+                let xp = x + ((<usize>(((b * inH + iy) * inW + ix) * cin + g * cinG)) << 2);
+                let wp = wg + <usize>(ky * kw + kx) * tapStride + (<usize>o << 2);
+                for (let c = 0; c < cinG; c++) {
+                  acc += load<f32>(xp) * load<f32>(wp);
+                  xp += 4;
+                  wp += <usize>coutG << 2;
+                }
+              }
+            }
+            store<f32>(yRow + (<usize>(g * coutG + o) << 2), acc);
+          }
+        }
+        if (bias) {
+          for (let o = 0; o < cout; o++) {
+            const at = yRow + (<usize>o << 2);
+            store<f32>(at, load<f32>(at) + load<f32>(bias + (<usize>o << 2)));
+          }
+        }
+      }
+    }
+  }
+}
+
+/** y = x * scale[c] + shift[c] over `pixels` rows of `c` channels (BatchNorm in inference). */
+export function affineF32(x: usize, scale: usize, shift: usize, pixels: i32, c: i32, y: usize): void {
+  for (let p = 0; p < pixels; p++) {
+    const row = <usize>p * c * 4;
+    let i = 0;
+    if (ASC_FEATURE_SIMD) {
+      for (; i + 4 <= c; i += 4) {
+        const off = <usize>i << 2;
+        v128.store(y + row + off, f32x4.add(f32x4.mul(v128.load(x + row + off), v128.load(scale + off)), v128.load(shift + off)));
+      }
+    }
+    for (; i < c; i++) {
+      const off = <usize>i << 2;
+      store<f32>(y + row + off, load<f32>(x + row + off) * load<f32>(scale + off) + load<f32>(shift + off));
+    }
+  }
+}
+
+/** y = max(x, 0); NaN stays NaN (as the reference: x > 0 ? x : 0 would turn it into 0). */
+export function reluF32(x: usize, n: i32, y: usize): void {
+  for (let i = 0; i < n; i++) {
+    const v = load<f32>(x + (<usize>i << 2));
+    store<f32>(y + (<usize>i << 2), v < 0 ? 0 : v);
+  }
+}
+
+/** y = a + b, b repeating every `bLen` values (bLen = n: same shape; = channels: a channel vector). */
+export function addF32(a: usize, b: usize, n: i32, bLen: i32, y: usize): void {
+  for (let i = 0; i < n; i += bLen) {
+    const row = <usize>i << 2;
+    let j = 0;
+    if (ASC_FEATURE_SIMD) {
+      for (; j + 4 <= bLen; j += 4) {
+        const off = <usize>j << 2;
+        v128.store(y + row + off, f32x4.add(v128.load(a + row + off), v128.load(b + off)));
+      }
+    }
+    for (; j < bLen; j++) {
+      const off = <usize>j << 2;
+      store<f32>(y + row + off, load<f32>(a + row + off) + load<f32>(b + off));
+    }
+  }
+}

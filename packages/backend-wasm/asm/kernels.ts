@@ -1,0 +1,3 @@
+// The module's entry: every kernel the wasm backend calls.
+export { binarize, conv } from './pa-conv';
+export { addF32, affineF32, conv2dF32, reluF32 } from './float-ops';

@@ -1,0 +1,137 @@
+import { type BackendTensor, type KernelNode, paConvGeometry } from '@pabnn/backend';
+import type { Tensor } from '@pabnn/ir';
+import type { WasmMemory } from './wasm-memory.js';
+import type { PAKernels } from './wasm-module.js';
+
+/** The float ops this backend runs in wasm (asm/float-ops.ts); the rest fall back to js. */
+export const FLOAT_OPS = ['Conv2D', 'BatchNorm', 'Relu', 'Add'];
+
+export type PreparedFloat =
+  | {
+      kind: 'conv';
+      node: KernelNode;
+      cout: number;
+      kh: number;
+      kw: number;
+      wt: number;
+      bias: number;
+      params: number;
+    }
+  | { kind: 'affine'; scale: number; shift: number }
+  | { kind: 'relu' }
+  | { kind: 'add' };
+
+/** Weights (Conv2D, BatchNorm) must be constants; Add takes a same-shape b or a channel vector. */
+export function supportsFloat(node: KernelNode, constant: boolean[]): boolean {
+  switch (node.op) {
+    case 'Conv2D':
+      return constant[1] && (node.inputs.length < 3 || !node.inputs[2] || constant[2]);
+    case 'BatchNorm':
+      return [1, 2, 3, 4].every((i) => constant[i]);
+    case 'Relu':
+      return true;
+    case 'Add': {
+      const [a, b] = node.inputs.map((t) => t?.shape ?? []);
+      const size = (s: readonly number[]) => s.reduce((x, y) => x * y, 1);
+      const same = a.length === b.length && a.every((d, i) => d === b[i]);
+      const channels = b.length === 1 && b[0] === a[a.length - 1];
+      return same || (channels && size(a) > 0);
+    }
+    default:
+      return false;
+  }
+}
+
+export function prepareFloat(
+  memory: WasmMemory,
+  node: KernelNode,
+  constants: (Tensor | undefined)[],
+): PreparedFloat {
+  switch (node.op) {
+    case 'Conv2D': {
+      const [, w, bias] = constants as Tensor[];
+      const [cout, kh, kw, cinG] = w.shape;
+      const groups = node.attrs.groups as number;
+      const coutG = cout / groups;
+      // OHWI -> [group][ky][kx][cinG][coutG]: output channels innermost, so the kernel's SIMD
+      // accumulators read 8 consecutive weights per input channel
+      const src = w.data as Float32Array;
+      const wt = new Float32Array(src.length);
+      for (let o = 0; o < cout; o++) {
+        const g = Math.floor(o / coutG);
+        const og = o - g * coutG;
+        for (let t = 0; t < kh * kw; t++)
+          for (let c = 0; c < cinG; c++)
+            wt[((g * kh * kw + t) * cinG + c) * coutG + og] = src[(o * kh * kw + t) * cinG + c];
+      }
+      return {
+        kind: 'conv',
+        node,
+        cout,
+        kh,
+        kw,
+        wt: memory.put(wt),
+        bias: bias ? memory.put(Float32Array.from(bias.data)) : 0,
+        params: memory.alloc(20 * 4),
+      };
+    }
+    case 'BatchNorm': {
+      const [, gamma, beta, mean, variance] = constants as Tensor[];
+      const eps = node.attrs.epsilon as number;
+      const c = gamma.data.length;
+      const scale = Float32Array.from(
+        { length: c },
+        (_, k) => gamma.data[k] / Math.sqrt(variance.data[k] + eps),
+      );
+      const shift = Float32Array.from(
+        { length: c },
+        (_, k) => beta.data[k] - mean.data[k] * scale[k],
+      );
+      return { kind: 'affine', scale: memory.put(scale), shift: memory.put(shift) };
+    }
+    case 'Relu':
+      return { kind: 'relu' };
+    default:
+      return { kind: 'add' };
+  }
+}
+
+const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+export function runFloat(
+  kernels: PAKernels,
+  memory: WasmMemory,
+  p: PreparedFloat,
+  inputs: (BackendTensor | undefined)[],
+  out: BackendTensor,
+  offsetOf: (t: BackendTensor) => number,
+): void {
+  const x = inputs[0] as BackendTensor;
+  switch (p.kind) {
+    case 'conv': {
+      const params = new Int32Array(memory.memory.buffer, p.params, 20);
+      params.set([
+        ...paConvGeometry(p.node.attrs, x.shape, p.cout, p.kh, p.kw),
+        offsetOf(x),
+        p.wt,
+        p.bias,
+        offsetOf(out),
+      ]);
+      kernels.conv2dF32(p.params);
+      return;
+    }
+    case 'affine': {
+      const c = x.shape[x.shape.length - 1];
+      kernels.affineF32(offsetOf(x), p.scale, p.shift, size(x.shape) / c, c, offsetOf(out));
+      return;
+    }
+    case 'relu':
+      kernels.reluF32(offsetOf(x), size(x.shape), offsetOf(out));
+      return;
+    case 'add': {
+      const b = inputs[1] as BackendTensor;
+      kernels.addF32(offsetOf(x), offsetOf(b), size(x.shape), size(b.shape), offsetOf(out));
+      return;
+    }
+  }
+}
