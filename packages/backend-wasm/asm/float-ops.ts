@@ -164,3 +164,125 @@ export function addF32(a: usize, b: usize, n: i32, bLen: i32, y: usize): void {
     }
   }
 }
+
+/** y = min(max(x, lo), hi); NaN stays NaN (f32.min/max propagate it). */
+export function clipF32(x: usize, n: i32, lo: f32, hi: f32, y: usize): void {
+  for (let i = 0; i < n; i++) {
+    const at = <usize>i << 2;
+    store<f32>(y + at, min<f32>(max<f32>(load<f32>(x + at), lo), hi));
+  }
+}
+
+// poolF32() parameter block: i32 fields
+const P_BATCH = 0;
+const P_IN_H = 1;
+const P_IN_W = 2;
+const P_C = 3;
+const P_KH = 4;
+const P_KW = 5;
+const P_SH = 6;
+const P_SW = 7;
+const P_PAD_TOP = 8;
+const P_PAD_LEFT = 9;
+const P_OUT_H = 10;
+const P_OUT_W = 11;
+const P_MODE = 12; // 0 max, 1 average over the taps inside, 2 average counting the padding
+const P_X = 13;
+const P_Y = 14;
+
+/** Max or average pooling, NHWC, one output pixel's channels at a time. */
+export function poolF32(p: usize): void {
+  const batch = param(p, P_BATCH);
+  const inH = param(p, P_IN_H);
+  const inW = param(p, P_IN_W);
+  const c = param(p, P_C);
+  const kh = param(p, P_KH);
+  const kw = param(p, P_KW);
+  const sh = param(p, P_SH);
+  const sw = param(p, P_SW);
+  const padTop = param(p, P_PAD_TOP);
+  const padLeft = param(p, P_PAD_LEFT);
+  const outH = param(p, P_OUT_H);
+  const outW = param(p, P_OUT_W);
+  const mode = param(p, P_MODE);
+  const x = <usize>param(p, P_X);
+  const y = <usize>param(p, P_Y);
+  for (let b = 0; b < batch; b++) {
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++) {
+        const yRow = y + ((<usize>((b * outH + oy) * outW + ox) * c) << 2);
+        for (let ch = 0; ch < c; ch++) {
+          let acc: f32 = mode == 0 ? -Infinity : 0;
+          let count = 0;
+          for (let ky = 0; ky < kh; ky++) {
+            const iy = oy * sh - padTop + ky;
+            if (iy < 0 || iy >= inH) continue;
+            for (let kx = 0; kx < kw; kx++) {
+              const ix = ox * sw - padLeft + kx;
+              if (ix < 0 || ix >= inW) continue;
+              const v = load<f32>(x + ((<usize>(((b * inH + iy) * inW + ix) * c + ch)) << 2));
+              acc = mode == 0 ? max<f32>(acc, v) : acc + v;
+              count++;
+            }
+          }
+          if (mode == 1) acc /= <f32>count;
+          else if (mode == 2) acc /= <f32>(kh * kw);
+          store<f32>(yRow + (<usize>ch << 2), acc);
+        }
+      }
+    }
+  }
+}
+
+/** Mean over the `pixels` rows of each batch item: [batch, pixels, c] -> [batch, c]. */
+export function globalAvgPoolF32(x: usize, batch: i32, pixels: i32, c: i32, y: usize): void {
+  for (let b = 0; b < batch; b++) {
+    const out = y + ((<usize>b * c) << 2);
+    memory.fill(out, 0, <usize>c << 2);
+    for (let p = 0; p < pixels; p++) {
+      const row = x + ((<usize>(b * pixels + p) * c) << 2);
+      let i = 0;
+      if (ASC_FEATURE_SIMD) {
+        for (; i + 4 <= c; i += 4) {
+          const off = <usize>i << 2;
+          v128.store(out + off, f32x4.add(v128.load(out + off), v128.load(row + off)));
+        }
+      }
+      for (; i < c; i++) {
+        const off = <usize>i << 2;
+        store<f32>(out + off, load<f32>(out + off) + load<f32>(row + off));
+      }
+    }
+    const inv: f32 = 1 / <f32>pixels;
+    for (let i = 0; i < c; i++) {
+      const off = <usize>i << 2;
+      store<f32>(out + off, load<f32>(out + off) * inv);
+    }
+  }
+}
+
+/** y = x W^T + bias with W re-laid as [in][out] (outputs innermost, 4 per f32x4). */
+export function denseF32(x: usize, wt: usize, bias: usize, batch: i32, inF: i32, outF: i32, y: usize): void {
+  for (let b = 0; b < batch; b++) {
+    const out = y + ((<usize>b * outF) << 2);
+    if (bias) memory.copy(out, bias, <usize>outF << 2);
+    else memory.fill(out, 0, <usize>outF << 2);
+    const xr = x + ((<usize>b * inF) << 2);
+    for (let i = 0; i < inF; i++) {
+      const xv = load<f32>(xr + (<usize>i << 2));
+      const wr = wt + ((<usize>i * outF) << 2);
+      let o = 0;
+      if (ASC_FEATURE_SIMD) {
+        const xs = f32x4.splat(xv);
+        for (; o + 4 <= outF; o += 4) {
+          const off = <usize>o << 2;
+          v128.store(out + off, f32x4.add(v128.load(out + off), f32x4.mul(xs, v128.load(wr + off))));
+        }
+      }
+      for (; o < outF; o++) {
+        const off = <usize>o << 2;
+        store<f32>(out + off, load<f32>(out + off) + xv * load<f32>(wr + off));
+      }
+    }
+  }
+}

@@ -1,3 +1,12 @@
 // The module's entry: every kernel the wasm backend calls.
 export { binarize, conv } from './pa-conv';
-export { addF32, affineF32, conv2dF32, reluF32 } from './float-ops';
+export {
+  addF32,
+  affineF32,
+  clipF32,
+  conv2dF32,
+  denseF32,
+  globalAvgPoolF32,
+  poolF32,
+  reluF32,
+} from './float-ops';

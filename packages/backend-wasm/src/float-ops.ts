@@ -1,10 +1,22 @@
 import { type BackendTensor, type KernelNode, paConvGeometry } from '@pabnn/backend';
-import type { Tensor } from '@pabnn/ir';
+import { resolveWindow, type Tensor } from '@pabnn/ir';
 import type { WasmMemory } from './wasm-memory.js';
 import type { PAKernels } from './wasm-module.js';
 
 /** The float ops this backend runs in wasm (asm/float-ops.ts); the rest fall back to js. */
-export const FLOAT_OPS = ['Conv2D', 'BatchNorm', 'Relu', 'Add'];
+export const FLOAT_OPS = [
+  'Conv2D',
+  'DepthwiseConv2D',
+  'BatchNorm',
+  'Relu',
+  'Clip',
+  'Add',
+  'MaxPool',
+  'AvgPool',
+  'GlobalAvgPool',
+  'Dense',
+  'Concat',
+];
 
 export type PreparedFloat =
   | {
@@ -19,16 +31,28 @@ export type PreparedFloat =
     }
   | { kind: 'affine'; scale: number; shift: number }
   | { kind: 'relu' }
-  | { kind: 'add' };
+  | { kind: 'clip'; lo: number; hi: number }
+  | { kind: 'add' }
+  | { kind: 'pool'; node: KernelNode; params: number }
+  | { kind: 'gap' }
+  | { kind: 'dense'; wt: number; bias: number; outF: number }
+  | { kind: 'concat'; axis: number };
 
 /** Weights (Conv2D, BatchNorm) must be constants; Add takes a same-shape b or a channel vector. */
 export function supportsFloat(node: KernelNode, constant: boolean[]): boolean {
   switch (node.op) {
     case 'Conv2D':
+    case 'DepthwiseConv2D':
+    case 'Dense':
       return constant[1] && (node.inputs.length < 3 || !node.inputs[2] || constant[2]);
     case 'BatchNorm':
       return [1, 2, 3, 4].every((i) => constant[i]);
     case 'Relu':
+    case 'Clip':
+    case 'MaxPool':
+    case 'AvgPool':
+    case 'GlobalAvgPool':
+    case 'Concat':
       return true;
     case 'Add': {
       const [a, b] = node.inputs.map((t) => t?.shape ?? []);
@@ -48,10 +72,16 @@ export function prepareFloat(
   constants: (Tensor | undefined)[],
 ): PreparedFloat {
   switch (node.op) {
-    case 'Conv2D': {
+    case 'Conv2D':
+    case 'DepthwiseConv2D': {
       const [, w, bias] = constants as Tensor[];
       const [cout, kh, kw, cinG] = w.shape;
-      const groups = node.attrs.groups as number;
+      // a depthwise conv (OHWI [C * multiplier, kh, kw, 1]) is the grouped conv with C groups
+      const depthwise = node.op === 'DepthwiseConv2D';
+      const groups = depthwise
+        ? (node.inputs[0]?.shape[3] as number)
+        : (node.attrs.groups as number);
+      if (depthwise) node = { ...node, attrs: { ...node.attrs, groups } };
       const coutG = cout / groups;
       // OHWI -> [group][ky][kx][cinG][coutG]: output channels innermost, so the kernel's SIMD
       // accumulators read 8 consecutive weights per input channel
@@ -91,6 +121,31 @@ export function prepareFloat(
     }
     case 'Relu':
       return { kind: 'relu' };
+    case 'Clip':
+      return { kind: 'clip', lo: node.attrs.min as number, hi: node.attrs.max as number };
+    case 'MaxPool':
+    case 'AvgPool':
+      return { kind: 'pool', node, params: memory.alloc(15 * 4) };
+    case 'GlobalAvgPool':
+      return { kind: 'gap' };
+    case 'Dense': {
+      const [, w, bias] = constants as Tensor[];
+      const [outF, inF] = w.shape;
+      const wt = new Float32Array(outF * inF); // [out, in] -> [in, out]
+      for (let o = 0; o < outF; o++)
+        for (let i = 0; i < inF; i++) wt[i * outF + o] = w.data[o * inF + i];
+      return {
+        kind: 'dense',
+        wt: memory.put(wt),
+        bias: bias ? memory.put(Float32Array.from(bias.data)) : 0,
+        outF,
+      };
+    }
+    case 'Concat': {
+      const rank = node.outputs[0].shape.length;
+      const axis = node.attrs.axis as number;
+      return { kind: 'concat', axis: axis < 0 ? axis + rank : axis };
+    }
     default:
       return { kind: 'add' };
   }
@@ -131,6 +186,65 @@ export function runFloat(
     case 'add': {
       const b = inputs[1] as BackendTensor;
       kernels.addF32(offsetOf(x), offsetOf(b), size(x.shape), size(b.shape), offsetOf(out));
+      return;
+    }
+    case 'clip':
+      kernels.clipF32(offsetOf(x), size(x.shape), p.lo, p.hi, offsetOf(out));
+      return;
+    case 'pool': {
+      const [batch, inH, inW, c] = x.shape;
+      const attrs = p.node.attrs;
+      const [kh, kw] = attrs.kernelShape as number[];
+      const [sh, sw] = attrs.strides as number[];
+      const win = resolveWindow(inH, inW, [kh, kw], attrs);
+      const mode = p.node.op === 'MaxPool' ? 0 : attrs.countIncludePad ? 2 : 1;
+      const params = new Int32Array(memory.memory.buffer, p.params, 15);
+      params.set([
+        batch,
+        inH,
+        inW,
+        c,
+        kh,
+        kw,
+        sh,
+        sw,
+        win.padTop,
+        win.padLeft,
+        out.shape[1],
+        out.shape[2],
+        mode,
+        offsetOf(x),
+        offsetOf(out),
+      ]);
+      kernels.poolF32(p.params);
+      return;
+    }
+    case 'gap': {
+      const [batch, h, w, c] = x.shape;
+      kernels.globalAvgPoolF32(offsetOf(x), batch, h * w, c, offsetOf(out));
+      return;
+    }
+    case 'dense': {
+      const [batch, inF] = x.shape;
+      kernels.denseF32(offsetOf(x), p.wt, p.bias, batch, inF, p.outF, offsetOf(out));
+      return;
+    }
+    case 'concat': {
+      // row copies inside linear memory: outer rows of each input's slice along the axis
+      const bytes = new Uint8Array(memory.memory.buffer);
+      const shape = out.shape;
+      const outer = shape.slice(0, p.axis).reduce((a, d) => a * d, 1);
+      const inner = shape.slice(p.axis + 1).reduce((a, d) => a * d, 1) * 4;
+      const rowOut = shape[p.axis] * inner;
+      const dst = offsetOf(out);
+      let at = 0;
+      for (const t of inputs as BackendTensor[]) {
+        const row = t.shape[p.axis] * inner;
+        const src = offsetOf(t);
+        for (let o = 0; o < outer; o++)
+          bytes.copyWithin(dst + o * rowOut + at, src + o * row, src + (o + 1) * row);
+        at += row;
+      }
       return;
     }
   }

@@ -17,6 +17,18 @@ export interface PAKernels {
   affineF32(x: number, scale: number, shift: number, pixels: number, c: number, y: number): void;
   reluF32(x: number, n: number, y: number): void;
   addF32(a: number, b: number, n: number, bLen: number, y: number): void;
+  clipF32(x: number, n: number, lo: number, hi: number, y: number): void;
+  poolF32(params: number): void;
+  globalAvgPoolF32(x: number, batch: number, pixels: number, c: number, y: number): void;
+  denseF32(
+    x: number,
+    wt: number,
+    bias: number,
+    batch: number,
+    inF: number,
+    outF: number,
+    y: number,
+  ): void;
 }
 
 // (module (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt)): validates only where

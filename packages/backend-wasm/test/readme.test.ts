@@ -11,7 +11,20 @@ it('the README example runs', async () => {
   })) as { result: { name: string; ops: string[]; simd: boolean } };
   expect(result).toEqual({
     name: 'wasm',
-    ops: ['PAConv2D', 'Conv2D', 'BatchNorm', 'Relu', 'Add'],
+    ops: [
+      'PAConv2D',
+      'Conv2D',
+      'DepthwiseConv2D',
+      'BatchNorm',
+      'Relu',
+      'Clip',
+      'Add',
+      'MaxPool',
+      'AvgPool',
+      'GlobalAvgPool',
+      'Dense',
+      'Concat',
+    ],
     simd: true,
   });
 });
