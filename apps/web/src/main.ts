@@ -5,11 +5,10 @@ import '@pabnn/backend-wasm';
 import '@pabnn/backend-webgpu';
 import { getBackend } from '@pabnn/backend';
 import { load } from '@pabnn/ir';
-import { createQuantizer } from '@pabnn/quantizer';
+import { createQuantizer, staircasePlot } from '@pabnn/quantizer';
 import { fetchModel, loadCatalog, type ModelEntry, type Sample } from './catalog.js';
 import { Classifier } from './classify.js';
 import { drawPixels, imageToPixels } from './image-input.js';
-import { staircaseSvg } from './staircase-plot.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const modelSelect = $<HTMLSelectElement>('model');
@@ -87,7 +86,12 @@ async function drawHistogram(entry: ModelEntry): Promise<void> {
   const bases = name === 'xnor' ? 1 : Number(m);
   const stairs = createQuantizer({ name, bases }).fit(channel);
   const caption = `${HISTOGRAM_LAYER}, output channel 0 of the float model: ${perChannel} weights and the ${name} staircase with M=${bases} that replaces them`;
-  target.innerHTML = `${staircaseSvg(channel, stairs, caption)}<p class="caption">${caption}</p>`;
+  const plot = staircasePlot(
+    channel,
+    [{ label: `${name}, M=${bases}`, color: '#c0392b', staircase: stairs }],
+    `${HISTOGRAM_LAYER}, output channel 0`,
+  );
+  target.innerHTML = `${plot}<p class="caption">${caption}</p>`;
 }
 
 function showSamples(samples: Sample[]): void {

@@ -130,7 +130,7 @@ describe('apps/web in headless Chromium', () => {
       for (const p of top5)
         expect(Math.abs(p.score - ref.probabilities[p.classIndex])).toBeLessThan(1e-4);
       // the weight histogram with its staircase is drawn
-      expect(await page.$$eval('#histogram polyline', (l) => l.length)).toBe(1);
+      expect(await page.$$eval('#histogram svg path', (l) => l.length)).toBe(1);
       await page.screenshot({ path: join(results, `${model}-${backend}.png`), fullPage: true });
       expect(errors).toEqual([]);
       await page.close();

@@ -2,31 +2,32 @@
 // ReLU, residual adds), so a model's layers stay in wasm memory instead of running on js.
 // NHWC activations; every argument is a byte offset into memory owned by the JS side.
 
-// conv2dF32() parameter block: i32 fields (the first 16 are paConvGeometry's, as for PAConv2D)
-const BATCH = 0;
-const IN_H = 1;
-const IN_W = 2;
-const CIN = 3;
-const GROUPS = 4;
-const COUT = 5;
-const KH = 6;
-const KW = 7;
-const SH = 8;
-const SW = 9;
-const DH = 10;
-const DW = 11;
-const PAD_TOP = 12;
-const PAD_LEFT = 13;
-const OUT_H = 14;
-const OUT_W = 15;
-const X = 16; // f32 NHWC
-const WT = 17; // f32 [group][ky][kx][cinG][coutG] (re-laid in prepare: output channels innermost)
-const BIAS = 18; // f32 [cout] or 0
-const Y = 19; // f32 NHWC
+import {
+  BATCH,
+  CIN,
+  COUT,
+  DH,
+  DW,
+  GEOMETRY_FIELDS,
+  GROUPS,
+  IN_H,
+  IN_W,
+  KH,
+  KW,
+  OUT_H,
+  OUT_W,
+  PAD_LEFT,
+  PAD_TOP,
+  param,
+  SH,
+  SW,
+} from './conv-geometry';
 
-@inline function param(p: usize, i: i32): i32 {
-  return load<i32>(p + (<usize>i << 2));
-}
+// conv2dF32() parameter block: the conv geometry (conv-geometry.ts), then these i32 fields
+const X = GEOMETRY_FIELDS; // f32 NHWC
+const WT = GEOMETRY_FIELDS + 1; // f32 [group][ky][kx][cinG][coutG] (output channels innermost)
+const BIAS = GEOMETRY_FIELDS + 2; // f32 [cout] or 0
+const Y = GEOMETRY_FIELDS + 3; // f32 NHWC
 
 /**
  * Direct grouped conv: for each output pixel and block of 8 output channels, two f32x4

@@ -6,44 +6,45 @@
 // Activation planes: [pixel][group][n][w64]. Weights (re-laid out in prepare): [o][m][tap][w64],
 // so one (output channel, base) is a contiguous row over all taps.
 
-// conv() parameter block: i32 fields at these indices
-const BATCH = 0;
-const IN_H = 1;
-const IN_W = 2;
-const CIN = 3;
-const GROUPS = 4;
-const COUT = 5;
-const KH = 6;
-const KW = 7;
-const SH = 8;
-const SW = 9;
-const DH = 10;
-const DW = 11;
-const PAD_TOP = 12;
-const PAD_LEFT = 13;
-const OUT_H = 14;
-const OUT_W = 15;
-const M = 16;
-const N = 17;
-const W64 = 18;
-const ACT = 19; // 0 none, 1 relu, 2 hardtanh
-const PLANES = 20;
-const QSUM = 21;
-const WBITS = 22;
-const A = 23; // f64 [cout][m]
-const CW = 24; // f64 [cout]
-const TAPSUM = 25; // f64 [cout][taps]
-const B = 26; // f64 [n]
-const CA = 27; // f64 scalar
-const SCALE = 28; // f32 [cout] or 0
-const BIAS = 29; // f32 [cout] or 0
-const OUT = 30; // f32
-const SCRATCH = 31; // taps * 8 + groups * 8 + m * n * 4 + n * taps * w64 * 8 bytes
-const FULL_TAPSUM = 32; // f64 [cout]: tap sums over the whole window (interior pixels)
+import {
+  BATCH,
+  CIN,
+  COUT,
+  DH,
+  DW,
+  GEOMETRY_FIELDS,
+  GROUPS,
+  IN_H,
+  IN_W,
+  KH,
+  KW,
+  OUT_H,
+  OUT_W,
+  PAD_LEFT,
+  PAD_TOP,
+  param,
+  SH,
+  SW,
+} from './conv-geometry';
 
-@inline function param(p: usize, i: i32): i32 {
-  return load<i32>(p + (<usize>i << 2));
-}
+// conv() parameter block: the conv geometry (conv-geometry.ts), then these i32 fields
+const M = GEOMETRY_FIELDS;
+const N = GEOMETRY_FIELDS + 1;
+const W64 = GEOMETRY_FIELDS + 2;
+const ACT = GEOMETRY_FIELDS + 3; // 0 none, 1 relu, 2 hardtanh
+const PLANES = GEOMETRY_FIELDS + 4;
+const QSUM = GEOMETRY_FIELDS + 5;
+const WBITS = GEOMETRY_FIELDS + 6;
+const A = GEOMETRY_FIELDS + 7; // f64 [cout][m]
+const CW = GEOMETRY_FIELDS + 8; // f64 [cout]
+const TAPSUM = GEOMETRY_FIELDS + 9; // f64 [cout][taps]
+const B = GEOMETRY_FIELDS + 10; // f64 [n]
+const CA = GEOMETRY_FIELDS + 11; // f64 scalar
+const SCALE = GEOMETRY_FIELDS + 12; // f32 [cout] or 0
+const BIAS = GEOMETRY_FIELDS + 13; // f32 [cout] or 0
+const OUT = GEOMETRY_FIELDS + 14; // f32
+const SCRATCH = GEOMETRY_FIELDS + 15; // taps * 8 + groups * 8 + m * n * 4 + n * taps * w64 * 8 bytes
+const FULL_TAPSUM = GEOMETRY_FIELDS + 16; // f64 [cout]: tap sums over the whole window (interior pixels)
 
 /**
  * Thermometer code of x (NHWC float32): plane j has bit 1 where NOT x >= t_j (NaN: every bit),

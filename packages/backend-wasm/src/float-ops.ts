@@ -3,6 +3,8 @@ import { resolveWindow, type Tensor } from '@pabnn/ir';
 import type { WasmMemory } from './wasm-memory.js';
 import type { PAKernels } from './wasm-module.js';
 
+const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
 /** The float ops this backend runs in wasm (asm/float-ops.ts); the rest fall back to js. */
 export const FLOAT_OPS = [
   'Conv2D',
@@ -56,7 +58,6 @@ export function supportsFloat(node: KernelNode, constant: boolean[]): boolean {
       return true;
     case 'Add': {
       const [a, b] = node.inputs.map((t) => t?.shape ?? []);
-      const size = (s: readonly number[]) => s.reduce((x, y) => x * y, 1);
       const same = a.length === b.length && a.every((d, i) => d === b[i]);
       const channels = b.length === 1 && b[0] === a[a.length - 1];
       return same || (channels && size(a) > 0);
@@ -150,8 +151,6 @@ export function prepareFloat(
       return { kind: 'add' };
   }
 }
-
-const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 export function runFloat(
   kernels: PAKernels,

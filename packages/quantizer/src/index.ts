@@ -19,4 +19,5 @@ export * from './quantizers/quantizer.js';
 export { type XnorConfig, XnorQuantizer } from './quantizers/xnor.js';
 export { SortedValues } from './sorted-values.js';
 export * from './staircase.js';
+export { type PlottedStaircase, staircasePlot } from './staircase-plot.js';
 export * from './weights.js';

@@ -4,10 +4,10 @@ import {
   PA_DEFAULTS,
   type QuantizerConfig,
   quantizeWeights,
+  staircasePlot,
 } from '@pabnn/quantizer';
 import { resnet50ConvKernels } from '../data/resnet50.js';
 import { machineInfo } from '../machine.js';
-import { staircasePlot } from '../plot/staircase-plot.js';
 import { progress } from '../progress.js';
 import { markdownTable, writeReport } from '../reports.js';
 

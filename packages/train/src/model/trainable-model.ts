@@ -233,30 +233,24 @@ export class TrainableModel {
     // (and frees the intermediates) only once the last layer's input has reached the host
     tf.engine().startScope();
     try {
-      const values = new Map<string, tf.Tensor>([[this.graph.inputs[0].name, batch]]);
-      const get = (name: string) => values.get(name) as tf.Tensor;
-      for (const node of this.graph.nodes) {
-        const input = get(node.inputs[0]);
-        const conv = this.convs.get(node.name);
-        if (conv?.binary && !conv.binary.activations) {
-          const samples = (await readBack(input)) as Float32Array;
-          if (this.calibration === 'relu')
-            for (let i = 0; i < samples.length; i++) samples[i] = Math.max(0, samples[i]);
-          const stairs = calibrateActivations(
-            samples,
-            input.shape[3] as number,
-            this.quantizerConfig(node.attrs.activationBases as number),
-          );
-          const init: Staircase = {
-            thresholds: Float64Array.from(stairs.thresholds.data as Float32Array),
-            levels: Float64Array.from(stairs.levels.data as Float32Array),
-          };
-          conv.binary.activations = createActivationQuantizer(
-            this.scheme as 'pa' | 'abc' | 'xnor',
-            init,
-          );
-        }
-        values.set(node.outputs[0], this.runNode(node, input, get, false));
+      for (const { node, conv, input } of this.walk(batch, false)) {
+        const samples = (await readBack(input)) as Float32Array;
+        if (this.calibration === 'relu')
+          for (let i = 0; i < samples.length; i++) samples[i] = Math.max(0, samples[i]);
+        const stairs = calibrateActivations(
+          samples,
+          input.shape[3] as number,
+          this.quantizerConfig(node.attrs.activationBases as number),
+        );
+        const init: Staircase = {
+          thresholds: Float64Array.from(stairs.thresholds.data as Float32Array),
+          levels: Float64Array.from(stairs.levels.data as Float32Array),
+        };
+        // set before the walk resumes, which then runs this layer with its new staircase
+        (conv.binary as NonNullable<ConvParams['binary']>).activations = createActivationQuantizer(
+          this.scheme as 'pa' | 'abc' | 'xnor',
+          init,
+        );
       }
     } finally {
       tf.engine().endScope();
@@ -268,6 +262,24 @@ export class TrainableModel {
    * `training` uses batch statistics (and updates the running ones).
    */
   forward(x: tf.Tensor4D, training: boolean): tf.Tensor2D {
+    const step = this.walk(x, training).next();
+    if (!step.done) {
+      throw new TrainError(
+        'calibration',
+        `layer '${step.value.node.name}' has no activation staircase yet: call prepare(batch) first`,
+      );
+    }
+    return step.value as tf.Tensor2D;
+  }
+
+  /**
+   * Runs the graph in order; before each binarized layer still without a staircase it yields
+   * the layer and its input (the caller fits one, or stops), and it returns the logits.
+   */
+  private *walk(
+    x: tf.Tensor4D,
+    training: boolean,
+  ): Generator<{ node: Node; conv: ConvParams; input: tf.Tensor }, tf.Tensor> {
     const values = new Map<string, tf.Tensor>([[this.graph.inputs[0].name, x]]);
     const get = (name: string) => {
       const v = values.get(name);
@@ -275,16 +287,12 @@ export class TrainableModel {
       return v;
     };
     for (const node of this.graph.nodes) {
+      const input = get(node.inputs[0]);
       const conv = this.convs.get(node.name);
-      if (conv?.binary && !conv.binary.activations) {
-        throw new TrainError(
-          'calibration',
-          `layer '${node.name}' has no activation staircase yet: call prepare(batch) first`,
-        );
-      }
-      values.set(node.outputs[0], this.runNode(node, get(node.inputs[0]), get, training));
+      if (conv?.binary && !conv.binary.activations) yield { node, conv, input };
+      values.set(node.outputs[0], this.runNode(node, input, get, training));
     }
-    return get(this.graph.outputs[0]) as tf.Tensor2D;
+    return get(this.graph.outputs[0]);
   }
 
   private window(node: Node, x: tf.Tensor, kernel: number[]): ConvWindow {

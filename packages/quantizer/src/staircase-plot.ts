@@ -1,4 +1,4 @@
-import { evaluate, type Staircase } from '@pabnn/quantizer';
+import { evaluate, type Staircase } from './staircase.js';
 
 export interface PlottedStaircase {
   label: string;
