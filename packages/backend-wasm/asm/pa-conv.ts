@@ -45,6 +45,10 @@ const BIAS = GEOMETRY_FIELDS + 13; // f32 [cout] or 0
 const OUT = GEOMETRY_FIELDS + 14; // f32
 const SCRATCH = GEOMETRY_FIELDS + 15; // taps * 8 + groups * 8 + m * n * 4 + n * taps * w64 * 8 bytes
 const FULL_TAPSUM = GEOMETRY_FIELDS + 16; // f64 [cout]: tap sums over the whole window (interior pixels)
+// output rows [ROW_BEGIN, ROW_END) of the batch * outH rows: threads split a conv by rows, each
+// with its own block and scratch
+const ROW_BEGIN = GEOMETRY_FIELDS + 17;
+const ROW_END = GEOMETRY_FIELDS + 18;
 
 /**
  * Thermometer code of x (NHWC float32): plane j has bit 1 where NOT x >= t_j (NaN: every bit),
@@ -250,122 +254,123 @@ export function conv(p: usize): void {
   const planeStride = <usize>n * w64 * 8; // one pixel+group in the planes
   const rowWords = taps * w64; // one (o, m) weight row / one gathered activation row
   const rowBytes = <usize>rowWords * 8;
-  for (let bi = 0; bi < batch; bi++) {
-    for (let oy = 0; oy < outH; oy++) {
-      for (let ox = 0; ox < outW; ox++) {
-        let k = 0;
-        for (let ky = 0; ky < kh; ky++) {
-          const iy = oy * sh - padTop + ky * dh;
-          if (iy < 0 || iy >= inH) continue;
-          for (let kx = 0; kx < kw; kx++) {
-            const ix = ox * sw - padLeft + kx * dw;
-            if (ix < 0 || ix >= inW) continue;
-            store<i32>(tapIdx + (<usize>k << 2), ky * kw + kx);
-            store<i32>(pixIdx + (<usize>k << 2), (bi * inH + iy) * inW + ix);
-            k++;
+  const rowEnd = min(param(p, ROW_END), batch * outH);
+  for (let row = param(p, ROW_BEGIN); row < rowEnd; row++) {
+    const bi = row / outH;
+    const oy = row % outH;
+    for (let ox = 0; ox < outW; ox++) {
+      let k = 0;
+      for (let ky = 0; ky < kh; ky++) {
+        const iy = oy * sh - padTop + ky * dh;
+        if (iy < 0 || iy >= inH) continue;
+        for (let kx = 0; kx < kw; kx++) {
+          const ix = ox * sw - padLeft + kx * dw;
+          if (ix < 0 || ix >= inW) continue;
+          store<i32>(tapIdx + (<usize>k << 2), ky * kw + kx);
+          store<i32>(pixIdx + (<usize>k << 2), (bi * inH + iy) * inW + ix);
+          k++;
+        }
+      }
+      const interior = k == taps;
+      const kc = <f64>(k * cinG);
+      for (let g = 0; g < groups; g++) {
+        let s = 0.0;
+        for (let t = 0; t < k; t++) s += load<f64>(qsum + ((<usize>load<i32>(pixIdx + (<usize>t << 2)) * groups + g) << 3));
+        store<f64>(boxQa + (<usize>g << 3), s);
+      }
+      const yBase = out + ((<usize>((bi * outH + oy) * outW + ox) * cout) << 2);
+      let gathered = -1; // the group whose activation rows sit in hRow
+      let first = 0; // output channels before this one were done by the blocked path
+      if (interior && groups == 1) {
+        // one group, every tap inside: gather the N activation rows once, then sweep four
+        // output channels per popcount for every (m, n)
+        for (let t = 0; t < taps; t++) {
+          const src = planes + <usize>load<i32>(pixIdx + (<usize>t << 2)) * planeStride;
+          for (let nn = 0; nn < n; nn++) {
+            copyWords(hRow + (<usize>nn * rowWords + <usize>t * w64) * 8, src + <usize>nn * w64 * 8, w64);
           }
         }
-        const interior = k == taps;
-        const kc = <f64>(k * cinG);
-        for (let g = 0; g < groups; g++) {
-          let s = 0.0;
-          for (let t = 0; t < k; t++) s += load<f64>(qsum + ((<usize>load<i32>(pixIdx + (<usize>t << 2)) * groups + g) << 3));
-          store<f64>(boxQa + (<usize>g << 3), s);
-        }
-        const yBase = out + ((<usize>((bi * outH + oy) * outW + ox) * cout) << 2);
-        let gathered = -1; // the group whose activation rows sit in hRow
-        let first = 0; // output channels before this one were done by the blocked path
-        if (interior && groups == 1) {
-          // one group, every tap inside: gather the N activation rows once, then sweep four
-          // output channels per popcount for every (m, n)
-          for (let t = 0; t < taps; t++) {
-            const src = planes + <usize>load<i32>(pixIdx + (<usize>t << 2)) * planeStride;
+        gathered = 0;
+        const bq = load<f64>(boxQa);
+        for (; first + 4 <= cout; first += 4) {
+          let acc0 = 0.0;
+          let acc1 = 0.0;
+          let acc2 = 0.0;
+          let acc3 = 0.0;
+          for (let mm = 0; mm < m; mm++) {
+            const w = wbits + (<usize>first * m + mm) * rowBytes;
+            const aBase = aPtr + ((<usize>first * m + mm) << 3);
             for (let nn = 0; nn < n; nn++) {
-              copyWords(hRow + (<usize>nn * rowWords + <usize>t * w64) * 8, src + <usize>nn * w64 * 8, w64);
+              popcountRows4(hRow + <usize>nn * rowBytes, w, <usize>m * rowBytes, rowWords);
+              const bn = load<f64>(bPtr + (<usize>nn << 3));
+              acc0 += load<f64>(aBase) * bn * (kc - 2 * <f64>pop0);
+              acc1 += load<f64>(aBase + (<usize>m << 3)) * bn * (kc - 2 * <f64>pop1);
+              acc2 += load<f64>(aBase + (<usize>(2 * m) << 3)) * bn * (kc - 2 * <f64>pop2);
+              acc3 += load<f64>(aBase + (<usize>(3 * m) << 3)) * bn * (kc - 2 * <f64>pop3);
             }
           }
-          gathered = 0;
-          const bq = load<f64>(boxQa);
-          for (; first + 4 <= cout; first += 4) {
-            let acc0 = 0.0;
-            let acc1 = 0.0;
-            let acc2 = 0.0;
-            let acc3 = 0.0;
-            for (let mm = 0; mm < m; mm++) {
-              const w = wbits + (<usize>first * m + mm) * rowBytes;
-              const aBase = aPtr + ((<usize>first * m + mm) << 3);
+          for (let j = 0; j < 4; j++) {
+            const o = first + j;
+            let v = j == 0 ? acc0 : j == 1 ? acc1 : j == 2 ? acc2 : acc3;
+            v += ca * load<f64>(fullTapSum + (<usize>o << 3)) + load<f64>(cwPtr + (<usize>o << 3)) * (bq - ca * kc);
+            if (scale) v *= <f64>load<f32>(scale + (<usize>o << 2));
+            if (bias) v += <f64>load<f32>(bias + (<usize>o << 2));
+            store<f32>(yBase + (<usize>o << 2), <f32>activate(v, act));
+          }
+        }
+      }
+      for (let o = first; o < cout; o++) {
+        const g = o / coutG;
+        const cwo = load<f64>(cwPtr + (<usize>o << 3));
+        const bq = load<f64>(boxQa + (<usize>g << 3));
+        const wRow = wbits + <usize>o * m * rowBytes;
+        let acc: f64;
+        if (interior) {
+          // every tap is inside: gather the pixel's activation rows once per group, then each
+          // (o, m, n) is one contiguous popcount over taps * w64 words
+          if (g != gathered) {
+            for (let t = 0; t < taps; t++) {
+              const src = planes + (<usize>load<i32>(pixIdx + (<usize>t << 2)) * groups + g) * planeStride;
               for (let nn = 0; nn < n; nn++) {
-                popcountRows4(hRow + <usize>nn * rowBytes, w, <usize>m * rowBytes, rowWords);
-                const bn = load<f64>(bPtr + (<usize>nn << 3));
-                acc0 += load<f64>(aBase) * bn * (kc - 2 * <f64>pop0);
-                acc1 += load<f64>(aBase + (<usize>m << 3)) * bn * (kc - 2 * <f64>pop1);
-                acc2 += load<f64>(aBase + (<usize>(2 * m) << 3)) * bn * (kc - 2 * <f64>pop2);
-                acc3 += load<f64>(aBase + (<usize>(3 * m) << 3)) * bn * (kc - 2 * <f64>pop3);
+                copyWords(hRow + (<usize>nn * rowWords + <usize>t * w64) * 8, src + <usize>nn * w64 * 8, w64);
               }
             }
-            for (let j = 0; j < 4; j++) {
-              const o = first + j;
-              let v = j == 0 ? acc0 : j == 1 ? acc1 : j == 2 ? acc2 : acc3;
-              v += ca * load<f64>(fullTapSum + (<usize>o << 3)) + load<f64>(cwPtr + (<usize>o << 3)) * (bq - ca * kc);
-              if (scale) v *= <f64>load<f32>(scale + (<usize>o << 2));
-              if (bias) v += <f64>load<f32>(bias + (<usize>o << 2));
-              store<f32>(yBase + (<usize>o << 2), <f32>activate(v, act));
+            gathered = g;
+          }
+          acc = ca * load<f64>(fullTapSum + (<usize>o << 3)) + cwo * (bq - ca * kc);
+          for (let mm = 0; mm < m; mm++) {
+            const am = load<f64>(aPtr + ((<usize>o * m + mm) << 3));
+            for (let nn = 0; nn < n; nn++) {
+              const pop = popcountRow(hRow + <usize>nn * rowBytes, wRow + <usize>mm * rowBytes, rowWords);
+              acc += am * load<f64>(bPtr + (<usize>nn << 3)) * (kc - 2 * <f64>pop);
+            }
+          }
+        } else {
+          let sumQw = 0.0;
+          for (let t = 0; t < k; t++) sumQw += load<f64>(tapSum + ((<usize>o * taps + load<i32>(tapIdx + (<usize>t << 2))) << 3));
+          acc = ca * sumQw + cwo * (bq - ca * kc);
+          memory.fill(pops, 0, <usize>m * n * 4);
+          for (let t = 0; t < k; t++) {
+            const h = planes + (<usize>load<i32>(pixIdx + (<usize>t << 2)) * groups + g) * planeStride;
+            const tapOffset = <usize>load<i32>(tapIdx + (<usize>t << 2)) * w64 * 8;
+            for (let mm = 0; mm < m; mm++) {
+              for (let nn = 0; nn < n; nn++) {
+                const at = pops + ((<usize>mm * n + nn) << 2);
+                store<i32>(at, load<i32>(at) + popcountRow(h + <usize>nn * w64 * 8, wRow + <usize>mm * rowBytes + tapOffset, w64));
+              }
+            }
+          }
+          for (let mm = 0; mm < m; mm++) {
+            const am = load<f64>(aPtr + ((<usize>o * m + mm) << 3));
+            for (let nn = 0; nn < n; nn++) {
+              acc += am * load<f64>(bPtr + (<usize>nn << 3)) * (kc - 2 * <f64>load<i32>(pops + ((<usize>mm * n + nn) << 2)));
             }
           }
         }
-        for (let o = first; o < cout; o++) {
-          const g = o / coutG;
-          const cwo = load<f64>(cwPtr + (<usize>o << 3));
-          const bq = load<f64>(boxQa + (<usize>g << 3));
-          const wRow = wbits + <usize>o * m * rowBytes;
-          let acc: f64;
-          if (interior) {
-            // every tap is inside: gather the pixel's activation rows once per group, then each
-            // (o, m, n) is one contiguous popcount over taps * w64 words
-            if (g != gathered) {
-              for (let t = 0; t < taps; t++) {
-                const src = planes + (<usize>load<i32>(pixIdx + (<usize>t << 2)) * groups + g) * planeStride;
-                for (let nn = 0; nn < n; nn++) {
-                  copyWords(hRow + (<usize>nn * rowWords + <usize>t * w64) * 8, src + <usize>nn * w64 * 8, w64);
-                }
-              }
-              gathered = g;
-            }
-            acc = ca * load<f64>(fullTapSum + (<usize>o << 3)) + cwo * (bq - ca * kc);
-            for (let mm = 0; mm < m; mm++) {
-              const am = load<f64>(aPtr + ((<usize>o * m + mm) << 3));
-              for (let nn = 0; nn < n; nn++) {
-                const pop = popcountRow(hRow + <usize>nn * rowBytes, wRow + <usize>mm * rowBytes, rowWords);
-                acc += am * load<f64>(bPtr + (<usize>nn << 3)) * (kc - 2 * <f64>pop);
-              }
-            }
-          } else {
-            let sumQw = 0.0;
-            for (let t = 0; t < k; t++) sumQw += load<f64>(tapSum + ((<usize>o * taps + load<i32>(tapIdx + (<usize>t << 2))) << 3));
-            acc = ca * sumQw + cwo * (bq - ca * kc);
-            memory.fill(pops, 0, <usize>m * n * 4);
-            for (let t = 0; t < k; t++) {
-              const h = planes + (<usize>load<i32>(pixIdx + (<usize>t << 2)) * groups + g) * planeStride;
-              const tapOffset = <usize>load<i32>(tapIdx + (<usize>t << 2)) * w64 * 8;
-              for (let mm = 0; mm < m; mm++) {
-                for (let nn = 0; nn < n; nn++) {
-                  const at = pops + ((<usize>mm * n + nn) << 2);
-                  store<i32>(at, load<i32>(at) + popcountRow(h + <usize>nn * w64 * 8, wRow + <usize>mm * rowBytes + tapOffset, w64));
-                }
-              }
-            }
-            for (let mm = 0; mm < m; mm++) {
-              const am = load<f64>(aPtr + ((<usize>o * m + mm) << 3));
-              for (let nn = 0; nn < n; nn++) {
-                acc += am * load<f64>(bPtr + (<usize>nn << 3)) * (kc - 2 * <f64>load<i32>(pops + ((<usize>mm * n + nn) << 2)));
-              }
-            }
-          }
-          let v = acc;
-          if (scale) v *= <f64>load<f32>(scale + (<usize>o << 2));
-          if (bias) v += <f64>load<f32>(bias + (<usize>o << 2));
-          store<f32>(yBase + (<usize>o << 2), <f32>activate(v, act));
-        }
+        let v = acc;
+        if (scale) v *= <f64>load<f32>(scale + (<usize>o << 2));
+        if (bias) v += <f64>load<f32>(bias + (<usize>o << 2));
+        store<f32>(yBase + (<usize>o << 2), <f32>activate(v, act));
       }
     }
   }

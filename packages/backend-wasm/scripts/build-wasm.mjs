@@ -1,5 +1,6 @@
-// Compiles asm/pa-conv.ts twice with the AssemblyScript compiler from npm: a SIMD build and a
-// scalar fallback, into wasm/. The published package ships both, so users need no toolchain.
+// Compiles asm/kernels.ts with the AssemblyScript compiler from npm: a SIMD build and a scalar
+// fallback, each also as a threaded build over shared memory, into wasm/. The published package
+// ships all four, so users need no toolchain.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -17,9 +18,21 @@ const common = [
   '--initialMemory',
   '16',
 ];
+// The threaded builds import one shared memory (a SharedArrayBuffer) that every worker of the
+// pool instantiates the same module on; shared memory needs a maximum: 32768 pages = 2 GiB.
+const shared = [
+  '--importMemory',
+  '--sharedMemory',
+  '--maximumMemory',
+  '32768',
+  '--enable',
+  'threads',
+];
 for (const [name, features] of [
   ['pa-simd', ['--enable', 'simd']],
   ['pa-scalar', ['--disable', 'simd']],
+  ['pa-simd-threads', ['--enable', 'simd', ...shared]],
+  ['pa-scalar-threads', ['--disable', 'simd', ...shared]],
 ]) {
   execFileSync(asc, [...common, ...features, '-o', `wasm/${name}.wasm`], {
     cwd: root,

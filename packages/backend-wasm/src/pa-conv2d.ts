@@ -6,6 +6,7 @@ import {
 } from '@pabnn/backend';
 import type { Tensor } from '@pabnn/ir';
 import { decompose, tapSums } from '@pabnn/quantizer';
+import { type KernelCall, splitRange, type ThreadPool } from './thread-pool.js';
 import type { WasmMemory } from './wasm-memory.js';
 import type { PAKernels } from './wasm-module.js';
 
@@ -27,8 +28,9 @@ export interface PreparedPAConv {
   ca: number;
   thresholds: number;
   levels: number;
+  /** One conv() parameter block per thread. */
   params: number;
-  /** Per-run buffers, grown when a larger batch comes. */
+  /** Per-run buffers, grown when a larger batch comes; `work` holds one part per thread. */
   scratch: { planes: number; qsum: number; work: number; bytes: number; pixels: number };
 }
 
@@ -87,10 +89,15 @@ export function preparePAConv(
     ca: memory.put(Float64Array.of(stairs.constant)),
     thresholds: memory.put(Float32Array.from(thresholds.data)),
     levels: memory.put(Float32Array.from(levels.data)),
-    params: memory.alloc(33 * 4),
+    params: 0,
     scratch: { planes: 0, qsum: 0, work: 0, bytes: 0, pixels: -1 },
   };
 }
+
+/** i32 fields of asm/pa-conv.ts's conv() block: geometry (16), its own (17), the row range (2). */
+const PARAM_FIELDS = 35;
+/** Below this many output rows per thread, splitting costs more than it saves. */
+const MIN_ROWS_PER_THREAD = 2;
 
 export function runPAConv(
   kernels: PAKernels,
@@ -99,52 +106,90 @@ export function runPAConv(
   inputs: (BackendTensor | undefined)[],
   out: BackendTensor,
   offsetOf: (t: BackendTensor) => number,
+  pool?: ThreadPool,
 ): void {
   const x = inputs[0]!;
   const [batch, inH, inW, cin] = x.shape;
   const attrs = p.node.attrs;
   const groups = attrs.groups as number;
   const pixels = batch * inH * inW;
+  const threads = pool?.threads ?? 1;
   // tap and pixel lists, group sums, popcounts, and the gathered activation rows (16-aligned)
   const workBytes =
-    p.kh * p.kw * 8 + groups * 8 + p.m * p.n * 4 + 16 + p.n * p.kh * p.kw * p.w64 * 8;
+    Math.ceil(
+      (p.kh * p.kw * 8 + groups * 8 + p.m * p.n * 4 + 16 + p.n * p.kh * p.kw * p.w64 * 8) / 64,
+    ) * 64;
   if (pixels !== p.scratch.pixels) {
     const s = p.scratch;
     if (s.bytes) {
-      memory.release(s.planes, pixels * groups * p.n * p.w64 * 8);
-      memory.release(s.qsum, pixels * groups * 8);
+      memory.release(s.planes, s.pixels * groups * p.n * p.w64 * 8);
+      memory.release(s.qsum, s.pixels * groups * 8);
       memory.release(s.work, s.bytes);
+      memory.release(p.params, threads * PARAM_FIELDS * 4);
     }
     p.scratch = {
       planes: memory.alloc(pixels * groups * p.n * p.w64 * 8),
       qsum: memory.alloc(pixels * groups * 8),
-      work: memory.alloc(workBytes),
-      bytes: workBytes,
+      work: memory.alloc(workBytes * threads),
+      bytes: workBytes * threads,
       pixels,
     };
+    p.params = memory.alloc(threads * PARAM_FIELDS * 4);
   }
   const s = p.scratch;
-  kernels.binarize(offsetOf(x), pixels, cin, groups, p.n, p.thresholds, p.levels, s.planes, s.qsum);
-  const params = new Int32Array(memory.memory.buffer, p.params, 33);
-  params.set([
-    ...paConvGeometry(attrs, x.shape, p.cout, p.kh, p.kw),
-    p.m,
-    p.n,
-    p.w64,
-    PA_ACTIVATION_CODES[attrs.activation as string],
-    s.planes,
-    s.qsum,
-    p.wbits,
-    p.a,
-    p.cw,
-    p.tapSum,
-    p.b,
-    p.ca,
-    inputs[6] ? offsetOf(inputs[6]) : 0,
-    inputs[7] ? offsetOf(inputs[7]) : 0,
-    offsetOf(out),
-    s.work,
-    p.fullTapSum,
-  ]);
-  kernels.conv(p.params);
+  const planeBytes = groups * p.n * p.w64 * 8; // one pixel's planes
+  const binarize = ([begin, end]: [number, number]): KernelCall => ({
+    kernel: 'binarize',
+    args: [
+      offsetOf(x) + begin * cin * 4,
+      end - begin,
+      cin,
+      groups,
+      p.n,
+      p.thresholds,
+      p.levels,
+      s.planes + begin * planeBytes,
+      s.qsum + begin * groups * 8,
+    ],
+  });
+  if (pool) pool.run(splitRange(pixels, threads).map(binarize));
+  else kernels.binarize(...(binarize([0, pixels]).args as Parameters<PAKernels['binarize']>));
+
+  const geometry = paConvGeometry(attrs, x.shape, p.cout, p.kh, p.kw);
+  const rows = batch * geometry[14]; // batch * outH
+  const parts = splitRange(rows, Math.min(threads, Math.floor(rows / MIN_ROWS_PER_THREAD) || 1));
+  const block = new Int32Array(memory.memory.buffer, p.params, threads * PARAM_FIELDS);
+  parts.forEach(([begin, end], t) => {
+    block.set(
+      [
+        ...geometry,
+        p.m,
+        p.n,
+        p.w64,
+        PA_ACTIVATION_CODES[attrs.activation as string],
+        s.planes,
+        s.qsum,
+        p.wbits,
+        p.a,
+        p.cw,
+        p.tapSum,
+        p.b,
+        p.ca,
+        inputs[6] ? offsetOf(inputs[6]) : 0,
+        inputs[7] ? offsetOf(inputs[7]) : 0,
+        offsetOf(out),
+        s.work + t * workBytes,
+        p.fullTapSum,
+        begin,
+        end,
+      ],
+      t * PARAM_FIELDS,
+    );
+  });
+  const conv = (t: number): KernelCall => ({
+    kernel: 'conv',
+    args: [p.params + t * PARAM_FIELDS * 4],
+  });
+  if (pool && parts.length > 1) pool.run(parts.map((_, t) => conv(t)));
+  else kernels.conv(conv(0).args[0]);
 }

@@ -15,6 +15,7 @@ import {
   supportsFloat,
 } from './float-ops.js';
 import { type PreparedPAConv, preparePAConv, runPAConv, supportsPAConv } from './pa-conv2d.js';
+import { type KernelCall, ThreadPool, threadsSupported } from './thread-pool.js';
 import { WasmMemory } from './wasm-memory.js';
 import { loadKernels, type PAKernels } from './wasm-module.js';
 
@@ -27,6 +28,13 @@ interface WasmBuffer extends BackendBuffer {
 export interface WasmBackendOptions {
   /** Use the SIMD build where supported (default true); false forces the scalar build. */
   simd?: boolean;
+  /**
+   * Threads for PAConv2D (default 1: no workers). With n > 1 the threaded build runs on a
+   * shared memory and n - 1 workers (worker_threads in Node, Web Workers in browsers) split
+   * each binary conv by output rows. Needs SharedArrayBuffer: in browsers a cross-origin
+   * isolated page (COOP/COEP headers); elsewhere `create` fails with 'threads-unavailable'.
+   */
+  threads?: number;
 }
 
 /**
@@ -43,11 +51,32 @@ export class WasmBackend implements Backend {
     private readonly memory: WasmMemory,
     /** Which build runs: 'simd' or 'scalar'. */
     readonly build: 'simd' | 'scalar',
+    private readonly pool?: ThreadPool,
   ) {}
 
+  /** Threads that run PAConv2D (1: the calling thread only). */
+  get threads(): number {
+    return this.pool?.threads ?? 1;
+  }
+
   static async create(options: WasmBackendOptions = {}): Promise<WasmBackend> {
-    const { kernels, simd } = await loadKernels(options.simd ?? true);
-    return new WasmBackend(kernels, new WasmMemory(kernels.memory), simd ? 'simd' : 'scalar');
+    const threads = options.threads ?? 1;
+    if (!Number.isInteger(threads) || threads < 1 || threads > 64)
+      throw new BackendError(
+        'bad-option',
+        `wasm backend: threads must be an integer from 1 to 64, got ${threads}`,
+      );
+    if (threads > 1 && !threadsSupported())
+      throw new BackendError(
+        'threads-unavailable',
+        `wasm backend: ${threads} threads need SharedArrayBuffer, which this environment lacks (browsers: serve the page cross-origin isolated, with COOP and COEP headers), or use threads: 1`,
+      );
+    const { kernels, simd, shared } = await loadKernels(options.simd ?? true, threads > 1);
+    const call = (c: KernelCall) => (kernels[c.kernel] as (...args: number[]) => void)(...c.args);
+    const pool = shared
+      ? await ThreadPool.create(threads, shared.module, shared.memory, call)
+      : undefined;
+    return new WasmBackend(kernels, new WasmMemory(kernels.memory), simd ? 'simd' : 'scalar', pool);
   }
 
   private check(): void {
@@ -109,11 +138,13 @@ export class WasmBackend implements Backend {
     this.check();
     const p = prepared as Prepared;
     const offsetOf = (t: BackendTensor) => (t.buffer as WasmBuffer).offset;
-    if (p.kind === 'pa') runPAConv(this.kernels, this.memory, p.pa, inputs, outputs[0], offsetOf);
+    if (p.kind === 'pa')
+      runPAConv(this.kernels, this.memory, p.pa, inputs, outputs[0], offsetOf, this.pool);
     else runFloat(this.kernels, this.memory, p, inputs, outputs[0], offsetOf);
   }
 
   dispose(): void {
     this.disposed = true;
+    this.pool?.dispose();
   }
 }

@@ -47,7 +47,12 @@ export function simdSupported(): boolean {
 const WASM_URLS = {
   simd: () => new URL('../wasm/pa-simd.wasm', import.meta.url),
   scalar: () => new URL('../wasm/pa-scalar.wasm', import.meta.url),
+  simdThreads: () => new URL('../wasm/pa-simd-threads.wasm', import.meta.url),
+  scalarThreads: () => new URL('../wasm/pa-scalar-threads.wasm', import.meta.url),
 };
+
+/** The threaded builds' memory: 16 pages to start (as the module declares), 2 GiB at most. */
+const SHARED_PAGES = { initial: 16, maximum: 32768 };
 
 async function wasmBytes(url: URL): Promise<ArrayBuffer | Uint8Array> {
   if (url.protocol === 'file:') {
@@ -59,18 +64,37 @@ async function wasmBytes(url: URL): Promise<ArrayBuffer | Uint8Array> {
   return response.arrayBuffer();
 }
 
-/** Instantiates the SIMD build where the engine supports it (unless told not to), else the scalar one. */
-export async function loadKernels(simd: boolean): Promise<{ kernels: PAKernels; simd: boolean }> {
+export interface LoadedKernels {
+  kernels: PAKernels;
+  simd: boolean;
+  /** The compiled module and its shared memory, for the workers of a thread pool (threaded builds). */
+  shared?: { module: WebAssembly.Module; memory: WebAssembly.Memory };
+}
+
+/**
+ * Instantiates the SIMD build where the engine supports it (unless told not to), else the scalar
+ * one; the threaded variant (an imported shared memory) when `threaded`.
+ */
+export async function loadKernels(simd: boolean, threaded = false): Promise<LoadedKernels> {
   const useSimd = simd && simdSupported();
-  const module = await WebAssembly.compile(
-    (await wasmBytes(useSimd ? WASM_URLS.simd() : WASM_URLS.scalar())) as BufferSource,
-  );
+  const url = threaded
+    ? useSimd
+      ? WASM_URLS.simdThreads()
+      : WASM_URLS.scalarThreads()
+    : useSimd
+      ? WASM_URLS.simd()
+      : WASM_URLS.scalar();
+  const module = await WebAssembly.compile((await wasmBytes(url)) as BufferSource);
+  const memory = threaded ? new WebAssembly.Memory({ ...SHARED_PAGES, shared: true }) : undefined;
   const instance = await WebAssembly.instantiate(module, {
     env: {
+      ...(memory ? { memory } : {}),
       abort: () => {
         throw new Error('wasm kernel aborted');
       },
     },
   });
-  return { kernels: instance.exports as unknown as PAKernels, simd: useSimd };
+  // the threaded builds export the memory they import, so kernels.memory is the shared one
+  const kernels = instance.exports as unknown as PAKernels;
+  return { kernels, simd: useSimd, shared: memory ? { module, memory } : undefined };
 }

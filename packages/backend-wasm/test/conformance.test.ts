@@ -3,6 +3,7 @@
 import '@pabnn/backend-js';
 import { runConformance } from '@pabnn/backend/conformance';
 import { expect, it } from 'vitest';
+import { wasmBackend as builtWasmBackend } from '../dist/index.js';
 import { simdSupported, wasmBackend } from '../src/index.js';
 
 it('this engine runs the SIMD build', () => {
@@ -11,3 +12,13 @@ it('this engine runs the SIMD build', () => {
 
 await runConformance(wasmBackend, { label: 'wasm (SIMD)' });
 await runConformance(wasmBackend, { label: 'wasm (scalar)', backendOptions: { simd: false } });
+// threaded builds (shared memory, worker_threads): 3 threads split every PAConv2D by output rows.
+// The workers load dist/kernel-worker.js, so these run the built package (the test setup builds it).
+await runConformance(builtWasmBackend, {
+  label: 'wasm (SIMD, 3 threads)',
+  backendOptions: { threads: 3 },
+});
+await runConformance(builtWasmBackend, {
+  label: 'wasm (scalar, 3 threads)',
+  backendOptions: { simd: false, threads: 3 },
+});

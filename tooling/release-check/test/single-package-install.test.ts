@@ -68,7 +68,15 @@ const x = Float32Array.from({ length: 784 }, (_, i) => Math.sin(i / 7));
 const session = await Session.create(graph, { backend: 'wasm', fallback: false });
 const out = await session.run({ image: tensor('float32', [1, 28, 28, 1], x) });
 const logits = Array.from(Object.values(out)[0].data);
-process.stdout.write(JSON.stringify({ backend: session.profile().backend, logits }));
+// the threaded build: its worker file and .wasm must resolve from the installed package too
+const threaded = await Session.create(graph, {
+  backend: 'wasm',
+  backendOptions: { threads: 2 },
+  fallback: false,
+});
+const out2 = await threaded.run({ image: tensor('float32', [1, 28, 28, 1], x) });
+const threadedLogits = Array.from(Object.values(out2)[0].data);
+process.stdout.write(JSON.stringify({ backend: session.profile().backend, logits, threadedLogits }));
 `,
     );
     const result = JSON.parse(run(process.execPath, ['main.mjs', MODEL], app));
@@ -80,10 +88,12 @@ process.stdout.write(JSON.stringify({ backend: session.profile().backend, logits
     result.logits.forEach((v: number, i: number) => {
       expect(Math.abs(v - expected[i])).toBeLessThanOrEqual(1e-4 * scale);
     });
+    expect(result.threadedLogits).toEqual(result.logits);
     // the .wasm kernels came with the package
     const wasm = join(app, 'node_modules/@pabnn/backend-wasm/wasm');
     expect(readFileSync(join(wasm, 'pa-simd.wasm')).length).toBeGreaterThan(0);
     expect(readFileSync(join(wasm, 'pa-scalar.wasm')).length).toBeGreaterThan(0);
+    expect(readFileSync(join(wasm, 'pa-simd-threads.wasm')).length).toBeGreaterThan(0);
   });
 
   it('type-check a TypeScript user file against the installed declarations', () => {

@@ -12,6 +12,9 @@ export const runDone = (spec: RunSpec) =>
  * Runs each spec in its own process (`<this script> accuracy --run <id> ...args`), at most
  * `jobs` at a time, a binarized run only after its float run has finished; each child's
  * progress goes to .cache/train/<run>.log. Resolves with the ids that failed.
+ * With PABNN_JOB_WRAPPER set (a program), each child runs as `<wrapper> <slot> node ...`, slot
+ * 0..jobs-1 free for it: on a machine with several GPUs, apps/bench/gpu/one-gpu.sh gives each
+ * child one GPU of its own (Dawn cannot pick between identical adapters).
  */
 export async function runJobs(
   specs: RunSpec[],
@@ -24,6 +27,8 @@ export async function runJobs(
   const running = new Set<string>();
   const finished = new Set(specs.filter(runDone).map((s) => s.id));
   const children = new Set<ReturnType<typeof spawn>>();
+  const freeSlots = Array.from({ length: jobs }, (_, i) => i);
+  const wrapper = process.env.PABNN_JOB_WRAPPER;
   let outOfTime = false;
   // past the time limit: no new runs, and running ones stop at a checkpoint (SIGTERM)
   const timer =
@@ -63,19 +68,18 @@ export async function runJobs(
       running.add(spec.id);
       const log = join(trainCacheDir(), `${runFileName(spec.id)}.log`);
       const out = createWriteStream(log, { flags: 'a' });
-      const child = spawn(
-        process.execPath,
-        [process.argv[1], 'accuracy', '--run', spec.id, ...args],
-        {
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
+      const slot = freeSlots.shift() ?? 0;
+      const command = [process.execPath, process.argv[1], 'accuracy', '--run', spec.id, ...args];
+      const child = wrapper
+        ? spawn(wrapper, [String(slot), ...command], { stdio: ['ignore', 'pipe', 'pipe'] })
+        : spawn(command[0], command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
       children.add(child);
       child.stdout.pipe(out);
       child.stderr.pipe(out);
       const began = Date.now();
       process.stderr.write(`[accuracy] started ${spec.id} (log: ${log})\n`);
       child.on('close', (code) => {
+        freeSlots.push(slot);
         running.delete(spec.id);
         children.delete(child);
         const minutes = ((Date.now() - began) / 60000).toFixed(1);

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import '@pabnn/backend-js';
 import '@pabnn/backend-wasm';
@@ -16,6 +17,34 @@ interface RuntimeCheck {
   agree: number;
   images: number;
   seconds: number;
+}
+
+/**
+ * The runtime checks of one run, kept next to its record (reports/accuracy-runs/<run>.runtime.json)
+ * with the SHA-256 of the model file they were made on: regenerating the report re-checks only
+ * models whose bytes changed (DenseNet-121 on js alone takes minutes).
+ */
+async function runtimeChecks(
+  run: RunResult,
+  dataDir?: string,
+): Promise<{ wasm: RuntimeCheck; js: RuntimeCheck }> {
+  const sha256 = createHash('sha256')
+    .update(readFileSync(modelFile(run.spec.id)))
+    .digest('hex');
+  const cacheFile = join(runsDir(), `${runFileName(run.spec.id)}.runtime.json`);
+  if (existsSync(cacheFile)) {
+    const cached = JSON.parse(readFileSync(cacheFile, 'utf8'));
+    if (
+      cached.modelSha256 === sha256 &&
+      cached.wasm.images === RUNTIME_IMAGES.wasm &&
+      cached.js.images === RUNTIME_IMAGES.js
+    )
+      return cached;
+  }
+  const wasm = await runtimeEval(run, 'wasm', RUNTIME_IMAGES.wasm, dataDir);
+  const js = await runtimeEval(run, 'js', RUNTIME_IMAGES.js, dataDir);
+  writeFileSync(cacheFile, `${JSON.stringify({ modelSha256: sha256, wasm, js }, null, 2)}\n`);
+  return { wasm, js };
 }
 
 /** Evaluates a saved model with the runtime on one backend and compares with TF.js's classes. */
@@ -95,8 +124,7 @@ export async function writeAccuracyReport(dataDir?: string): Promise<void> {
         r.spec.dataset === run.spec.dataset &&
         r.spec.model === run.spec.model,
     );
-    const wasm = await runtimeEval(run, 'wasm', RUNTIME_IMAGES.wasm, dataDir);
-    const js = await runtimeEval(run, 'js', RUNTIME_IMAGES.js, dataDir);
+    const { wasm, js } = await runtimeChecks(run, dataDir);
     process.stderr.write(
       `[accuracy] ${run.spec.id}: TF.js ${pct(run.top1)} %; same class as TF.js: wasm ${wasm.agree}/${wasm.images}, js ${js.agree}/${js.images}\n`,
     );
@@ -111,6 +139,8 @@ export async function writeAccuracyReport(dataDir?: string): Promise<void> {
       top1: run.top1,
       gapToFloat: float ? float.top1 - run.top1 : null,
       epochs: run.epochs,
+      // runs recorded before the field existed trained on all 60,000 images
+      trainImages: run.trainImages ?? run.spec.trainImages ?? 60_000,
       trainSeconds: Math.round(run.trainSeconds),
       modelBytes: run.modelBytes,
       trainedOn: run.device,
@@ -132,6 +162,7 @@ export async function writeAccuracyReport(dataDir?: string): Promise<void> {
       'top-1 % (TF.js, 10,000 test images)',
       'gap to float',
       'epochs',
+      'train images',
       'train s',
       'trained on',
       'model KB',
@@ -146,6 +177,7 @@ export async function writeAccuracyReport(dataDir?: string): Promise<void> {
       pct(r.top1),
       r.gapToFloat === null ? '-' : pct(r.gapToFloat),
       r.epochs,
+      r.trainImages.toLocaleString('en'),
       r.trainSeconds,
       r.trainedOn,
       (r.modelBytes / 1024).toFixed(0),

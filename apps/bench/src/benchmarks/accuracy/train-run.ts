@@ -37,6 +37,8 @@ export interface RunResult {
   /** TF.js's predicted class of every test image, base64 bytes (the runtime must agree). */
   predictions: string;
   smoke: boolean;
+  /** Training images used (the recipe may train a family on a subset). */
+  trainImages: number;
   /** Where this process picked the run up (a checkpoint of an earlier process, maybe another device). */
   resumedFrom?: { epoch: number; batch: number };
 }
@@ -60,6 +62,7 @@ export async function trainRun(spec: RunSpec, options: RunOptions): Promise<RunR
   const dir = options.dataDir ? join(options.dataDir, spec.dataset) : undefined;
   let train = loadDataset(spec.dataset, 'train', { dir });
   let test = loadDataset(spec.dataset, 'test', { dir });
+  if (spec.trainImages !== undefined) train = takeImages(train, spec.trainImages);
   if (options.smoke) {
     train = takeImages(train, BATCH_SIZE * 4);
     test = takeImages(test, 500);
@@ -110,6 +113,7 @@ export async function trainRun(spec: RunSpec, options: RunOptions): Promise<RunR
     spec,
     top1: evaluation.top1,
     epochs: result.history.length,
+    trainImages: train.count,
     trainSeconds: result.seconds,
     imagesPerSecond: last?.imagesPerSecond ?? 0,
     history: result.history,

@@ -1,0 +1,31 @@
+// What the thread pool and its workers agree on: which kernel a slot names, and the layout of
+// the control words they share. Kept free of imports so the worker file stays small.
+
+/** The exports of the module a worker may be asked to call, by code (index + 1; 0 = idle). */
+export const KERNEL_NAMES = ['binarize', 'conv'] as const;
+export type KernelName = (typeof KERNEL_NAMES)[number];
+
+/** At most this many i32 arguments per call (binarize has 9). */
+export const MAX_ARGS = 10;
+
+/** Control words (Int32Array over a SharedArrayBuffer): a generation counter, then pending. */
+export const GENERATION = 0;
+export const PENDING = 1;
+/** Set by a worker whose call threw; the main thread reports it. */
+export const FAILED = 2;
+export const HEADER = 4;
+/** One slot per worker: kernel code, then its arguments. */
+export const SLOT = 1 + MAX_ARGS;
+
+/** A generation number that tells workers to leave their loop. */
+export const STOP = -1;
+
+export const controlWords = (workers: number) => HEADER + workers * SLOT;
+
+/** What a worker receives once, before its loop starts. */
+export interface WorkerInit {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  control: SharedArrayBuffer;
+  index: number;
+}

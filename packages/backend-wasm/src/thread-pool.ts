@@ -1,0 +1,150 @@
+import { BackendError } from '@pabnn/backend';
+import {
+  controlWords,
+  FAILED,
+  GENERATION,
+  HEADER,
+  KERNEL_NAMES,
+  type KernelName,
+  MAX_ARGS,
+  PENDING,
+  SLOT,
+  STOP,
+  type WorkerInit,
+} from './kernel-calls.js';
+
+/** One call of a module export with i32 arguments (byte offsets and counts). */
+export interface KernelCall {
+  kernel: KernelName;
+  args: number[];
+}
+
+interface PoolWorker {
+  postMessage(message: unknown): void;
+  terminate(): unknown;
+}
+
+/** True where a pool can exist: shared memory and Atomics (browsers: cross-origin isolated pages). */
+export function threadsSupported(): boolean {
+  return typeof SharedArrayBuffer === 'function' && typeof Atomics === 'object';
+}
+
+// One literal `new URL(..., import.meta.url)` each, so bundlers ship the worker file.
+async function startWorker(init: WorkerInit): Promise<PoolWorker> {
+  const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
+  if (isNode) {
+    const { Worker } = await import('node:worker_threads');
+    const worker = new Worker(new URL('./kernel-worker.js', import.meta.url));
+    worker.unref(); // an idle pool never keeps the process alive
+    await new Promise<void>((resolve, reject) => {
+      worker.once('message', () => resolve());
+      worker.once('error', reject);
+      worker.postMessage(init);
+    });
+    return worker;
+  }
+  const worker = new Worker(new URL('./kernel-worker.js', import.meta.url), { type: 'module' });
+  await new Promise<void>((resolve, reject) => {
+    worker.onmessage = () => resolve();
+    worker.onerror = (e) => reject(new Error(e.message));
+    worker.postMessage(init);
+  });
+  return worker;
+}
+
+/**
+ * `threads - 1` workers over the module's shared memory; the calling thread is the last
+ * thread. `run` hands one call to each worker through the control words, makes its own, and
+ * returns when all are done: synchronous, as the backend contract wants. The calling thread
+ * sleeps on Atomics.wait where it may (Node, workers) and spins where it may not (a browser's
+ * main thread).
+ */
+export class ThreadPool {
+  private readonly control: Int32Array;
+  private canSleep = true;
+  private stopped = false;
+
+  private constructor(
+    private readonly workers: PoolWorker[],
+    control: SharedArrayBuffer,
+    private readonly call: (c: KernelCall) => void,
+  ) {
+    this.control = new Int32Array(control);
+  }
+
+  get threads(): number {
+    return this.workers.length + 1;
+  }
+
+  static async create(
+    threads: number,
+    module: WebAssembly.Module,
+    memory: WebAssembly.Memory,
+    call: (c: KernelCall) => void,
+  ): Promise<ThreadPool> {
+    const count = threads - 1;
+    const control = new SharedArrayBuffer(controlWords(count) * 4);
+    const workers = await Promise.all(
+      Array.from({ length: count }, (_, index) => startWorker({ module, memory, control, index })),
+    ).catch((error: unknown) => {
+      throw new BackendError(
+        'threads-unavailable',
+        `the wasm backend could not start ${count} worker(s): ${(error as Error).message}`,
+      );
+    });
+    return new ThreadPool(workers, control, call);
+  }
+
+  /** Runs calls[0] here and calls[1..] on workers 0.. (at most `threads` calls). */
+  run(calls: KernelCall[]): void {
+    if (this.stopped) throw new BackendError('disposed', 'the wasm thread pool was disposed');
+    const c = this.control;
+    const others = calls.length - 1;
+    for (let w = 0; w < this.workers.length; w++) {
+      const slot = HEADER + w * SLOT;
+      const job = calls[w + 1];
+      c[slot] = job ? KERNEL_NAMES.indexOf(job.kernel) + 1 : 0;
+      if (job) for (let i = 0; i < MAX_ARGS; i++) c[slot + 1 + i] = job.args[i] ?? 0;
+    }
+    Atomics.store(c, PENDING, this.workers.length);
+    Atomics.store(c, FAILED, 0);
+    Atomics.add(c, GENERATION, 1);
+    Atomics.notify(c, GENERATION);
+    try {
+      if (calls[0]) this.call(calls[0]);
+    } finally {
+      this.waitForWorkers();
+    }
+    if (Atomics.load(c, FAILED))
+      throw new BackendError('kernel-failed', `a wasm kernel failed on a worker (${others} calls)`);
+  }
+
+  private waitForWorkers(): void {
+    const c = this.control;
+    for (let left = Atomics.load(c, PENDING); left > 0; left = Atomics.load(c, PENDING)) {
+      if (!this.canSleep) continue; // spin: the browser's main thread may not block
+      try {
+        Atomics.wait(c, PENDING, left);
+      } catch {
+        this.canSleep = false;
+      }
+    }
+  }
+
+  dispose(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    Atomics.store(this.control, GENERATION, STOP);
+    Atomics.notify(this.control, GENERATION);
+    for (const w of this.workers) void w.terminate();
+  }
+}
+
+/** Splits `count` items into at most `parts` contiguous [begin, end) ranges of near-equal size. */
+export function splitRange(count: number, parts: number): [number, number][] {
+  const n = Math.max(1, Math.min(parts, count));
+  return Array.from({ length: n }, (_, i) => [
+    Math.floor((i * count) / n),
+    Math.floor(((i + 1) * count) / n),
+  ]);
+}

@@ -1,0 +1,52 @@
+// The threaded build on a whole model: the same logits as one thread (each output element is
+// computed by one thread, in the same order), workers really used, and clear option errors.
+import '@pabnn/backend-js';
+import { tensor } from '@pabnn/ir';
+import { Session } from '@pabnn/runtime';
+import { createModel } from '@pabnn/zoo';
+import { expect, it, vi } from 'vitest';
+// workers load dist/kernel-worker.js: the built package (the test setup builds it)
+import { WasmBackend } from '../dist/index.js';
+import { ThreadPool } from '../dist/thread-pool.js';
+
+const graph = createModel('pa_resnet8', { input: 'cifar', weightBases: 2, activationBases: 3 });
+const image = tensor(
+  'float32',
+  [4, 32, 32, 3],
+  Float32Array.from({ length: 4 * 32 * 32 * 3 }, (_, i) => Math.cos(i * 0.11)),
+);
+
+it('gives the single-thread logits bit for bit with 1, 2 and 4 threads', async () => {
+  const results: Float32Array[] = [];
+  const poolRuns = vi.spyOn(ThreadPool.prototype, 'run'); // observes, still runs
+  for (const threads of [1, 2, 4]) {
+    const session = await Session.create(graph, {
+      backend: 'wasm',
+      backendOptions: { threads },
+      fallback: false,
+    });
+    results.push((await session.run({ image })).fc.data as Float32Array);
+    session.dispose();
+  }
+  // 2 and 4 threads: binarize and conv of each of the 6 PA layers went through the pool
+  expect(poolRuns.mock.calls.length).toBeGreaterThanOrEqual(2 * 2 * 6);
+  poolRuns.mockRestore();
+  expect(results[0].some((v) => v !== 0)).toBe(true);
+  expect(Array.from(results[1])).toEqual(Array.from(results[0]));
+  expect(Array.from(results[2])).toEqual(Array.from(results[0]));
+});
+
+it('starts threads - 1 workers and reports the thread count', async () => {
+  const backend = await WasmBackend.create({ threads: 3 });
+  expect(backend.threads).toBe(3);
+  expect(backend.build).toBe('simd');
+  backend.dispose();
+  const single = await WasmBackend.create();
+  expect(single.threads).toBe(1);
+  single.dispose();
+});
+
+it('rejects a bad thread count by name', async () => {
+  await expect(WasmBackend.create({ threads: 0 })).rejects.toThrow(/threads must be an integer/);
+  await expect(WasmBackend.create({ threads: 2.5 })).rejects.toThrow(/threads must be an integer/);
+});
