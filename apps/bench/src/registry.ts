@@ -5,6 +5,7 @@ import { runConvWasm } from './benchmarks/conv-wasm.js';
 import { runCost } from './benchmarks/cost.js';
 import { runImagenetPtq } from './benchmarks/imagenet-ptq.js';
 import { runMainJob } from './benchmarks/main-job.js';
+import { runModelWasm } from './benchmarks/model-wasm.js';
 import { runPlots } from './benchmarks/plots.js';
 import { runWebgpu } from './benchmarks/webgpu.js';
 
@@ -49,6 +50,11 @@ export const BENCHMARKS: Record<string, Benchmark> = {
     description:
       'the main job (npm start): shipped trained models, size, top-1 and batch-1 latency per backend vs ORT float (reports/main.*)',
     run: runMainJob,
+  },
+  model: {
+    description:
+      'whole ResNet-18 (224, batch 1): PA (1,1), (2,2), (4,5) on wasm at 1 and 2 threads vs float in onnxruntime-web (reports/model.*)',
+    run: runModelWasm,
   },
   webgpu: {
     description:

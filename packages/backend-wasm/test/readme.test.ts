@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 
 const path = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
 
-it('the README example runs', async () => {
+it('the README examples run', async () => {
   const [example] = readmeExamples(path('../README.md'));
   const { result } = (await runExample(example, {
     '@pabnn/backend-wasm': path('../dist/index.js'),
@@ -27,4 +27,8 @@ it('the README example runs', async () => {
     ],
     simd: true,
   });
+  const threaded = await runExample(readmeExamples(path('../README.md'))[1], {
+    '@pabnn/backend-wasm': path('../dist/index.js'),
+  });
+  expect(threaded.result).toEqual({ threads: 2, build: 'simd' });
 });

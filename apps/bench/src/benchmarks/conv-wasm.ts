@@ -72,7 +72,9 @@ async function ortTime(
 
 /**
  * Our wasm PAConv2D against onnxruntime-web (wasm EP) and TF.js backend-wasm running the float
- * conv, on ResNet-18's 3x3 layers, all in this process. Ours is single-threaded today.
+ * conv, on ResNet-18's 3x3 layers, all in this process: ours at 1 thread against ORT at 1
+ * thread, ours at 2 threads (the worker pool) against ORT at 2; TF.js wasm at 1 thread (its
+ * threaded build does not run in Node).
  */
 export async function runConvWasm(): Promise<void> {
   const wasmDir = dirname(
@@ -82,7 +84,8 @@ export async function runConvWasm(): Promise<void> {
   );
   setWasmPaths(`${wasmDir}/`);
   await tf.setBackend('wasm');
-  const backend = await WasmBackend.create();
+  const backends = { 1: await WasmBackend.create(), 2: await WasmBackend.create({ threads: 2 }) };
+  const backend = backends[1];
   const rows = [];
   for (const [size, c] of RESNET18_3X3_LAYERS) {
     const r = seeded(size * c);
@@ -102,39 +105,42 @@ export async function runConvWasm(): Promise<void> {
       y.dispose();
     });
     for (const [m, n] of BASES) {
-      const pa = preparePALayer(backend, m, n, [1, size, c], xNhwc, w);
-      const oursMs = await medianMs(pa.run);
-      pa.free();
       const layer = `1x${size}x${size}x${c} -> ${c}, 3x3`;
       const bops = m * n * size * size * c * c * 9;
-      rows.push({
-        layer,
-        M: m,
-        N: n,
-        threads: 1,
-        oursMs,
-        ortMs: ort1,
-        ort2ThreadsMs: ort2,
-        tfjsMs,
-        speedupVsOrt: ort1 / oursMs,
-        speedupVsTfjs: tfjsMs / oursMs,
-        binaryOpsPerSecond: bops / (oursMs / 1000),
-      });
-      process.stderr.write(
-        `${layer} (${m},${n}): ours ${oursMs.toFixed(2)} ms, ort ${ort1.toFixed(2)} ms (2 threads ${ort2.toFixed(2)}), tfjs-wasm ${tfjsMs.toFixed(2)} ms\n`,
-      );
+      for (const threads of [1, 2] as const) {
+        const pa = preparePALayer(backends[threads], m, n, [1, size, c], xNhwc, w);
+        const oursMs = await medianMs(pa.run);
+        pa.free();
+        const ortMs = threads === 1 ? ort1 : ort2;
+        rows.push({
+          layer,
+          M: m,
+          N: n,
+          threads,
+          oursMs,
+          ortMs,
+          tfjsMs: threads === 1 ? tfjsMs : null,
+          speedupVsOrt: ortMs / oursMs,
+          speedupVsTfjs: threads === 1 ? tfjsMs / oursMs : null,
+          binaryOpsPerSecond: bops / (oursMs / 1000),
+        });
+        process.stderr.write(
+          `${layer} (${m},${n}) ${threads} thread(s): ours ${oursMs.toFixed(2)} ms, ort ${ortMs.toFixed(2)} ms${threads === 1 ? `, tfjs-wasm ${tfjsMs.toFixed(2)} ms` : ''}\n`,
+        );
+      }
     }
   }
   const machine = machineInfo();
   writeReport('conv.json', { machine, build: backend.build, rows });
+  backends[2].dispose();
   const table = markdownTable(
     [
       'layer',
       'M x N',
-      'ours (ms, 1 thread)',
-      'onnxruntime-web 1 thread',
-      'ORT 2 threads',
-      'TF.js wasm',
+      'threads',
+      'ours (ms)',
+      'onnxruntime-web (ms)',
+      'TF.js wasm (ms)',
       'vs ORT',
       'vs TF.js',
       'G binary MAC/s',
@@ -142,12 +148,12 @@ export async function runConvWasm(): Promise<void> {
     rows.map((r) => [
       r.layer,
       `${r.M} x ${r.N}`,
+      r.threads,
       r.oursMs.toFixed(2),
       r.ortMs.toFixed(2),
-      r.ort2ThreadsMs.toFixed(2),
-      r.tfjsMs.toFixed(2),
+      r.tfjsMs === null ? '-' : r.tfjsMs.toFixed(2),
       `${r.speedupVsOrt.toFixed(2)}x`,
-      `${r.speedupVsTfjs.toFixed(2)}x`,
+      r.speedupVsTfjs === null ? '-' : `${r.speedupVsTfjs.toFixed(2)}x`,
       (r.binaryOpsPerSecond / 1e9).toFixed(1),
     ]),
   );
@@ -155,9 +161,11 @@ export async function runConvWasm(): Promise<void> {
     'conv.md',
     `# wasm PAConv2D vs float convs in onnxruntime-web and TF.js
 
-${machine.cpu} (${machine.cores} cores), Node ${machine.node}, ${machine.date.slice(0, 10)}; our ${backend.build} build, single-threaded
-(threads are not implemented yet), medians in one process. Rivals run the float conv (NCHW for ORT, NHWC for TF.js).
-Ours includes binarizing the input (N thermometer planes) on every run.
+${machine.cpu} (${machine.cores} cores), Node ${machine.node}, ${machine.date.slice(0, 10)}; our ${backend.build} build, medians in one
+process. Each row compares equal thread counts: ours at 1 thread vs onnxruntime-web (wasm EP) at 1, ours at 2 (the worker
+pool: binarization split by pixels, the conv by output rows) vs ORT at 2. TF.js wasm runs at 1 thread only (its threaded
+build does not run in Node). Rivals run the float conv (NCHW for ORT, NHWC for TF.js). Ours includes binarizing the input
+(N thermometer planes) on every run.
 
 ${table}
 
