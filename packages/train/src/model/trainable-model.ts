@@ -39,10 +39,13 @@ export type TrainableModelOptions = Omit<ZooOptions, 'weights'> & {
   weightRefitEvery?: number;
 };
 
-// The IR stores conv filters OHWI and dense weights [out, in]; TF.js wants HWIO filters
-// ([kh, kw, C, 1] for depthwise, the same bytes as OHWI [C, kh, kw, 1]) and [in, out] matrices.
+// The IR stores conv filters OHWI and dense weights [out, in]; TF.js wants HWIO filters and
+// [in, out] matrices. Depthwise: TF.js [kh, kw, C, 1], the IR [C, kh, kw, 1] (a permutation too:
+// the channel axis moves from third to first).
 const OHWI_TO_HWIO = [1, 2, 3, 0];
 const HWIO_TO_OHWI = [3, 0, 1, 2];
+const DW_IR_TO_TF = [1, 2, 0, 3];
+const DW_TF_TO_IR = [2, 0, 1, 3];
 
 /** Running statistics follow PyTorch: new = (1 - momentum) * old + momentum * batch. */
 const BN_MOMENTUM = 0.1;
@@ -422,7 +425,7 @@ export class TrainableModel {
     for (const [name, c] of this.convs) {
       const [kh, kw, i, o] = c.weight.shape;
       const hwio = await read(c.weight);
-      out[c.weightName] = c.depthwise ? hwio : permute(hwio, [kh, kw, i, o], HWIO_TO_OHWI);
+      out[c.weightName] = permute(hwio, [kh, kw, i, o], c.depthwise ? DW_TF_TO_IR : HWIO_TO_OHWI);
       if (c.bias) out[this.nameOf(c.bias)] = await read(c.bias);
       const act = c.binary?.activations;
       if (act) {
@@ -463,10 +466,10 @@ export class TrainableModel {
     };
     for (const [name, c] of this.convs) {
       const [kh, kw, i, o] = c.weight.shape;
-      take(
-        c.weightName,
-        c.weight,
-        c.depthwise ? undefined : (d) => permute(d, [o, kh, kw, i], OHWI_TO_HWIO),
+      take(c.weightName, c.weight, (d) =>
+        c.depthwise
+          ? permute(d, [i, kh, kw, o], DW_IR_TO_TF) // [C, kh, kw, 1] -> [kh, kw, C, 1]
+          : permute(d, [o, kh, kw, i], OHWI_TO_HWIO),
       );
       if (c.bias) take(this.nameOf(c.bias), c.bias);
       const prefix = `${name}/act_state/`;
