@@ -43,10 +43,12 @@ async function serve(init: WorkerInit, post: Post): Promise<void> {
 }
 
 const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
+// no top-level await: bundlers may emit this worker as a classic script (Vite's default)
 if (isNode) {
-  const { parentPort } = await import('node:worker_threads');
-  parentPort?.once('message', (init: WorkerInit) => {
-    void serve(init, (m) => parentPort.postMessage(m));
+  void import('node:worker_threads').then(({ parentPort }) => {
+    parentPort?.once('message', (init: WorkerInit) => {
+      void serve(init, (m) => parentPort.postMessage(m));
+    });
   });
 } else {
   const scope = globalThis as unknown as {
