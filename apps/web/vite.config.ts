@@ -5,5 +5,8 @@ export default defineConfig({
   // their files as they are (pre-bundling would move them away from their wasm/ folder)
   optimizeDeps: { exclude: ['@pabnn/backend-wasm', '@pabnn/backend-webgpu', '@pabnn/runtime'] },
   build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
+  // @pabnn/backend-wasm's thread pool starts module workers (kernel-worker.js); Vite's default
+  // worker format, iife, cannot hold its code-split parts
+  worker: { format: 'es' },
   preview: { strictPort: true },
 });

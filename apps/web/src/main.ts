@@ -18,6 +18,7 @@ const top5 = $<HTMLOListElement>('top5');
 const inputCanvas = $<HTMLCanvasElement>('input');
 
 const BACKENDS = ['wasm', 'js', 'webgpu'];
+/** ResNet's first binarized conv; other families show their second conv (the first stays float). */
 const HISTOGRAM_LAYER = 'layer1.0.conv1';
 const classifiers = new Map<string, Promise<Classifier>>();
 let models: ModelEntry[] = [];
@@ -71,25 +72,35 @@ async function classify(): Promise<void> {
 /** Histogram of one float channel of the dataset's float model, with the chosen scheme's staircase. */
 async function drawHistogram(entry: ModelEntry): Promise<void> {
   const target = $<HTMLDivElement>('histogram');
-  const float = models.find((m) => m.dataset === entry.dataset && m.scheme === 'float');
+  const float = models.find(
+    (m) => m.dataset === entry.dataset && m.model === entry.model && m.scheme === 'float',
+  );
   if (!float) {
-    target.textContent = 'no float model of this dataset is shipped';
+    target.textContent = 'no float model of this architecture is shipped';
     return;
   }
   const graph = load(await fetchModel(float));
-  const weight = graph.constants.get(`${HISTOGRAM_LAYER}/weight`);
-  if (!weight) return;
+  // dense (not depthwise) convs: a depthwise channel has only kh * kw weights to show
+  const convs = graph.nodes
+    .filter((n) => n.op === 'Conv2D' && ((n.attrs.groups as number | undefined) ?? 1) === 1)
+    .map((n) => n.name);
+  const layer = convs.includes(HISTOGRAM_LAYER) ? HISTOGRAM_LAYER : convs[1];
+  const weight = graph.constants.get(`${layer}/weight`);
+  if (!weight) {
+    target.textContent = `no weights named ${layer}/weight in ${float.file}`;
+    return;
+  }
   const perChannel = weight.data.length / weight.shape[0];
   const channel = Float64Array.from((weight.data as Float32Array).subarray(0, perChannel));
   const [, scheme = 'pa', m = '4'] = /^(\w+)-(\d+)x/.exec(entry.scheme) ?? [];
   const name = entry.scheme === 'float' ? 'pa' : scheme;
   const bases = name === 'xnor' ? 1 : Number(m);
   const stairs = createQuantizer({ name, bases }).fit(channel);
-  const caption = `${HISTOGRAM_LAYER}, output channel 0 of the float model: ${perChannel} weights and the ${name} staircase with M=${bases} that replaces them`;
+  const caption = `${layer}, output channel 0 of the float model: ${perChannel} weights and the ${name} staircase with M=${bases} that replaces them`;
   const plot = staircasePlot(
     channel,
     [{ label: `${name}, M=${bases}`, color: '#c0392b', staircase: stairs }],
-    `${HISTOGRAM_LAYER}, output channel 0`,
+    `${layer}, output channel 0`,
   );
   target.innerHTML = `${plot}<p class="caption">${caption}</p>`;
 }
