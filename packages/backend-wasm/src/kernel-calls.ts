@@ -22,6 +22,10 @@ export const STOP = -1;
 
 export const controlWords = (workers: number) => HEADER + workers * SLOT;
 
+/** Node (worker_threads) rather than a browser (Web Workers). */
+export const isNode = () =>
+  typeof process === 'object' && typeof process.versions?.node === 'string';
+
 /** What a worker receives once, before its loop starts. */
 export interface WorkerInit {
   module: WebAssembly.Module;

@@ -5,6 +5,7 @@ import {
   FAILED,
   GENERATION,
   HEADER,
+  isNode,
   KERNEL_NAMES,
   MAX_ARGS,
   PENDING,
@@ -42,9 +43,8 @@ async function serve(init: WorkerInit, post: Post): Promise<void> {
   }
 }
 
-const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
 // no top-level await: bundlers may emit this worker as a classic script (Vite's default)
-if (isNode) {
+if (isNode()) {
   void import('node:worker_threads').then(({ parentPort }) => {
     parentPort?.once('message', (init: WorkerInit) => {
       void serve(init, (m) => parentPort.postMessage(m));

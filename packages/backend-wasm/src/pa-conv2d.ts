@@ -6,7 +6,7 @@ import {
 } from '@pabnn/backend';
 import type { Tensor } from '@pabnn/ir';
 import { decompose, tapSums } from '@pabnn/quantizer';
-import { type KernelCall, splitRange, type ThreadPool } from './thread-pool.js';
+import { type KernelCall, runCalls, splitRange, type ThreadPool } from './thread-pool.js';
 import type { WasmMemory } from './wasm-memory.js';
 import type { PAKernels } from './wasm-module.js';
 
@@ -152,8 +152,7 @@ export function runPAConv(
       s.qsum + begin * groups * 8,
     ],
   });
-  if (pool) pool.run(splitRange(pixels, threads).map(binarize));
-  else kernels.binarize(...(binarize([0, pixels]).args as Parameters<PAKernels['binarize']>));
+  runCalls(kernels, splitRange(pixels, threads).map(binarize), pool);
 
   const geometry = paConvGeometry(attrs, x.shape, p.cout, p.kh, p.kw);
   const rows = batch * geometry[14]; // batch * outH
@@ -190,6 +189,9 @@ export function runPAConv(
     kernel: 'conv',
     args: [p.params + t * PARAM_FIELDS * 4],
   });
-  if (pool && parts.length > 1) pool.run(parts.map((_, t) => conv(t)));
-  else kernels.conv(conv(0).args[0]);
+  runCalls(
+    kernels,
+    parts.map((_, t) => conv(t)),
+    pool,
+  );
 }

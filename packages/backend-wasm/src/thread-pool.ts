@@ -4,6 +4,7 @@ import {
   FAILED,
   GENERATION,
   HEADER,
+  isNode,
   KERNEL_NAMES,
   type KernelName,
   MAX_ARGS,
@@ -12,11 +13,22 @@ import {
   STOP,
   type WorkerInit,
 } from './kernel-calls.js';
+import type { PAKernels } from './wasm-module.js';
 
 /** One call of a module export with i32 arguments (byte offsets and counts). */
 export interface KernelCall {
   kernel: KernelName;
   args: number[];
+}
+
+function callKernel(kernels: PAKernels, c: KernelCall): void {
+  (kernels[c.kernel] as (...args: number[]) => void)(...c.args);
+}
+
+/** Runs the calls: in parallel on the pool when there is one and more than one call, else here. */
+export function runCalls(kernels: PAKernels, calls: KernelCall[], pool?: ThreadPool): void {
+  if (pool && calls.length > 1) pool.run(calls);
+  else for (const c of calls) callKernel(kernels, c);
 }
 
 interface PoolWorker {
@@ -31,8 +43,7 @@ export function threadsSupported(): boolean {
 
 // One literal `new URL(..., import.meta.url)` each, so bundlers ship the worker file.
 async function startWorker(init: WorkerInit): Promise<PoolWorker> {
-  const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
-  if (isNode) {
+  if (isNode()) {
     const { Worker } = await import('node:worker_threads');
     const worker = new Worker(new URL('./kernel-worker.js', import.meta.url));
     worker.unref(); // an idle pool never keeps the process alive
@@ -67,7 +78,8 @@ export class ThreadPool {
   private constructor(
     private readonly workers: PoolWorker[],
     control: SharedArrayBuffer,
-    private readonly call: (c: KernelCall) => void,
+    /** The calling thread's instance of the module. */
+    private readonly kernels: PAKernels,
   ) {
     this.control = new Int32Array(control);
   }
@@ -80,7 +92,7 @@ export class ThreadPool {
     threads: number,
     module: WebAssembly.Module,
     memory: WebAssembly.Memory,
-    call: (c: KernelCall) => void,
+    kernels: PAKernels,
   ): Promise<ThreadPool> {
     const count = threads - 1;
     const control = new SharedArrayBuffer(controlWords(count) * 4);
@@ -92,7 +104,7 @@ export class ThreadPool {
         `the wasm backend could not start ${count} worker(s): ${(error as Error).message}`,
       );
     });
-    return new ThreadPool(workers, control, call);
+    return new ThreadPool(workers, control, kernels);
   }
 
   /** Runs calls[0] here and calls[1..] on workers 0.. (at most `threads` calls). */
@@ -111,7 +123,7 @@ export class ThreadPool {
     Atomics.add(c, GENERATION, 1);
     Atomics.notify(c, GENERATION);
     try {
-      if (calls[0]) this.call(calls[0]);
+      if (calls[0]) callKernel(this.kernels, calls[0]);
     } finally {
       this.waitForWorkers();
     }

@@ -15,7 +15,7 @@ import {
   supportsFloat,
 } from './float-ops.js';
 import { type PreparedPAConv, preparePAConv, runPAConv, supportsPAConv } from './pa-conv2d.js';
-import { type KernelCall, ThreadPool, threadsSupported } from './thread-pool.js';
+import { ThreadPool, threadsSupported } from './thread-pool.js';
 import { WasmMemory } from './wasm-memory.js';
 import { loadKernels, type PAKernels } from './wasm-module.js';
 
@@ -72,9 +72,8 @@ export class WasmBackend implements Backend {
         `wasm backend: ${threads} threads need SharedArrayBuffer, which this environment lacks (browsers: serve the page cross-origin isolated, with COOP and COEP headers), or use threads: 1`,
       );
     const { kernels, simd, shared } = await loadKernels(options.simd ?? true, threads > 1);
-    const call = (c: KernelCall) => (kernels[c.kernel] as (...args: number[]) => void)(...c.args);
     const pool = shared
-      ? await ThreadPool.create(threads, shared.module, shared.memory, call)
+      ? await ThreadPool.create(threads, shared.module, shared.memory, kernels)
       : undefined;
     return new WasmBackend(kernels, new WasmMemory(kernels.memory), simd ? 'simd' : 'scalar', pool);
   }

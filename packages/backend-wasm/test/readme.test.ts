@@ -5,7 +5,7 @@ import { expect, it } from 'vitest';
 const path = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
 
 it('the README examples run', async () => {
-  const [example] = readmeExamples(path('../README.md'));
+  const [example, threadedExample] = readmeExamples(path('../README.md'));
   const { result } = (await runExample(example, {
     '@pabnn/backend-wasm': path('../dist/index.js'),
   })) as { result: { name: string; ops: string[]; simd: boolean } };
@@ -27,7 +27,7 @@ it('the README examples run', async () => {
     ],
     simd: true,
   });
-  const threaded = await runExample(readmeExamples(path('../README.md'))[1], {
+  const threaded = await runExample(threadedExample, {
     '@pabnn/backend-wasm': path('../dist/index.js'),
   });
   expect(threaded.result).toEqual({ threads: 2, build: 'simd' });

@@ -21,7 +21,7 @@ const TIMING = { warmup: 1, warmupMs: 1000, minRuns: 3, minMs: 0 };
 const image = (shape: number[]) =>
   Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * 0.01));
 
-async function ortMs(graph: Graph, x: Float32Array, threads: number): Promise<number> {
+async function timeOrt(graph: Graph, x: Float32Array, threads: number): Promise<number> {
   ort.env.wasm.numThreads = threads;
   const session = await ort.InferenceSession.create(exportOnnx(graph), {
     executionProviders: ['wasm'],
@@ -33,7 +33,7 @@ async function ortMs(graph: Graph, x: Float32Array, threads: number): Promise<nu
   return ms;
 }
 
-async function oursMs(graph: Graph, x: Float32Array, threads: number): Promise<number> {
+async function timeOurs(graph: Graph, x: Float32Array, threads: number): Promise<number> {
   const input = graph.inputs[0];
   const session = await Session.create(graph, {
     backend: 'wasm',
@@ -55,10 +55,10 @@ export async function runModelWasm(): Promise<void> {
   const x = image(float.inputs[0].shape.slice(1));
   const rows = [];
   for (const threads of THREADS) {
-    const ort = await ortMs(float, x, threads);
-    const ourFloat = await oursMs(float, x, threads);
+    const ortFloat = await timeOrt(float, x, threads);
+    const ourFloat = await timeOurs(float, x, threads);
     process.stderr.write(
-      `resnet18 float, ${threads} thread(s): ORT ${ort.toFixed(1)} ms, ours (float on wasm) ${ourFloat.toFixed(1)} ms\n`,
+      `resnet18 float, ${threads} thread(s): ORT ${ortFloat.toFixed(1)} ms, ours (float on wasm) ${ourFloat.toFixed(1)} ms\n`,
     );
     rows.push({
       model: 'resnet18',
@@ -66,8 +66,8 @@ export async function runModelWasm(): Promise<void> {
       N: null,
       threads,
       oursMs: ourFloat,
-      ortMs: ort,
-      speedupVsOrt: ort / ourFloat,
+      ortMs: ortFloat,
+      speedupVsOrt: ortFloat / ourFloat,
       modelBytes: save(float).length,
     });
     for (const [m, n] of BASES) {
@@ -76,9 +76,9 @@ export async function runModelWasm(): Promise<void> {
         weightBases: m,
         activationBases: n,
       });
-      const ours = await oursMs(pa, x, threads);
+      const ours = await timeOurs(pa, x, threads);
       process.stderr.write(
-        `resnet18 pa ${m}x${n}, ${threads} thread(s): ours ${ours.toFixed(1)} ms (${(ort / ours).toFixed(2)}x ORT)\n`,
+        `resnet18 pa ${m}x${n}, ${threads} thread(s): ours ${ours.toFixed(1)} ms (${(ortFloat / ours).toFixed(2)}x ORT)\n`,
       );
       rows.push({
         model: 'pa_resnet18',
@@ -86,8 +86,8 @@ export async function runModelWasm(): Promise<void> {
         N: n,
         threads,
         oursMs: ours,
-        ortMs: ort,
-        speedupVsOrt: ort / ours,
+        ortMs: ortFloat,
+        speedupVsOrt: ortFloat / ours,
         modelBytes: save(pa).length,
       });
     }
