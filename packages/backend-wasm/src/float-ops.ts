@@ -1,4 +1,10 @@
-import { type BackendTensor, type KernelNode, paConvGeometry } from '@pabnn/backend';
+import {
+  type BackendTensor,
+  foldBatchNorm,
+  type KernelNode,
+  paConvGeometry,
+  transposeDense,
+} from '@pabnn/backend';
 import { resolveWindow, type Tensor } from '@pabnn/ir';
 import type { WasmMemory } from './wasm-memory.js';
 import type { PAKernels } from './wasm-module.js';
@@ -107,16 +113,9 @@ export function prepareFloat(
       };
     }
     case 'BatchNorm': {
-      const [, gamma, beta, mean, variance] = constants as Tensor[];
-      const eps = node.attrs.epsilon as number;
-      const c = gamma.data.length;
-      const scale = Float32Array.from(
-        { length: c },
-        (_, k) => gamma.data[k] / Math.sqrt(variance.data[k] + eps),
-      );
-      const shift = Float32Array.from(
-        { length: c },
-        (_, k) => beta.data[k] - mean.data[k] * scale[k],
+      const { scale, shift } = foldBatchNorm(
+        constants.slice(1, 5) as Tensor[],
+        node.attrs.epsilon as number,
       );
       return { kind: 'affine', scale: memory.put(scale), shift: memory.put(shift) };
     }
@@ -131,15 +130,11 @@ export function prepareFloat(
       return { kind: 'gap' };
     case 'Dense': {
       const [, w, bias] = constants as Tensor[];
-      const [outF, inF] = w.shape;
-      const wt = new Float32Array(outF * inF); // [out, in] -> [in, out]
-      for (let o = 0; o < outF; o++)
-        for (let i = 0; i < inF; i++) wt[i * outF + o] = w.data[o * inF + i];
       return {
         kind: 'dense',
-        wt: memory.put(wt),
+        wt: memory.put(transposeDense(w)),
         bias: bias ? memory.put(Float32Array.from(bias.data)) : 0,
-        outF,
+        outF: w.shape[0],
       };
     }
     case 'Concat': {

@@ -5,6 +5,7 @@
 
 const PARAMS = /* wgsl */ `
 struct Params {
+  threadsX: u32,
   batch: u32, inH: u32, inW: u32, cin: u32,
   groups: u32, cout: u32, kh: u32, kw: u32,
   sh: u32, sw: u32, dh: u32, dw: u32,
@@ -12,7 +13,7 @@ struct Params {
   m: u32, n: u32, w32: u32, act: u32,
   offA: u32, offCw: u32, offTapSum: u32, offB: u32,
   offCa: u32, offThr: u32, offLvl: u32, hasScale: u32,
-  hasBias: u32, threadsX: u32, pad0: u32, pad1: u32,
+  hasBias: u32,
 }
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> consts: array<f32>;

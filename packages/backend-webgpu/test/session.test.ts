@@ -6,26 +6,42 @@ import { createModel } from '@pabnn/zoo';
 import { expect, it } from 'vitest';
 import { WebGpuBackend } from '../src/index.js';
 
-it('runs pa_resnet8 with PAConv2D on the GPU and matches the js backend', async () => {
-  const graph = createModel('pa_resnet8', { input: 'cifar', weightBases: 2, activationBases: 3 });
-  const image = tensor(
+const image = (batch: number, [h, w, c]: number[]) =>
+  tensor(
     'float32',
-    [2, 32, 32, 3],
-    Float32Array.from({ length: 2 * 32 * 32 * 3 }, (_, i) => Math.sin(i * 0.37)),
+    [batch, h, w, c],
+    Float32Array.from({ length: batch * h * w * c }, (_, i) => Math.sin(i * 0.37)),
   );
-  const gpu = await Session.create(graph, { backend: 'webgpu' });
-  const js = await Session.create(graph, { backend: 'js' });
-  const [a, b] = [await gpu.run({ image }), await js.run({ image })];
-  expect(relativeMaxError(a.fc.data, b.fc.data)).toBeLessThan(1e-4);
-  expect(
-    gpu
-      .profile()
-      .nodes.filter((n) => n.op === 'PAConv2D')
-      .every((n) => n.backend === 'webgpu'),
-  ).toBe(true);
-  gpu.dispose();
-  js.dispose();
-});
+
+// Whole zoo models on the GPU: every node (PAConv2D and the float ops: convs, depthwise, BN,
+// pooling, concat, add, dense, softmax...) runs on webgpu, none falls back to js, and the
+// outputs match the js backend. Two batch sizes: parameter blocks are rewritten, buffers regrown.
+for (const [model, options] of [
+  ['pa_resnet8', { input: 'cifar', weightBases: 2, activationBases: 3 }],
+  ['resnet8', { input: 'cifar' }],
+  ['pa_densenet121', { input: 'mnist', weightBases: 1, activationBases: 2 }],
+  ['pa_mobilenet_v1', { input: 'mnist', weightBases: 3, activationBases: 3 }],
+  ['mobilenet_v2', { input: 'mnist' }],
+] as const) {
+  it(`runs ${model} wholly on the GPU and matches the js backend`, async () => {
+    const graph = createModel(model, options);
+    const gpu = await Session.create(graph, { backend: 'webgpu' });
+    const js = await Session.create(graph, { backend: 'js' });
+    const input = graph.inputs[0];
+    const output = graph.outputs[0];
+    for (const batch of [2, 1]) {
+      const feeds = { [input.name]: image(batch, input.shape.slice(1)) };
+      const [a, b] = [await gpu.run(feeds), await js.run(feeds)];
+      expect(a[output].shape).toEqual(b[output].shape);
+      expect(relativeMaxError(a[output].data, b[output].data)).toBeLessThan(1e-4);
+    }
+    const profile = gpu.profile();
+    expect(profile.fallbacks).toEqual([]);
+    expect(profile.nodes.every((n) => n.backend === 'webgpu')).toBe(true);
+    gpu.dispose();
+    js.dispose();
+  });
+}
 
 it('reports a lost device on the next call, and a new backend works', async () => {
   const backend = await WebGpuBackend.create();

@@ -1,4 +1,5 @@
 export * from './errors.js';
+export { foldBatchNorm, transposeDense } from './float-constants.js';
 export { PA_ACTIVATION_CODES, paConvGeometry } from './pa-conv-geometry.js';
 export * from './registry.js';
 export * from './tensors.js';

@@ -1,0 +1,44 @@
+import type { BackendBuffer, BackendTensor } from '@pabnn/backend';
+import { type CommandRecorder, KernelCall } from './recorder.js';
+
+export interface GpuBuffer extends BackendBuffer {
+  buffer: GPUBuffer;
+}
+
+/** What kernels get from the backend: the device, the recorder of the run, compiled pipelines. */
+export interface GpuContext {
+  device: GPUDevice;
+  recorder: CommandRecorder;
+  /** The pipeline of a WGSL source, compiled once per backend. */
+  pipeline(code: string): GPUComputePipeline;
+  /** A storage buffer holding `data` (weights, folded constants). */
+  storage(data: ArrayBufferView): GPUBuffer;
+  /** A 16-byte buffer bound where an optional input is absent. */
+  empty: GPUBuffer;
+}
+
+/** A node prepared for the GPU: records its dispatches into the run's encoder. */
+export interface GpuKernel {
+  run(inputs: (BackendTensor | undefined)[], outputs: BackendTensor[]): void;
+}
+
+export const gpuBuffer = (t: BackendTensor): GPUBuffer => (t.buffer as GpuBuffer).buffer;
+
+export const elements = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+
+/**
+ * A kernel of one dispatch per run (most float ops). Kernels own their weights and uniform
+ * blocks until the backend's device is destroyed (dispose), which frees them all.
+ */
+export function singleCall(
+  ctx: GpuContext,
+  code: string,
+  record: (
+    call: KernelCall,
+    inputs: (BackendTensor | undefined)[],
+    outputs: BackendTensor[],
+  ) => void,
+): GpuKernel {
+  const call = new KernelCall(ctx.device, ctx.recorder, ctx.pipeline(code));
+  return { run: (inputs, outputs) => record(call, inputs, outputs) };
+}

@@ -1,0 +1,120 @@
+import { type KernelNode, PA_ACTIVATION_CODES, paConvGeometry } from '@pabnn/backend';
+import type { Tensor } from '@pabnn/ir';
+import { decompose, tapSums } from '@pabnn/quantizer';
+import { type GpuContext, type GpuKernel, gpuBuffer } from './gpu-kernel.js';
+import { BINARIZE_WGSL, CONV_WGSL } from './pa-conv2d-wgsl.js';
+import { KernelCall } from './recorder.js';
+
+/** PAConv2D runs here when its weights and staircase are constants and the staircase is per layer (N <= 16). */
+export function supportsPAConv(node: KernelNode, constant: boolean[]): boolean {
+  return (
+    node.op === 'PAConv2D' &&
+    [1, 2, 3, 4, 5].every((i) => constant[i]) &&
+    node.inputs[4]?.shape.length === 1 &&
+    (node.attrs.activationBases as number) <= 16
+  );
+}
+
+const STORAGE = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+
+/**
+ * PAConv2D as two dispatches: binarize the input into N bit-planes (and the per-pixel sum of
+ * Q_a), then the popcount conv with the fused epilogue. Weights are re-laid out once here.
+ */
+export function preparePAConv(
+  ctx: GpuContext,
+  node: KernelNode,
+  constants: (Tensor | undefined)[],
+): GpuKernel {
+  const [, bits, scales, offset, thresholds, levels] = constants as Tensor[];
+  const [m, cout, kh, kw, cinG] = bits.shape;
+  const n = thresholds.shape[0];
+  const taps = kh * kw;
+  const w32 = Math.ceil(cinG / 32);
+  const src = bits.data as Uint32Array;
+  // [tap][w32][m][o]: consecutive threads (output channels) read consecutive weight words
+  const relaid = new Uint32Array(cout * m * taps * w32);
+  for (let j = 0; j < m; j++)
+    for (let o = 0; o < cout; o++)
+      for (let t = 0; t < taps; t++)
+        for (let w = 0; w < w32; w++)
+          relaid[((t * w32 + w) * m + j) * cout + o] = src[((j * cout + o) * taps + t) * w32 + w];
+  const stairs = decompose({
+    thresholds: Float64Array.from(thresholds.data),
+    levels: Float64Array.from(levels.data),
+  });
+  // the float parameters in one buffer; the shaders find each part at its offset
+  const parts: ArrayLike<number>[] = [
+    scales.data,
+    offset.data,
+    tapSums(bits, scales, offset),
+    stairs.coefficients,
+    [stairs.constant],
+    thresholds.data,
+    levels.data,
+  ];
+  const starts: number[] = [];
+  let at = 0;
+  for (const part of parts) {
+    starts.push(at);
+    at += part.length;
+  }
+  const floats = new Float32Array(at);
+  parts.forEach((part, i) => floats.set(Array.from(part), starts[i]));
+  const wbits = ctx.storage(relaid);
+  const consts = ctx.storage(floats);
+  const binarize = new KernelCall(ctx.device, ctx.recorder, ctx.pipeline(BINARIZE_WGSL));
+  const conv = new KernelCall(ctx.device, ctx.recorder, ctx.pipeline(CONV_WGSL));
+  const attrs = node.attrs;
+  const groups = attrs.groups as number;
+  let scratch: { pixels: number; planes: GPUBuffer; qsum: GPUBuffer } | undefined;
+
+  return {
+    run(inputs, [y]) {
+      const x = inputs[0]!;
+      const [batch, inH, inW] = x.shape;
+      const pixels = batch * inH * inW;
+      if (scratch?.pixels !== pixels) {
+        // recorded dispatches may still read the old planes
+        ctx.recorder.flush();
+        scratch?.planes.destroy();
+        scratch?.qsum.destroy();
+        const buffer = (bytes: number) =>
+          ctx.device.createBuffer({ size: Math.max(16, bytes), usage: STORAGE() });
+        scratch = {
+          pixels,
+          planes: buffer(pixels * groups * n * w32 * 4),
+          qsum: buffer(pixels * groups * 4),
+        };
+      }
+      const geometry = paConvGeometry(attrs, x.shape, cout, kh, kw);
+      const [outH, outW] = geometry.slice(14);
+      const params = [
+        ...geometry,
+        m,
+        n,
+        w32,
+        PA_ACTIVATION_CODES[attrs.activation as string],
+        ...starts,
+        inputs[6] ? 1 : 0,
+        inputs[7] ? 1 : 0,
+      ];
+      const optional = (t: (typeof inputs)[number]) => (t ? gpuBuffer(t) : ctx.empty);
+      binarize.record(pixels * groups, params, [
+        consts,
+        gpuBuffer(x),
+        scratch.planes,
+        scratch.qsum,
+      ]);
+      conv.record(batch * outH * outW * cout, params, [
+        consts,
+        scratch.planes,
+        scratch.qsum,
+        wbits,
+        optional(inputs[6]),
+        optional(inputs[7]),
+        gpuBuffer(y),
+      ]);
+    },
+  };
+}

@@ -1,0 +1,121 @@
+// Records the compute work of a whole run into one command encoder: kernels append dispatches
+// (and buffer copies) and nothing reaches the GPU until `flush`, which the backend calls before
+// anything that must see the results (download, upload into a buffer, a parameter change).
+
+export const WORKGROUP = 64;
+const MAX_GROUPS = 65535;
+
+/** Workgroups for `threads` invocations, folded into 2-D past the 65535 limit; `threadsX` is the row width the shaders use. */
+export function grid(threads: number): { x: number; y: number; threadsX: number } {
+  const groups = Math.max(1, Math.ceil(threads / WORKGROUP));
+  const x = Math.min(groups, MAX_GROUPS);
+  return { x, y: Math.ceil(groups / x), threadsX: x * WORKGROUP };
+}
+
+export class CommandRecorder {
+  private encoder: GPUCommandEncoder | undefined;
+  private pass: GPUComputePassEncoder | undefined;
+  /** Dispatches recorded since the last flush. */
+  pending = 0;
+  /** Counts flushes: a KernelCall compares it to know whether its last dispatch is still unsent. */
+  generation = 0;
+
+  constructor(private readonly device: GPUDevice) {}
+
+  private computePass(): GPUComputePassEncoder {
+    this.encoder ??= this.device.createCommandEncoder();
+    this.pass ??= this.encoder.beginComputePass();
+    return this.pass;
+  }
+
+  dispatch(pipeline: GPUComputePipeline, group: GPUBindGroup, x: number, y: number): void {
+    const pass = this.computePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, group);
+    pass.dispatchWorkgroups(x, y);
+    this.pending++;
+  }
+
+  copy(from: GPUBuffer, to: GPUBuffer, bytes: number): void {
+    this.pass?.end();
+    this.pass = undefined;
+    this.encoder ??= this.device.createCommandEncoder();
+    this.encoder.copyBufferToBuffer(from, 0, to, 0, Math.ceil(bytes / 4) * 4);
+    this.pending++;
+  }
+
+  /** Submits what was recorded (a no-op when nothing was). */
+  flush(): void {
+    if (!this.encoder) return;
+    this.pass?.end();
+    this.device.queue.submit([this.encoder.finish()]);
+    this.encoder = undefined;
+    this.pass = undefined;
+    this.pending = 0;
+    this.generation++;
+  }
+}
+
+/**
+ * One dispatch site of a prepared node: its pipeline, its own uniform block, and the bind group
+ * of the buffers it last ran on. In steady state (same shapes, same buffers: the runtime reuses
+ * both) a run writes nothing and creates nothing; it only records the dispatch.
+ */
+export class KernelCall {
+  private readonly uniform: GPUBuffer;
+  private params: Uint32Array | undefined;
+  private buffers: GPUBuffer[] = [];
+  private group: GPUBindGroup | undefined;
+  private recordedIn = -1;
+
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly recorder: CommandRecorder,
+    private readonly pipeline: GPUComputePipeline,
+  ) {
+    this.uniform = device.createBuffer({
+      size: 256,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
+  }
+
+  /**
+   * Records the kernel over `threads` invocations. `params` follow the shader's Params struct
+   * after its first field (threadsX, filled in here); `buffers` bind from binding 1 on.
+   */
+  record(threads: number, params: ArrayLike<number>, buffers: GPUBuffer[]): void {
+    const { x, y, threadsX } = grid(threads);
+    const block = Uint32Array.from([threadsX, ...Array.from(params)]);
+    if (!this.params || !sameWords(block, this.params)) {
+      // a dispatch of this call still unsent must run with the old block
+      if (this.recordedIn === this.recorder.generation) this.recorder.flush();
+      this.device.queue.writeBuffer(this.uniform, 0, block);
+      this.params = block;
+    }
+    if (
+      !this.group ||
+      buffers.length !== this.buffers.length ||
+      buffers.some((b, i) => b !== this.buffers[i])
+    ) {
+      this.group = this.device.createBindGroup({
+        layout: this.pipeline.getBindGroupLayout(0),
+        entries: [this.uniform, ...buffers].map((buffer, binding) => ({
+          binding,
+          resource: { buffer },
+        })),
+      });
+      this.buffers = buffers;
+    }
+    this.recorder.dispatch(this.pipeline, this.group, x, y);
+    this.recordedIn = this.recorder.generation;
+  }
+}
+
+function sameWords(a: Uint32Array, b: Uint32Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+/** A float as the u32 of its bits, for Params blocks (shaders bitcast it back). */
+export function f32Bits(v: number): number {
+  return new Uint32Array(Float32Array.of(v).buffer)[0];
+}
