@@ -20,3 +20,24 @@ export async function medianMs(
   times.sort((a, b) => a - b);
   return times[Math.floor(times.length / 2)];
 }
+
+/**
+ * Median ms per call of `fn` for work a GPU queues: each sample calls `fn` `repeat` times, then
+ * awaits `sync` (the queue drained), so the time is the GPU's throughput, not the latency of a
+ * read-back. Warm-up as in medianMs.
+ */
+export async function medianQueuedMs(
+  fn: () => unknown,
+  sync: () => Promise<unknown>,
+  { repeat = 10, warmupMs = 500, minRuns = 5, minMs = 300 } = {},
+): Promise<number> {
+  return (
+    (await medianMs(
+      async () => {
+        for (let i = 0; i < repeat; i++) fn();
+        await sync();
+      },
+      { warmup: 1, warmupMs, minRuns, minMs },
+    )) / repeat
+  );
+}

@@ -1,6 +1,6 @@
 // WGSL for PAConv2D. Bits are 32 to a u32 word, bit 1 = -1.
-// Activation planes: [pixel][group][n][w32]. Weights (re-laid out in prepare): [tap][w32][m][o],
-// output channel fastest, so the threads of a workgroup (consecutive o) read consecutive words.
+// Activation planes: [pixel][group][n][w32]. Weights (re-laid out in prepare):
+// [tap][w32][m][group][block of 4 output channels], see CONV_WGSL.
 // `consts` holds the float parameters at the offsets given in Params.
 
 const PARAMS = /* wgsl */ `
@@ -52,32 +52,46 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
 `;
 
 /**
- * One thread per output element: over the valid taps,
+ * One thread per (output pixel, 4 output channels of one group): over the valid taps,
  *   y = c_a sum Q_w + c_w (sum Q_a - c_a K C) + sum_{m,n} a_m b_n (K C - 2 popcount(H_n xor B_m)),
- * then scale, bias, activation.
+ * then scale, bias, activation. The 4 channels' weight words are one vec4<u32> (weights
+ * [tap][w32][m][group][4-channel block], blocks padded past the group's last channel), so one
+ * plane word feeds 4 XOR/popcounts (countOneBits on a vec4) and the per-pixel work (valid taps,
+ * box sum of Q_a) is shared by 4 outputs.
  */
 export const CONV_WGSL = /* wgsl */ `${PARAMS}
 @group(0) @binding(2) var<storage, read> planes: array<u32>;
 @group(0) @binding(3) var<storage, read> qsum: array<f32>;
-@group(0) @binding(4) var<storage, read> wbits: array<u32>;
+@group(0) @binding(4) var<storage, read> wbits: array<vec4u>;
 @group(0) @binding(5) var<storage, read> scale: array<f32>;
 @group(0) @binding(6) var<storage, read> bias: array<f32>;
 @group(0) @binding(7) var<storage, read_write> y: array<f32>;
 
+fn lanes(base: u32, o: vec4u) -> vec4f {
+  return vec4f(consts[base + o.x], consts[base + o.y], consts[base + o.z], consts[base + o.w]);
+}
+
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) id: vec3u) {
   let idx = id.y * p.threadsX + id.x;
-  if (idx >= p.batch * p.outH * p.outW * p.cout) { return; }
-  let o = idx % p.cout;
-  let pixOut = idx / p.cout;
+  let coutG = p.cout / p.groups;
+  let perGroup = (coutG + 3u) / 4u;
+  let blocks = p.groups * perGroup;
+  if (idx >= p.batch * p.outH * p.outW * blocks) { return; }
+  let blk = idx % blocks;
+  let pixOut = idx / blocks;
   let ox = pixOut % p.outW;
   let oy = (pixOut / p.outW) % p.outH;
   let bi = pixOut / (p.outW * p.outH);
-  let g = o / (p.cout / p.groups);
+  let g = blk / perGroup;
+  let og = (blk % perGroup) * 4u + vec4u(0u, 1u, 2u, 3u);
+  let valid = og < vec4u(coutG);
+  // lanes past the group's end read its last channel and are not written
+  let o = g * coutG + min(og, vec4u(coutG - 1u));
   let cinG = p.cin / p.groups;
   let taps = p.kh * p.kw;
   var k = 0u;
-  var sumQw = 0.0;
+  var sumQw = vec4f(0.0);
   var boxQa = 0.0;
   for (var ky = 0u; ky < p.kh; ky++) {
     let iy = i32(oy * p.sh + ky * p.dh) - p.padTop;
@@ -87,17 +101,17 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
       if (ix < 0 || ix >= i32(p.inW)) { continue; }
       let pix = (bi * p.inH + u32(iy)) * p.inW + u32(ix);
       k++;
-      sumQw += consts[p.offTapSum + o * taps + ky * p.kw + kx];
+      sumQw += lanes(p.offTapSum + ky * p.kw + kx, o * taps);
       boxQa += qsum[pix * p.groups + g];
     }
   }
   let ca = consts[p.offCa];
   let kc = f32(k * cinG);
-  var acc = ca * sumQw + consts[p.offCw + o] * (boxQa - ca * kc);
+  var acc = ca * sumQw + lanes(p.offCw, o) * (boxQa - ca * kc);
   for (var mm = 0u; mm < p.m; mm++) {
-    let am = consts[p.offA + o * p.m + mm];
+    let am = lanes(p.offA + mm, o * p.m);
     for (var nn = 0u; nn < p.n; nn++) {
-      var pop = 0u;
+      var pop = vec4u(0u);
       for (var ky = 0u; ky < p.kh; ky++) {
         let iy = i32(oy * p.sh + ky * p.dh) - p.padTop;
         if (iy < 0 || iy >= i32(p.inH)) { continue; }
@@ -107,16 +121,21 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
           let pix = (bi * p.inH + u32(iy)) * p.inW + u32(ix);
           let h = ((pix * p.groups + g) * p.n + nn) * p.w32;
           let tap = ky * p.kw + kx;
-          for (var w = 0u; w < p.w32; w++) { pop += countOneBits(planes[h + w] ^ wbits[((tap * p.w32 + w) * p.m + mm) * p.cout + o]); }
+          for (var w = 0u; w < p.w32; w++) {
+            pop += countOneBits(vec4u(planes[h + w]) ^ wbits[((tap * p.w32 + w) * p.m + mm) * blocks + blk]);
+          }
         }
       }
-      acc += am * consts[p.offB + nn] * (kc - 2.0 * f32(pop));
+      acc += am * consts[p.offB + nn] * (kc - 2.0 * vec4f(pop));
     }
   }
   var v = acc;
-  if (p.hasScale == 1u) { v = v * scale[o]; }
-  if (p.hasBias == 1u) { v = v + bias[o]; }
-  if (p.act == 1u) { v = max(v, 0.0); } else if (p.act == 2u) { v = clamp(v, -1.0, 1.0); }
-  y[idx] = v;
+  if (p.hasScale == 1u) { v = v * vec4f(scale[o.x], scale[o.y], scale[o.z], scale[o.w]); }
+  if (p.hasBias == 1u) { v = v + vec4f(bias[o.x], bias[o.y], bias[o.z], bias[o.w]); }
+  if (p.act == 1u) { v = max(v, vec4f(0.0)); } else if (p.act == 2u) { v = clamp(v, vec4f(-1.0), vec4f(1.0)); }
+  let out = pixOut * p.cout;
+  for (var l = 0u; l < 4u; l++) {
+    if (valid[l]) { y[out + o[l]] = v[l]; }
+  }
 }
 `;

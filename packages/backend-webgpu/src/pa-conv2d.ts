@@ -32,13 +32,21 @@ export function preparePAConv(
   const taps = kh * kw;
   const w32 = Math.ceil(cinG / 32);
   const src = bits.data as Uint32Array;
-  // [tap][w32][m][o]: consecutive threads (output channels) read consecutive weight words
-  const relaid = new Uint32Array(cout * m * taps * w32);
+  const groups = node.attrs.groups as number;
+  // [tap][w32][m][group][4-channel block]: a thread's 4 channels are one vec4 word, consecutive
+  // threads read consecutive vec4s; blocks are padded past each group's last channel
+  const coutG = cout / groups;
+  const perGroup = Math.ceil(coutG / 4);
+  const lanes = groups * perGroup * 4;
+  const relaid = new Uint32Array(lanes * m * taps * w32);
   for (let j = 0; j < m; j++)
-    for (let o = 0; o < cout; o++)
+    for (let o = 0; o < cout; o++) {
+      const g = Math.floor(o / coutG);
+      const lane = g * perGroup * 4 + (o - g * coutG);
       for (let t = 0; t < taps; t++)
         for (let w = 0; w < w32; w++)
-          relaid[((t * w32 + w) * m + j) * cout + o] = src[((j * cout + o) * taps + t) * w32 + w];
+          relaid[((t * w32 + w) * m + j) * lanes + lane] = src[((j * cout + o) * taps + t) * w32 + w];
+    }
   const stairs = decompose({
     thresholds: Float64Array.from(thresholds.data),
     levels: Float64Array.from(levels.data),
@@ -66,7 +74,6 @@ export function preparePAConv(
   const binarize = new KernelCall(ctx.device, ctx.recorder, ctx.pipeline(BINARIZE_WGSL));
   const conv = new KernelCall(ctx.device, ctx.recorder, ctx.pipeline(CONV_WGSL));
   const attrs = node.attrs;
-  const groups = attrs.groups as number;
   let scratch: { pixels: number; planes: GPUBuffer; qsum: GPUBuffer } | undefined;
 
   return {
@@ -106,7 +113,7 @@ export function preparePAConv(
         scratch.planes,
         scratch.qsum,
       ]);
-      conv.record(batch * outH * outW * cout, params, [
+      conv.record(batch * outH * outW * groups * perGroup, params, [
         consts,
         scratch.planes,
         scratch.qsum,
