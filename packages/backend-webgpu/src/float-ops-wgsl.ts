@@ -64,20 +64,49 @@ ${inner}
     }
   }`;
 
-/** Grouped direct conv (Conv2D; DepthwiseConv2D = C groups). Weights [tap][cinG][cout]: threads of consecutive o read consecutive words. */
-export const CONV_F32_WGSL = shader(
-  [...GEOMETRY, 'hasBias'],
-  ['read x', 'read w', 'read bias', 'read_write y'],
-  /* wgsl */ `${WINDOW}
+/**
+ * Grouped direct conv (Conv2D; DepthwiseConv2D = C groups), one invocation per (output pixel,
+ * 4 output channels of one group). Weights [tap][cinG][group][4-channel block] as vec4, blocks
+ * padded past the group's last channel (as PAConv2D's): one input value feeds 4 multiply-adds
+ * and consecutive invocations read consecutive vec4s. Here total = pixels * blocks.
+ */
+export const CONV_F32_WGSL = /* wgsl */ `
+struct Params { threadsX: u32, total: u32, ${GEOMETRY.map((f) => `${f}: u32,`).join(' ')} hasBias: u32, }
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read> w: array<vec4f>;
+@group(0) @binding(3) var<storage, read> bias: array<f32>;
+@group(0) @binding(4) var<storage, read_write> y: array<f32>;
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) id: vec3u) {
+  let i = id.y * p.threadsX + id.x;
+  if (i >= p.total) { return; }
+  let coutG = p.cout / p.groups;
+  let perGroup = (coutG + 3u) / 4u;
+  let blocks = p.groups * perGroup;
+  let blk = i % blocks;
+  let pix = i / blocks;
+  let ox = pix % p.outW;
+  let oy = (pix / p.outW) % p.outH;
+  let b = pix / (p.outW * p.outH);
+  let g = blk / perGroup;
+  let og = (blk % perGroup) * 4u + vec4u(0u, 1u, 2u, 3u);
   let cinG = p.cin / p.groups;
-  let xc = (o / (p.cout / p.groups)) * cinG;
-  var acc = 0.0;
+  let xc = g * cinG;
+  var acc = vec4f(0.0);
 ${TAPS(/* wgsl */ `      let xi = at * p.cin + xc;
-      let wi = (ky * p.kw + kx) * cinG * p.cout + o;
-      for (var c = 0u; c < cinG; c++) { acc += x[xi + c] * w[wi + c * p.cout]; }`)}
-  if (p.hasBias == 1u) { acc += bias[o]; }
-  y[i] = acc;`,
-);
+      let wi = (ky * p.kw + kx) * cinG * blocks + blk;
+      for (var c = 0u; c < cinG; c++) { acc += x[xi + c] * w[wi + c * blocks]; }`)}
+  let out = pix * p.cout + g * coutG;
+  for (var l = 0u; l < 4u; l++) {
+    if (og[l] < coutG) {
+      var v = acc[l];
+      if (p.hasBias == 1u) { v += bias[g * coutG + og[l]]; }
+      y[out + og[l]] = v;
+    }
+  }
+}
+`;
 
 /** MaxPool (mode 0), AvgPool over the taps inside (1) or over the whole window (2). Here cout = cin = channels. */
 export const POOL_WGSL = shader(

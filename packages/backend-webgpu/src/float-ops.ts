@@ -62,25 +62,36 @@ export function supportsFloat(node: KernelNode, constant: boolean[]): boolean {
   }
 }
 
-/** Conv2D / DepthwiseConv2D: OHWI weights re-laid [tap][cinG][cout] (output channel fastest). */
+/** Conv2D / DepthwiseConv2D: OHWI weights re-laid [tap][cinG][group][4-channel block] (CONV_F32_WGSL). */
 function prepareConv(ctx: GpuContext, node: KernelNode, constants: Tensor[]): GpuKernel {
   const [, w, bias] = constants;
   const [cout, kh, kw, cinG] = w.shape;
+  // a depthwise conv is the grouped conv with one group per input channel
+  const groups =
+    node.op === 'DepthwiseConv2D'
+      ? (node.inputs[0]?.shape[3] as number)
+      : (node.attrs.groups as number);
+  const coutG = cout / groups;
+  const perGroup = Math.ceil(coutG / 4);
+  const lanes = groups * perGroup * 4;
   const taps = kh * kw;
   const src = w.data as Float32Array;
-  const wt = new Float32Array(src.length);
-  for (let o = 0; o < cout; o++)
+  const wt = new Float32Array(taps * cinG * lanes);
+  for (let o = 0; o < cout; o++) {
+    const g = Math.floor(o / coutG);
+    const lane = g * perGroup * 4 + (o - g * coutG);
     for (let t = 0; t < taps; t++)
-      for (let c = 0; c < cinG; c++) wt[(t * cinG + c) * cout + o] = src[(o * taps + t) * cinG + c];
+      for (let c = 0; c < cinG; c++)
+        wt[(t * cinG + c) * lanes + lane] = src[(o * taps + t) * cinG + c];
+  }
   const wBuffer = ctx.storage(wt);
   const biasBuffer = bias ? ctx.storage(Float32Array.from(bias.data)) : undefined;
   return singleCall(ctx, CONV_F32_WGSL, (call, [x], [y]) => {
-    // a depthwise conv is the grouped conv with one group per input channel
-    const groups = node.op === 'DepthwiseConv2D' ? x!.shape[3] : (node.attrs.groups as number);
     const geometry = paConvGeometry({ ...node.attrs, groups }, x!.shape, cout, kh, kw);
+    const threads = (elements(y.shape) / cout) * groups * perGroup;
     call.record(
-      elements(y.shape),
-      [elements(y.shape), ...geometry, bias ? 1 : 0],
+      threads,
+      [threads, ...geometry, bias ? 1 : 0],
       [gpuBuffer(x!), wBuffer, biasBuffer ?? ctx.empty, gpuBuffer(y)],
     );
   });

@@ -12,14 +12,19 @@ struct Params {
   padTop: i32, padLeft: i32, outH: u32, outW: u32,
   m: u32, n: u32, w32: u32, act: u32,
   offA: u32, offCw: u32, offTapSum: u32, offB: u32,
-  offCa: u32, offThr: u32, offLvl: u32, hasScale: u32,
-  hasBias: u32,
+  offCa: u32, offThr: u32, offLvl: u32, offFullSum: u32,
+  hasScale: u32, hasBias: u32,
 }
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> consts: array<f32>;
 `;
 
-/** One thread per (pixel, group): the N plane words of each 32 channels, and sum of Q_a. */
+/**
+ * One thread per (pixel, group, 32-channel word, plane n): plane n's bit b is 1 (= -1) where
+ * channel b lies below threshold n. The plane-0 thread also writes the word's sum of Q_a
+ * (qsum: [pixel][group][w32], the conv adds the words). No per-thread arrays: dynamically
+ * indexed ones live in slow local memory on GPUs.
+ */
 export const BINARIZE_WGSL = /* wgsl */ `${PARAMS}
 @group(0) @binding(2) var<storage, read> x: array<f32>;
 @group(0) @binding(3) var<storage, read_write> planes: array<u32>;
@@ -28,26 +33,31 @@ export const BINARIZE_WGSL = /* wgsl */ `${PARAMS}
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) id: vec3u) {
   let idx = id.y * p.threadsX + id.x;
-  let pixels = p.batch * p.inH * p.inW;
-  if (idx >= pixels * p.groups) { return; }
-  let pix = idx / p.groups;
-  let g = idx % p.groups;
+  let words = p.batch * p.inH * p.inW * p.groups * p.w32;
+  if (idx >= words * p.n) { return; }
+  let nn = idx % p.n;
+  let word = idx / p.n; // (pixel * groups + g) * w32 + w
+  let w = word % p.w32;
+  let pg = word / p.w32;
+  let g = pg % p.groups;
+  let pix = pg / p.groups;
   let cinG = p.cin / p.groups;
+  let base = pix * p.cin + g * cinG + w * 32u;
+  let count = min(32u, cinG - w * 32u);
+  let thr = consts[p.offThr + nn];
+  var bits = 0u;
   var sum = 0.0;
-  for (var w = 0u; w < p.w32; w++) {
-    var bits: array<u32, 16>;
-    for (var j = 0u; j < 16u; j++) { bits[j] = 0u; }
-    for (var b = 0u; b < 32u && w * 32u + b < cinG; b++) {
-      let v = x[pix * p.cin + g * cinG + w * 32u + b];
+  for (var b = 0u; b < count; b++) {
+    let v = x[base + b];
+    if (!(v >= thr)) { bits = bits | (1u << b); }
+    if (nn == 0u) {
       var piece = 0u;
-      for (var j = 0u; j < p.n; j++) {
-        if (v >= consts[p.offThr + j]) { piece++; } else { bits[j] = bits[j] | (1u << b); }
-      }
+      for (var j = 0u; j < p.n; j++) { if (v >= consts[p.offThr + j]) { piece++; } }
       sum += consts[p.offLvl + piece];
     }
-    for (var j = 0u; j < p.n; j++) { planes[((pix * p.groups + g) * p.n + j) * p.w32 + w] = bits[j]; }
   }
-  qsum[idx] = sum;
+  planes[(pg * p.n + nn) * p.w32 + w] = bits;
+  if (nn == 0u) { qsum[word] = sum; }
 }
 `;
 
@@ -91,7 +101,6 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
   let cinG = p.cin / p.groups;
   let taps = p.kh * p.kw;
   var k = 0u;
-  var sumQw = vec4f(0.0);
   var boxQa = 0.0;
   for (var ky = 0u; ky < p.kh; ky++) {
     let iy = i32(oy * p.sh + ky * p.dh) - p.padTop;
@@ -101,8 +110,22 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
       if (ix < 0 || ix >= i32(p.inW)) { continue; }
       let pix = (bi * p.inH + u32(iy)) * p.inW + u32(ix);
       k++;
-      sumQw += lanes(p.offTapSum + ky * p.kw + kx, o * taps);
-      boxQa += qsum[pix * p.groups + g];
+      let q = (pix * p.groups + g) * p.w32;
+      for (var w = 0u; w < p.w32; w++) { boxQa += qsum[q + w]; }
+    }
+  }
+  // sum of Q_w over the valid taps: precomputed for a window wholly inside the input
+  var sumQw = lanes(p.offFullSum, o);
+  if (k < taps) {
+    sumQw = vec4f(0.0);
+    for (var ky = 0u; ky < p.kh; ky++) {
+      let iy = i32(oy * p.sh + ky * p.dh) - p.padTop;
+      if (iy < 0 || iy >= i32(p.inH)) { continue; }
+      for (var kx = 0u; kx < p.kw; kx++) {
+        let ix = i32(ox * p.sw + kx * p.dw) - p.padLeft;
+        if (ix < 0 || ix >= i32(p.inW)) { continue; }
+        sumQw += lanes(p.offTapSum + ky * p.kw + kx, o * taps);
+      }
     }
   }
   let ca = consts[p.offCa];

@@ -45,21 +45,27 @@ export function preparePAConv(
       const lane = g * perGroup * 4 + (o - g * coutG);
       for (let t = 0; t < taps; t++)
         for (let w = 0; w < w32; w++)
-          relaid[((t * w32 + w) * m + j) * lanes + lane] = src[((j * cout + o) * taps + t) * w32 + w];
+          relaid[((t * w32 + w) * m + j) * lanes + lane] =
+            src[((j * cout + o) * taps + t) * w32 + w];
     }
   const stairs = decompose({
     thresholds: Float64Array.from(thresholds.data),
     levels: Float64Array.from(levels.data),
   });
   // the float parameters in one buffer; the shaders find each part at its offset
+  const perTap = tapSums(bits, scales, offset);
+  const fullSums = Array.from({ length: cout }, (_, o) =>
+    perTap.slice(o * taps, (o + 1) * taps).reduce((a, b) => a + b, 0),
+  );
   const parts: ArrayLike<number>[] = [
     scales.data,
     offset.data,
-    tapSums(bits, scales, offset),
+    perTap,
     stairs.coefficients,
     [stairs.constant],
     thresholds.data,
     levels.data,
+    fullSums,
   ];
   const starts: number[] = [];
   let at = 0;
@@ -91,7 +97,7 @@ export function preparePAConv(
         scratch = {
           pixels,
           planes: buffer(pixels * groups * n * w32 * 4),
-          qsum: buffer(pixels * groups * 4),
+          qsum: buffer(pixels * groups * w32 * 4),
         };
       }
       const geometry = paConvGeometry(attrs, x.shape, cout, kh, kw);
@@ -107,7 +113,7 @@ export function preparePAConv(
         inputs[7] ? 1 : 0,
       ];
       const optional = (t: (typeof inputs)[number]) => (t ? gpuBuffer(t) : ctx.empty);
-      binarize.record(pixels * groups, params, [
+      binarize.record(pixels * groups * w32 * n, params, [
         consts,
         gpuBuffer(x),
         scratch.planes,

@@ -129,6 +129,11 @@ describe('run() input checks', () => {
     await expect(session.run({ image: nan })).rejects.toThrow(
       /input 'image' contains NaN at index 5/,
     );
+    const inf = image();
+    inf.data[863] = Number.NEGATIVE_INFINITY; // the last element (the fast check sums in fours)
+    await expect(session.run({ image: inf })).rejects.toThrow(
+      /input 'image' contains -Infinity at index 863/,
+    );
     const tolerant = await Session.create(smallPANet(3, 2), {
       backend: 'js',
       allowNonFinite: true,
