@@ -1,3 +1,5 @@
+import { OUTPUT_BLOCK, TAPS } from './wgsl-snippets.js';
+
 // WGSL for the float ops, one invocation per output element unless said otherwise. Every
 // shader starts with the same Params shape: threadsX (the row width of the 2-D dispatch grid,
 // recorder.ts), total (invocations that do work), then its own u32 fields; floats travel as
@@ -45,30 +47,19 @@ const GEOMETRY = [
   'outW',
 ];
 
-/** Output element i = ((b, oy, ox), o); its window's valid taps, row by row. */
+/** Output element i = ((b, oy, ox), o) (the pools). */
 const WINDOW = /* wgsl */ `
   let o = i % p.cout;
   let pix = i / p.cout;
   let ox = pix % p.outW;
   let oy = (pix / p.outW) % p.outH;
   let b = pix / (p.outW * p.outH);`;
-const TAPS = (inner: string) => /* wgsl */ `
-  for (var ky = 0u; ky < p.kh; ky++) {
-    let iy = i32(oy * p.sh + ky * p.dh) - i32(p.padTop);
-    if (iy < 0 || iy >= i32(p.inH)) { continue; }
-    for (var kx = 0u; kx < p.kw; kx++) {
-      let ix = i32(ox * p.sw + kx * p.dw) - i32(p.padLeft);
-      if (ix < 0 || ix >= i32(p.inW)) { continue; }
-      let at = (b * p.inH + u32(iy)) * p.inW + u32(ix);
-${inner}
-    }
-  }`;
 
 /**
  * Grouped direct conv (Conv2D; DepthwiseConv2D = C groups), one invocation per (output pixel,
  * 4 output channels of one group). Weights [tap][cinG][group][4-channel block] as vec4, blocks
  * padded past the group's last channel (as PAConv2D's): one input value feeds 4 multiply-adds
- * and consecutive invocations read consecutive vec4s. Here total = pixels * blocks.
+ * and consecutive invocations read consecutive vec4s.
  */
 export const CONV_F32_WGSL = /* wgsl */ `
 struct Params { threadsX: u32, total: u32, ${GEOMETRY.map((f) => `${f}: u32,`).join(' ')} hasBias: u32, }
@@ -80,18 +71,7 @@ struct Params { threadsX: u32, total: u32, ${GEOMETRY.map((f) => `${f}: u32,`).j
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) id: vec3u) {
   let i = id.y * p.threadsX + id.x;
-  if (i >= p.total) { return; }
-  let coutG = p.cout / p.groups;
-  let perGroup = (coutG + 3u) / 4u;
-  let blocks = p.groups * perGroup;
-  let blk = i % blocks;
-  let pix = i / blocks;
-  let ox = pix % p.outW;
-  let oy = (pix / p.outW) % p.outH;
-  let b = pix / (p.outW * p.outH);
-  let g = blk / perGroup;
-  let og = (blk % perGroup) * 4u + vec4u(0u, 1u, 2u, 3u);
-  let cinG = p.cin / p.groups;
+${OUTPUT_BLOCK}
   let xc = g * cinG;
   var acc = vec4f(0.0);
 ${TAPS(/* wgsl */ `      let xi = at * p.cin + xc;

@@ -1,3 +1,5 @@
+import { OUTPUT_BLOCK, TAPS } from './wgsl-snippets.js';
+
 // WGSL for PAConv2D. Bits are 32 to a u32 word, bit 1 = -1.
 // Activation planes: [pixel][group][n][w32]. Weights (re-laid out in prepare):
 // [tap][w32][m][group][block of 4 output channels], see CONV_WGSL.
@@ -83,50 +85,21 @@ fn lanes(base: u32, o: vec4u) -> vec4f {
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) id: vec3u) {
-  let idx = id.y * p.threadsX + id.x;
-  let coutG = p.cout / p.groups;
-  let perGroup = (coutG + 3u) / 4u;
-  let blocks = p.groups * perGroup;
-  if (idx >= p.batch * p.outH * p.outW * blocks) { return; }
-  let blk = idx % blocks;
-  let pixOut = idx / blocks;
-  let ox = pixOut % p.outW;
-  let oy = (pixOut / p.outW) % p.outH;
-  let bi = pixOut / (p.outW * p.outH);
-  let g = blk / perGroup;
-  let og = (blk % perGroup) * 4u + vec4u(0u, 1u, 2u, 3u);
-  let valid = og < vec4u(coutG);
+  let i = id.y * p.threadsX + id.x;
+${OUTPUT_BLOCK}
   // lanes past the group's end read its last channel and are not written
   let o = g * coutG + min(og, vec4u(coutG - 1u));
-  let cinG = p.cin / p.groups;
   let taps = p.kh * p.kw;
   var k = 0u;
   var boxQa = 0.0;
-  for (var ky = 0u; ky < p.kh; ky++) {
-    let iy = i32(oy * p.sh + ky * p.dh) - p.padTop;
-    if (iy < 0 || iy >= i32(p.inH)) { continue; }
-    for (var kx = 0u; kx < p.kw; kx++) {
-      let ix = i32(ox * p.sw + kx * p.dw) - p.padLeft;
-      if (ix < 0 || ix >= i32(p.inW)) { continue; }
-      let pix = (bi * p.inH + u32(iy)) * p.inW + u32(ix);
-      k++;
-      let q = (pix * p.groups + g) * p.w32;
-      for (var w = 0u; w < p.w32; w++) { boxQa += qsum[q + w]; }
-    }
-  }
+${TAPS(/* wgsl */ `      k++;
+      let q = (at * p.groups + g) * p.w32;
+      for (var w = 0u; w < p.w32; w++) { boxQa += qsum[q + w]; }`)}
   // sum of Q_w over the valid taps: precomputed for a window wholly inside the input
   var sumQw = lanes(p.offFullSum, o);
   if (k < taps) {
     sumQw = vec4f(0.0);
-    for (var ky = 0u; ky < p.kh; ky++) {
-      let iy = i32(oy * p.sh + ky * p.dh) - p.padTop;
-      if (iy < 0 || iy >= i32(p.inH)) { continue; }
-      for (var kx = 0u; kx < p.kw; kx++) {
-        let ix = i32(ox * p.sw + kx * p.dw) - p.padLeft;
-        if (ix < 0 || ix >= i32(p.inW)) { continue; }
-        sumQw += lanes(p.offTapSum + ky * p.kw + kx, o * taps);
-      }
-    }
+${TAPS(/* wgsl */ `      sumQw += lanes(p.offTapSum + ky * p.kw + kx, o * taps);`)}
   }
   let ca = consts[p.offCa];
   let kc = f32(k * cinG);
@@ -135,20 +108,11 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
     let am = lanes(p.offA + mm, o * p.m);
     for (var nn = 0u; nn < p.n; nn++) {
       var pop = vec4u(0u);
-      for (var ky = 0u; ky < p.kh; ky++) {
-        let iy = i32(oy * p.sh + ky * p.dh) - p.padTop;
-        if (iy < 0 || iy >= i32(p.inH)) { continue; }
-        for (var kx = 0u; kx < p.kw; kx++) {
-          let ix = i32(ox * p.sw + kx * p.dw) - p.padLeft;
-          if (ix < 0 || ix >= i32(p.inW)) { continue; }
-          let pix = (bi * p.inH + u32(iy)) * p.inW + u32(ix);
-          let h = ((pix * p.groups + g) * p.n + nn) * p.w32;
-          let tap = ky * p.kw + kx;
-          for (var w = 0u; w < p.w32; w++) {
-            pop += countOneBits(vec4u(planes[h + w]) ^ wbits[((tap * p.w32 + w) * p.m + mm) * blocks + blk]);
-          }
-        }
-      }
+${TAPS(/* wgsl */ `      let h = ((at * p.groups + g) * p.n + nn) * p.w32;
+      let tap = ky * p.kw + kx;
+      for (var w = 0u; w < p.w32; w++) {
+        pop += countOneBits(vec4u(planes[h + w]) ^ wbits[((tap * p.w32 + w) * p.m + mm) * blocks + blk]);
+      }`)}
       acc += am * consts[p.offB + nn] * (kc - 2.0 * vec4f(pop));
     }
   }
@@ -156,9 +120,9 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
   if (p.hasScale == 1u) { v = v * vec4f(scale[o.x], scale[o.y], scale[o.z], scale[o.w]); }
   if (p.hasBias == 1u) { v = v + vec4f(bias[o.x], bias[o.y], bias[o.z], bias[o.w]); }
   if (p.act == 1u) { v = max(v, vec4f(0.0)); } else if (p.act == 2u) { v = clamp(v, vec4f(-1.0), vec4f(1.0)); }
-  let out = pixOut * p.cout;
+  let out = pix * p.cout;
   for (var l = 0u; l < 4u; l++) {
-    if (valid[l]) { y[out + o[l]] = v[l]; }
+    if (og[l] < coutG) { y[out + o[l]] = v[l]; }
   }
 }
 `;

@@ -64,19 +64,22 @@ export class WebGpuBackend implements Backend {
     // every pipeline compiled once, up front: a shader the driver rejects fails here, by name
     const pipelines = new Map<string, GPUComputePipeline>();
     for (const code of SHADERS) {
+      const module = device.createShaderModule({ code });
       try {
         pipelines.set(
           code,
           await device.createComputePipelineAsync({
             layout: 'auto',
-            compute: { module: device.createShaderModule({ code }), entryPoint: 'main' },
+            compute: { module, entryPoint: 'main' },
           }),
         );
       } catch (error) {
+        const info = await module.getCompilationInfo();
+        const messages = info.messages.map((m) => `line ${m.lineNum}: ${m.message}`).join('; ');
         releaseDevice(device);
         throw new BackendError(
           'shader',
-          `the WebGPU driver rejected a WGSL kernel (${name}): ${(error as Error).message}`,
+          `the WebGPU driver rejected a WGSL kernel (${name}): ${messages || (error as Error).message}`,
         );
       }
     }

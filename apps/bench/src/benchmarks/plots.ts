@@ -44,13 +44,13 @@ const CHARTS: Record<string, (report: Row) => BarChart> = {
     })),
   }),
   'webgpu-nvidia': (r) => ({
-    title: `WebGPU PAConv2D vs TF.js webgpu float conv (${r.adapter?.description ?? r.adapter?.architecture ?? 'GPU'})`,
+    title: `WebGPU (WGSL) vs TF.js webgpu float: ResNet-18 layers and whole model (${String(r.adapter).split(' ').slice(0, 2).join(' ')})`,
     unit: 'speed-up over TF.js webgpu (x, log scale)',
     series: ['speed-up'],
     log: true,
     reference: { value: 1, label: 'as fast as TF.js' },
-    groups: r.rows.map((row: Row) => ({
-      label: `${String(row.layer ?? row.model).split(',')[0]} b${row.batch} ${mn(row)}`,
+    groups: [...(r.layers ?? r.rows), ...(r.models ?? [])].map((row: Row) => ({
+      label: `${String(row.layer ?? row.model).split(',')[0]} b${row.batch} ${row.M === null ? 'float' : mn(row)}`,
       values: [row.speedup ?? null],
     })),
   }),

@@ -1,0 +1,35 @@
+// WGSL pieces shared by the conv shaders (float and PA), spliced into their bodies. They read
+// the Params fields every conv has (the order of paConvGeometry: batch, inH, inW, cin, groups,
+// cout, kh, kw, sh, sw, dh, dw, padTop, padLeft, outH, outW) and the invocation index `i`.
+
+/**
+ * Invocation i = (output pixel, block of 4 output channels of one group): defines pix, ox, oy,
+ * b, g (group), blocks (per pixel), blk, coutG, cinG and og (the 4 channels within the group;
+ * lanes past its end are not written). Weights of both convs are laid out per block.
+ */
+export const OUTPUT_BLOCK = /* wgsl */ `
+  let coutG = p.cout / p.groups;
+  let cinG = p.cin / p.groups;
+  let perGroup = (coutG + 3u) / 4u;
+  let blocks = p.groups * perGroup;
+  if (i >= p.batch * p.outH * p.outW * blocks) { return; }
+  let blk = i % blocks;
+  let pix = i / blocks;
+  let ox = pix % p.outW;
+  let oy = (pix / p.outW) % p.outH;
+  let b = pix / (p.outW * p.outH);
+  let g = blk / perGroup;
+  let og = (blk % perGroup) * 4u + vec4u(0u, 1u, 2u, 3u);`;
+
+/** `inner` once per tap of the window inside the input, with ky, kx and `at` (its input pixel). */
+export const TAPS = (inner: string) => /* wgsl */ `
+  for (var ky = 0u; ky < p.kh; ky++) {
+    let iy = i32(oy * p.sh + ky * p.dh) - i32(p.padTop);
+    if (iy < 0 || iy >= i32(p.inH)) { continue; }
+    for (var kx = 0u; kx < p.kw; kx++) {
+      let ix = i32(ox * p.sw + kx * p.dw) - i32(p.padLeft);
+      if (ix < 0 || ix >= i32(p.inW)) { continue; }
+      let at = (b * p.inH + u32(iy)) * p.inW + u32(ix);
+${inner}
+    }
+  }`;
