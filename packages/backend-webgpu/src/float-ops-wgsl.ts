@@ -1,4 +1,4 @@
-import { OUTPUT_BLOCK, TAPS } from './wgsl-snippets.js';
+import { outputBlock, TAPS } from './wgsl-snippets.js';
 
 // WGSL for the float ops, one invocation per output element unless said otherwise. Every
 // shader starts with the same Params shape: threadsX (the row width of the 2-D dispatch grid,
@@ -71,7 +71,7 @@ struct Params { threadsX: u32, total: u32, ${GEOMETRY.map((f) => `${f}: u32,`).j
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) id: vec3u) {
   let i = id.y * p.threadsX + id.x;
-${OUTPUT_BLOCK}
+${outputBlock(4)}
   let xc = g * cinG;
   var acc = vec4f(0.0);
 ${TAPS(/* wgsl */ `      let xi = at * p.cin + xc;

@@ -1,4 +1,4 @@
-import { OUTPUT_BLOCK, TAPS } from './wgsl-snippets.js';
+import { outputBlock, TAPS } from './wgsl-snippets.js';
 
 // WGSL for PAConv2D. Bits are 32 to a u32 word, bit 1 = -1.
 // Activation planes: [pixel][group][n][w32]. Weights (re-laid out in prepare):
@@ -64,12 +64,12 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
 `;
 
 /**
- * One thread per (output pixel, 4 output channels of one group): over the valid taps,
+ * One thread per (output pixel, 8 output channels of one group): over the valid taps,
  *   y = c_a sum Q_w + c_w (sum Q_a - c_a K C) + sum_{m,n} a_m b_n (K C - 2 popcount(H_n xor B_m)),
- * then scale, bias, activation. The 4 channels' weight words are one vec4<u32> (weights
- * [tap][w32][m][group][4-channel block], blocks padded past the group's last channel), so one
- * plane word feeds 4 XOR/popcounts (countOneBits on a vec4) and the per-pixel work (valid taps,
- * box sum of Q_a) is shared by 4 outputs.
+ * then scale, bias, activation. Weights [tap][w32][m][group][4-channel block] as vec4<u32>,
+ * blocks padded past the group's last channel to an even count: one plane word feeds 8
+ * XOR/popcounts (countOneBits on two vec4s), and the per-pixel work (valid taps, box sum of
+ * Q_a, index arithmetic) is shared by 8 outputs. Lanes run as two vec4 halves (suffix 0 / 1).
  */
 export const CONV_WGSL = /* wgsl */ `${PARAMS}
 @group(0) @binding(2) var<storage, read> planes: array<u32>;
@@ -83,12 +83,25 @@ fn lanes(base: u32, o: vec4u) -> vec4f {
   return vec4f(consts[base + o.x], consts[base + o.y], consts[base + o.z], consts[base + o.w]);
 }
 
+/** Scale, bias, activation, and the store of the half's channels inside the group. */
+fn store(acc: vec4f, o: vec4u, og: vec4u, coutG: u32, out: u32) {
+  var v = acc;
+  if (p.hasScale == 1u) { v = v * vec4f(scale[o.x], scale[o.y], scale[o.z], scale[o.w]); }
+  if (p.hasBias == 1u) { v = v + vec4f(bias[o.x], bias[o.y], bias[o.z], bias[o.w]); }
+  if (p.act == 1u) { v = max(v, vec4f(0.0)); } else if (p.act == 2u) { v = clamp(v, vec4f(-1.0), vec4f(1.0)); }
+  for (var l = 0u; l < 4u; l++) {
+    if (og[l] < coutG) { y[out + o[l]] = v[l]; }
+  }
+}
+
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) id: vec3u) {
   let i = id.y * p.threadsX + id.x;
-${OUTPUT_BLOCK}
+${outputBlock(8)}
+  let og1 = og + vec4u(4u);
   // lanes past the group's end read its last channel and are not written
-  let o = g * coutG + min(og, vec4u(coutG - 1u));
+  let o0 = g * coutG + min(og, vec4u(coutG - 1u));
+  let o1 = g * coutG + min(og1, vec4u(coutG - 1u));
   let taps = p.kh * p.kw;
   var k = 0u;
   var boxQa = 0.0;
@@ -96,33 +109,38 @@ ${TAPS(/* wgsl */ `      k++;
       let q = (at * p.groups + g) * p.w32;
       for (var w = 0u; w < p.w32; w++) { boxQa += qsum[q + w]; }`)}
   // sum of Q_w over the valid taps: precomputed for a window wholly inside the input
-  var sumQw = lanes(p.offFullSum, o);
+  var sumQw0 = lanes(p.offFullSum, o0);
+  var sumQw1 = lanes(p.offFullSum, o1);
   if (k < taps) {
-    sumQw = vec4f(0.0);
-${TAPS(/* wgsl */ `      sumQw += lanes(p.offTapSum + ky * p.kw + kx, o * taps);`)}
+    sumQw0 = vec4f(0.0);
+    sumQw1 = vec4f(0.0);
+${TAPS(/* wgsl */ `      sumQw0 += lanes(p.offTapSum + ky * p.kw + kx, o0 * taps);
+      sumQw1 += lanes(p.offTapSum + ky * p.kw + kx, o1 * taps);`)}
   }
   let ca = consts[p.offCa];
   let kc = f32(k * cinG);
-  var acc = ca * sumQw + lanes(p.offCw, o) * (boxQa - ca * kc);
+  var acc0 = ca * sumQw0 + lanes(p.offCw, o0) * (boxQa - ca * kc);
+  var acc1 = ca * sumQw1 + lanes(p.offCw, o1) * (boxQa - ca * kc);
   for (var mm = 0u; mm < p.m; mm++) {
-    let am = lanes(p.offA + mm, o * p.m);
+    let am0 = lanes(p.offA + mm, o0 * p.m);
+    let am1 = lanes(p.offA + mm, o1 * p.m);
     for (var nn = 0u; nn < p.n; nn++) {
-      var pop = vec4u(0u);
+      var pop0 = vec4u(0u);
+      var pop1 = vec4u(0u);
 ${TAPS(/* wgsl */ `      let h = ((at * p.groups + g) * p.n + nn) * p.w32;
       let tap = ky * p.kw + kx;
       for (var w = 0u; w < p.w32; w++) {
-        pop += countOneBits(vec4u(planes[h + w]) ^ wbits[((tap * p.w32 + w) * p.m + mm) * blocks + blk]);
+        let plane = vec4u(planes[h + w]);
+        let wi = ((tap * p.w32 + w) * p.m + mm) * blocks + blk;
+        pop0 += countOneBits(plane ^ wbits[wi]);
+        pop1 += countOneBits(plane ^ wbits[wi + 1u]);
       }`)}
-      acc += am * consts[p.offB + nn] * (kc - 2.0 * vec4f(pop));
+      let bn = consts[p.offB + nn];
+      acc0 += am0 * bn * (kc - 2.0 * vec4f(pop0));
+      acc1 += am1 * bn * (kc - 2.0 * vec4f(pop1));
     }
   }
-  var v = acc;
-  if (p.hasScale == 1u) { v = v * vec4f(scale[o.x], scale[o.y], scale[o.z], scale[o.w]); }
-  if (p.hasBias == 1u) { v = v + vec4f(bias[o.x], bias[o.y], bias[o.z], bias[o.w]); }
-  if (p.act == 1u) { v = max(v, vec4f(0.0)); } else if (p.act == 2u) { v = clamp(v, vec4f(-1.0), vec4f(1.0)); }
-  let out = pix * p.cout;
-  for (var l = 0u; l < 4u; l++) {
-    if (og[l] < coutG) { y[out + o[l]] = v[l]; }
-  }
+  store(acc0, o0, og, coutG, pix * p.cout);
+  store(acc1, o1, og1, coutG, pix * p.cout);
 }
 `;

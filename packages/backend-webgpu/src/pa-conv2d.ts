@@ -33,10 +33,10 @@ export function preparePAConv(
   const w32 = Math.ceil(cinG / 32);
   const src = bits.data as Uint32Array;
   const groups = node.attrs.groups as number;
-  // [tap][w32][m][group][4-channel block]: a thread's 4 channels are one vec4 word, consecutive
-  // threads read consecutive vec4s; blocks are padded past each group's last channel
+  // [tap][w32][m][group][4-channel block]: a thread's 8 channels are two adjacent vec4 words;
+  // blocks are padded past each group's last channel
   const coutG = cout / groups;
-  const perGroup = Math.ceil(coutG / 4);
+  const perGroup = Math.ceil(coutG / 8) * 2; // 4-channel blocks, an even count (8 lanes a thread)
   const lanes = groups * perGroup * 4;
   const relaid = new Uint32Array(lanes * m * taps * w32);
   for (let j = 0; j < m; j++)
@@ -119,7 +119,7 @@ export function preparePAConv(
         scratch.planes,
         scratch.qsum,
       ]);
-      conv.record(batch * outH * outW * groups * perGroup, params, [
+      conv.record((batch * outH * outW * groups * perGroup) / 2, params, [
         consts,
         scratch.planes,
         scratch.qsum,

@@ -3,18 +3,21 @@
 // cout, kh, kw, sh, sw, dh, dw, padTop, padLeft, outH, outW) and the invocation index `i`.
 
 /**
- * Invocation i = (output pixel, block of 4 output channels of one group): defines pix, ox, oy,
- * b, g (group), blocks (per pixel), blk, coutG, cinG and og (the 4 channels within the group;
- * lanes past its end are not written). Weights of both convs are laid out per block.
+ * Invocation i = (output pixel, `lanes` output channels of one group, lanes 4 or 8): defines
+ * pix, ox, oy, b, g (group), coutG, cinG, blocks (4-channel blocks per pixel, a group's rounded
+ * up to a multiple of lanes / 4), blk (the invocation's first block) and og (the first block's 4
+ * channels within the group; lanes past its end are not written). Weights are laid out per
+ * 4-channel block, so an 8-lane invocation reads two adjacent vec4s.
  */
-export const OUTPUT_BLOCK = /* wgsl */ `
+export const outputBlock = (lanes: 4 | 8) => /* wgsl */ `
   let coutG = p.cout / p.groups;
   let cinG = p.cin / p.groups;
-  let perGroup = (coutG + 3u) / 4u;
+  let perGroup = ((coutG + ${lanes - 1}u) / ${lanes}u) * ${lanes / 4}u;
   let blocks = p.groups * perGroup;
-  if (i >= p.batch * p.outH * p.outW * blocks) { return; }
-  let blk = i % blocks;
-  let pix = i / blocks;
+  let perPixel = blocks / ${lanes / 4}u;
+  if (i >= p.batch * p.outH * p.outW * perPixel) { return; }
+  let blk = (i % perPixel) * ${lanes / 4}u;
+  let pix = i / perPixel;
   let ox = pix % p.outW;
   let oy = (pix / p.outW) % p.outH;
   let b = pix / (p.outW * p.outH);
