@@ -3,14 +3,15 @@ import { outputBlock, TAPS } from './wgsl-snippets.js';
 // WGSL for the float ops, one invocation per output element unless said otherwise. Every
 // shader starts with the same Params shape: threadsX (the row width of the 2-D dispatch grid,
 // recorder.ts), total (invocations that do work), then its own u32 fields; floats travel as
-// their bits (f32Bits) and are bitcast back. Binding 0 is Params, storage buffers follow.
+// their bits (f32Bits) and are bitcast back. Binding 0 is Params, storage buffers follow
+// ('access name [element type]', f32 by default).
 
 function shader(fields: string[], bindings: string[], body: string): string {
   const members = ['threadsX', 'total', ...fields].map((f) => `${f}: u32,`).join(' ');
   const vars = bindings
     .map((b, i) => {
-      const [access, name] = b.split(' ');
-      return `@group(0) @binding(${i + 1}) var<storage, ${access}> ${name}: array<f32>;`;
+      const [access, name, element = 'f32'] = b.split(' ');
+      return `@group(0) @binding(${i + 1}) var<storage, ${access}> ${name}: array<${element}>;`;
     })
     .join('\n');
   return /* wgsl */ `
@@ -61,17 +62,10 @@ const WINDOW = /* wgsl */ `
  * padded past the group's last channel (as PAConv2D's): one input value feeds 4 multiply-adds
  * and consecutive invocations read consecutive vec4s.
  */
-export const CONV_F32_WGSL = /* wgsl */ `
-struct Params { threadsX: u32, total: u32, ${GEOMETRY.map((f) => `${f}: u32,`).join(' ')} hasBias: u32, }
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read> w: array<vec4f>;
-@group(0) @binding(3) var<storage, read> bias: array<f32>;
-@group(0) @binding(4) var<storage, read_write> y: array<f32>;
-@compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) id: vec3u) {
-  let i = id.y * p.threadsX + id.x;
-${outputBlock(4)}
+export const CONV_F32_WGSL = shader(
+  [...GEOMETRY, 'hasBias'],
+  ['read x', 'read w vec4f', 'read bias', 'read_write y'],
+  /* wgsl */ `${outputBlock(4)}
   let xc = g * cinG;
   var acc = vec4f(0.0);
 ${TAPS(/* wgsl */ `      let xi = at * p.cin + xc;
@@ -84,9 +78,8 @@ ${TAPS(/* wgsl */ `      let xi = at * p.cin + xc;
       if (p.hasBias == 1u) { v += bias[g * coutG + og[l]]; }
       y[out + og[l]] = v;
     }
-  }
-}
-`;
+  }`,
+);
 
 /** MaxPool (mode 0), AvgPool over the taps inside (1) or over the whole window (2). Here cout = cin = channels. */
 export const POOL_WGSL = shader(

@@ -20,6 +20,7 @@ import {
 } from './float-ops-wgsl.js';
 import { elements, type GpuContext, type GpuKernel, gpuBuffer, singleCall } from './gpu-kernel.js';
 import { f32Bits, KernelCall } from './recorder.js';
+import { channelBlocks } from './wgsl-snippets.js';
 
 /** The float ops this backend runs in WGSL, so whole zoo models stay on the GPU. */
 export const FLOAT_OPS = [
@@ -71,15 +72,12 @@ function prepareConv(ctx: GpuContext, node: KernelNode, constants: Tensor[]): Gp
     node.op === 'DepthwiseConv2D'
       ? (node.inputs[0]?.shape[3] as number)
       : (node.attrs.groups as number);
-  const coutG = cout / groups;
-  const perGroup = Math.ceil(coutG / 4);
-  const lanes = groups * perGroup * 4;
+  const { lanes, laneOf, threadsPerPixel } = channelBlocks(cout, groups, 4);
   const taps = kh * kw;
   const src = w.data as Float32Array;
   const wt = new Float32Array(taps * cinG * lanes);
   for (let o = 0; o < cout; o++) {
-    const g = Math.floor(o / coutG);
-    const lane = g * perGroup * 4 + (o - g * coutG);
+    const lane = laneOf(o);
     for (let t = 0; t < taps; t++)
       for (let c = 0; c < cinG; c++)
         wt[(t * cinG + c) * lanes + lane] = src[(o * taps + t) * cinG + c];
@@ -88,7 +86,7 @@ function prepareConv(ctx: GpuContext, node: KernelNode, constants: Tensor[]): Gp
   const biasBuffer = bias ? ctx.storage(Float32Array.from(bias.data)) : undefined;
   return singleCall(ctx, CONV_F32_WGSL, (call, [x], [y]) => {
     const geometry = paConvGeometry({ ...node.attrs, groups }, x!.shape, cout, kh, kw);
-    const threads = (elements(y.shape) / cout) * groups * perGroup;
+    const threads = (elements(y.shape) / cout) * threadsPerPixel;
     call.record(
       threads,
       [threads, ...geometry, bias ? 1 : 0],

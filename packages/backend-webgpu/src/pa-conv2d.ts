@@ -4,6 +4,7 @@ import { decompose, tapSums } from '@pabnn/quantizer';
 import { type GpuContext, type GpuKernel, gpuBuffer } from './gpu-kernel.js';
 import { BINARIZE_WGSL, CONV_WGSL } from './pa-conv2d-wgsl.js';
 import { KernelCall } from './recorder.js';
+import { channelBlocks } from './wgsl-snippets.js';
 
 /** PAConv2D runs here when its weights and staircase are constants and the staircase is per layer (N <= 16). */
 export function supportsPAConv(node: KernelNode, constant: boolean[]): boolean {
@@ -35,14 +36,11 @@ export function preparePAConv(
   const groups = node.attrs.groups as number;
   // [tap][w32][m][group][4-channel block]: a thread's 8 channels are two adjacent vec4 words;
   // blocks are padded past each group's last channel
-  const coutG = cout / groups;
-  const perGroup = Math.ceil(coutG / 8) * 2; // 4-channel blocks, an even count (8 lanes a thread)
-  const lanes = groups * perGroup * 4;
+  const { lanes, laneOf, threadsPerPixel } = channelBlocks(cout, groups, 8);
   const relaid = new Uint32Array(lanes * m * taps * w32);
   for (let j = 0; j < m; j++)
     for (let o = 0; o < cout; o++) {
-      const g = Math.floor(o / coutG);
-      const lane = g * perGroup * 4 + (o - g * coutG);
+      const lane = laneOf(o);
       for (let t = 0; t < taps; t++)
         for (let w = 0; w < w32; w++)
           relaid[((t * w32 + w) * m + j) * lanes + lane] =
@@ -119,7 +117,7 @@ export function preparePAConv(
         scratch.planes,
         scratch.qsum,
       ]);
-      conv.record((batch * outH * outW * groups * perGroup) / 2, params, [
+      conv.record(batch * outH * outW * threadsPerPixel, params, [
         consts,
         scratch.planes,
         scratch.qsum,

@@ -2,7 +2,7 @@
 // (and buffer copies) and nothing reaches the GPU until `flush`, which the backend calls before
 // anything that must see the results (download, upload into a buffer, a parameter change).
 
-export const WORKGROUP = 64;
+const WORKGROUP = 64;
 const MAX_GROUPS = 65535;
 
 /** Workgroups for `threads` invocations, folded into 2-D past the 65535 limit; `threadsX` is the row width the shaders use. */
@@ -15,8 +15,6 @@ export function grid(threads: number): { x: number; y: number; threadsX: number 
 export class CommandRecorder {
   private encoder: GPUCommandEncoder | undefined;
   private pass: GPUComputePassEncoder | undefined;
-  /** Dispatches recorded since the last flush. */
-  pending = 0;
   /** Counts flushes: a KernelCall compares it to know whether its last dispatch is still unsent. */
   generation = 0;
 
@@ -33,7 +31,6 @@ export class CommandRecorder {
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, group);
     pass.dispatchWorkgroups(x, y);
-    this.pending++;
   }
 
   copy(from: GPUBuffer, to: GPUBuffer, bytes: number): void {
@@ -41,7 +38,6 @@ export class CommandRecorder {
     this.pass = undefined;
     this.encoder ??= this.device.createCommandEncoder();
     this.encoder.copyBufferToBuffer(from, 0, to, 0, Math.ceil(bytes / 4) * 4);
-    this.pending++;
   }
 
   /** Submits what was recorded (a no-op when nothing was). */
@@ -51,7 +47,6 @@ export class CommandRecorder {
     this.device.queue.submit([this.encoder.finish()]);
     this.encoder = undefined;
     this.pass = undefined;
-    this.pending = 0;
     this.generation++;
   }
 }
@@ -85,7 +80,9 @@ export class KernelCall {
    */
   record(threads: number, params: ArrayLike<number>, buffers: GPUBuffer[]): void {
     const { x, y, threadsX } = grid(threads);
-    const block = Uint32Array.from([threadsX, ...Array.from(params)]);
+    const block = new Uint32Array(params.length + 1);
+    block[0] = threadsX;
+    block.set(params, 1);
     if (!this.params || !sameWords(block, this.params)) {
       // a dispatch of this call still unsent must run with the old block
       if (this.recordedIn === this.recorder.generation) this.recorder.flush();

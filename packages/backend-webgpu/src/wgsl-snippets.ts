@@ -2,6 +2,28 @@
 // the Params fields every conv has (the order of paConvGeometry: batch, inH, inW, cin, groups,
 // cout, kh, kw, sh, sw, dh, dw, padTop, padLeft, outH, outW) and the invocation index `i`.
 
+/** Output channels one conv invocation computes: one vec4 block, or two. */
+export type Lanes = 4 | 8;
+
+/**
+ * The host side of outputBlock: the padded channel layout a conv's weights are re-laid into
+ * ([...][group][4-channel block]). `lanes` is the padded channel count per pixel (what a weight
+ * row holds), `laneOf(o)` where output channel o sits in it, `threadsPerPixel` the invocations.
+ */
+export function channelBlocks(cout: number, groups: number, lanesPerThread: Lanes) {
+  const coutG = cout / groups;
+  const perGroup = Math.ceil(coutG / lanesPerThread) * (lanesPerThread / 4);
+  const lanes = groups * perGroup * 4;
+  return {
+    lanes,
+    threadsPerPixel: lanes / lanesPerThread,
+    laneOf: (o: number) => {
+      const g = Math.floor(o / coutG);
+      return g * perGroup * 4 + (o - g * coutG);
+    },
+  };
+}
+
 /**
  * Invocation i = (output pixel, `lanes` output channels of one group, lanes 4 or 8): defines
  * pix, ox, oy, b, g (group), coutG, cinG, blocks (4-channel blocks per pixel, a group's rounded
@@ -9,7 +31,7 @@
  * channels within the group; lanes past its end are not written). Weights are laid out per
  * 4-channel block, so an 8-lane invocation reads two adjacent vec4s.
  */
-export const outputBlock = (lanes: 4 | 8) => /* wgsl */ `
+export const outputBlock = (lanes: Lanes) => /* wgsl */ `
   let coutG = p.cout / p.groups;
   let cinG = p.cin / p.groups;
   let perGroup = ((coutG + ${lanes - 1}u) / ${lanes}u) * ${lanes / 4}u;

@@ -229,23 +229,21 @@ export class Session {
       const key = `${backend.name}/${name}`;
       const found = this.constants.get(key) ?? located.get(key);
       if (found) return found;
-      let host: Tensor;
+      let t: BackendTensor;
       if (feeds[name]) {
         // graph inputs reuse their buffer of the last run when it is large enough
         const kept = this.inputBuffers.get(key)?.[1];
         const fits =
           kept && kept.byteLength >= storageByteLength(feeds[name].dtype, feeds[name].shape);
         if (kept && !fits) backend.free(kept);
-        const t = backend.upload(feeds[name], fits ? kept : undefined);
+        t = backend.upload(feeds[name], fits ? kept : undefined);
         this.inputBuffers.set(key, [backend, t.buffer]);
-        located.set(key, t);
-        return t;
       } else {
+        // a value another backend produced: through the host, in a buffer freed after the run
         const owner = producedOn.get(name)!;
-        host = await owner.download(located.get(`${owner.name}/${name}`)!);
+        t = backend.upload(await owner.download(located.get(`${owner.name}/${name}`)!));
+        temporaries.push([backend, t]);
       }
-      const t = backend.upload(host);
-      temporaries.push([backend, t]);
       located.set(key, t);
       return t;
     };
