@@ -1,5 +1,7 @@
 // The module's entry: every kernel the wasm backend calls.
 export { binarize, conv } from './pa-conv';
+export { convTiled } from './pa-conv-tiled';
+export { popcountPeak } from './popcount-peak';
 export {
   addF32,
   affineF32,

@@ -3,8 +3,9 @@
 // Memory is owned by the JS side (src/wasm-memory.ts): every argument is a byte offset.
 //
 // Bit layout inside the kernel: channels packed 64 to a u64, bit 1 = -1.
-// Activation planes: [pixel][group][n][w64]. Weights (re-laid out in prepare): [o][m][tap][w64],
-// so one (output channel, base) is a contiguous row over all taps.
+// Activation planes: [pixel][group][n][w64]. binarize() serves every PAConv2D; conv() runs the
+// grouped ones (one-group convs run pa-conv-tiled.ts). Its weights (re-laid out in prepare):
+// [o][m][tap][w64], so one (output channel, base) is a contiguous row over all taps.
 
 import {
   BATCH,
@@ -52,36 +53,46 @@ const ROW_END = GEOMETRY_FIELDS + 18;
 
 /**
  * Thermometer code of x (NHWC float32): plane j has bit 1 where NOT x >= t_j (NaN: every bit),
- * and qsum[pixel][group] = sum over the group's channels of Q_a(x) = levels[piece].
+ * and qsum[pixel][group] = sum over the group's channels of Q_a(x). Q_a(x) = c + sum_j b_j s_j
+ * with s_j = 1 - 2 bit_j (staircase.ts, decompose), so the sum comes from the plane popcounts:
+ * qsum = C c + sum_j b_j (C - 2 popcount(plane_j)); coef = f64 [c, b_0 .. b_{n-1}].
  */
-export function binarize(x: usize, pixels: i32, cin: i32, groups: i32, n: i32, thr: usize, lvl: usize, planes: usize, qsum: usize): void {
+export function binarize(x: usize, pixels: i32, cin: i32, groups: i32, n: i32, thr: usize, coef: usize, planes: usize, qsum: usize): void {
   const cinG = cin / groups;
   const w64 = (cinG + 63) >> 6;
+  const ca = load<f64>(coef);
   for (let pix = 0; pix < pixels; pix++) {
     const row = x + ((<usize>pix * cin) << 2);
     for (let g = 0; g < groups; g++) {
       const base = planes + (<usize>pix * groups + g) * n * w64 * 8;
-      let qs = 0.0;
-      // each plane word is built in a register over its (up to) 64 channels and stored once
-      for (let word = 0; word < w64; word++) {
-        const c0 = g * cinG + (word << 6);
-        const count = min(64, cinG - (word << 6));
-        for (let j = 0; j < n; j++) {
-          const t = load<f32>(thr + (<usize>j << 2));
+      let qs = <f64>cinG * ca;
+      for (let j = 0; j < n; j++) {
+        const t = load<f32>(thr + (<usize>j << 2));
+        let ones = 0;
+        // each plane word is built in a register over its (up to) 64 channels and stored once
+        for (let word = 0; word < w64; word++) {
+          const c0 = row + (<usize>(g * cinG + (word << 6)) << 2);
+          const count = min(64, cinG - (word << 6));
           let bits: u64 = 0;
-          for (let b = 0; b < count; b++) {
+          let b = 0;
+          if (ASC_FEATURE_SIMD) {
+            // four channels a compare: the sign bits of (x >= t), inverted below
+            const tv = f32x4.splat(t);
+            let ge: u64 = 0;
+            for (; b + 4 <= count; b += 4) {
+              ge |= (<u64>i32x4.bitmask(f32x4.ge(v128.load(c0 + (<usize>b << 2)), tv))) << (<u64>b);
+            }
+            bits = b == 64 ? ~ge : ~ge & ((<u64>1 << (<u64>b)) - 1);
+          }
+          for (; b < count; b++) {
             // NOT (x >= t): also 1 for NaN
-            const below = !(load<f32>(row + (<usize>(c0 + b) << 2)) >= t);
+            const below = !(load<f32>(c0 + (<usize>b << 2)) >= t);
             bits |= (<u64>below) << (<u64>b);
           }
+          ones += <i32>popcnt<u64>(bits);
           store<u64>(base + (<usize>j * w64 + word) * 8, bits);
         }
-        for (let b = 0; b < count; b++) {
-          const v = load<f32>(row + (<usize>(c0 + b) << 2));
-          let piece = 0;
-          for (let j = 0; j < n; j++) if (v >= load<f32>(thr + (<usize>j << 2))) piece++;
-          qs += <f64>load<f32>(lvl + (<usize>piece << 2));
-        }
+        qs += load<f64>(coef + (<usize>(j + 1) << 3)) * <f64>(cinG - 2 * ones);
       }
       store<f64>(qsum + ((<usize>pix * groups + g) << 3), qs);
     }
@@ -117,86 +128,6 @@ export function binarize(x: usize, pixels: i32, cin: i32, groups: i32, n: i32, t
 @inline function reduce(bytes: v128): i32 {
   const quads = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(bytes));
   return i32x4.extract_lane(quads, 0) + i32x4.extract_lane(quads, 1) + i32x4.extract_lane(quads, 2) + i32x4.extract_lane(quads, 3);
-}
-
-// popcounts of one activation row against four consecutive weight rows (register blocking:
-// each activation word is loaded once for four output channels)
-let pop0: i32 = 0;
-let pop1: i32 = 0;
-let pop2: i32 = 0;
-let pop3: i32 = 0;
-
-@inline function popcountRows4(h: usize, w: usize, stride: usize, words: i32): void {
-  // locals, not the globals: V8 keeps wasm globals in memory, so accumulating into them
-  // in the loop costs a load and a store per word (measured: 2x on 56x56x64)
-  let p0 = 0;
-  let p1 = 0;
-  let p2 = 0;
-  let p3 = 0;
-  let i = 0;
-  // i64.popcnt is one instruction; V8 lowers i8x16.popcnt to a nibble lookup, which only pays
-  // off on long rows
-  if (ASC_FEATURE_SIMD && words >= 32) {
-    let a0 = i8x16.splat(0);
-    let a1 = i8x16.splat(0);
-    let a2 = i8x16.splat(0);
-    let a3 = i8x16.splat(0);
-    let steps = 0;
-    for (; i + 2 <= words; i += 2) {
-      const off = <usize>i << 3;
-      const hv = v128.load(h + off);
-      a0 = i8x16.add(a0, i8x16.popcnt(v128.xor(hv, v128.load(w + off))));
-      a1 = i8x16.add(a1, i8x16.popcnt(v128.xor(hv, v128.load(w + stride + off))));
-      a2 = i8x16.add(a2, i8x16.popcnt(v128.xor(hv, v128.load(w + 2 * stride + off))));
-      a3 = i8x16.add(a3, i8x16.popcnt(v128.xor(hv, v128.load(w + 3 * stride + off))));
-      if (++steps == 31) {
-        p0 += reduce(a0);
-        p1 += reduce(a1);
-        p2 += reduce(a2);
-        p3 += reduce(a3);
-        a0 = i8x16.splat(0);
-        a1 = i8x16.splat(0);
-        a2 = i8x16.splat(0);
-        a3 = i8x16.splat(0);
-        steps = 0;
-      }
-    }
-    p0 += reduce(a0);
-    p1 += reduce(a1);
-    p2 += reduce(a2);
-    p3 += reduce(a3);
-  }
-  // four running pointers: no address arithmetic per word; popcounts summed as i64 so the
-  // adds need no wrap to i32 per word
-  let hp = h + (<usize>i << 3);
-  let w0 = w + (<usize>i << 3);
-  let w1 = w0 + stride;
-  let w2 = w1 + stride;
-  let w3 = w2 + stride;
-  const end = h + (<usize>words << 3);
-  let q0: u64 = 0;
-  let q1: u64 = 0;
-  let q2: u64 = 0;
-  let q3: u64 = 0;
-  for (; hp < end; hp += 8) {
-    const hv = load<u64>(hp);
-    q0 += popcnt<u64>(hv ^ load<u64>(w0));
-    q1 += popcnt<u64>(hv ^ load<u64>(w1));
-    q2 += popcnt<u64>(hv ^ load<u64>(w2));
-    q3 += popcnt<u64>(hv ^ load<u64>(w3));
-    w0 += 8;
-    w1 += 8;
-    w2 += 8;
-    w3 += 8;
-  }
-  p0 += <i32>q0;
-  p1 += <i32>q1;
-  p2 += <i32>q2;
-  p3 += <i32>q3;
-  pop0 = p0;
-  pop1 = p1;
-  pop2 = p2;
-  pop3 = p3;
 }
 
 @inline function activate(v: f64, act: i32): f64 {
@@ -280,46 +211,7 @@ export function conv(p: usize): void {
       }
       const yBase = out + ((<usize>((bi * outH + oy) * outW + ox) * cout) << 2);
       let gathered = -1; // the group whose activation rows sit in hRow
-      let first = 0; // output channels before this one were done by the blocked path
-      if (interior && groups == 1) {
-        // one group, every tap inside: gather the N activation rows once, then sweep four
-        // output channels per popcount for every (m, n)
-        for (let t = 0; t < taps; t++) {
-          const src = planes + <usize>load<i32>(pixIdx + (<usize>t << 2)) * planeStride;
-          for (let nn = 0; nn < n; nn++) {
-            copyWords(hRow + (<usize>nn * rowWords + <usize>t * w64) * 8, src + <usize>nn * w64 * 8, w64);
-          }
-        }
-        gathered = 0;
-        const bq = load<f64>(boxQa);
-        for (; first + 4 <= cout; first += 4) {
-          let acc0 = 0.0;
-          let acc1 = 0.0;
-          let acc2 = 0.0;
-          let acc3 = 0.0;
-          for (let mm = 0; mm < m; mm++) {
-            const w = wbits + (<usize>first * m + mm) * rowBytes;
-            const aBase = aPtr + ((<usize>first * m + mm) << 3);
-            for (let nn = 0; nn < n; nn++) {
-              popcountRows4(hRow + <usize>nn * rowBytes, w, <usize>m * rowBytes, rowWords);
-              const bn = load<f64>(bPtr + (<usize>nn << 3));
-              acc0 += load<f64>(aBase) * bn * (kc - 2 * <f64>pop0);
-              acc1 += load<f64>(aBase + (<usize>m << 3)) * bn * (kc - 2 * <f64>pop1);
-              acc2 += load<f64>(aBase + (<usize>(2 * m) << 3)) * bn * (kc - 2 * <f64>pop2);
-              acc3 += load<f64>(aBase + (<usize>(3 * m) << 3)) * bn * (kc - 2 * <f64>pop3);
-            }
-          }
-          for (let j = 0; j < 4; j++) {
-            const o = first + j;
-            let v = j == 0 ? acc0 : j == 1 ? acc1 : j == 2 ? acc2 : acc3;
-            v += ca * load<f64>(fullTapSum + (<usize>o << 3)) + load<f64>(cwPtr + (<usize>o << 3)) * (bq - ca * kc);
-            if (scale) v *= <f64>load<f32>(scale + (<usize>o << 2));
-            if (bias) v += <f64>load<f32>(bias + (<usize>o << 2));
-            store<f32>(yBase + (<usize>o << 2), <f32>activate(v, act));
-          }
-        }
-      }
-      for (let o = first; o < cout; o++) {
+      for (let o = 0; o < cout; o++) {
         const g = o / coutG;
         const cwo = load<f64>(cwPtr + (<usize>o << 3));
         const bq = load<f64>(boxQa + (<usize>g << 3));

@@ -8,11 +8,14 @@ export interface PAKernels {
     groups: number,
     n: number,
     thr: number,
-    lvl: number,
+    coef: number,
     planes: number,
     qsum: number,
   ): void;
   conv(params: number): void;
+  convTiled(params: number): void;
+  /** The measured peak of the XOR + popcount micro-kernel (asm/popcount-peak.ts). */
+  popcountPeak(h: number, w: number, words: number, reps: number): number;
   conv2dF32(params: number): void;
   affineF32(x: number, scale: number, shift: number, pixels: number, c: number, y: number): void;
   reluF32(x: number, n: number, y: number): void;

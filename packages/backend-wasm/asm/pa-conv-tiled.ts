@@ -1,0 +1,310 @@
+// The one-group PAConv2D kernel (every ResNet-style binary conv): a binary GEMM over an
+// im2col row gathered per output pixel, four output channels per popcount sweep.
+//
+// Layouts (prepared by src/pa-conv2d.ts):
+//   activation planes [pixel][n][w64] (binarize()), gathered per pixel into hRow [n][tap][w64]
+//     with an all-zero word for every tap outside the input;
+//   weights [channel block of 4][m][tap][w64][4 channels]: one block's sweep reads memory in order;
+//   ab [block][m][n][4] f32 = a_{o,m} b_n, 0 for the padding channels of the last block.
+// A tap outside the input gathers zeros, which is the activation +1 on every channel, so its
+// popcount is popcount(W) instead of nothing; the per-class constant E (below) takes that back,
+// which keeps border pixels on the same fast path (exact zero-padding semantics).
+//
+// For output channel o and an output pixel whose valid taps are V (k = |V|, kc = k * C):
+//   y = scale * (sum_{m,n} ab (kc - 2 P_mn) + E_o(V) + cw_o * sum_V qsum) + bias
+//   E_o(V) = g0_o + sum_{t in V} g_{o,t} - cw_o * ca * kc
+// with P_mn the popcount over all taps, g_{o,t} = ca * tapSum_{o,t} - 2 (sum b) aw_{o,t},
+// aw_{o,t} = sum_m a_{o,m} popcount(W_{m,o,t}) and g0_o = 2 (sum b) sum_t aw_{o,t} (PA-METHOD.md).
+
+import {
+  BATCH,
+  CIN,
+  COUT,
+  DH,
+  DW,
+  GEOMETRY_FIELDS,
+  IN_H,
+  IN_W,
+  KH,
+  KW,
+  OUT_H,
+  OUT_W,
+  PAD_LEFT,
+  PAD_TOP,
+  param,
+  SH,
+  SW,
+} from './conv-geometry';
+
+// convTiled() parameter block: the conv geometry, then these i32 fields
+const M = GEOMETRY_FIELDS;
+const N = GEOMETRY_FIELDS + 1;
+const W64 = GEOMETRY_FIELDS + 2;
+const ACT = GEOMETRY_FIELDS + 3; // 0 none, 1 relu, 2 hardtanh
+const PLANES = GEOMETRY_FIELDS + 4;
+const QSUM = GEOMETRY_FIELDS + 5;
+const WTILED = GEOMETRY_FIELDS + 6; // u64 [block][m][tap][w64][4]
+const AB = GEOMETRY_FIELDS + 7; // f32 [block][m][n][4]
+const CW = GEOMETRY_FIELDS + 8; // f64 [cout]
+const G_TAP = GEOMETRY_FIELDS + 9; // f64 [cout][taps]
+const G0 = GEOMETRY_FIELDS + 10; // f64 [cout]
+const CA = GEOMETRY_FIELDS + 11; // f64 scalar
+const SCALE = GEOMETRY_FIELDS + 12; // f32 [cout] or 0
+const BIAS = GEOMETRY_FIELDS + 13; // f32 [cout] or 0
+const OUT = GEOMETRY_FIELDS + 14; // f32
+const SCRATCH = GEOMETRY_FIELDS + 15; // tiledScratchBytes() in src/pa-conv2d.ts
+// output rows [ROW_BEGIN, ROW_END) of the batch * outH rows (threads split a conv by rows)
+const ROW_BEGIN = GEOMETRY_FIELDS + 16;
+const ROW_END = GEOMETRY_FIELDS + 17;
+const CW_F32 = GEOMETRY_FIELDS + 18; // f32 [cout4]: cw for the epilogue
+
+/** First valid tap index along one axis: 0 <= pos0 + k * dilation < size. */
+@inline function firstTap(pos0: i32, dilation: i32, taps: i32, size: i32): i32 {
+  let k = 0;
+  while (k < taps && pos0 + k * dilation < 0) k++;
+  return k;
+}
+
+/** One past the last valid tap index along one axis. */
+@inline function endTap(pos0: i32, dilation: i32, taps: i32, size: i32): i32 {
+  let k = taps;
+  while (k > 0 && pos0 + (k - 1) * dilation >= size) k--;
+  return k;
+}
+
+/** Where the pixel's E sits: its (row, column) class's entry, computed on first use. */
+@inline function classE(state: usize, keys: usize, table: usize, colKey: i32, ky0: i32, ky1: i32, kx0: i32, kx1: i32, kc: f32, cout: i32, cout4: i32, taps: i32, kw: i32, g0: usize, gTap: usize, cwPtr: usize, ca: f64): usize {
+  const classes = load<i32>(state);
+  let cls = 0;
+  while (cls < classes && load<i32>(keys + (<usize>cls << 2)) != colKey) cls++;
+  const e = table + (<usize>cls * cout4 << 2);
+  if (cls == classes) {
+    store<i32>(keys + (<usize>cls << 2), colKey);
+    store<i32>(state, classes + 1);
+    for (let o = 0; o < cout; o++) {
+      let v = load<f64>(g0 + (<usize>o << 3)) - load<f64>(cwPtr + (<usize>o << 3)) * ca * <f64>kc;
+      for (let ky = ky0; ky < ky1; ky++) {
+        for (let kx = kx0; kx < kx1; kx++) v += load<f64>(gTap + ((<usize>o * taps + ky * kw + kx) << 3));
+      }
+      store<f32>(e + (<usize>o << 2), <f32>v);
+    }
+  }
+  return e;
+}
+
+/**
+ * Gathers a pixel's im2col row for every plane into dst [n][taps][w64] (zeros outside the
+ * input) and returns the sum of its valid taps' qsum.
+ */
+@inline function gather(dst: usize, planes: usize, qsum: usize, pix0: i32, inW: i32, kh: i32, kw: i32, dh: i32, dw: i32, ky0: i32, ky1: i32, kx0: i32, kx1: i32, n: i32, w64: i32, rowBytes: usize): f32 {
+  const pixelBytes = <usize>n * w64 * 8;
+  let bq: f64 = 0;
+  for (let ky = 0; ky < kh; ky++) {
+    for (let kx = 0; kx < kw; kx++) {
+      const at = dst + (<usize>(ky * kw + kx) * w64 << 3);
+      if (ky >= ky0 && ky < ky1 && kx >= kx0 && kx < kx1) {
+        const pix = pix0 + ky * dh * inW + kx * dw;
+        bq += load<f64>(qsum + (<usize>pix << 3));
+        const src = planes + <usize>pix * pixelBytes;
+        for (let nn = 0; nn < n; nn++) {
+          for (let i = 0; i < w64; i++) store<u64>(at + <usize>nn * rowBytes + (<usize>i << 3), load<u64>(src + (<usize>(nn * w64 + i) << 3)));
+        }
+      } else {
+        for (let nn = 0; nn < n; nn++) {
+          for (let i = 0; i < w64; i++) store<u64>(at + <usize>nn * rowBytes + (<usize>i << 3), 0);
+        }
+      }
+    }
+  }
+  return <f32>bq;
+}
+
+@inline function activate(v: f32, act: i32): f32 {
+  if (act == 1) return v > 0 ? v : 0;
+  if (act == 2) return v < -1 ? -1 : v > 1 ? 1 : v;
+  return v;
+}
+
+@inline function activate4(v: v128, act: i32): v128 {
+  if (act == 1) return f32x4.pmax(v, f32x4.splat(0));
+  if (act == 2) return f32x4.pmin(f32x4.pmax(v, f32x4.splat(-1)), f32x4.splat(1));
+  return v;
+}
+
+@inline function lanes(a: f32, b: f32, c: f32, d: f32): v128 {
+  return f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(a), 1, b), 2, c), 3, d);
+}
+
+/** y = act(scale * (acc + E + cw * bq) + bias) for channels [o0, o0 + 4) of one pixel. */
+@inline function storeBlock4(y: usize, acc: v128, e: usize, cw: usize, bq: f32, scale: usize, bias: usize, o0: i32, cout: i32, act: i32): void {
+  let v = f32x4.add(f32x4.add(acc, v128.load(e + (<usize>o0 << 2))), f32x4.mul(v128.load(cw + (<usize>o0 << 2)), f32x4.splat(bq)));
+  // scale and bias hold cout floats in 64-byte blocks (WasmMemory), so a last partial block's
+  // lanes can be read; only the valid ones are stored
+  if (scale) v = f32x4.mul(v, v128.load(scale + (<usize>o0 << 2)));
+  if (bias) v = f32x4.add(v, v128.load(bias + (<usize>o0 << 2)));
+  v = activate4(v, act);
+  const at = y + (<usize>o0 << 2);
+  if (o0 + 4 <= cout) {
+    v128.store(at, v);
+  } else {
+    store<f32>(at, f32x4.extract_lane(v, 0));
+    if (o0 + 1 < cout) store<f32>(at, f32x4.extract_lane(v, 1), 4);
+    if (o0 + 2 < cout) store<f32>(at, f32x4.extract_lane(v, 2), 8);
+  }
+}
+
+/** The scalar build's storeBlock4: one channel. */
+@inline function storeChannel(y: usize, acc: f32, e: usize, cw: usize, bq: f32, scale: usize, bias: usize, o: i32, cout: i32, act: i32): void {
+  if (o >= cout) return;
+  let v = acc + load<f32>(e + (<usize>o << 2)) + load<f32>(cw + (<usize>o << 2)) * bq;
+  if (scale) v *= load<f32>(scale + (<usize>o << 2));
+  if (bias) v += load<f32>(bias + (<usize>o << 2));
+  store<f32>(y + (<usize>o << 2), activate(v, act));
+}
+
+export function convTiled(p: usize): void {
+  const inH = param(p, IN_H);
+  const inW = param(p, IN_W);
+  const cin = param(p, CIN);
+  const cout = param(p, COUT);
+  const kh = param(p, KH);
+  const kw = param(p, KW);
+  const sh = param(p, SH);
+  const sw = param(p, SW);
+  const dh = param(p, DH);
+  const dw = param(p, DW);
+  const padTop = param(p, PAD_TOP);
+  const padLeft = param(p, PAD_LEFT);
+  const outH = param(p, OUT_H);
+  const outW = param(p, OUT_W);
+  const m = param(p, M);
+  const n = param(p, N);
+  const w64 = param(p, W64);
+  const act = param(p, ACT);
+  const planes = <usize>param(p, PLANES);
+  const qsum = <usize>param(p, QSUM);
+  const wTiled = <usize>param(p, WTILED);
+  const abPtr = <usize>param(p, AB);
+  const cwPtr = <usize>param(p, CW);
+  const gTap = <usize>param(p, G_TAP);
+  const g0 = <usize>param(p, G0);
+  const ca = load<f64>(<usize>param(p, CA));
+  const scale = <usize>param(p, SCALE);
+  const bias = <usize>param(p, BIAS);
+  const out = <usize>param(p, OUT);
+  const scratch = <usize>param(p, SCRATCH);
+  const cwF32 = <usize>param(p, CW_F32);
+  const taps = kh * kw;
+  const blocks = (cout + 3) >> 2;
+  const cout4 = blocks << 2;
+  const rowWords = taps * w64; // one gathered activation row / one (block, m) weight row of 4
+  const rowBytes = <usize>rowWords << 3;
+  // scratch (tiledScratchBytes in src/pa-conv2d.ts): the two pixels' gathered rows [n][rowWords]
+  // u64, a class count (8 bytes), then the column classes of the current row class: keys i32
+  // [2 kw + 1] (8-aligned) and E f32 [2 kw + 1][cout4]
+  const hRow0 = scratch;
+  const hRow1 = hRow0 + <usize>n * rowBytes;
+  const state = hRow1 + <usize>n * rowBytes;
+  const classKeys = state + 8;
+  const maxClasses = 2 * kw + 1;
+  const classTable = classKeys + ((<usize>maxClasses * 4 + 7) & ~(<usize>7));
+  let rowKey = -1;
+  const rowEnd = min(param(p, ROW_END), param(p, BATCH) * outH);
+  for (let row = param(p, ROW_BEGIN); row < rowEnd; row++) {
+    const bi = row / outH;
+    const oy = row % outH;
+    const iy0 = oy * sh - padTop;
+    const ky0 = firstTap(iy0, dh, kh, inH);
+    const ky1 = max(ky0, endTap(iy0, dh, kh, inH));
+    // valid taps are a rectangle [ky0, ky1) x [kx0, kx1): its row part changes at most 2 kh + 1
+    // times down the image, its column part at most 2 kw + 1 times along a row, so each
+    // (row, column) class's E is computed once while its row class lasts
+    if ((ky0 << 16 | ky1) != rowKey) {
+      rowKey = ky0 << 16 | ky1;
+      store<i32>(state, 0);
+    }
+    const rowPix = (bi * inH + iy0) * inW; // pixel (iy0, 0) of the input, maybe outside
+    // two output pixels at a time (the last one of an odd row twice, stored once)
+    for (let ox = 0; ox < outW; ox += 2) {
+      const ix0 = ox * sw - padLeft;
+      const kx0 = firstTap(ix0, dw, kw, inW);
+      const kx1 = max(kx0, endTap(ix0, dw, kw, inW));
+      const kc0 = (ky1 - ky0) * (kx1 - kx0) * cin;
+      const e0 = classE(state, classKeys, classTable, kx0 << 16 | kx1, ky0, ky1, kx0, kx1, <f32>kc0, cout, cout4, taps, kw, g0, gTap, cwPtr, ca);
+      const bq0 = gather(hRow0, planes, qsum, rowPix + ix0, inW, kh, kw, dh, dw, ky0, ky1, kx0, kx1, n, w64, rowBytes);
+      const second = ox + 1 < outW;
+      const ix1 = second ? ix0 + sw : ix0;
+      const jx0 = firstTap(ix1, dw, kw, inW);
+      const jx1 = max(jx0, endTap(ix1, dw, kw, inW));
+      const kc1 = (ky1 - ky0) * (jx1 - jx0) * cin;
+      const e1 = classE(state, classKeys, classTable, jx0 << 16 | jx1, ky0, ky1, jx0, jx1, <f32>kc1, cout, cout4, taps, kw, g0, gTap, cwPtr, ca);
+      const bq1 = gather(hRow1, planes, qsum, rowPix + ix1, inW, kh, kw, dh, dw, ky0, ky1, jx0, jx1, n, w64, rowBytes);
+      const y0 = out + ((<usize>row * outW + ox) * cout << 2);
+      const y1 = y0 + (<usize>cout << 2);
+      for (let blk = 0; blk < blocks; blk++) {
+        let a00: f32 = 0, a01: f32 = 0, a02: f32 = 0, a03: f32 = 0;
+        let a10: f32 = 0, a11: f32 = 0, a12: f32 = 0, a13: f32 = 0;
+        for (let mm = 0; mm < m; mm++) {
+          const wRow = wTiled + <usize>(blk * m + mm) * rowBytes * 4;
+          for (let nn = 0; nn < n; nn++) {
+            // the micro-kernel: two pixels x four channels; each activation word is loaded
+            // once for four channels, each weight word once for both pixels
+            let q0: i64 = 0, q1: i64 = 0, q2: i64 = 0, q3: i64 = 0;
+            let r0: i64 = 0, r1: i64 = 0, r2: i64 = 0, r3: i64 = 0;
+            let hp = hRow0 + <usize>nn * rowBytes;
+            const end = hp + rowBytes;
+            const apart = hRow1 - hRow0;
+            let wp = wRow;
+            for (; hp < end; hp += 8) {
+              const h = load<i64>(hp);
+              const g = load<i64>(hp + apart);
+              const w0 = load<i64>(wp);
+              const w1 = load<i64>(wp, 8);
+              const w2 = load<i64>(wp, 16);
+              const w3 = load<i64>(wp, 24);
+              q0 += popcnt<i64>(h ^ w0);
+              q1 += popcnt<i64>(h ^ w1);
+              q2 += popcnt<i64>(h ^ w2);
+              q3 += popcnt<i64>(h ^ w3);
+              r0 += popcnt<i64>(g ^ w0);
+              r1 += popcnt<i64>(g ^ w1);
+              r2 += popcnt<i64>(g ^ w2);
+              r3 += popcnt<i64>(g ^ w3);
+              wp += 32;
+            }
+            const ab = abPtr + ((<usize>(blk * m + mm) * n + nn) << 4);
+            // kc - 2 P is an exact integer; f32 keeps 24 bits of it
+            const b0 = load<f32>(ab);
+            const b1 = load<f32>(ab, 4);
+            const b2 = load<f32>(ab, 8);
+            const b3 = load<f32>(ab, 12);
+            a00 += b0 * <f32>(kc0 - (<i32>q0 << 1));
+            a01 += b1 * <f32>(kc0 - (<i32>q1 << 1));
+            a02 += b2 * <f32>(kc0 - (<i32>q2 << 1));
+            a03 += b3 * <f32>(kc0 - (<i32>q3 << 1));
+            a10 += b0 * <f32>(kc1 - (<i32>r0 << 1));
+            a11 += b1 * <f32>(kc1 - (<i32>r1 << 1));
+            a12 += b2 * <f32>(kc1 - (<i32>r2 << 1));
+            a13 += b3 * <f32>(kc1 - (<i32>r3 << 1));
+          }
+        }
+        const o0 = blk << 2;
+        if (ASC_FEATURE_SIMD) {
+          storeBlock4(y0, lanes(a00, a01, a02, a03), e0, cwF32, bq0, scale, bias, o0, cout, act);
+          if (second) storeBlock4(y1, lanes(a10, a11, a12, a13), e1, cwF32, bq1, scale, bias, o0, cout, act);
+        } else {
+          storeChannel(y0, a00, e0, cwF32, bq0, scale, bias, o0, cout, act);
+          storeChannel(y0, a01, e0, cwF32, bq0, scale, bias, o0 + 1, cout, act);
+          storeChannel(y0, a02, e0, cwF32, bq0, scale, bias, o0 + 2, cout, act);
+          storeChannel(y0, a03, e0, cwF32, bq0, scale, bias, o0 + 3, cout, act);
+          if (second) {
+            storeChannel(y1, a10, e1, cwF32, bq1, scale, bias, o0, cout, act);
+            storeChannel(y1, a11, e1, cwF32, bq1, scale, bias, o0 + 1, cout, act);
+            storeChannel(y1, a12, e1, cwF32, bq1, scale, bias, o0 + 2, cout, act);
+            storeChannel(y1, a13, e1, cwF32, bq1, scale, bias, o0 + 3, cout, act);
+          }
+        }
+      }
+    }
+  }
+}
