@@ -28,12 +28,144 @@ const X = GEOMETRY_FIELDS; // f32 NHWC
 const WT = GEOMETRY_FIELDS + 1; // f32 [group][ky][kx][cinG][coutG] (output channels innermost)
 const BIAS = GEOMETRY_FIELDS + 2; // f32 [cout] or 0
 const Y = GEOMETRY_FIELDS + 3; // f32 NHWC
+const PATCHES = GEOMETRY_FIELDS + 4; // f32 [4][kh * kw * cin] scratch (one-group convs), or 0
+
+/**
+ * Copies n floats from src, or writes n zeros when src is 0: a loop, as memory.copy and
+ * memory.fill cost a call each, which dominated the stem conv's 3-channel taps.
+ */
+@inline function copyFloats(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const off = <usize>i << 2;
+    v128.store(dst + off, src ? v128.load(src + off) : f32x4.splat(0));
+  }
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    store<f32>(dst + off, src ? load<f32>(src + off) : 0);
+  }
+}
+
+/**
+ * One-group convs with SIMD: the im2col patches of four output pixels are gathered (zeros
+ * outside the input), then each block of 8 output channels is a sweep over the patch length
+ * with 4 pixels x 8 channels in eight f32x4 accumulators: per patch value, two weight vectors
+ * and four broadcasts feed eight multiply-adds, and no tap bound is tested inside the sweep.
+ */
+function conv2dPatches(p: usize, patches: usize): void {
+  const inH = param(p, IN_H);
+  const inW = param(p, IN_W);
+  const cin = param(p, CIN);
+  const cout = param(p, COUT);
+  const kh = param(p, KH);
+  const kw = param(p, KW);
+  const sh = param(p, SH);
+  const sw = param(p, SW);
+  const dh = param(p, DH);
+  const dw = param(p, DW);
+  const padTop = param(p, PAD_TOP);
+  const padLeft = param(p, PAD_LEFT);
+  const outH = param(p, OUT_H);
+  const outW = param(p, OUT_W);
+  const x = <usize>param(p, X);
+  const wt = <usize>param(p, WT);
+  const bias = <usize>param(p, BIAS);
+  const y = <usize>param(p, Y);
+  const k = kh * kw * cin; // patch length
+  const patchBytes = <usize>k << 2;
+  const wStride = <usize>cout << 2; // one patch position's weights
+  const rows = param(p, BATCH) * outH;
+  for (let row = 0; row < rows; row++) {
+    const b = row / outH;
+    const oy = row % outH;
+    for (let ox = 0; ox < outW; ox += 4) {
+      // pixels past the row's end repeat its last one and are not stored
+      for (let q = 0; q < 4; q++) {
+        const px = min(ox + q, outW - 1);
+        let dst = patches + <usize>q * patchBytes;
+        for (let ky = 0; ky < kh; ky++) {
+          const iy = oy * sh - padTop + ky * dh;
+          for (let kx = 0; kx < kw; kx++) {
+            const ix = px * sw - padLeft + kx * dw;
+            if (iy < 0 || iy >= inH || ix < 0 || ix >= inW) copyFloats(dst, 0, cin);
+            else copyFloats(dst, x + ((<usize>((b * inH + iy) * inW + ix) * cin) << 2), cin);
+            dst += <usize>cin << 2;
+          }
+        }
+      }
+      const live = min(4, outW - ox);
+      const yRow = y + ((<usize>(row * outW + ox) * cout) << 2);
+      let o = 0;
+      for (; o + 8 <= cout; o += 8) {
+        let a0 = f32x4.splat(0);
+        let a1 = f32x4.splat(0);
+        let b0 = f32x4.splat(0);
+        let b1 = f32x4.splat(0);
+        let c0 = f32x4.splat(0);
+        let c1 = f32x4.splat(0);
+        let d0 = f32x4.splat(0);
+        let d1 = f32x4.splat(0);
+        let wp = wt + (<usize>o << 2);
+        const end = patches + patchBytes;
+        for (let xp = patches; xp < end; xp += 4) {
+          const w0 = v128.load(wp);
+          const w1 = v128.load(wp, 16);
+          let v = v128.load32_splat(xp);
+          a0 = f32x4.add(a0, f32x4.mul(v, w0));
+          a1 = f32x4.add(a1, f32x4.mul(v, w1));
+          v = v128.load32_splat(xp + patchBytes);
+          b0 = f32x4.add(b0, f32x4.mul(v, w0));
+          b1 = f32x4.add(b1, f32x4.mul(v, w1));
+          v = v128.load32_splat(xp + 2 * patchBytes);
+          c0 = f32x4.add(c0, f32x4.mul(v, w0));
+          c1 = f32x4.add(c1, f32x4.mul(v, w1));
+          v = v128.load32_splat(xp + 3 * patchBytes);
+          d0 = f32x4.add(d0, f32x4.mul(v, w0));
+          d1 = f32x4.add(d1, f32x4.mul(v, w1));
+          wp += wStride;
+        }
+        const bv0 = bias ? v128.load(bias + (<usize>o << 2)) : f32x4.splat(0);
+        const bv1 = bias ? v128.load(bias + (<usize>o << 2), 16) : f32x4.splat(0);
+        const at = yRow + (<usize>o << 2);
+        const pixelBytes = <usize>cout << 2;
+        v128.store(at, f32x4.add(a0, bv0));
+        v128.store(at, f32x4.add(a1, bv1), 16);
+        if (live > 1) {
+          v128.store(at + pixelBytes, f32x4.add(b0, bv0));
+          v128.store(at + pixelBytes, f32x4.add(b1, bv1), 16);
+        }
+        if (live > 2) {
+          v128.store(at + 2 * pixelBytes, f32x4.add(c0, bv0));
+          v128.store(at + 2 * pixelBytes, f32x4.add(c1, bv1), 16);
+        }
+        if (live > 3) {
+          v128.store(at + 3 * pixelBytes, f32x4.add(d0, bv0));
+          v128.store(at + 3 * pixelBytes, f32x4.add(d1, bv1), 16);
+        }
+      }
+      // the channels past the last block of 8, one at a time
+      for (; o < cout; o++) {
+        for (let q = 0; q < live; q++) {
+          const patch = patches + <usize>q * patchBytes;
+          let acc: f32 = bias ? load<f32>(bias + (<usize>o << 2)) : 0;
+          for (let i = 0; i < k; i++) acc += load<f32>(patch + (<usize>i << 2)) * load<f32>(wt + ((<usize>i * cout + o) << 2));
+          store<f32>(yRow + ((<usize>q * cout + o) << 2), acc);
+        }
+      }
+    }
+  }
+}
 
 /**
  * Direct grouped conv: for each output pixel and block of 8 output channels, two f32x4
  * accumulators sweep the valid taps and input channels (padded taps contribute nothing).
  */
 export function conv2dF32(p: usize): void {
+  const patches = <usize>param(p, PATCHES);
+  if (ASC_FEATURE_SIMD && patches) {
+    conv2dPatches(p, patches);
+    return;
+  }
   const batch = param(p, BATCH);
   const inH = param(p, IN_H);
   const inW = param(p, IN_W);
@@ -191,7 +323,10 @@ const P_MODE = 12; // 0 max, 1 average over the taps inside, 2 average counting 
 const P_X = 13;
 const P_Y = 14;
 
-/** Max or average pooling, NHWC, one output pixel's channels at a time. */
+/**
+ * Max or average pooling, NHWC: per output pixel, the first valid tap's channel row is copied
+ * and every further tap folded in channel-wise (four channels a step with SIMD).
+ */
 export function poolF32(p: usize): void {
   const batch = param(p, P_BATCH);
   const inH = param(p, P_IN_H);
@@ -208,27 +343,50 @@ export function poolF32(p: usize): void {
   const mode = param(p, P_MODE);
   const x = <usize>param(p, P_X);
   const y = <usize>param(p, P_Y);
+  const rowBytes = <usize>c << 2;
   for (let b = 0; b < batch; b++) {
     for (let oy = 0; oy < outH; oy++) {
       for (let ox = 0; ox < outW; ox++) {
-        const yRow = y + ((<usize>((b * outH + oy) * outW + ox) * c) << 2);
-        for (let ch = 0; ch < c; ch++) {
-          let acc: f32 = mode == 0 ? -Infinity : 0;
-          let count = 0;
-          for (let ky = 0; ky < kh; ky++) {
-            const iy = oy * sh - padTop + ky;
-            if (iy < 0 || iy >= inH) continue;
-            for (let kx = 0; kx < kw; kx++) {
-              const ix = ox * sw - padLeft + kx;
-              if (ix < 0 || ix >= inW) continue;
-              const v = load<f32>(x + ((<usize>(((b * inH + iy) * inW + ix) * c + ch)) << 2));
-              acc = mode == 0 ? max<f32>(acc, v) : acc + v;
-              count++;
+        const yRow = y + <usize>((b * outH + oy) * outW + ox) * rowBytes;
+        let count = 0;
+        for (let ky = 0; ky < kh; ky++) {
+          const iy = oy * sh - padTop + ky;
+          if (iy < 0 || iy >= inH) continue;
+          for (let kx = 0; kx < kw; kx++) {
+            const ix = ox * sw - padLeft + kx;
+            if (ix < 0 || ix >= inW) continue;
+            const xRow = x + <usize>((b * inH + iy) * inW + ix) * rowBytes;
+            if (count++ == 0) {
+              memory.copy(yRow, xRow, rowBytes);
+              continue;
+            }
+            let ch = 0;
+            if (ASC_FEATURE_SIMD) {
+              for (; ch + 4 <= c; ch += 4) {
+                const off = <usize>ch << 2;
+                const a = v128.load(yRow + off);
+                const v = v128.load(xRow + off);
+                v128.store(yRow + off, mode == 0 ? f32x4.max(a, v) : f32x4.add(a, v));
+              }
+            }
+            for (; ch < c; ch++) {
+              const off = <usize>ch << 2;
+              const a = load<f32>(yRow + off);
+              const v = load<f32>(xRow + off);
+              store<f32>(yRow + off, mode == 0 ? max<f32>(a, v) : a + v);
             }
           }
-          if (mode == 1) acc /= <f32>count;
-          else if (mode == 2) acc /= <f32>(kh * kw);
-          store<f32>(yRow + (<usize>ch << 2), acc);
+        }
+        // no tap inside: -Infinity for max, 0 / 0 for the average over valid taps
+        if (count == 0) {
+          for (let ch = 0; ch < c; ch++) store<f32>(yRow + (<usize>ch << 2), mode == 0 ? -Infinity : 0);
+        }
+        if (mode != 0) {
+          const inv: f32 = mode == 1 ? <f32>1 / <f32>count : <f32>1 / <f32>(kh * kw);
+          for (let ch = 0; ch < c; ch++) {
+            const at = yRow + (<usize>ch << 2);
+            store<f32>(at, load<f32>(at) * inv);
+          }
         }
       }
     }

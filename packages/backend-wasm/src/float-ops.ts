@@ -35,6 +35,8 @@ export type PreparedFloat =
       kw: number;
       wt: number;
       bias: number;
+      /** f32 [4][kh * kw * cin]: the im2col patches of asm conv2dPatches (one-group convs), or 0. */
+      patches: number;
       params: number;
     }
   | { kind: 'affine'; scale: number; shift: number }
@@ -109,7 +111,8 @@ export function prepareFloat(
         kw,
         wt: memory.put(wt),
         bias: bias ? memory.put(Float32Array.from(bias.data)) : 0,
-        params: memory.alloc(20 * 4),
+        patches: groups === 1 ? memory.alloc(4 * kh * kw * cinG * 4) : 0,
+        params: memory.alloc(21 * 4),
       };
     }
     case 'BatchNorm': {
@@ -158,13 +161,14 @@ export function runFloat(
   const x = inputs[0] as BackendTensor;
   switch (p.kind) {
     case 'conv': {
-      const params = new Int32Array(memory.memory.buffer, p.params, 20);
+      const params = new Int32Array(memory.memory.buffer, p.params, 21);
       params.set([
         ...paConvGeometry(p.node.attrs, x.shape, p.cout, p.kh, p.kw),
         offsetOf(x),
         p.wt,
         p.bias,
         offsetOf(out),
+        p.patches,
       ]);
       kernels.conv2dF32(p.params);
       return;
