@@ -78,6 +78,40 @@ export class WasmBackend implements Backend {
     return new WasmBackend(kernels, new WasmMemory(kernels.memory), simd ? 'simd' : 'scalar', pool);
   }
 
+  /**
+   * The measured limit of binary work on one thread of this CPU: binary multiply-accumulates
+   * (XOR + popcount bits) per second of the PAConv2D micro-kernel (asm/popcount-peak.ts) on
+   * rows that stay in L1, best of several ~`ms / 5` ms samples. Benchmarks report their
+   * kernels' rate as a percentage of it.
+   */
+  popcountPeak(ms = 250): number {
+    this.check();
+    const words = 512; // 4 KiB of activations, 16 KiB of weights: L1-resident
+    const h = this.memory.alloc(words * 8);
+    const w = this.memory.alloc(words * 8 * 4);
+    let seed = 12345;
+    for (const [at, length] of [
+      [h, words * 8],
+      [w, words * 8 * 4],
+    ]) {
+      const bytes = new Uint8Array(this.memory.memory.buffer, at, length);
+      for (let i = 0; i < length; i++) bytes[i] = (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+    }
+    let reps = 64;
+    let best = 0;
+    for (const started = performance.now(); performance.now() - started < ms; ) {
+      const t0 = performance.now();
+      this.kernels.popcountPeak(h, w, words, reps);
+      const seconds = (performance.now() - t0) / 1000;
+      if (seconds < ms / 5000)
+        reps *= 2; // too short a sample to time
+      else best = Math.max(best, (4 * words * 64 * reps) / seconds);
+    }
+    this.memory.release(h, words * 8);
+    this.memory.release(w, words * 8 * 4);
+    return best;
+  }
+
   private check(): void {
     if (this.disposed)
       throw new BackendError('disposed', 'this wasm backend instance was disposed');
