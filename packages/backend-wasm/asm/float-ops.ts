@@ -29,6 +29,10 @@ const WT = GEOMETRY_FIELDS + 1; // f32 [group][ky][kx][cinG][coutG] (output chan
 const BIAS = GEOMETRY_FIELDS + 2; // f32 [cout] or 0
 const Y = GEOMETRY_FIELDS + 3; // f32 NHWC
 const PATCHES = GEOMETRY_FIELDS + 4; // f32 [4][kh * kw * cin] scratch (one-group convs), or 0
+// output rows [ROW_BEGIN, ROW_END) of the batch * outH rows: threads split a conv by rows, each
+// with its own block and patches
+const ROW_BEGIN = GEOMETRY_FIELDS + 5;
+const ROW_END = GEOMETRY_FIELDS + 6;
 
 /**
  * Copies n floats from src, or writes n zeros when src is 0: a loop, as memory.copy and
@@ -74,8 +78,8 @@ function conv2dPatches(p: usize, patches: usize): void {
   const k = kh * kw * cin; // patch length
   const patchBytes = <usize>k << 2;
   const wStride = <usize>cout << 2; // one patch position's weights
-  const rows = param(p, BATCH) * outH;
-  for (let row = 0; row < rows; row++) {
+  const rowEnd = min(param(p, ROW_END), param(p, BATCH) * outH);
+  for (let row = param(p, ROW_BEGIN); row < rowEnd; row++) {
     const b = row / outH;
     const oy = row % outH;
     for (let ox = 0; ox < outW; ox += 4) {
@@ -190,41 +194,19 @@ export function conv2dF32(p: usize): void {
   const coutG = cout / groups;
   const tapStride = <usize>cinG * coutG * 4; // bytes of one (ky, kx) weight slice of a group
   const groupStride = tapStride * kh * kw;
-  for (let b = 0; b < batch; b++) {
-    for (let oy = 0; oy < outH; oy++) {
-      for (let ox = 0; ox < outW; ox++) {
-        const yRow = y + ((<usize>((b * outH + oy) * outW + ox) * cout) << 2);
-        for (let g = 0; g < groups; g++) {
-          const wg = wt + <usize>g * groupStride;
-          let o = 0;
-          if (ASC_FEATURE_SIMD) {
-            for (; o + 8 <= coutG; o += 8) {
-              let acc0 = f32x4.splat(0);
-              let acc1 = f32x4.splat(0);
-              for (let ky = 0; ky < kh; ky++) {
-                const iy = oy * sh - padTop + ky * dh;
-                if (iy < 0 || iy >= inH) continue;
-                for (let kx = 0; kx < kw; kx++) {
-                  const ix = ox * sw - padLeft + kx * dw;
-                  if (ix < 0 || ix >= inW) continue;
-                  let xp = x + ((<usize>(((b * inH + iy) * inW + ix) * cin + g * cinG)) << 2);
-                  let wp = wg + <usize>(ky * kw + kx) * tapStride + (<usize>o << 2);
-                  for (let c = 0; c < cinG; c++) {
-                    const xv = f32x4.splat(load<f32>(xp));
-                    acc0 = f32x4.add(acc0, f32x4.mul(xv, v128.load(wp)));
-                    acc1 = f32x4.add(acc1, f32x4.mul(xv, v128.load(wp + 16)));
-                    xp += 4;
-                    wp += <usize>coutG << 2;
-                  }
-                }
-              }
-              const at = yRow + (<usize>(g * coutG + o) << 2);
-              v128.store(at, acc0);
-              v128.store(at + 16, acc1);
-            }
-          }
-          for (; o < coutG; o++) {
-            let acc: f32 = 0;
+  const rowEnd = min(param(p, ROW_END), batch * outH);
+  for (let row = param(p, ROW_BEGIN); row < rowEnd; row++) {
+    const b = row / outH;
+    const oy = row % outH;
+    for (let ox = 0; ox < outW; ox++) {
+      const yRow = y + ((<usize>(row * outW + ox) * cout) << 2);
+      for (let g = 0; g < groups; g++) {
+        const wg = wt + <usize>g * groupStride;
+        let o = 0;
+        if (ASC_FEATURE_SIMD) {
+          for (; o + 8 <= coutG; o += 8) {
+            let acc0 = f32x4.splat(0);
+            let acc1 = f32x4.splat(0);
             for (let ky = 0; ky < kh; ky++) {
               const iy = oy * sh - padTop + ky * dh;
               if (iy < 0 || iy >= inH) continue;
@@ -234,20 +216,43 @@ export function conv2dF32(p: usize): void {
                 let xp = x + ((<usize>(((b * inH + iy) * inW + ix) * cin + g * cinG)) << 2);
                 let wp = wg + <usize>(ky * kw + kx) * tapStride + (<usize>o << 2);
                 for (let c = 0; c < cinG; c++) {
-                  acc += load<f32>(xp) * load<f32>(wp);
+                  const xv = f32x4.splat(load<f32>(xp));
+                  acc0 = f32x4.add(acc0, f32x4.mul(xv, v128.load(wp)));
+                  acc1 = f32x4.add(acc1, f32x4.mul(xv, v128.load(wp + 16)));
                   xp += 4;
                   wp += <usize>coutG << 2;
                 }
               }
             }
-            store<f32>(yRow + (<usize>(g * coutG + o) << 2), acc);
+            const at = yRow + (<usize>(g * coutG + o) << 2);
+            v128.store(at, acc0);
+            v128.store(at + 16, acc1);
           }
         }
-        if (bias) {
-          for (let o = 0; o < cout; o++) {
-            const at = yRow + (<usize>o << 2);
-            store<f32>(at, load<f32>(at) + load<f32>(bias + (<usize>o << 2)));
+        for (; o < coutG; o++) {
+          let acc: f32 = 0;
+          for (let ky = 0; ky < kh; ky++) {
+            const iy = oy * sh - padTop + ky * dh;
+            if (iy < 0 || iy >= inH) continue;
+            for (let kx = 0; kx < kw; kx++) {
+              const ix = ox * sw - padLeft + kx * dw;
+              if (ix < 0 || ix >= inW) continue;
+              let xp = x + ((<usize>(((b * inH + iy) * inW + ix) * cin + g * cinG)) << 2);
+              let wp = wg + <usize>(ky * kw + kx) * tapStride + (<usize>o << 2);
+              for (let c = 0; c < cinG; c++) {
+                acc += load<f32>(xp) * load<f32>(wp);
+                xp += 4;
+                wp += <usize>coutG << 2;
+              }
+            }
           }
+          store<f32>(yRow + (<usize>(g * coutG + o) << 2), acc);
+        }
+      }
+      if (bias) {
+        for (let o = 0; o < cout; o++) {
+          const at = yRow + (<usize>o << 2);
+          store<f32>(at, load<f32>(at) + load<f32>(bias + (<usize>o << 2)));
         }
       }
     }

@@ -6,8 +6,12 @@ import {
   transposeDense,
 } from '@pabnn/backend';
 import { resolveWindow, type Tensor } from '@pabnn/ir';
+import { type KernelCall, runCalls, splitRange, type ThreadPool } from './thread-pool.js';
 import type { WasmMemory } from './wasm-memory.js';
 import type { PAKernels } from './wasm-module.js';
+
+/** i32 fields of asm conv2dF32's block: geometry (16), x, wt, bias, y, patches, the row range. */
+const CONV_FIELDS = 23;
 
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
@@ -35,8 +39,13 @@ export type PreparedFloat =
       kw: number;
       wt: number;
       bias: number;
-      /** f32 [4][kh * kw * cin]: the im2col patches of asm conv2dPatches (one-group convs), or 0. */
+      /**
+       * f32 [thread][4][kh * kw * cin]: the im2col patches of asm conv2dPatches (one-group
+       * convs), or 0.
+       */
       patches: number;
+      patchBytes: number;
+      /** One parameter block per thread: threads split the output rows. */
       params: number;
     }
   | { kind: 'affine'; scale: number; shift: number }
@@ -75,10 +84,12 @@ export function supportsFloat(node: KernelNode, constant: boolean[]): boolean {
   }
 }
 
+/** `threads`: how many parts a conv may be split into (its scratch and blocks per thread). */
 export function prepareFloat(
   memory: WasmMemory,
   node: KernelNode,
   constants: (Tensor | undefined)[],
+  threads = 1,
 ): PreparedFloat {
   switch (node.op) {
     case 'Conv2D':
@@ -111,8 +122,9 @@ export function prepareFloat(
         kw,
         wt: memory.put(wt),
         bias: bias ? memory.put(Float32Array.from(bias.data)) : 0,
-        patches: groups === 1 ? memory.alloc(4 * kh * kw * cinG * 4) : 0,
-        params: memory.alloc(21 * 4),
+        patches: groups === 1 ? memory.alloc(threads * 4 * kh * kw * cinG * 4) : 0,
+        patchBytes: 4 * kh * kw * cinG * 4,
+        params: memory.alloc(threads * CONV_FIELDS * 4),
       };
     }
     case 'BatchNorm': {
@@ -157,20 +169,23 @@ export function runFloat(
   inputs: (BackendTensor | undefined)[],
   out: BackendTensor,
   offsetOf: (t: BackendTensor) => number,
+  pool?: ThreadPool,
 ): void {
   const x = inputs[0] as BackendTensor;
   switch (p.kind) {
     case 'conv': {
-      const params = new Int32Array(memory.memory.buffer, p.params, 21);
-      params.set([
-        ...paConvGeometry(p.node.attrs, x.shape, p.cout, p.kh, p.kw),
-        offsetOf(x),
-        p.wt,
-        p.bias,
-        offsetOf(out),
-        p.patches,
-      ]);
-      kernels.conv2dF32(p.params);
+      const geometry = paConvGeometry(p.node.attrs, x.shape, p.cout, p.kh, p.kw);
+      const rows = x.shape[0] * geometry[14]; // batch * outH
+      const threads = pool?.threads ?? 1;
+      const parts = splitRange(rows, Math.min(threads, Math.floor(rows / 2) || 1));
+      const block = new Int32Array(memory.memory.buffer, p.params, threads * CONV_FIELDS);
+      const calls = parts.map(([begin, end], t): KernelCall => {
+        const fields = [offsetOf(x), p.wt, p.bias, offsetOf(out)];
+        const patches = p.patches && p.patches + t * p.patchBytes;
+        block.set([...geometry, ...fields, patches, begin, end], t * CONV_FIELDS);
+        return { kernel: 'conv2dF32', args: [p.params + t * CONV_FIELDS * 4] };
+      });
+      runCalls(kernels, calls, pool);
       return;
     }
     case 'affine': {

@@ -29,9 +29,9 @@ export interface WasmBackendOptions {
   /** Use the SIMD build where supported (default true); false forces the scalar build. */
   simd?: boolean;
   /**
-   * Threads for PAConv2D (default 1: no workers). With n > 1 the threaded build runs on a
-   * shared memory and n - 1 workers (worker_threads in Node, Web Workers in browsers) split
-   * each binary conv by output rows. Needs SharedArrayBuffer: in browsers a cross-origin
+   * Threads for PAConv2D and the float convs (default 1: no workers). With n > 1 the threaded
+   * build runs on a shared memory and n - 1 workers (worker_threads in Node, Web Workers in
+   * browsers) split each conv by output rows. Needs SharedArrayBuffer: in browsers a cross-origin
    * isolated page (COOP/COEP headers); elsewhere `create` fails with 'threads-unavailable'.
    */
   threads?: number;
@@ -54,7 +54,7 @@ export class WasmBackend implements Backend {
     private readonly pool?: ThreadPool,
   ) {}
 
-  /** Threads that run PAConv2D (1: the calling thread only). */
+  /** Threads that run the convs (1: the calling thread only). */
   get threads(): number {
     return this.pool?.threads ?? 1;
   }
@@ -80,19 +80,21 @@ export class WasmBackend implements Backend {
 
   /**
    * The measured limit of binary work on one thread of this CPU: binary multiply-accumulates
-   * (XOR + popcount bits) per second of the PAConv2D micro-kernel (asm/popcount-peak.ts) on
-   * rows that stay in L1, best of several ~`ms / 5` ms samples. Benchmarks report their
+   * (XOR + popcount bits) per second of the PAConv2D micro-kernel (asm/popcount-peak.ts: two
+   * pixels x four channels) on rows that stay in L1, best of the samples taken over `ms` ms. Benchmarks report their
    * kernels' rate as a percentage of it.
    */
   popcountPeak(ms = 250): number {
     this.check();
-    const words = 512; // 4 KiB of activations, 16 KiB of weights: L1-resident
-    const h = this.memory.alloc(words * 8);
-    const w = this.memory.alloc(words * 8 * 4);
+    // two activation rows of 4 KiB and four weight rows of 4 KiB: L1-resident
+    const words = 512;
+    const [hBytes, wBytes] = [words * 8 * 2, words * 8 * 4];
+    const h = this.memory.alloc(hBytes);
+    const w = this.memory.alloc(wBytes);
     let seed = 12345;
     for (const [at, length] of [
-      [h, words * 8],
-      [w, words * 8 * 4],
+      [h, hBytes],
+      [w, wBytes],
     ]) {
       const bytes = new Uint8Array(this.memory.memory.buffer, at, length);
       for (let i = 0; i < length; i++) bytes[i] = (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
@@ -103,12 +105,12 @@ export class WasmBackend implements Backend {
       const t0 = performance.now();
       this.kernels.popcountPeak(h, w, words, reps);
       const seconds = (performance.now() - t0) / 1000;
-      if (seconds < ms / 5000)
-        reps *= 2; // too short a sample to time
-      else best = Math.max(best, (4 * words * 64 * reps) / seconds);
+      // a sample too short to time doubles the next one
+      if (seconds < ms / 5000) reps *= 2;
+      else best = Math.max(best, (2 * 4 * words * 64 * reps) / seconds);
     }
-    this.memory.release(h, words * 8);
-    this.memory.release(w, words * 8 * 4);
+    this.memory.release(h, hBytes);
+    this.memory.release(w, wBytes);
     return best;
   }
 
@@ -164,7 +166,7 @@ export class WasmBackend implements Backend {
     }
     return node.op === 'PAConv2D'
       ? { kind: 'pa', pa: preparePAConv(this.memory, node, constants) }
-      : prepareFloat(this.memory, node, constants);
+      : prepareFloat(this.memory, node, constants, this.threads);
   }
 
   run(prepared: unknown, inputs: (BackendTensor | undefined)[], outputs: BackendTensor[]): void {
@@ -173,7 +175,7 @@ export class WasmBackend implements Backend {
     const offsetOf = (t: BackendTensor) => (t.buffer as WasmBuffer).offset;
     if (p.kind === 'pa')
       runPAConv(this.kernels, this.memory, p.pa, inputs, outputs[0], offsetOf, this.pool);
-    else runFloat(this.kernels, this.memory, p, inputs, outputs[0], offsetOf);
+    else runFloat(this.kernels, this.memory, p, inputs, outputs[0], offsetOf, this.pool);
   }
 
   dispose(): void {

@@ -112,9 +112,9 @@ export async function runModelWasm(): Promise<void> {
 
 ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, ${machine.date.slice(0, 10)}. The zoo's ResNet-18 (seeded
 weights: latency only) as float in onnxruntime-web (wasm EP, the ONNX file exported by @pabnn/convert) and as float and
-PA models in our runtime on the wasm backend (PAConv2D threaded with the worker pool; the float first conv, BN, pooling
-and classifier on the calling thread). Each row compares equal thread counts; medians of at least 3 runs after 1 s of
-warm-up, all in one process.
+PA models in our runtime on the wasm backend (PAConv2D and the float convs split by output rows over the worker pool;
+BN, pooling, Add and the classifier on the calling thread). Each row compares equal thread counts; medians of at least 3
+runs after 1 s of warm-up, all in one process.
 
 ${table}
 
