@@ -251,44 +251,12 @@ function kernelFields(
   const scale = inputs[6] ? offsetOf(inputs[6]) : 0;
   const bias = inputs[7] ? offsetOf(inputs[7]) : 0;
   const l = p.layout;
+  // both blocks share these fields at the same places (asm: M .. WEIGHTS, then CA .. SCRATCH)
+  const head = [p.m, p.n, p.w64, act, s.planes, s.qsum, l.weights];
+  const tail = [p.ca, scale, bias, offsetOf(out), work];
   return l.kind === 'tiled'
-    ? [
-        p.m,
-        p.n,
-        p.w64,
-        act,
-        s.planes,
-        s.qsum,
-        l.weights,
-        l.ab,
-        p.cw,
-        l.gTap,
-        l.g0,
-        p.ca,
-        scale,
-        bias,
-        offsetOf(out),
-        work,
-      ]
-    : [
-        p.m,
-        p.n,
-        p.w64,
-        act,
-        s.planes,
-        s.qsum,
-        l.weights,
-        l.a,
-        p.cw,
-        l.tapSum,
-        l.b,
-        p.ca,
-        scale,
-        bias,
-        offsetOf(out),
-        work,
-        l.fullTapSum,
-      ];
+    ? [...head, l.ab, p.cw, l.gTap, l.g0, ...tail]
+    : [...head, l.a, p.cw, l.tapSum, l.b, ...tail, l.fullTapSum];
 }
 
 /** Fields after the row range: the tiled kernel's f32 copy of cw. */
