@@ -22,13 +22,14 @@ export async function medianMs(
 }
 
 /**
- * The lower of `rounds` medianMs samples: this shared 2-core VM has bursts where everything runs
- * ~1.6x slower for a second or more, which can land on one competitor's median and not on
- * another's; every competitor of a benchmark gets the same number of rounds.
+ * The lowest of `rounds` medianMs samples: this shared 2-core VM has phases of seconds in which
+ * a kernel runs ~1.6x slower (runs of slow calls, then of fast ones, in one process), which can
+ * land on one competitor's median and not on another's; every competitor of a benchmark gets
+ * the same number of rounds.
  */
 export async function bestMedianMs(
   fn: () => unknown | Promise<unknown>,
-  rounds = 2,
+  rounds = 3,
 ): Promise<number> {
   let best = Infinity;
   for (let i = 0; i < rounds; i++) best = Math.min(best, await medianMs(fn));

@@ -176,7 +176,7 @@ export async function runConvWasm(): Promise<void> {
     `# wasm PAConv2D vs float convs in onnxruntime-web and TF.js
 
 ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, ${machine.date.slice(0, 10)}; our ${backend.build} build, all in one
-process; each time is the lower of two medians (timing.ts bestMedianMs: this VM has slow bursts), the same for every
+process; each time is the lowest of three medians (timing.ts bestMedianMs: this VM has slow phases of seconds), the same for every
 competitor. Each row compares equal thread counts: ours at 1 thread vs onnxruntime-web (wasm EP) at 1, ours at 2 (the
 worker pool: binarization split by pixels, the conv by output rows) vs ORT at 2. TF.js wasm runs at 1 thread only (its
 threaded build does not run in Node). Rivals run the float conv (NCHW for ORT, NHWC for TF.js). Ours includes binarizing
