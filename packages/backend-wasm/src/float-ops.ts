@@ -6,7 +6,7 @@ import {
   transposeDense,
 } from '@pabnn/backend';
 import { resolveWindow, type Tensor } from '@pabnn/ir';
-import { type KernelCall, runCalls, splitRange, type ThreadPool } from './thread-pool.js';
+import { rowCalls, runCalls, type ThreadPool } from './thread-pool.js';
 import type { WasmMemory } from './wasm-memory.js';
 import type { PAKernels } from './wasm-module.js';
 
@@ -175,16 +175,24 @@ export function runFloat(
   switch (p.kind) {
     case 'conv': {
       const geometry = paConvGeometry(p.node.attrs, x.shape, p.cout, p.kh, p.kw);
+      const fields = [offsetOf(x), p.wt, p.bias, offsetOf(out)];
       const rows = x.shape[0] * geometry[14]; // batch * outH
       const threads = pool?.threads ?? 1;
-      const parts = splitRange(rows, Math.min(threads, Math.floor(rows / 2) || 1));
-      const block = new Int32Array(memory.memory.buffer, p.params, threads * CONV_FIELDS);
-      const calls = parts.map(([begin, end], t): KernelCall => {
-        const fields = [offsetOf(x), p.wt, p.bias, offsetOf(out)];
-        const patches = p.patches && p.patches + t * p.patchBytes;
-        block.set([...geometry, ...fields, patches, begin, end], t * CONV_FIELDS);
-        return { kernel: 'conv2dF32', args: [p.params + t * CONV_FIELDS * 4] };
-      });
+      const calls = rowCalls(
+        'conv2dF32',
+        memory.memory,
+        p.params,
+        CONV_FIELDS,
+        rows,
+        threads,
+        (t, begin, end) => [
+          ...geometry,
+          ...fields,
+          p.patches && p.patches + t * p.patchBytes,
+          begin,
+          end,
+        ],
+      );
       runCalls(kernels, calls, pool);
       return;
     }

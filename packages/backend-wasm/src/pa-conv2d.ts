@@ -6,7 +6,7 @@ import {
 } from '@pabnn/backend';
 import type { Tensor } from '@pabnn/ir';
 import { decompose, type SignDecomposition, tapSums } from '@pabnn/quantizer';
-import { type KernelCall, runCalls, splitRange, type ThreadPool } from './thread-pool.js';
+import { type KernelCall, rowCalls, runCalls, splitRange, type ThreadPool } from './thread-pool.js';
 import type { WasmMemory } from './wasm-memory.js';
 import type { PAKernels } from './wasm-module.js';
 
@@ -219,8 +219,6 @@ export function preparePAConv(
 
 /** i32 fields of a conv parameter block: geometry (16), the kernel's own (17 or 16), the row range (2). */
 const PARAM_FIELDS = 35;
-/** Below this many output rows per thread, splitting costs more than it saves. */
-const MIN_ROWS_PER_THREAD = 2;
 
 /** Bytes of one thread's scratch: what each kernel's header comment lays out, 64-aligned. */
 function workBytes(p: PreparedPAConv, groups: number): number {
@@ -316,23 +314,21 @@ export function runPAConv(
   runCalls(kernels, splitRange(pixels, threads).map(binarize), pool);
 
   const geometry = paConvGeometry(attrs, x.shape, p.cout, p.kh, p.kw);
-  const rows = batch * geometry[14]; // batch * outH
-  const parts = splitRange(rows, Math.min(threads, Math.floor(rows / MIN_ROWS_PER_THREAD) || 1));
-  const block = new Int32Array(memory.memory.buffer, p.params, threads * PARAM_FIELDS);
-  parts.forEach(([begin, end], t) => {
-    const fields = [
+  const kernel = p.layout.kind === 'tiled' ? 'convTiled' : 'conv';
+  const calls = rowCalls(
+    kernel,
+    memory.memory,
+    p.params,
+    PARAM_FIELDS,
+    batch * geometry[14],
+    threads,
+    (t, begin, end) => [
       ...geometry,
       ...kernelFields(p, inputs, offsetOf, out, s.work + t * work),
       begin,
       end,
       ...trailingFields(p),
-    ];
-    block.set(fields, t * PARAM_FIELDS);
-  });
-  const kernel = p.layout.kind === 'tiled' ? 'convTiled' : 'conv';
-  runCalls(
-    kernels,
-    parts.map((_, t): KernelCall => ({ kernel, args: [p.params + t * PARAM_FIELDS * 4] })),
-    pool,
+    ],
   );
+  runCalls(kernels, calls, pool);
 }
