@@ -45,7 +45,7 @@ const PLANES = GEOMETRY_FIELDS + 4;
 const QSUM = GEOMETRY_FIELDS + 5;
 const WTILED = GEOMETRY_FIELDS + 6; // u64 [block][m][tap][w64][4]
 const AB = GEOMETRY_FIELDS + 7; // f32 [block][m][n][4]
-const CW = GEOMETRY_FIELDS + 8; // f64 [cout]
+const CW = GEOMETRY_FIELDS + 8; // f32 [cout rounded up to 4] (0 past cout)
 const G_TAP = GEOMETRY_FIELDS + 9; // f64 [cout][taps]
 const G0 = GEOMETRY_FIELDS + 10; // f64 [cout]
 const CA = GEOMETRY_FIELDS + 11; // f64 scalar
@@ -56,10 +56,9 @@ const SCRATCH = GEOMETRY_FIELDS + 15; // tiledScratchBytes() in src/pa-conv2d.ts
 // output rows [ROW_BEGIN, ROW_END) of the batch * outH rows (threads split a conv by rows)
 const ROW_BEGIN = GEOMETRY_FIELDS + 16;
 const ROW_END = GEOMETRY_FIELDS + 17;
-const CW_F32 = GEOMETRY_FIELDS + 18; // f32 [cout4]: cw for the epilogue
 
 /** First valid tap index along one axis: 0 <= pos0 + k * dilation < size. */
-@inline function firstTap(pos0: i32, dilation: i32, taps: i32, size: i32): i32 {
+@inline function firstTap(pos0: i32, dilation: i32, taps: i32): i32 {
   let k = 0;
   while (k < taps && pos0 + k * dilation < 0) k++;
   return k;
@@ -82,7 +81,7 @@ const CW_F32 = GEOMETRY_FIELDS + 18; // f32 [cout4]: cw for the epilogue
     store<i32>(keys + (<usize>cls << 2), colKey);
     store<i32>(state, classes + 1);
     for (let o = 0; o < cout; o++) {
-      let v = load<f64>(g0 + (<usize>o << 3)) - load<f64>(cwPtr + (<usize>o << 3)) * ca * <f64>kc;
+      let v = load<f64>(g0 + (<usize>o << 3)) - <f64>load<f32>(cwPtr + (<usize>o << 2)) * ca * <f64>kc;
       for (let ky = ky0; ky < ky1; ky++) {
         for (let kx = kx0; kx < kx1; kx++) v += load<f64>(gTap + ((<usize>o * taps + ky * kw + kx) << 3));
       }
@@ -193,7 +192,6 @@ export function convTiled(p: usize): void {
   const bias = <usize>param(p, BIAS);
   const out = <usize>param(p, OUT);
   const scratch = <usize>param(p, SCRATCH);
-  const cwF32 = <usize>param(p, CW_F32);
   const taps = kh * kw;
   const blocks = (cout + 3) >> 2;
   const cout4 = blocks << 2;
@@ -214,7 +212,7 @@ export function convTiled(p: usize): void {
     const bi = row / outH;
     const oy = row % outH;
     const iy0 = oy * sh - padTop;
-    const ky0 = firstTap(iy0, dh, kh, inH);
+    const ky0 = firstTap(iy0, dh, kh);
     const ky1 = max(ky0, endTap(iy0, dh, kh, inH));
     // valid taps are a rectangle [ky0, ky1) x [kx0, kx1): its row part changes at most 2 kh + 1
     // times down the image, its column part at most 2 kw + 1 times along a row, so each
@@ -227,14 +225,14 @@ export function convTiled(p: usize): void {
     // two output pixels at a time (the last one of an odd row twice, stored once)
     for (let ox = 0; ox < outW; ox += 2) {
       const ix0 = ox * sw - padLeft;
-      const kx0 = firstTap(ix0, dw, kw, inW);
+      const kx0 = firstTap(ix0, dw, kw);
       const kx1 = max(kx0, endTap(ix0, dw, kw, inW));
       const kc0 = (ky1 - ky0) * (kx1 - kx0) * cin;
       const e0 = classE(state, classKeys, classTable, kx0 << 16 | kx1, ky0, ky1, kx0, kx1, <f32>kc0, cout, cout4, taps, kw, g0, gTap, cwPtr, ca);
       const bq0 = gather(hRow0, planes, qsum, rowPix + ix0, inW, kh, kw, dh, dw, ky0, ky1, kx0, kx1, n, w64, rowBytes);
       const second = ox + 1 < outW;
       const ix1 = second ? ix0 + sw : ix0;
-      const jx0 = firstTap(ix1, dw, kw, inW);
+      const jx0 = firstTap(ix1, dw, kw);
       const jx1 = max(jx0, endTap(ix1, dw, kw, inW));
       const kc1 = (ky1 - ky0) * (jx1 - jx0) * cin;
       const e1 = classE(state, classKeys, classTable, jx0 << 16 | jx1, ky0, ky1, jx0, jx1, <f32>kc1, cout, cout4, taps, kw, g0, gTap, cwPtr, ca);
@@ -290,18 +288,18 @@ export function convTiled(p: usize): void {
         }
         const o0 = blk << 2;
         if (ASC_FEATURE_SIMD) {
-          storeBlock4(y0, lanes(a00, a01, a02, a03), e0, cwF32, bq0, scale, bias, o0, cout, act);
-          if (second) storeBlock4(y1, lanes(a10, a11, a12, a13), e1, cwF32, bq1, scale, bias, o0, cout, act);
+          storeBlock4(y0, lanes(a00, a01, a02, a03), e0, cwPtr, bq0, scale, bias, o0, cout, act);
+          if (second) storeBlock4(y1, lanes(a10, a11, a12, a13), e1, cwPtr, bq1, scale, bias, o0, cout, act);
         } else {
-          storeChannel(y0, a00, e0, cwF32, bq0, scale, bias, o0, cout, act);
-          storeChannel(y0, a01, e0, cwF32, bq0, scale, bias, o0 + 1, cout, act);
-          storeChannel(y0, a02, e0, cwF32, bq0, scale, bias, o0 + 2, cout, act);
-          storeChannel(y0, a03, e0, cwF32, bq0, scale, bias, o0 + 3, cout, act);
+          storeChannel(y0, a00, e0, cwPtr, bq0, scale, bias, o0, cout, act);
+          storeChannel(y0, a01, e0, cwPtr, bq0, scale, bias, o0 + 1, cout, act);
+          storeChannel(y0, a02, e0, cwPtr, bq0, scale, bias, o0 + 2, cout, act);
+          storeChannel(y0, a03, e0, cwPtr, bq0, scale, bias, o0 + 3, cout, act);
           if (second) {
-            storeChannel(y1, a10, e1, cwF32, bq1, scale, bias, o0, cout, act);
-            storeChannel(y1, a11, e1, cwF32, bq1, scale, bias, o0 + 1, cout, act);
-            storeChannel(y1, a12, e1, cwF32, bq1, scale, bias, o0 + 2, cout, act);
-            storeChannel(y1, a13, e1, cwF32, bq1, scale, bias, o0 + 3, cout, act);
+            storeChannel(y1, a10, e1, cwPtr, bq1, scale, bias, o0, cout, act);
+            storeChannel(y1, a11, e1, cwPtr, bq1, scale, bias, o0 + 1, cout, act);
+            storeChannel(y1, a12, e1, cwPtr, bq1, scale, bias, o0 + 2, cout, act);
+            storeChannel(y1, a13, e1, cwPtr, bq1, scale, bias, o0 + 3, cout, act);
           }
         }
       }

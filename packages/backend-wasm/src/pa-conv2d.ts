@@ -17,7 +17,7 @@ interface TiledLayout {
   weights: number;
   /** f32 [block][m][n][4]: a_{o,m} b_n. */
   ab: number;
-  /** f32 [blocks * 4]: cw, padded, for the epilogue. */
+  /** f32 [blocks * 4]: the weight offsets c_w, 0 past cout (epilogue lanes and E). */
   cw: number;
   /** f64 [cout][taps] and [cout]: the per-tap and whole-window parts of E (pa-conv-tiled.ts). */
   gTap: number;
@@ -30,6 +30,8 @@ interface GroupedLayout {
   /** u64 [o][m][tap][w64]. */
   weights: number;
   a: number;
+  /** f64 [cout]: the weight offsets c_w. */
+  cw: number;
   tapSum: number;
   fullTapSum: number;
   b: number;
@@ -45,7 +47,6 @@ export interface PreparedPAConv {
   kh: number;
   kw: number;
   layout: TiledLayout | GroupedLayout;
-  cw: number;
   ca: number;
   thresholds: number;
   /** f64 [c_a, b_0 .. b_{n-1}]: the activation staircase as a constant and signs (binarize). */
@@ -150,6 +151,7 @@ function groupedLayout(
   memory: WasmMemory,
   bits: Tensor,
   scales: Tensor,
+  offset: Tensor,
   sums: Float64Array,
   stairs: SignDecomposition,
 ): GroupedLayout {
@@ -178,6 +180,7 @@ function groupedLayout(
     kind: 'grouped',
     weights: memory.put(weights),
     a: memory.put(Float64Array.from(scales.data)),
+    cw: memory.put(Float64Array.from(offset.data)),
     tapSum: memory.put(sums),
     fullTapSum: memory.put(fullTapSum),
     b: memory.put(stairs.coefficients),
@@ -207,8 +210,7 @@ export function preparePAConv(
     layout:
       node.attrs.groups === 1
         ? tiledLayout(memory, bits, scales, offset, sums, stairs)
-        : groupedLayout(memory, bits, scales, sums, stairs),
-    cw: memory.put(Float64Array.from(offset.data)),
+        : groupedLayout(memory, bits, scales, offset, sums, stairs),
     ca: memory.put(Float64Array.of(stairs.constant)),
     thresholds: memory.put(Float32Array.from(thresholds.data)),
     coef: memory.put(Float64Array.of(stairs.constant, ...stairs.coefficients)),
@@ -253,13 +255,8 @@ function kernelFields(
   const head = [p.m, p.n, p.w64, act, s.planes, s.qsum, l.weights];
   const tail = [p.ca, scale, bias, offsetOf(out), work];
   return l.kind === 'tiled'
-    ? [...head, l.ab, p.cw, l.gTap, l.g0, ...tail]
-    : [...head, l.a, p.cw, l.tapSum, l.b, ...tail, l.fullTapSum];
-}
-
-/** Fields after the row range: the tiled kernel's f32 copy of cw. */
-function trailingFields(p: PreparedPAConv): number[] {
-  return p.layout.kind === 'tiled' ? [p.layout.cw] : [];
+    ? [...head, l.ab, l.cw, l.gTap, l.g0, ...tail]
+    : [...head, l.a, l.cw, l.tapSum, l.b, ...tail, l.fullTapSum];
 }
 
 export function runPAConv(
@@ -327,7 +324,6 @@ export function runPAConv(
       ...kernelFields(p, inputs, offsetOf, out, s.work + t * work),
       begin,
       end,
-      ...trailingFields(p),
     ],
   );
   runCalls(kernels, calls, pool);
