@@ -98,6 +98,20 @@ const ROW_END = GEOMETRY_FIELDS + 17;
 @inline function gather(dst: usize, planes: usize, qsum: usize, pix0: i32, inW: i32, kh: i32, kw: i32, dh: i32, dw: i32, ky0: i32, ky1: i32, kx0: i32, kx1: i32, n: i32, w64: i32, rowBytes: usize): f32 {
   const pixelBytes = <usize>n * w64 * 8;
   let bq: f64 = 0;
+  if (n == 1 && dw == 1 && ky0 == 0 && ky1 == kh && kx0 == 0 && kx1 == kw) {
+    // an interior pixel of a single-plane input: each kernel row's taps are kw neighbouring
+    // pixels, contiguous in the planes and in the row, so one word loop per kernel row
+    const words = <usize>kw * w64;
+    for (let ky = 0; ky < kh; ky++) {
+      const pix = pix0 + ky * dh * inW;
+      const src = planes + <usize>pix * pixelBytes;
+      const at = dst + (<usize>ky * words << 3);
+      for (let i: usize = 0; i < words; i++) store<u64>(at + (i << 3), load<u64>(src + (i << 3)));
+      const q = qsum + (<usize>pix << 3);
+      for (let kx = 0; kx < kw; kx++) bq += load<f64>(q + (<usize>kx << 3));
+    }
+    return <f32>bq;
+  }
   for (let ky = 0; ky < kh; ky++) {
     for (let kx = 0; kx < kw; kx++) {
       const at = dst + (<usize>(ky * kw + kx) * w64 << 3);
@@ -128,10 +142,6 @@ const ROW_END = GEOMETRY_FIELDS + 17;
   if (act == 1) return f32x4.pmax(v, f32x4.splat(0));
   if (act == 2) return f32x4.pmin(f32x4.pmax(v, f32x4.splat(-1)), f32x4.splat(1));
   return v;
-}
-
-@inline function lanes(a: f32, b: f32, c: f32, d: f32): v128 {
-  return f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(a), 1, b), 2, c), 3, d);
 }
 
 /** y = act(scale * (acc + E + cw * bq) + bias) for channels [o0, o0 + 4) of one pixel. */
@@ -206,6 +216,8 @@ export function convTiled(p: usize): void {
   const classKeys = state + 8;
   const maxClasses = 2 * kw + 1;
   const classTable = classKeys + ((<usize>maxClasses * 4 + 7) & ~(<usize>7));
+  // the SIMD build's two pixels' f32x4 channel accumulators, after the E table
+  const acc = classTable + (<usize>maxClasses * cout4 << 2);
   let rowKey = -1;
   const rowEnd = min(param(p, ROW_END), param(p, BATCH) * outH);
   for (let row = param(p, ROW_BEGIN); row < rowEnd; row++) {
@@ -239,11 +251,13 @@ export function convTiled(p: usize): void {
       const bq1 = gather(hRow1, planes, qsum, rowPix + ix1, inW, kh, kw, dh, dw, ky0, ky1, jx0, jx1, n, w64, rowBytes);
       const y0 = out + ((<usize>row * outW + ox) * cout << 2);
       const y1 = y0 + (<usize>cout << 2);
+      // weight rows and ab entries are read in (block, m, n) order: running pointers
+      let wRow = wTiled;
+      let ab = abPtr;
       for (let blk = 0; blk < blocks; blk++) {
         let a00: f32 = 0, a01: f32 = 0, a02: f32 = 0, a03: f32 = 0;
         let a10: f32 = 0, a11: f32 = 0, a12: f32 = 0, a13: f32 = 0;
         for (let mm = 0; mm < m; mm++) {
-          const wRow = wTiled + <usize>(blk * m + mm) * rowBytes * 4;
           for (let nn = 0; nn < n; nn++) {
             // the micro-kernel: two pixels x four channels; each activation word is loaded
             // once for four channels, each weight word once for both pixels
@@ -253,25 +267,88 @@ export function convTiled(p: usize): void {
             const end = hp + rowBytes;
             const apart = hRow1 - hRow0;
             let wp = wRow;
+            if (rowWords % 3 == 0) {
+              for (; hp < end; hp += 24) {
+                const h0 = load<i64>(hp, 0);
+                const gg0 = load<i64>(hp + apart, 0);
+                const w00 = load<i64>(wp, 0);
+                const w01 = load<i64>(wp, 8);
+                const w02 = load<i64>(wp, 16);
+                const w03 = load<i64>(wp, 24);
+                q0 += popcnt<i64>(h0 ^ w00);
+                q1 += popcnt<i64>(h0 ^ w01);
+                q2 += popcnt<i64>(h0 ^ w02);
+                q3 += popcnt<i64>(h0 ^ w03);
+                r0 += popcnt<i64>(gg0 ^ w00);
+                r1 += popcnt<i64>(gg0 ^ w01);
+                r2 += popcnt<i64>(gg0 ^ w02);
+                r3 += popcnt<i64>(gg0 ^ w03);
+                const h1 = load<i64>(hp, 8);
+                const gg1 = load<i64>(hp + apart, 8);
+                const w10 = load<i64>(wp, 32);
+                const w11 = load<i64>(wp, 40);
+                const w12 = load<i64>(wp, 48);
+                const w13 = load<i64>(wp, 56);
+                q0 += popcnt<i64>(h1 ^ w10);
+                q1 += popcnt<i64>(h1 ^ w11);
+                q2 += popcnt<i64>(h1 ^ w12);
+                q3 += popcnt<i64>(h1 ^ w13);
+                r0 += popcnt<i64>(gg1 ^ w10);
+                r1 += popcnt<i64>(gg1 ^ w11);
+                r2 += popcnt<i64>(gg1 ^ w12);
+                r3 += popcnt<i64>(gg1 ^ w13);
+                const h2 = load<i64>(hp, 16);
+                const gg2 = load<i64>(hp + apart, 16);
+                const w20 = load<i64>(wp, 64);
+                const w21 = load<i64>(wp, 72);
+                const w22 = load<i64>(wp, 80);
+                const w23 = load<i64>(wp, 88);
+                q0 += popcnt<i64>(h2 ^ w20);
+                q1 += popcnt<i64>(h2 ^ w21);
+                q2 += popcnt<i64>(h2 ^ w22);
+                q3 += popcnt<i64>(h2 ^ w23);
+                r0 += popcnt<i64>(gg2 ^ w20);
+                r1 += popcnt<i64>(gg2 ^ w21);
+                r2 += popcnt<i64>(gg2 ^ w22);
+                r3 += popcnt<i64>(gg2 ^ w23);
+                wp += 96;
+              }
+            } else {
             for (; hp < end; hp += 8) {
-              const h = load<i64>(hp);
-              const g = load<i64>(hp + apart);
-              const w0 = load<i64>(wp);
-              const w1 = load<i64>(wp, 8);
-              const w2 = load<i64>(wp, 16);
-              const w3 = load<i64>(wp, 24);
-              q0 += popcnt<i64>(h ^ w0);
-              q1 += popcnt<i64>(h ^ w1);
-              q2 += popcnt<i64>(h ^ w2);
-              q3 += popcnt<i64>(h ^ w3);
-              r0 += popcnt<i64>(g ^ w0);
-              r1 += popcnt<i64>(g ^ w1);
-              r2 += popcnt<i64>(g ^ w2);
-              r3 += popcnt<i64>(g ^ w3);
-              wp += 32;
+                const h = load<i64>(hp);
+                const g = load<i64>(hp + apart);
+                const w0 = load<i64>(wp);
+                const w1 = load<i64>(wp, 8);
+                const w2 = load<i64>(wp, 16);
+                const w3 = load<i64>(wp, 24);
+                q0 += popcnt<i64>(h ^ w0);
+                q1 += popcnt<i64>(h ^ w1);
+                q2 += popcnt<i64>(h ^ w2);
+                q3 += popcnt<i64>(h ^ w3);
+                r0 += popcnt<i64>(g ^ w0);
+                r1 += popcnt<i64>(g ^ w1);
+                r2 += popcnt<i64>(g ^ w2);
+                r3 += popcnt<i64>(g ^ w3);
+                wp += 32;
+              }
             }
-            const ab = abPtr + ((<usize>(blk * m + mm) * n + nn) << 4);
             // kc - 2 P is an exact integer; f32 keeps 24 bits of it
+            if (ASC_FEATURE_SIMD) {
+              // four channels at once: acc += ab * (kc - 2 P), the accumulators in scratch
+              const b = v128.load(ab);
+              const p0 = i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(<i32>q0), 1, <i32>q1), 2, <i32>q2), 3, <i32>q3);
+              const p1 = i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(<i32>r0), 1, <i32>r1), 2, <i32>r2), 3, <i32>r3);
+              let v0 = f32x4.mul(b, f32x4.convert_i32x4_s(i32x4.sub(i32x4.splat(kc0), i32x4.shl(p0, 1))));
+              let v1 = f32x4.mul(b, f32x4.convert_i32x4_s(i32x4.sub(i32x4.splat(kc1), i32x4.shl(p1, 1))));
+              if (mm + nn > 0) {
+                v0 = f32x4.add(v0, v128.load(acc));
+                v1 = f32x4.add(v1, v128.load(acc, 16));
+              }
+              v128.store(acc, v0);
+              v128.store(acc, v1, 16);
+              ab += 16;
+              continue;
+            }
             const b0 = load<f32>(ab);
             const b1 = load<f32>(ab, 4);
             const b2 = load<f32>(ab, 8);
@@ -284,12 +361,14 @@ export function convTiled(p: usize): void {
             a11 += b1 * <f32>(kc1 - (<i32>r1 << 1));
             a12 += b2 * <f32>(kc1 - (<i32>r2 << 1));
             a13 += b3 * <f32>(kc1 - (<i32>r3 << 1));
+            ab += 16;
           }
+          wRow += rowBytes * 4;
         }
         const o0 = blk << 2;
         if (ASC_FEATURE_SIMD) {
-          storeBlock4(y0, lanes(a00, a01, a02, a03), e0, cwPtr, bq0, scale, bias, o0, cout, act);
-          if (second) storeBlock4(y1, lanes(a10, a11, a12, a13), e1, cwPtr, bq1, scale, bias, o0, cout, act);
+          storeBlock4(y0, v128.load(acc), e0, cwPtr, bq0, scale, bias, o0, cout, act);
+          if (second) storeBlock4(y1, v128.load(acc, 16), e1, cwPtr, bq1, scale, bias, o0, cout, act);
         } else {
           storeChannel(y0, a00, e0, cwPtr, bq0, scale, bias, o0, cout, act);
           storeChannel(y0, a01, e0, cwPtr, bq0, scale, bias, o0 + 1, cout, act);

@@ -228,11 +228,12 @@ function workBytes(p: PreparedPAConv, groups: number): number {
   const bytes =
     p.layout.kind === 'tiled'
       ? // two pixels' gathered rows, a class count, then (2 kw + 1) column classes: keys
-        // (8-aligned) and E f32 [cout rounded up to 4]
+        // (8-aligned) and E f32 [cout rounded up to 4], then the SIMD build's accumulators
         2 * p.n * rowBytes +
         8 +
         Math.ceil(((2 * p.kw + 1) * 4) / 8) * 8 +
-        (2 * p.kw + 1) * Math.ceil(p.cout / 4) * 16
+        (2 * p.kw + 1) * Math.ceil(p.cout / 4) * 16 +
+        32 // two f32x4 accumulators (SIMD build)
       : // tap and pixel lists, group sums, popcounts, and the gathered rows (16-aligned)
         p.kh * p.kw * 8 + groups * 8 + p.m * p.n * 4 + 16 + p.n * rowBytes;
   return Math.ceil(bytes / 64) * 64;
