@@ -10,6 +10,8 @@
 # (chmod -R a+rwX the output folders first). Needs root, util-linux `unshare` and `setpriv`;
 # with one GPU, or without them, it runs the command unchanged. PABNN_ONE_GPU_CHECK=1 prints
 # what `nvidia-smi -L` sees inside, so a run can check the isolation before it starts work.
+# (The unprivileged step was added after that run and has not yet run on a several-GPU
+# machine: check with PABNN_ONE_GPU_CHECK=1 before a long job.)
 slot=$1
 shift
 gpus=$(ls /dev/nvidia[0-9]* 2>/dev/null | wc -l)
