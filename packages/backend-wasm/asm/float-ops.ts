@@ -25,7 +25,7 @@ import {
 
 // conv2dF32() parameter block: the conv geometry (conv-geometry.ts), then these i32 fields
 const X = GEOMETRY_FIELDS; // f32 NHWC
-const WT = GEOMETRY_FIELDS + 1; // f32 [group][ky][kx][cinG][coutG] (output channels innermost)
+const WT = GEOMETRY_FIELDS + 1; // f32 [group][ky][kx][cinG][coutG] (output channels innermost); [ky][kx][c] when depthwise
 const BIAS = GEOMETRY_FIELDS + 2; // f32 [cout] or 0
 const Y = GEOMETRY_FIELDS + 3; // f32 NHWC
 const PATCHES = GEOMETRY_FIELDS + 4; // f32 [4][kh * kw * cin] scratch (one-group convs), or 0
@@ -161,6 +161,72 @@ function conv2dPatches(p: usize, patches: usize): void {
 }
 
 /**
+ * A conv with one input and one output channel per group (a depthwise conv, multiplier 1):
+ * weights [tap][c] (src/float-ops.ts lays them out so), four channels an f32x4 step over the
+ * pixel's valid taps, the channels past a multiple of 4 one at a time.
+ */
+function depthwiseF32(p: usize): void {
+  const inH = param(p, IN_H);
+  const inW = param(p, IN_W);
+  const c = param(p, CIN);
+  const kh = param(p, KH);
+  const kw = param(p, KW);
+  const sh = param(p, SH);
+  const sw = param(p, SW);
+  const dh = param(p, DH);
+  const dw = param(p, DW);
+  const padTop = param(p, PAD_TOP);
+  const padLeft = param(p, PAD_LEFT);
+  const outH = param(p, OUT_H);
+  const outW = param(p, OUT_W);
+  const x = <usize>param(p, X);
+  const wt = <usize>param(p, WT);
+  const bias = <usize>param(p, BIAS);
+  const y = <usize>param(p, Y);
+  const rowEnd = min(param(p, ROW_END), param(p, BATCH) * outH);
+  for (let row = param(p, ROW_BEGIN); row < rowEnd; row++) {
+    const b = row / outH;
+    const oy = row % outH;
+    for (let ox = 0; ox < outW; ox++) {
+      const yRow = y + ((<usize>(row * outW + ox) * c) << 2);
+      let ch = 0;
+      if (ASC_FEATURE_SIMD) {
+        for (; ch + 4 <= c; ch += 4) {
+          let acc = f32x4.splat(0);
+          for (let ky = 0; ky < kh; ky++) {
+            const iy = oy * sh - padTop + ky * dh;
+            if (iy < 0 || iy >= inH) continue;
+            for (let kx = 0; kx < kw; kx++) {
+              const ix = ox * sw - padLeft + kx * dw;
+              if (ix < 0 || ix >= inW) continue;
+              const xv = v128.load(x + ((<usize>(((b * inH + iy) * inW + ix) * c + ch)) << 2));
+              const wv = v128.load(wt + ((<usize>((ky * kw + kx) * c + ch)) << 2));
+              acc = f32x4.add(acc, f32x4.mul(xv, wv));
+            }
+          }
+          if (bias) acc = f32x4.add(acc, v128.load(bias + (<usize>ch << 2)));
+          v128.store(yRow + (<usize>ch << 2), acc);
+        }
+      }
+      for (; ch < c; ch++) {
+        let acc: f32 = 0;
+        for (let ky = 0; ky < kh; ky++) {
+          const iy = oy * sh - padTop + ky * dh;
+          if (iy < 0 || iy >= inH) continue;
+          for (let kx = 0; kx < kw; kx++) {
+            const ix = ox * sw - padLeft + kx * dw;
+            if (ix < 0 || ix >= inW) continue;
+            acc += load<f32>(x + ((<usize>(((b * inH + iy) * inW + ix) * c + ch)) << 2)) * load<f32>(wt + ((<usize>((ky * kw + kx) * c + ch)) << 2));
+          }
+        }
+        if (bias) acc += load<f32>(bias + (<usize>ch << 2));
+        store<f32>(yRow + (<usize>ch << 2), acc);
+      }
+    }
+  }
+}
+
+/**
  * Direct grouped conv: for each output pixel and block of 8 output channels, two f32x4
  * accumulators sweep the valid taps and input channels (padded taps contribute nothing).
  */
@@ -168,6 +234,10 @@ export function conv2dF32(p: usize): void {
   const patches = <usize>param(p, PATCHES);
   if (ASC_FEATURE_SIMD && patches) {
     conv2dPatches(p, patches);
+    return;
+  }
+  if (param(p, GROUPS) == param(p, CIN) && param(p, COUT) == param(p, CIN)) {
+    depthwiseF32(p);
     return;
   }
   const batch = param(p, BATCH);

@@ -104,16 +104,22 @@ export function prepareFloat(
       if (depthwise) node = { ...node, attrs: { ...node.attrs, groups } };
       const coutG = cout / groups;
       // OHWI -> [group][ky][kx][cinG][coutG]: output channels innermost, so the kernel's SIMD
-      // accumulators read 8 consecutive weights per input channel
+      // accumulators read 8 consecutive weights per input channel; with one channel in and out
+      // per group (depthwise, multiplier 1) [ky][kx][c]: asm depthwiseF32 steps 4 channels
       const src = w.data as Float32Array;
       const wt = new Float32Array(src.length);
-      for (let o = 0; o < cout; o++) {
-        const g = Math.floor(o / coutG);
-        const og = o - g * coutG;
-        for (let t = 0; t < kh * kw; t++)
-          for (let c = 0; c < cinG; c++)
-            wt[((g * kh * kw + t) * cinG + c) * coutG + og] = src[(o * kh * kw + t) * cinG + c];
-      }
+      const taps = kh * kw;
+      if (cinG === 1 && coutG === 1) {
+        for (let o = 0; o < cout; o++)
+          for (let t = 0; t < taps; t++) wt[t * cout + o] = src[o * taps + t];
+      } else
+        for (let o = 0; o < cout; o++) {
+          const g = Math.floor(o / coutG);
+          const og = o - g * coutG;
+          for (let t = 0; t < kh * kw; t++)
+            for (let c = 0; c < cinG; c++)
+              wt[((g * kh * kw + t) * cinG + c) * coutG + og] = src[(o * kh * kw + t) * cinG + c];
+        }
       return {
         kind: 'conv',
         node,

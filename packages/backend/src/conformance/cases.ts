@@ -241,6 +241,12 @@ export function floatCases(seed: number): OpCase[] {
     c('DepthwiseConv2D', "5x5 'same', 65 channels", [t([1, 7, 7, 65]), t([65, 5, 5, 1])], {
       padding: 'same',
     }),
+    c(
+      'DepthwiseConv2D',
+      '3x3 stride 2 pad 1, multiplier 1, 6 channels, bias, batch 2',
+      [t([2, 9, 8, 6]), t([6, 3, 3, 1]), t([6])],
+      { strides: [2, 2], pads: [1, 1, 1, 1] },
+    ),
     c('BatchNorm', '65 channels', [t([2, 3, 3, 65]), t([65]), t([65]), t([65]), t([65], 0.1, 2)], {
       epsilon: 1e-3,
     }),
