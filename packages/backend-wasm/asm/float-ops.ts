@@ -161,68 +161,43 @@ function conv2dPatches(p: usize, patches: usize): void {
 }
 
 /**
- * A conv with one input and one output channel per group (a depthwise conv, multiplier 1):
- * weights [tap][c] (src/float-ops.ts lays them out so), four channels an f32x4 step over the
- * pixel's valid taps, the channels past a multiple of 4 one at a time.
+ * One output pixel of a conv with one input and one output channel per group (a depthwise
+ * conv, multiplier 1): weights [tap][c] (src/float-ops.ts lays them out so), four channels an
+ * f32x4 step over the pixel's valid taps, the channels past a multiple of 4 one at a time.
  */
-function depthwiseF32(p: usize): void {
-  const inH = param(p, IN_H);
-  const inW = param(p, IN_W);
-  const c = param(p, CIN);
-  const kh = param(p, KH);
-  const kw = param(p, KW);
-  const sh = param(p, SH);
-  const sw = param(p, SW);
-  const dh = param(p, DH);
-  const dw = param(p, DW);
-  const padTop = param(p, PAD_TOP);
-  const padLeft = param(p, PAD_LEFT);
-  const outH = param(p, OUT_H);
-  const outW = param(p, OUT_W);
-  const x = <usize>param(p, X);
-  const wt = <usize>param(p, WT);
-  const bias = <usize>param(p, BIAS);
-  const y = <usize>param(p, Y);
-  const rowEnd = min(param(p, ROW_END), param(p, BATCH) * outH);
-  for (let row = param(p, ROW_BEGIN); row < rowEnd; row++) {
-    const b = row / outH;
-    const oy = row % outH;
-    for (let ox = 0; ox < outW; ox++) {
-      const yRow = y + ((<usize>(row * outW + ox) * c) << 2);
-      let ch = 0;
-      if (ASC_FEATURE_SIMD) {
-        for (; ch + 4 <= c; ch += 4) {
-          let acc = f32x4.splat(0);
-          for (let ky = 0; ky < kh; ky++) {
-            const iy = oy * sh - padTop + ky * dh;
-            if (iy < 0 || iy >= inH) continue;
-            for (let kx = 0; kx < kw; kx++) {
-              const ix = ox * sw - padLeft + kx * dw;
-              if (ix < 0 || ix >= inW) continue;
-              const xv = v128.load(x + ((<usize>(((b * inH + iy) * inW + ix) * c + ch)) << 2));
-              const wv = v128.load(wt + ((<usize>((ky * kw + kx) * c + ch)) << 2));
-              acc = f32x4.add(acc, f32x4.mul(xv, wv));
-            }
-          }
-          if (bias) acc = f32x4.add(acc, v128.load(bias + (<usize>ch << 2)));
-          v128.store(yRow + (<usize>ch << 2), acc);
+@inline function depthwisePixel(x: usize, wt: usize, bias: usize, yRow: usize, c: i32, b: i32, oy: i32, ox: i32, inH: i32, inW: i32, kh: i32, kw: i32, sh: i32, sw: i32, dh: i32, dw: i32, padTop: i32, padLeft: i32): void {
+  let ch = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; ch + 4 <= c; ch += 4) {
+      let acc = f32x4.splat(0);
+      for (let ky = 0; ky < kh; ky++) {
+        const iy = oy * sh - padTop + ky * dh;
+        if (iy < 0 || iy >= inH) continue;
+        for (let kx = 0; kx < kw; kx++) {
+          const ix = ox * sw - padLeft + kx * dw;
+          if (ix < 0 || ix >= inW) continue;
+          const xv = v128.load(x + ((<usize>(((b * inH + iy) * inW + ix) * c + ch)) << 2));
+          const wv = v128.load(wt + ((<usize>((ky * kw + kx) * c + ch)) << 2));
+          acc = f32x4.add(acc, f32x4.mul(xv, wv));
         }
       }
-      for (; ch < c; ch++) {
-        let acc: f32 = 0;
-        for (let ky = 0; ky < kh; ky++) {
-          const iy = oy * sh - padTop + ky * dh;
-          if (iy < 0 || iy >= inH) continue;
-          for (let kx = 0; kx < kw; kx++) {
-            const ix = ox * sw - padLeft + kx * dw;
-            if (ix < 0 || ix >= inW) continue;
-            acc += load<f32>(x + ((<usize>(((b * inH + iy) * inW + ix) * c + ch)) << 2)) * load<f32>(wt + ((<usize>((ky * kw + kx) * c + ch)) << 2));
-          }
-        }
-        if (bias) acc += load<f32>(bias + (<usize>ch << 2));
-        store<f32>(yRow + (<usize>ch << 2), acc);
+      if (bias) acc = f32x4.add(acc, v128.load(bias + (<usize>ch << 2)));
+      v128.store(yRow + (<usize>ch << 2), acc);
+    }
+  }
+  for (; ch < c; ch++) {
+    let acc: f32 = 0;
+    for (let ky = 0; ky < kh; ky++) {
+      const iy = oy * sh - padTop + ky * dh;
+      if (iy < 0 || iy >= inH) continue;
+      for (let kx = 0; kx < kw; kx++) {
+        const ix = ox * sw - padLeft + kx * dw;
+        if (ix < 0 || ix >= inW) continue;
+        acc += load<f32>(x + ((<usize>(((b * inH + iy) * inW + ix) * c + ch)) << 2)) * load<f32>(wt + ((<usize>((ky * kw + kx) * c + ch)) << 2));
       }
     }
+    if (bias) acc += load<f32>(bias + (<usize>ch << 2));
+    store<f32>(yRow + (<usize>ch << 2), acc);
   }
 }
 
@@ -234,10 +209,6 @@ export function conv2dF32(p: usize): void {
   const patches = <usize>param(p, PATCHES);
   if (ASC_FEATURE_SIMD && patches) {
     conv2dPatches(p, patches);
-    return;
-  }
-  if (param(p, GROUPS) == param(p, CIN) && param(p, COUT) == param(p, CIN)) {
-    depthwiseF32(p);
     return;
   }
   const batch = param(p, BATCH);
@@ -264,12 +235,17 @@ export function conv2dF32(p: usize): void {
   const coutG = cout / groups;
   const tapStride = <usize>cinG * coutG * 4; // bytes of one (ky, kx) weight slice of a group
   const groupStride = tapStride * kh * kw;
+  const depthwise = cinG == 1 && coutG == 1;
   const rowEnd = min(param(p, ROW_END), batch * outH);
   for (let row = param(p, ROW_BEGIN); row < rowEnd; row++) {
     const b = row / outH;
     const oy = row % outH;
     for (let ox = 0; ox < outW; ox++) {
       const yRow = y + ((<usize>(row * outW + ox) * cout) << 2);
+      if (depthwise) {
+        depthwisePixel(x, wt, bias, yRow, cin, b, oy, ox, inH, inW, kh, kw, sh, sw, dh, dw, padTop, padLeft);
+        continue;
+      }
       for (let g = 0; g < groups; g++) {
         const wg = wt + <usize>g * groupStride;
         let o = 0;

@@ -105,7 +105,7 @@ export function prepareFloat(
       const coutG = cout / groups;
       // OHWI -> [group][ky][kx][cinG][coutG]: output channels innermost, so the kernel's SIMD
       // accumulators read 8 consecutive weights per input channel; with one channel in and out
-      // per group (depthwise, multiplier 1) [ky][kx][c]: asm depthwiseF32 steps 4 channels
+      // per group (depthwise, multiplier 1) [ky][kx][c]: asm depthwisePixel steps 4 channels
       const src = w.data as Float32Array;
       const wt = new Float32Array(src.length);
       const taps = kh * kw;
