@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Device } from '@pabnn/train';
 import { runJobs } from './accuracy/jobs.js';
+import { trainCacheDir } from './accuracy/paths.js';
 import { RUNS } from './accuracy/recipe.js';
 import { writeAccuracyReport } from './accuracy/report.js';
 import { trainRun } from './accuracy/train-run.js';
@@ -51,7 +52,8 @@ export async function runAccuracy(argv = process.argv.slice(3)): Promise<void> {
     const args = ['--device', device, ...(dataDir ? ['--data-dir', dataDir] : [])];
     const limit = values['time-limit'] ? Number(values['time-limit']) : undefined;
     const failed = await runJobs(specs, Number(values.jobs), args, limit);
-    if (failed.length) throw new Error(`runs failed: ${failed.join(', ')} (logs in .cache/train/)`);
+    if (failed.length)
+      throw new Error(`runs failed: ${failed.join(', ')} (logs in ${trainCacheDir()})`);
   }
   if (values.phase === 'report' || values.phase === 'all') await writeAccuracyReport(dataDir);
 }

@@ -1,17 +1,37 @@
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runsDir, trainCacheDir } from './paths.js';
 import { type RunSpec, runFileName } from './recipe.js';
 import { modelFile } from './train-run.js';
 
-export const runDone = (spec: RunSpec) =>
-  existsSync(join(runsDir(), `${runFileName(spec.id)}.json`)) && existsSync(modelFile(spec.id));
+/** Keys sorted at every level, so two specs compare by content, not by key order. */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_, v) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
+
+/**
+ * A run is done when its result and model exist and the result was trained with this very
+ * spec: a result left from an older recipe (other epochs, learning rate, calibration, ...) under
+ * the same id is trained again instead of being reported as the new recipe's.
+ */
+export const runDone = (spec: RunSpec) => {
+  const result = join(runsDir(), `${runFileName(spec.id)}.json`);
+  if (!existsSync(result) || !existsSync(modelFile(spec.id))) return false;
+  try {
+    return canonical(JSON.parse(readFileSync(result, 'utf8')).spec) === canonical(spec);
+  } catch {
+    return false; // unreadable or half-written result: train again
+  }
+};
 
 /**
  * Runs each spec in its own process (`<this script> accuracy --run <id> ...args`), at most
  * `jobs` at a time, a binarized run only after its float run has finished; each child's
- * progress goes to .cache/train/<run>.log. Resolves with the ids that failed.
+ * progress goes to <train cache>/<run>.log (paths.ts). Resolves with the ids that failed.
  * With PABNN_JOB_WRAPPER set (a program), each child runs as `<wrapper> <slot> node ...`, slot
  * 0..jobs-1 free for it: on a machine with several GPUs, apps/bench/gpu/one-gpu.sh gives each
  * child one GPU of its own (Dawn cannot pick between identical adapters).
