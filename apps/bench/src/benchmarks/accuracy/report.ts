@@ -153,7 +153,13 @@ const NOTES = `## Notes
   calibration (its better, identity calibration was not run for these families). The float MobileNet-V1 reaches
   92.0 % on its last training batches but 70.18 % on the test set (overfitting 10,000 images with 3.2 M weights is one
   reading; not investigated further).
-- Runtime vs TF.js. Every float row and every ResNet-8 row agrees on 1,000/1,000 images (wasm) and 250/250 (js). The binarized DenseNet-121 and MobileNet-V1 rows lose 2-45 of 1,000: their TF.js predictions were made on the
+- Runtime vs TF.js. Every float row and every ResNet-8 row agrees on 1,000/1,000 images (wasm) and 250/250 (js).
+  On all 10,000 test images (wasm; \`node apps/bench/scripts/runtime-differences.mjs <run>\`) the PA rows agree on
+  9,997 (Fashion-MNIST 4x5), 9,998 (3x3), 9,999 and 9,999 (MNIST 4x5, 3x3). Each of the 7 other images is a near tie
+  that float rounding decides: the two classes' logits differ by 6e-4 to 6.5e-2 of the largest, and on 6 of them the
+  js backend (another summation order) gives TF.js's class where wasm does not, its logits moved by a whole staircase
+  step: one activation fell within rounding of a threshold. (The 7th: js and wasm agree, TF.js's own float32 sums
+  fell on the other side.) The binarized DenseNet-121 and MobileNet-V1 rows lose 2-45 of 1,000: their TF.js predictions were made on the
   GPU (webgpu, float32, its own summation order), and an activation within rounding of a staircase threshold falls in
   another piece there; with 58 (DenseNet-121) or 13 (MobileNet-V1) binarized layers in sequence such flips add up,
   where ResNet-8 has 6. This is the likely cause, not traced image by image. (A real bug was found this way: depthwise
