@@ -102,9 +102,9 @@ const pct = (x: number) => `${(100 * x).toFixed(2)}`;
 
 const NOTES = `## Notes
 - Targets, ResNet-8 at the recipe's 3 fine-tuning epochs. PA 4x5 within 1.0 point of float: met on both datasets,
-  Fashion-MNIST 88.13 % vs 88.68 % (gap 0.55), MNIST 98.47 % vs 98.84 % (gap 0.37). Shorter fine-tunes show where the gap goes: on
-  Fashion-MNIST PA 4x5 is 1.59 points below float after 1 epoch and 1.06 after 2 (the "-1ep" and "-2ep" rows, the
-  same learning rate and cosine schedule over the shorter run). PA beats ABC-Net and XNOR at equal M, N, each baseline
+  Fashion-MNIST 88.13 % vs 88.68 % (gap 0.55), MNIST 98.47 % vs 98.84 % (gap 0.37). Shorter fine-tunes show where
+  the gap goes: on Fashion-MNIST PA 4x5 is 1.59 points below float after 1 epoch and 1.06 after 2 (the "-1ep" and
+  "-2ep" rows, the same learning rate and cosine schedule over the shorter run). PA beats ABC-Net and XNOR at equal M, N, each baseline
   with its better calibration, every row at 3 epochs: Fashion-MNIST pa 3x3 87.00 % vs abc 3x3 80.88 % (identity;
   76.01 % relu) and xnor 79.95 %; MNIST pa 3x3 98.09 % vs abc 3x3 94.42 % (identity; 90.44 % relu) and xnor
   65.11 %. At 1 epoch (the table this one replaced) the order was the same: Fashion-MNIST pa 3x3 85.30 %, abc 75.19 %,
@@ -134,9 +134,9 @@ const NOTES = `## Notes
 - Devices. Every row says where it trained. WebGPU rows ran on an NVIDIA H200 through Dawn (bundle
   \`.gpu/accuracy-job.cjs\`, ../shared/tools/gpu/README.md): float ResNet-8 at 475-507 images/s alone, binarized ResNet-8
   at 313 images/s alone; processes sharing the GPU saturate it at ~700-760 images/s together (3-epoch rows: 4
-  processes 682 images/s, 9 processes 757-762 images/s). "train s" adds up the time of every process a run went through, on whatever device
-  and however many processes shared it, so it compares runs only loosely. "webgpu + wasm" rows were stopped at
-  a checkpoint on the GPU and resumed on the 2-core VM's CPU (wasm; ~110 images/s float, ~60 PA 4x5 alone, 25-50 with
+  processes 682 images/s, 9 processes 757-762 images/s). "train s" adds up the time of every process a run went
+  through, on whatever device and however many processes shared it, so it compares runs only loosely. "webgpu + wasm"
+  rows were stopped at a checkpoint on the GPU and resumed on the 2-core VM's CPU (wasm; ~110 images/s float, ~60 PA 4x5 alone, 25-50 with
   other processes); checkpoints are device-independent and their fingerprints name the model, M, N, calibration,
   schedule and data.
 - PA weight thresholds are refitted every 10 steps (levels every step) in the relu-calibrated runs; the identity rows
@@ -144,7 +144,8 @@ const NOTES = `## Notes
 - DenseNet-121 and MobileNet-V1 (28x28 inputs) train on a fixed subset, the first 5,000 (DenseNet-121) and 10,000
   (MobileNet-V1) training images, float and binarized alike (recipe.ts TRAIN_IMAGES): on all 60,000 images their float
   runs alone take hours of GPU time through TF.js webgpu. Their binarized rows fine-tuned for 1 epoch (recipe.ts
-  binaryEpochs; the 3-epoch retraining did not fit this session's GPU time), every scheme of a family alike; every run on
+  binaryEpochs; their 3-epoch retraining did not fit the GPU time spent so far), every scheme of a family alike; every
+  run on
   one NVIDIA H200 with 2 (float) and 4 (binarized) processes sharing it: DenseNet-121 float 33 images/s (7.1 min),
   binarized 13-23 images/s (3.2-5.9 min); MobileNet-V1 float 157 images/s (3.3 min), binarized 52-83 images/s.
   PA beats ABC-Net and XNOR on both (DenseNet-121: pa 4x5 78.69 %, pa 3x3 74.43 %, xnor 28.30 %, abc 10.00 %;
@@ -157,10 +158,10 @@ const NOTES = `## Notes
   On all 10,000 test images (wasm; \`node apps/bench/scripts/runtime-differences.mjs <run>\`) the PA rows agree on
   9,997 (Fashion-MNIST 4x5), 9,998 (3x3), 9,999 and 9,999 (MNIST 4x5, 3x3). Each of the 7 other images is a near tie
   that float rounding decides: the two classes' logits differ by 6e-4 to 6.5e-2 of the largest, and on 6 of them the
-  js backend (another summation order) gives TF.js's class where wasm does not, its logits moved by a whole staircase
-  step: one activation fell within rounding of a threshold. (The 7th: js and wasm agree, TF.js's own float32 sums
-  fell on the other side.) The binarized DenseNet-121 and MobileNet-V1 rows lose 2-45 of 1,000: their TF.js predictions were made on the
-  GPU (webgpu, float32, its own summation order), and an activation within rounding of a staircase threshold falls in
+  js backend (another summation order) gives TF.js's class where wasm does not, with logits 0.003-0.2 away from
+  wasm's, far more than rounding: the mark of an activation that fell on the other side of a staircase threshold.
+  (The 7th: js and wasm agree, and TF.js's own float32 sums fell on the other side.) The binarized DenseNet-121 and
+  MobileNet-V1 rows lose 2-45 of 1,000: their TF.js predictions were made on the GPU (webgpu, float32, its own summation order), and an activation within rounding of a staircase threshold falls in
   another piece there; with 58 (DenseNet-121) or 13 (MobileNet-V1) binarized layers in sequence such flips add up,
   where ResNet-8 has 6. This is the likely cause, not traced image by image. (A real bug was found this way: depthwise
   filters were exported in TF.js's byte order, and the exported MobileNet-V1 agreed on 124/1,000; fixed in
@@ -253,7 +254,7 @@ export async function writeAccuracyReport(dataDir?: string): Promise<void> {
     'accuracy.md',
     `# Accuracy after quantization-aware training (\`pnpm bench accuracy\`)\n\n` +
       `Recipe: float ${FLOAT_EPOCHS} epochs (Adam 1e-3, cosine), then every binarized scheme fine-tuned from it for ` +
-      `${BINARY_EPOCHS} epochs (ResNet-8; ${subsetEpochs()} on the subset-trained DenseNet-121 and MobileNet-V1) (Adam 5e-4, cosine), batch ${BATCH_SIZE}, no augmentation; first conv and classifier float, ` +
+      `${BINARY_EPOCHS} epochs on ResNet-8 and ${subsetEpochs()} on the subset-trained DenseNet-121 and MobileNet-V1 (Adam 5e-4, cosine), batch ${BATCH_SIZE}, no augmentation; first conv and classifier float, ` +
       `downsampling convs binarized for pa and abc (zoo defaults). Test sets: 10,000 images. top-1 is TF.js's; the ` +
       `exported .pabnn files (models/) are re-evaluated by the runtime on the js and wasm backends.\n\n${table}\n\n${NOTES}`,
   );
