@@ -8,6 +8,8 @@ import {
   COUT,
   DH,
   DW,
+  endTap,
+  firstTap,
   GEOMETRY_FIELDS,
   GROUPS,
   IN_H,
@@ -164,19 +166,23 @@ function conv2dPatches(p: usize, patches: usize): void {
  * One output pixel of a conv with one input and one output channel per group (a depthwise
  * conv, multiplier 1): weights [tap][c] (src/float-ops.ts lays them out so), four channels an
  * f32x4 step over the pixel's valid taps, the channels past a multiple of 4 one at a time.
+ * The valid taps are a rectangle [ky0, ky1) x [kx0, kx1), found once per pixel.
  */
 @inline function depthwisePixel(x: usize, wt: usize, bias: usize, yRow: usize, c: i32, b: i32, oy: i32, ox: i32, inH: i32, inW: i32, kh: i32, kw: i32, sh: i32, sw: i32, dh: i32, dw: i32, padTop: i32, padLeft: i32): void {
+  const iy0 = oy * sh - padTop;
+  const ix0 = ox * sw - padLeft;
+  const ky0 = firstTap(iy0, dh, kh);
+  const ky1 = endTap(iy0, dh, kh, inH);
+  const kx0 = firstTap(ix0, dw, kw);
+  const kx1 = endTap(ix0, dw, kw, inW);
   let ch = 0;
   if (ASC_FEATURE_SIMD) {
     for (; ch + 4 <= c; ch += 4) {
       let acc = f32x4.splat(0);
-      for (let ky = 0; ky < kh; ky++) {
-        const iy = oy * sh - padTop + ky * dh;
-        if (iy < 0 || iy >= inH) continue;
-        for (let kx = 0; kx < kw; kx++) {
-          const ix = ox * sw - padLeft + kx * dw;
-          if (ix < 0 || ix >= inW) continue;
-          const xv = v128.load(x + ((<usize>(((b * inH + iy) * inW + ix) * c + ch)) << 2));
+      for (let ky = ky0; ky < ky1; ky++) {
+        const iy = iy0 + ky * dh;
+        for (let kx = kx0; kx < kx1; kx++) {
+          const xv = v128.load(x + ((<usize>(((b * inH + iy) * inW + ix0 + kx * dw) * c + ch)) << 2));
           const wv = v128.load(wt + ((<usize>((ky * kw + kx) * c + ch)) << 2));
           acc = f32x4.add(acc, f32x4.mul(xv, wv));
         }
@@ -187,13 +193,10 @@ function conv2dPatches(p: usize, patches: usize): void {
   }
   for (; ch < c; ch++) {
     let acc: f32 = 0;
-    for (let ky = 0; ky < kh; ky++) {
-      const iy = oy * sh - padTop + ky * dh;
-      if (iy < 0 || iy >= inH) continue;
-      for (let kx = 0; kx < kw; kx++) {
-        const ix = ox * sw - padLeft + kx * dw;
-        if (ix < 0 || ix >= inW) continue;
-        acc += load<f32>(x + ((<usize>(((b * inH + iy) * inW + ix) * c + ch)) << 2)) * load<f32>(wt + ((<usize>((ky * kw + kx) * c + ch)) << 2));
+    for (let ky = ky0; ky < ky1; ky++) {
+      const iy = iy0 + ky * dh;
+      for (let kx = kx0; kx < kx1; kx++) {
+        acc += load<f32>(x + ((<usize>(((b * inH + iy) * inW + ix0 + kx * dw) * c + ch)) << 2)) * load<f32>(wt + ((<usize>((ky * kw + kx) * c + ch)) << 2));
       }
     }
     if (bias) acc += load<f32>(bias + (<usize>ch << 2));

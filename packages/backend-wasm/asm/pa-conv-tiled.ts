@@ -22,6 +22,8 @@ import {
   COUT,
   DH,
   DW,
+  endTap,
+  firstTap,
   GEOMETRY_FIELDS,
   IN_H,
   IN_W,
@@ -56,20 +58,6 @@ const SCRATCH = GEOMETRY_FIELDS + 15; // tiledScratchBytes() in src/pa-conv2d.ts
 // output rows [ROW_BEGIN, ROW_END) of the batch * outH rows (threads split a conv by rows)
 const ROW_BEGIN = GEOMETRY_FIELDS + 16;
 const ROW_END = GEOMETRY_FIELDS + 17;
-
-/** First valid tap index along one axis: 0 <= pos0 + k * dilation < size. */
-@inline function firstTap(pos0: i32, dilation: i32, taps: i32): i32 {
-  let k = 0;
-  while (k < taps && pos0 + k * dilation < 0) k++;
-  return k;
-}
-
-/** One past the last valid tap index along one axis. */
-@inline function endTap(pos0: i32, dilation: i32, taps: i32, size: i32): i32 {
-  let k = taps;
-  while (k > 0 && pos0 + (k - 1) * dilation >= size) k--;
-  return k;
-}
 
 /** Where the pixel's E sits: its (row, column) class's entry, computed on first use. */
 @inline function classE(state: usize, keys: usize, table: usize, colKey: i32, ky0: i32, ky1: i32, kx0: i32, kx1: i32, kc: f32, cout: i32, cout4: i32, taps: i32, kw: i32, g0: usize, gTap: usize, cwPtr: usize, ca: f64): usize {
