@@ -7,6 +7,7 @@ import { readBack } from '../read-back.js';
 import { type Checkpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { Optimizer, type OptimizerName } from './optimizer.js';
 import { learningRateAt, type ScheduleName } from './schedule.js';
+import { explainStepFailure } from './step-failure.js';
 
 export interface FitOptions {
   epochs: number;
@@ -239,6 +240,8 @@ export async function fit(
       options.onEpoch?.(stats);
     }
     return result();
+  } catch (e) {
+    throw explainStepFailure(e, batchSize);
   } finally {
     optimizer.dispose();
   }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import '@pabnn/backend-js';
 import '@pabnn/backend-wasm';
 import { Session } from '@pabnn/runtime';
@@ -28,9 +29,37 @@ interface RuntimeCheck {
 }
 
 /**
+ * SHA-256 of the built runtime and kernels (the dist and wasm folders of @pabnn/runtime,
+ * backend-js and backend-wasm): a change of a kernel's summation order alone moves the class of
+ * a few DenseNet-121 test images (reports/accuracy.md), so a check made on other code is stale.
+ */
+const runtimeSha256 = (() => {
+  let sha: string | undefined;
+  return () => {
+    if (sha) return sha;
+    const hash = createHash('sha256');
+    for (const pkg of ['@pabnn/runtime', '@pabnn/backend-js', '@pabnn/backend-wasm']) {
+      const dir = dirname(dirname(fileURLToPath(import.meta.resolve(pkg))));
+      for (const sub of ['dist', 'wasm']) {
+        const top = join(dir, sub);
+        if (!existsSync(top)) continue;
+        const files = readdirSync(top, { recursive: true, encoding: 'utf8' })
+          .filter((f) => /\.(js|wasm)$/.test(f))
+          .sort();
+        for (const f of files)
+          hash.update(`${pkg}/${sub}/${f}\0`).update(readFileSync(join(top, f)));
+      }
+    }
+    sha = hash.digest('hex');
+    return sha;
+  };
+})();
+
+/**
  * The runtime checks of one run, kept next to its record (reports/accuracy-runs/<run>.runtime.json)
- * with the SHA-256 of the model file they were made on: regenerating the report re-checks only
- * models whose bytes changed (DenseNet-121 on js alone takes minutes).
+ * with the SHA-256 of the model file and of the runtime they were made on: regenerating the report
+ * re-checks only models whose bytes, or whose runtime, changed (DenseNet-121 on js alone takes
+ * minutes).
  */
 async function runtimeChecks(
   run: RunResult,
@@ -44,6 +73,7 @@ async function runtimeChecks(
     const cached = JSON.parse(readFileSync(cacheFile, 'utf8'));
     if (
       cached.modelSha256 === sha256 &&
+      cached.runtimeSha256 === runtimeSha256() &&
       cached.wasm.images === RUNTIME_IMAGES.wasm &&
       cached.js.images === jsImages(run)
     )
@@ -51,7 +81,10 @@ async function runtimeChecks(
   }
   const wasm = await runtimeEval(run, 'wasm', RUNTIME_IMAGES.wasm, dataDir);
   const js = await runtimeEval(run, 'js', jsImages(run), dataDir);
-  writeFileSync(cacheFile, `${JSON.stringify({ modelSha256: sha256, wasm, js }, null, 2)}\n`);
+  writeFileSync(
+    cacheFile,
+    `${JSON.stringify({ modelSha256: sha256, runtimeSha256: runtimeSha256(), wasm, js }, null, 2)}\n`,
+  );
   return { wasm, js };
 }
 
@@ -93,9 +126,27 @@ const jsImages = (run: RunResult) =>
     : Math.min(RUNTIME_IMAGES.js, 50);
 
 /** The subset-trained families' fine-tuning epochs, e.g. "1 epoch". */
-const subsetEpochs = () => {
-  const epochs = [...new Set(Object.keys(TRAIN_IMAGES).map(binaryEpochs))];
-  return `${epochs.join('/')} epoch${epochs.length === 1 && epochs[0] === 1 ? '' : 's'}`;
+const FAMILY_NAMES: Record<string, string> = {
+  resnet8: 'ResNet-8',
+  densenet121: 'DenseNet-121',
+  mobilenet_v1: 'MobileNet-V1',
+};
+
+/** "3 epochs on ResNet-8 and MobileNet-V1, 1 on DenseNet-121": recipe.ts binaryEpochs by family. */
+const epochsByFamily = () => {
+  const families = [...new Set(RUNS.map((r) => r.model))];
+  const groups = new Map<number, string[]>();
+  for (const f of families) {
+    const e = binaryEpochs(f);
+    groups.set(e, [...(groups.get(e) ?? []), FAMILY_NAMES[f] ?? f]);
+  }
+  return [...groups]
+    .sort(([a], [b]) => b - a)
+    .map(
+      ([e, names], i) =>
+        `${e}${i === 0 ? ` epoch${e === 1 ? '' : 's'}` : ''} on ${names.join(' and ')}`,
+    )
+    .join(', ');
 };
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}`;
@@ -254,7 +305,7 @@ export async function writeAccuracyReport(dataDir?: string): Promise<void> {
     'accuracy.md',
     `# Accuracy after quantization-aware training (\`pnpm bench accuracy\`)\n\n` +
       `Recipe: float ${FLOAT_EPOCHS} epochs (Adam 1e-3, cosine), then every binarized scheme fine-tuned from it for ` +
-      `${BINARY_EPOCHS} epochs on ResNet-8 and ${subsetEpochs()} on the subset-trained DenseNet-121 and MobileNet-V1 (Adam 5e-4, cosine), batch ${BATCH_SIZE}, no augmentation; first conv and classifier float, ` +
+      `${epochsByFamily()} (Adam 5e-4, cosine; DenseNet-121 and MobileNet-V1 on a subset of the training images), batch ${BATCH_SIZE}, no augmentation; first conv and classifier float, ` +
       `downsampling convs binarized for pa and abc (zoo defaults). Test sets: 10,000 images. top-1 is TF.js's; the ` +
       `exported .pabnn files (models/) are re-evaluated by the runtime on the js and wasm backends.\n\n${table}\n\n${NOTES}`,
   );
