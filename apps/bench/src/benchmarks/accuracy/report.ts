@@ -125,7 +125,7 @@ const jsImages = (run: RunResult) =>
     ? RUNTIME_IMAGES.js
     : Math.min(RUNTIME_IMAGES.js, 50);
 
-/** The subset-trained families' fine-tuning epochs, e.g. "1 epoch". */
+/** How the report names a zoo family. */
 const FAMILY_NAMES: Record<string, string> = {
   resnet8: 'ResNet-8',
   densenet121: 'DenseNet-121',
