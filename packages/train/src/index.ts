@@ -31,6 +31,10 @@ export {
 } from './loop/fit.js';
 export { Optimizer, type OptimizerName } from './loop/optimizer.js';
 export { consoleProgress } from './loop/progress.js';
+export {
+  type ReestimateBatchNormOptions,
+  reestimateBatchNorm,
+} from './loop/reestimate-batch-norm.js';
 export { learningRateAt, type ScheduleName } from './loop/schedule.js';
 export { TrainableModel, type TrainableModelOptions } from './model/trainable-model.js';
 export { batchNormTrain } from './ops/batch-norm.js';

@@ -67,6 +67,8 @@ export class TrainableModel {
   private readonly denses = new Map<string, DenseParams>();
   /** Zoo tensor name of each variable (TF.js variable names must be unique per process). */
   private readonly names = new Map<tf.Variable, string>();
+  /** Weight of the batch in the running BN statistics of a training-mode forward (BN_MOMENTUM). */
+  private runningMomentum = BN_MOMENTUM;
   /** Q(w) of each binarized layer for the current step (prepare). */
   private readonly quantized = new Map<string, tf.Tensor>();
 
@@ -261,6 +263,26 @@ export class TrainableModel {
   }
 
   /**
+   * One batch of a batch-norm re-estimation (reestimateBatchNorm): a training-mode forward whose
+   * batch statistics enter the running ones with weight 1/k, k counting from 1, so after K calls
+   * each running mean and variance is the plain average over the K batches (k = 1 drops the old
+   * statistics). The weights do not change; the logits are discarded.
+   */
+  accumulateBatchNorm(x: tf.Tensor4D, k: number): void {
+    if (!(Number.isInteger(k) && k >= 1)) {
+      throw new TrainError('options', `accumulateBatchNorm: k must be an integer >= 1, got ${k}`);
+    }
+    this.runningMomentum = 1 / k;
+    try {
+      tf.tidy(() => {
+        this.forward(x, true);
+      });
+    } finally {
+      this.runningMomentum = BN_MOMENTUM;
+    }
+  }
+
+  /**
    * Logits for a batch (NHWC); `prepare()` must have run since the last weight update.
    * `training` uses batch statistics (and updates the running ones).
    */
@@ -354,11 +376,10 @@ export class TrainableModel {
         return batchNormTrain(x4, gamma, beta, p.epsilon, (mean, variance) => {
           const m = x.size / (x.shape[3] as number);
           tf.tidy(() => {
-            p.mean.assign(tf.add(tf.mul(p.mean, 1 - BN_MOMENTUM), tf.mul(mean, BN_MOMENTUM)));
+            const mo = this.runningMomentum;
+            p.mean.assign(tf.add(tf.mul(p.mean, 1 - mo), tf.mul(mean, mo)));
             const unbiased = tf.mul(variance, m / Math.max(1, m - 1));
-            p.variance.assign(
-              tf.add(tf.mul(p.variance, 1 - BN_MOMENTUM), tf.mul(unbiased, BN_MOMENTUM)),
-            );
+            p.variance.assign(tf.add(tf.mul(p.variance, 1 - mo), tf.mul(unbiased, mo)));
           });
         });
       }
