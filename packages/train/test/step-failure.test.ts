@@ -39,6 +39,7 @@ describe('a training step that traps in WebAssembly', () => {
       onProgress: () => outOfBounds(),
     });
     await expect(run).rejects.toThrow(TrainError);
+    await expect(run).rejects.toHaveProperty('cause.message', 'memory access out of bounds');
     await expect(run).rejects.toThrow(
       /training step failed inside TF.js's 'wasm' backend \(memory access out of bounds\).*batch size 64.*use a smaller batchSize/,
     );

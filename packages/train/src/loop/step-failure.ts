@@ -17,10 +17,12 @@ export function explainStepFailure(e: unknown, batchSize: number): unknown {
     (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) ||
     HEAP_TRAP.test(message);
   if (!trap) return e;
-  return new TrainError(
+  const error = new TrainError(
     'memory',
     `a training step failed inside TF.js's '${tf.getBackend()}' backend (${message.split('\n')[0]}): ` +
       `most likely the batch's activations (batch size ${batchSize}) do not fit its memory, at most 4 GB ` +
       `for wasm; use a smaller batchSize, a smaller model, or the webgpu backend`,
   );
+  // the trap itself, with its stack, for whoever debugs further
+  return Object.assign(error, { cause: e });
 }
