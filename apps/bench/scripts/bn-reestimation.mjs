@@ -2,9 +2,7 @@
 // (wasm) from the shipped float model for a few steps, then evaluated on the first 2,000 test
 // images with its running batch-norm statistics and again after averaging them over 40 batches.
 // usage: node apps/bench/scripts/bn-reestimation.mjs <mnist|fashion-mnist> <xnor|pa|abc> <steps> [bases]
-// e.g. `... mnist xnor 200` (about 3 minutes here). Needs the packages built (pnpm build).
-import { readFileSync } from 'node:fs';
-import { load } from '@pabnn/ir';
+// e.g. `... mnist xnor 200` (about 3 minutes here). Needs the packages and apps/bench built (pnpm build).
 import {
   evaluate,
   fit,
@@ -14,8 +12,8 @@ import {
   takeImages,
   useDevice,
 } from '@pabnn/train';
+import { floatState, modelFile } from '../dist/benchmarks/accuracy/train-run.js';
 
-const root = new URL('../../../', import.meta.url).pathname;
 const [dataset, scheme, stepsArg, basesArg] = process.argv.slice(2);
 if (!dataset || !scheme || !stepsArg) {
   console.error(
@@ -27,9 +25,6 @@ const bases = scheme === 'xnor' ? 1 : Number(basesArg ?? 3);
 await useDevice('wasm');
 const train = loadDataset(dataset, 'train');
 const test = takeImages(loadDataset(dataset, 'test'), 2000);
-const state = {};
-const floatGraph = load(readFileSync(`${root}models/${dataset}__resnet8__float.pabnn`));
-for (const [name, t] of floatGraph.constants) if (t.dtype === 'float32') state[name] = t.data;
 const model = new TrainableModel('resnet8', {
   input: 'mnist',
   scheme,
@@ -37,7 +32,7 @@ const model = new TrainableModel('resnet8', {
   activationBases: bases,
   weightRefitEvery: 10,
 });
-model.load(state);
+model.load(floatState(modelFile(`${dataset}/resnet8/float`)));
 const r = await fit(model, train, {
   epochs: 1,
   batchSize: 128,

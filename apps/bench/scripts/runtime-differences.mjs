@@ -57,6 +57,9 @@ function nudged(x, k, seed) {
   return out;
 }
 
+/** Images on which two class lists agree. */
+const agree = (a, b) => a.reduce((n, p, i) => n + (p === b[i] ? 1 : 0), 0);
+
 for (const name of positionals) {
   const run = JSON.parse(readFileSync(`${root}reports/accuracy-runs/${name}.json`, 'utf8'));
   const all = loadDataset(run.spec.dataset, 'test');
@@ -66,11 +69,11 @@ for (const name of positionals) {
   const s = await Session.create(bytes, { backend: 'wasm', fallback: true });
   const js = await Session.create(bytes, { backend: 'js', fallback: true });
   const r = await evaluateSession(s, test);
-  const same = r.predictions.reduce((n, p, i) => n + (p === tf[i] ? 1 : 0), 0);
-  console.log(`${name}: wasm gives TF.js's class on ${same}/${test.count} test images`);
+  console.log(
+    `${name}: wasm gives TF.js's class on ${agree(r.predictions, tf)}/${test.count} test images`,
+  );
   if (values.js) {
     const j = await evaluateSession(js, test);
-    const agree = (a, b) => a.reduce((n, p, i) => n + (p === b[i] ? 1 : 0), 0);
     console.log(
       `${name}: js gives TF.js's class on ${agree(j.predictions, tf)}/${test.count}, ` +
         `js and wasm agree on ${agree(j.predictions, r.predictions)}/${test.count}`,

@@ -44,7 +44,7 @@ export interface RunResult {
 }
 
 /** The float tensors of a saved model by name: the state a binarized run starts from. */
-function floatState(file: string): Record<string, Float32Array> {
+export function floatState(file: string): Record<string, Float32Array> {
   if (!existsSync(file)) {
     throw new TrainError('missing-run', `${file} does not exist: train the float run first`);
   }
