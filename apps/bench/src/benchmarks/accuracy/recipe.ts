@@ -62,9 +62,10 @@ export const TRAIN_IMAGES: Record<string, number | undefined> = {
 
 /**
  * Fine-tuning epochs of a family's binarized runs: the recipe's 3, except DenseNet-121, still at
- * 1 epoch (39 steps). Its 3-epoch runs need ~10-20 GPU-minutes (4 runs sharing one H200) and did
- * not fit the GPU time of the session that retrained MobileNet-V1; on the CPU they cannot run at
- * all: batch 128 overflows TF.js wasm's 4 GB memory. Within a family every scheme gets the same.
+ * 1 epoch (39 steps). Measured on an H100 (2026-12-05, 4 runs sharing it, 485 s): 4-8 images/s
+ * a run, 12-28 of the first epoch's 39 steps, so 3 epochs need 30-60 minutes of GPU time, more
+ * than a session's 30. On the CPU they cannot run at all: batch 128 overflows TF.js wasm's 4 GB
+ * memory. Within a family every scheme gets the same.
  */
 export const binaryEpochs = (model: string): number =>
   model === 'densenet121' ? 1 : BINARY_EPOCHS;
