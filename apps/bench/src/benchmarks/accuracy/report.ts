@@ -175,7 +175,7 @@ const NOTES = `## Notes
   On a short CPU fine-tune from the float MNIST ResNet-8 (200 steps of batch 128, Adam 5e-4, stopped mid-schedule;
   first 2,000 test images) it lifts XNOR from 47.25 % to 65.90 % and PA 3x3 from 63.15 % to 76.45 % (40 batches,
   5,120 images; \`node apps/bench/scripts/bn-reestimation.mjs mnist xnor 200\`, \`... mnist pa 200 3\`). It is not in the recipe yet: the table's runs would all have to be retrained to apply it (their
-  final checkpoints are not kept), which the next GPU session can do together with DenseNet-121's 3-epoch rows.
+  final checkpoints are not kept), which a GPU session can do (ResNet-8 and MobileNet-V1 rows fit one; DenseNet-121's do not).
 - Calibration. The float nets have a ReLU before every binarized conv, which the binarized zoo graphs drop; the
   activation staircases are first fitted to ReLU(x) (the default, \`calibration: 'relu'\`), so fine-tuning starts at
   the float model's function. Fitted to the signed input instead ("identity calibration" rows) they approximate the
@@ -202,7 +202,8 @@ const NOTES = `## Notes
   3 epochs (234 steps; 4 processes sharing one NVIDIA H200, 89-121 images/s each, 4.2-6.9 min): pa 4x5 65.51 %,
   4.67 points below float (10.67 after 1 epoch: 59.51 %), pa 3x3 51.42 % (43.76 %), xnor 14.52 % (11.43 %), abc
   9.93 % (9.99 %). DenseNet-121's rows are still at 1 epoch (39 steps; recipe.ts binaryEpochs): their 3-epoch runs
-  need 10-20 GPU-minutes that the session did not have left, and the CPU cannot run them at all: a training step at
+  need more GPU time than a session has (30 min): on an H100 (2026-12-05, 4 processes sharing it) they ran at only
+  4-8 images/s each, 12-28 of the first epoch's 39 steps in 485 s, so 30-60 min; and the CPU cannot run them at all: a training step at
   batch 128 overflows TF.js wasm's 4 GB of memory (fit now says so: "a training step failed inside TF.js's 'wasm'
   backend (Aborted() ...): most likely the batch's activations (batch size 128) do not fit its memory"). Its float
   run: 33 images/s (7.1 min); binarized 13-23 images/s (3.2-5.9 min) with 4 processes on the H200. PA beats ABC-Net
