@@ -41,7 +41,7 @@ describe('a training step that traps in WebAssembly', () => {
     await expect(run).rejects.toThrow(TrainError);
     await expect(run).rejects.toHaveProperty('cause.message', 'memory access out of bounds');
     await expect(run).rejects.toThrow(
-      /training step failed inside TF.js's 'wasm' backend \(memory access out of bounds\).*batch size 64.*use a smaller batchSize/,
+      /training step failed inside TF.js's 'wasm' backend \(memory access out of bounds\).*64 images at a time.*use microBatchSize.*a smaller batchSize/,
     );
     model.dispose();
   }, 120_000);

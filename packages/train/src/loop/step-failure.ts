@@ -20,8 +20,9 @@ export function explainStepFailure(e: unknown, batchSize: number): unknown {
   const error = new TrainError(
     'memory',
     `a training step failed inside TF.js's '${tf.getBackend()}' backend (${message.split('\n')[0]}): ` +
-      `most likely the batch's activations (batch size ${batchSize}) do not fit its memory, at most 4 GB ` +
-      `for wasm; use a smaller batchSize, a smaller model, or the webgpu backend`,
+      `most likely the batch's activations (${batchSize} images at a time) do not fit its memory, at most 4 GB ` +
+      `for wasm; use microBatchSize (the same steps in shares of fewer images), a smaller batchSize, a ` +
+      `smaller model, or the webgpu backend`,
   );
   // the trap itself, with its stack, for whoever debugs further
   return Object.assign(error, { cause: e });

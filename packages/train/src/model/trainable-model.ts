@@ -284,17 +284,24 @@ export class TrainableModel {
 
   /**
    * Logits for a batch (NHWC); `prepare()` must have run since the last weight update.
-   * `training` uses batch statistics (and updates the running ones).
+   * `training` uses batch statistics (and updates the running ones). `shares` > 1: `x` is one of
+   * that many shares of a batch (trainStep's micro-batches), so the running statistics move by
+   * 1 - (1 - momentum)^(1 / shares), and all shares together move them as one batch does.
    */
-  forward(x: tf.Tensor4D, training: boolean): tf.Tensor2D {
-    const step = this.walk(x, training).next();
-    if (!step.done) {
-      throw new TrainError(
-        'calibration',
-        `layer '${step.value.node.name}' has no activation staircase yet: call prepare(batch) first`,
-      );
+  forward(x: tf.Tensor4D, training: boolean, shares = 1): tf.Tensor2D {
+    if (shares !== 1) this.runningMomentum = 1 - (1 - BN_MOMENTUM) ** (1 / shares);
+    try {
+      const step = this.walk(x, training).next();
+      if (!step.done) {
+        throw new TrainError(
+          'calibration',
+          `layer '${step.value.node.name}' has no activation staircase yet: call prepare(batch) first`,
+        );
+      }
+      return step.value as tf.Tensor2D;
+    } finally {
+      if (shares !== 1) this.runningMomentum = BN_MOMENTUM;
     }
-    return step.value as tf.Tensor2D;
   }
 
   /**

@@ -28,6 +28,15 @@ export interface RunSpec {
 export const FLOAT_EPOCHS = 3;
 export const BINARY_EPOCHS = 3;
 export const BATCH_SIZE = 128;
+
+/**
+ * On wasm and cpu, DenseNet-121's batch of 128 runs as 8 shares of 16 whose gradients add up to
+ * the batch's (FitOptions.microBatchSize): at 128 a step's activations overflow TF.js wasm's
+ * 4 GB, and so does pa 4x5 at shares of 32 (measured 2026-12-06; pa 3x3 fits at 32). Same steps,
+ * learning rates and schedule; BatchNorm normalises each share by its own statistics. webgpu
+ * runs the whole batch.
+ */
+export const CPU_MICRO_BATCH: Record<string, number | undefined> = { densenet121: 16 };
 const FLOAT_LR = 1e-3;
 const BINARY_LR = 5e-4;
 
@@ -64,8 +73,11 @@ export const TRAIN_IMAGES: Record<string, number | undefined> = {
  * Fine-tuning epochs of a family's binarized runs: the recipe's 3, except DenseNet-121, still at
  * 1 epoch (39 steps). Measured on an H100 (2026-12-05, 4 runs sharing it, 485 s): 4-8 images/s
  * a run, 12-28 of the first epoch's 39 steps, so 3 epochs need 30-60 minutes of GPU time, more
- * than a session's 30. On the CPU they cannot run at all: batch 128 overflows TF.js wasm's 4 GB
- * memory. Within a family every scheme gets the same.
+ * than a session's 30. On this 2-core machine's wasm (2026-12-06, shares of 16, CPU_MICRO_BATCH)
+ * pa 4x5 alone trains at about 6 images/s (2 steps measured): 3 epochs of 5,000 images take
+ * about 42 min a run, the four an estimated 85-95 min with two processes (not run yet: started
+ * at a session's beginning, they would fit one).
+ * Within a family every scheme gets the same.
  */
 export const binaryEpochs = (model: string): number =>
   model === 'densenet121' ? 1 : BINARY_EPOCHS;

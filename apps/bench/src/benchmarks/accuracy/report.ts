@@ -13,6 +13,7 @@ import {
   BATCH_SIZE,
   BINARY_EPOCHS,
   binaryEpochs,
+  CPU_MICRO_BATCH,
   FLOAT_EPOCHS,
   RUNS,
   runFileName,
@@ -201,11 +202,14 @@ const NOTES = `## Notes
   runs alone take hours of GPU time through TF.js webgpu. MobileNet-V1's binarized rows fine-tuned for the recipe's
   3 epochs (234 steps; 4 processes sharing one NVIDIA H200, 89-121 images/s each, 4.2-6.9 min): pa 4x5 65.51 %,
   4.67 points below float (10.67 after 1 epoch: 59.51 %), pa 3x3 51.42 % (43.76 %), xnor 14.52 % (11.43 %), abc
-  9.93 % (9.99 %). DenseNet-121's rows are still at 1 epoch (39 steps; recipe.ts binaryEpochs): their 3-epoch runs
-  need more GPU time than a session has (30 min): on an H100 (2026-12-05, 4 processes sharing it) they ran at only
-  4-8 images/s each, 12-28 of the first epoch's 39 steps in 485 s, so 30-60 min; and the CPU cannot run them at all: a training step at
-  batch 128 overflows TF.js wasm's 4 GB of memory (fit now says so: "a training step failed inside TF.js's 'wasm'
-  backend (Aborted() ...): most likely the batch's activations (batch size 128) do not fit its memory"). Its float
+  9.93 % (9.99 %). DenseNet-121's rows are still at 1 epoch (39 steps; recipe.ts binaryEpochs). Their 3-epoch runs
+  did not fit a session's 30 GPU-minutes: on an H100 shared by the 4 runs (2026-12-05) they trained at only 4-8
+  images/s each (12-28 of the first epoch's 39 steps in 485 s), 30-60 min for the 3 epochs on that card (at the H200's
+  13-23 images/s below, 11-19 min), and on 2026-12-06 no GPU machine could be started. On the CPU, batch 128
+  overflows TF.js wasm's 4 GB; since 2026-12-06 these runs take it in shares of 16 images on wasm (recipe.ts
+  CPU_MICRO_BATCH, fit's microBatchSize: same steps and schedule, BatchNorm per share; pa 4x5 overflows at 32), at
+  about 6 images/s for pa 4x5 alone on this 2-core machine (2 steps measured): about 42 min a run, so the four 3-epoch
+  runs would need 85-95 min with 2 processes if each kept that rate (not run: with their evaluations, more than this session had left). Its float
   run: 33 images/s (7.1 min); binarized 13-23 images/s (3.2-5.9 min) with 4 processes on the H200. PA beats ABC-Net
   and XNOR on both families (DenseNet-121: pa 4x5 78.69 %, pa 3x3 74.43 %, xnor 28.30 %, abc 10.00 %), but the gaps to
   float stay far from 1 point on these subset-trained, short fine-tunes. ABC-Net sits at chance on both with the ReLU
@@ -287,6 +291,8 @@ export async function writeAccuracyReport(dataDir?: string): Promise<void> {
         Object.keys(TRAIN_IMAGES).map((model) => [model, binaryEpochs(model)]),
       ),
       batchSize: BATCH_SIZE,
+      // shares a batch runs in on wasm and cpu (webgpu: the whole batch)
+      cpuMicroBatch: CPU_MICRO_BATCH,
     },
     rows,
   });

@@ -13,7 +13,7 @@ import {
   useDevice,
 } from '@pabnn/train';
 import { modelsDir, runsDir, trainCacheDir } from './paths.js';
-import { BATCH_SIZE, type RunSpec, runFileName } from './recipe.js';
+import { BATCH_SIZE, CPU_MICRO_BATCH, type RunSpec, runFileName } from './recipe.js';
 
 export interface RunOptions {
   device: Device;
@@ -39,6 +39,8 @@ export interface RunResult {
   smoke: boolean;
   /** Training images used (the recipe may train a family on a subset). */
   trainImages: number;
+  /** Images per share when the batch ran as micro-batches (recipe.ts CPU_MICRO_BATCH), else absent. */
+  microBatchSize?: number;
   /** Where this process picked the run up (a checkpoint of an earlier process, maybe another device). */
   resumedFrom?: { epoch: number; batch: number };
 }
@@ -83,9 +85,11 @@ export async function trainRun(spec: RunSpec, options: RunOptions): Promise<RunR
   process.once('SIGTERM', () => {
     stopRequested = true;
   });
+  const microBatchSize = device === 'webgpu' ? undefined : CPU_MICRO_BATCH[spec.model];
   const result = await fit(model, train, {
     epochs: options.smoke ? 1 : spec.epochs,
     batchSize: BATCH_SIZE,
+    microBatchSize,
     learningRate: spec.learningRate,
     schedule: 'cosine',
     checkpoint,
@@ -122,6 +126,7 @@ export async function trainRun(spec: RunSpec, options: RunOptions): Promise<RunR
     device: result.devices.join(' + '),
     predictions: Buffer.from(evaluation.predictions).toString('base64'),
     smoke: Boolean(options.smoke),
+    microBatchSize,
     resumedFrom: result.resumedFrom,
   };
   if (!options.smoke)
