@@ -238,7 +238,8 @@ export async function fit(
     }
     return result();
   } catch (e) {
-    throw explainStepFailure(e, options.microBatchSize ?? batchSize);
+    // a step holds one share's activations at a time
+    throw explainStepFailure(e, Math.min(options.microBatchSize ?? batchSize, batchSize));
   } finally {
     optimizer.dispose();
   }

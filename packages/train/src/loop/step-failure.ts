@@ -10,7 +10,7 @@ const HEAP_TRAP = /^Aborted\(|memory access out of bounds|Cannot enlarge memory|
  * the batch for the backward pass (DenseNet-121 at batch 128 needs more). Such a trap becomes a
  * TrainError that says so and what to change; any other error passes through unchanged.
  */
-export function explainStepFailure(e: unknown, batchSize: number): unknown {
+export function explainStepFailure(e: unknown, imagesAtOnce: number): unknown {
   if (e instanceof TrainError) return e;
   const message = e instanceof Error ? e.message : String(e);
   const trap =
@@ -20,7 +20,7 @@ export function explainStepFailure(e: unknown, batchSize: number): unknown {
   const error = new TrainError(
     'memory',
     `a training step failed inside TF.js's '${tf.getBackend()}' backend (${message.split('\n')[0]}): ` +
-      `most likely the batch's activations (${batchSize} images at a time) do not fit its memory, at most 4 GB ` +
+      `most likely the batch's activations (${imagesAtOnce} images at a time) do not fit its memory, at most 4 GB ` +
       `for wasm; use microBatchSize (the same steps in shares of fewer images), a smaller batchSize, a ` +
       `smaller model, or the webgpu backend`,
   );
