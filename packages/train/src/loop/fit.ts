@@ -182,20 +182,29 @@ export async function fit(
         const step = epoch * perEpoch + b;
         const lr = learningRateAt(schedule, baseLr, step, total, options.warmup ?? 0);
         await model.prepare();
-        const { loss, hits, grads } = await trainStep(
+        const { loss, hits, grads, gradientL1 } = await trainStep(
           model,
           variables,
           batch,
           shape,
           options.microBatchSize,
         );
-        if (Number.isFinite(loss)) optimizer.apply(grads, lr);
+        const finite = Number.isFinite(loss) && Number.isFinite(gradientL1);
+        if (finite) optimizer.apply(grads, lr);
         tf.dispose(Object.values(grads));
-        if (!Number.isFinite(loss)) {
+        if (!finite) {
+          const where = `at epoch ${epoch + 1}, batch ${b + 1} (learning rate ${lr.toExponential(2)})`;
+          const last = options.checkpoint
+            ? `; the last good checkpoint is ${options.checkpoint}`
+            : '';
           throw new TrainError(
             'nan',
-            `loss became ${loss} at epoch ${epoch + 1}, batch ${b + 1} (learning rate ${lr.toExponential(2)}); ` +
-              `${options.checkpoint ? `the last good checkpoint is ${options.checkpoint}; ` : ''}try a lower learning rate`,
+            Number.isFinite(loss)
+              ? `the gradients became non-finite (their L1 norm is ${gradientL1}) ${where}, the loss still ` +
+                  `${loss.toFixed(4)}: they grew on the way back through the layers (a deep binarized net ` +
+                  `from random weights does this); the weights were not updated${last}; start from trained ` +
+                  `float weights or try a lower learning rate`
+              : `loss became ${loss} ${where}${last}; try a lower learning rate`,
           );
         }
         lossSum += loss * batch.size;

@@ -11,6 +11,8 @@ export interface StepResult {
   hits: number;
   /** Gradient of the mean loss for every variable, by variable name (the caller disposes). */
   grads: tf.NamedTensorMap;
+  /** Sum of |g| over every gradient: NaN or Infinity when any gradient is (fit checks it). */
+  gradientL1: number;
 }
 
 function crossEntropy(logits: tf.Tensor2D, labels: Uint8Array): tf.Scalar {
@@ -91,5 +93,10 @@ export async function trainStep(
     if (sum) tf.dispose(Object.values(sum));
     throw e;
   }
-  return { loss, hits, grads: sum as tf.NamedTensorMap };
+  const grads = sum as tf.NamedTensorMap;
+  // one number read back per step: a NaN or Infinity anywhere makes the sum non-finite
+  const l1 = tf.tidy(() => tf.addN(Object.values(grads).map((g) => tf.sum(tf.abs(g)))));
+  const gradientL1 = (await readBack(l1))[0];
+  l1.dispose();
+  return { loss, hits, grads, gradientL1 };
 }
