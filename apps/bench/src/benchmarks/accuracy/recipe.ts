@@ -74,9 +74,9 @@ export const TRAIN_IMAGES: Record<string, number | undefined> = {
  * 1 epoch (39 steps). Measured on an H100 (2026-12-05, 4 runs sharing it, 485 s): 4-8 images/s
  * a run, 12-28 of the first epoch's 39 steps, so 3 epochs need 30-60 minutes of GPU time, more
  * than a session's 30. On this 2-core machine's wasm (2026-12-06, shares of 16, CPU_MICRO_BATCH)
- * pa 4x5 alone trains at about 6 images/s (2 steps measured): 3 epochs of 5,000 images take
- * about 42 min a run, the four an estimated 85-95 min with two processes (not run yet: started
- * at a session's beginning, they would fit one).
+ * two processes train at 5.4-7.4 images/s each (abc slowest, pa 3x3 fastest; 3 steps each): 3
+ * epochs of 5,000 images take 34-46 min a run, the four about 90 min with their evaluations
+ * (not run yet: started at a session's beginning, they would fit one).
  * Within a family every scheme gets the same.
  */
 export const binaryEpochs = (model: string): number =>

@@ -208,8 +208,9 @@ const NOTES = `## Notes
   13-23 images/s below, 11-19 min), and on 2026-12-06 no GPU machine could be started. On the CPU, batch 128
   overflows TF.js wasm's 4 GB; since 2026-12-06 these runs take it in shares of 16 images on wasm (recipe.ts
   CPU_MICRO_BATCH, fit's microBatchSize: same steps and schedule, BatchNorm per share; pa 4x5 overflows at 32), at
-  about 6 images/s for pa 4x5 alone on this 2-core machine (2 steps measured): about 42 min a run, so the four 3-epoch
-  runs would need 85-95 min with 2 processes if each kept that rate (not run: with their evaluations, more than this session had left). Its float
+  5.4-7.4 images/s a run with 2 processes on this 2-core machine (3 steps each, in pairs: abc 5.4 beside xnor, pa 3x3
+  7.4 and pa 4x5 6.2 side by side): 34-46 min a run, about 90 min for the four 3-epoch runs with their evaluations
+  (not run: more than this session had left). Its float
   run: 33 images/s (7.1 min); binarized 13-23 images/s (3.2-5.9 min) with 4 processes on the H200. PA beats ABC-Net
   and XNOR on both families (DenseNet-121: pa 4x5 78.69 %, pa 3x3 74.43 %, xnor 28.30 %, abc 10.00 %), but the gaps to
   float stay far from 1 point on these subset-trained, short fine-tunes. ABC-Net sits at chance on both with the ReLU
