@@ -35,7 +35,7 @@ export function shareSizes(size: number, most: number): number[] {
  * runs as several shares whose gradients add up, weighted by share size, to the gradient of the
  * batch's mean loss: the optimizer still takes one step per batch, at the batch's learning rate,
  * while only one share's activations are held at a time (DenseNet-121 at batch 128 does not fit
- * TF.js wasm's 4 GB; 4 shares of 32 do). The one difference: BatchNorm normalises each share by
+ * TF.js wasm's 4 GB; 8 shares of 16 do, and at 32 pa 4x5 still overflows). The one difference: BatchNorm normalises each share by
  * its own statistics (as data-parallel training on several devices does), and the running
  * statistics move per share by an amount that adds up to one batch's move.
  */
