@@ -10,7 +10,7 @@ import {
   TrainError,
   useDevice,
 } from '../src/index.js';
-import { shareSizes, trainStep } from '../src/loop/train-step.js';
+import { type StepResult, shareSizes, trainStep } from '../src/loop/train-step.js';
 
 // Micro-batches: a batch run as shares must give the batch's loss, hits and gradients. BatchNorm
 // normalises each share by its own statistics, so the exact check uses a batch made of one share
@@ -21,36 +21,52 @@ const COPIES = 4;
 let repeated: Batch;
 let mixed: Batch;
 
+/** Share k (images k * SHARE onwards) of a batch, as a batch of its own (copied). */
+function share(b: Batch, k: number): Batch {
+  const pixels = b.x.length / b.size;
+  return {
+    x: b.x.slice(k * SHARE * pixels, (k + 1) * SHARE * pixels),
+    labels: b.labels.slice(k * SHARE, (k + 1) * SHARE),
+    size: SHARE,
+  };
+}
+
 beforeAll(async () => {
   await useDevice('wasm');
-  const it = batches(data, { batchSize: SHARE * COPIES, shuffle: false });
   // batches() reuses one buffer: copy what is kept
-  const first = it.next().value as Batch;
+  const first = batches(data, { batchSize: SHARE * COPIES, shuffle: false }).next().value as Batch;
   mixed = { x: first.x.slice(), labels: first.labels.slice(), size: first.size };
-  const pixels = first.x.length / first.size;
-  const x = new Float32Array(first.x.length);
-  const labels = new Uint8Array(first.size);
+  const one = share(mixed, 0);
+  const x = new Float32Array(mixed.x.length);
+  const labels = new Uint8Array(mixed.size);
   for (let c = 0; c < COPIES; c++) {
-    x.set(first.x.subarray(0, SHARE * pixels), c * SHARE * pixels);
-    labels.set(first.labels.subarray(0, SHARE), c * SHARE);
+    x.set(one.x, c * one.x.length);
+    labels.set(one.labels, c * SHARE);
   }
-  repeated = { x, labels, size: first.size };
+  repeated = { x, labels, size: mixed.size };
 });
 
 /**
- * A seeded ResNet-8 (same init every call), its staircases fitted to `batch` when binarized.
- * The exact comparison uses the float net: a staircase turns float32 rounding differences of
- * the share vs batch statistics into whole steps (binarized, the loss moved by ~5e-4).
+ * A seeded ResNet-8 (same init every call) prepared on `calibration` (weights quantized, and
+ * staircases fitted when binarized), then one trainStep on `batch`. The exact comparisons use
+ * the float net: a staircase turns float32 rounding differences of the share vs batch
+ * statistics into whole steps (binarized, the loss moved by ~5e-4).
  */
-async function preparedModel(batch: Batch, binarized: boolean): Promise<TrainableModel> {
+async function stepped(
+  calibration: Batch,
+  binarized: boolean,
+  batch: Batch,
+  microBatchSize?: number,
+): Promise<{ model: TrainableModel; vars: tf.Variable[]; step: StepResult }> {
   const model = new TrainableModel('resnet8', {
     input: 'mnist',
     ...(binarized ? { scheme: 'pa', weightBases: 3, activationBases: 3 } : { scheme: 'float' }),
   });
-  const x = tf.tensor4d(batch.x, [batch.size, 28, 28, 1]);
+  const x = tf.tensor4d(calibration.x, [calibration.size, 28, 28, 1]);
   await model.prepare(x);
   x.dispose();
-  return model;
+  const vars = model.trainableVariables();
+  return { model, vars, step: await trainStep(model, vars, batch, [28, 28, 1], microBatchSize) };
 }
 
 const maxAbs = (a: ArrayLike<number>) => Math.max(...Array.from(a, Math.abs));
@@ -81,24 +97,13 @@ describe('trainStep with micro-batches', () => {
   // only the weighting and summing of shares can make a difference. (Against the whole batch of
   // 64 run at once, float32 sums over 4x more values already move first-layer gradients by ~1 %
   // through 8 BatchNorms' backward: not a check of the weighting.)
-  const share = (b: Batch, k: number): Batch => {
-    const pixels = b.x.length / b.size;
-    return {
-      x: b.x.slice(k * SHARE * pixels, (k + 1) * SHARE * pixels),
-      labels: b.labels.slice(k * SHARE, (k + 1) * SHARE),
-      size: SHARE,
-    };
-  };
-
   it('a batch of copies of one share, run as shares, steps as that share alone', async () => {
-    const alone = await preparedModel(repeated, false);
-    const shared = await preparedModel(repeated, false);
-    await alone.prepare();
-    await shared.prepare();
-    const aVars = alone.trainableVariables();
-    const sVars = shared.trainableVariables();
-    const a = await trainStep(alone, aVars, share(repeated, 0), [28, 28, 1]);
-    const b = await trainStep(shared, sVars, repeated, [28, 28, 1], SHARE);
+    const {
+      model: alone,
+      vars: aVars,
+      step: a,
+    } = await stepped(repeated, false, share(repeated, 0));
+    const { model: shared, vars: sVars, step: b } = await stepped(repeated, false, repeated, SHARE);
     expect(b.hits).toBe(COPIES * a.hits);
     expect(Math.abs(b.loss - a.loss)).toBeLessThan(1e-6 * Math.abs(a.loss));
     for (let i = 0; i < aVars.length; i++) {
@@ -122,18 +127,12 @@ describe('trainStep with micro-batches', () => {
   }, 120_000);
 
   it("a mixed batch run as shares gets the mean of its shares' gradients", async () => {
-    const shared = await preparedModel(mixed, false);
-    await shared.prepare();
-    const sVars = shared.trainableVariables();
-    const b = await trainStep(shared, sVars, mixed, [28, 28, 1], SHARE);
+    const { model: shared, vars: sVars, step: b } = await stepped(mixed, false, mixed, SHARE);
     const expected = sVars.map((v) => new Float32Array(v.size));
     let loss = 0;
     let hits = 0;
     for (let k = 0; k < COPIES; k++) {
-      const alone = await preparedModel(mixed, false);
-      await alone.prepare();
-      const aVars = alone.trainableVariables();
-      const a = await trainStep(alone, aVars, share(mixed, k), [28, 28, 1]);
+      const { model: alone, vars: aVars, step: a } = await stepped(mixed, false, share(mixed, k));
       loss += a.loss / COPIES;
       hits += a.hits;
       aVars.forEach((v, i) => {
@@ -154,10 +153,7 @@ describe('trainStep with micro-batches', () => {
   }, 120_000);
 
   it('on a mixed batch still trains (each share normalised on its own), and fit checks the option', async () => {
-    const model = await preparedModel(mixed, true);
-    await model.prepare();
-    const vars = model.trainableVariables();
-    const step = await trainStep(model, vars, mixed, [28, 28, 1], SHARE);
+    const { model, vars, step } = await stepped(mixed, true, mixed, SHARE);
     expect(Number.isFinite(step.loss)).toBe(true);
     expect(Object.keys(step.grads).length).toBe(vars.length);
     tf.dispose(Object.values(step.grads));

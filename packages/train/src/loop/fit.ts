@@ -93,6 +93,7 @@ export async function fit(
   if (!(Number.isInteger(batchSize) && batchSize >= 2)) {
     throw new TrainError('options', `batchSize must be an integer >= 2, got ${batchSize}`);
   }
+  // a bad microBatchSize fails here, before the model is touched, not at the first step
   if (options.microBatchSize !== undefined) shareSizes(batchSize, options.microBatchSize);
   if (!(baseLr > 0)) throw new TrainError('options', `learningRate must be > 0, got ${baseLr}`);
   const perEpoch = batchesPerEpoch(data.count, batchSize, true);
