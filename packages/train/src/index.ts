@@ -16,7 +16,7 @@ export {
 } from './data/load-datasets.js';
 export { TrainError } from './errors.js';
 export { type Checkpoint, loadCheckpoint, saveCheckpoint } from './loop/checkpoint.js';
-export { type Evaluation, evaluate } from './loop/evaluate.js';
+export { type EvaluateOptions, type Evaluation, evaluate } from './loop/evaluate.js';
 export {
   evaluateSession,
   type RunsFeeds,

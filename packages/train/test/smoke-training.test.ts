@@ -55,6 +55,15 @@ describe('smoke training on Fashion-MNIST (wasm, CPU)', () => {
     });
     expect(result.lastLoss).toBeLessThan(result.firstLoss);
     const tfEval = await evaluate(model, test);
+    // predictions don't depend on the evaluation batch, and progress counts every image once
+    const done: number[] = [];
+    const inSmallBatches = await evaluate(model, test, {
+      batchSize: 37,
+      onProgress: (d, total) => done.push(d, total),
+    });
+    expect(inSmallBatches.predictions).toEqual(tfEval.predictions);
+    expect(done.slice(-2)).toEqual([400, 400]);
+    expect(done.length / 2).toBe(Math.ceil(400 / 37));
     const bytes = save(await model.toGraph({ dataset: 'fashion-mnist' }));
     const graph = load(bytes);
     expect(graph.nodes.filter((n) => n.op === 'PAConv2D')).toHaveLength(8);

@@ -1,6 +1,6 @@
 import '@pabnn/backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fit, loadDataset, TrainableModel, TrainError, useDevice } from '../src/index.js';
+import { evaluate, fit, loadDataset, TrainableModel, TrainError, useDevice } from '../src/index.js';
 import { explainStepFailure } from '../src/loop/step-failure.js';
 
 // TF.js's wasm backend reports an exhausted heap as a bare WebAssembly trap. A real trap, from a
@@ -26,7 +26,7 @@ beforeAll(async () => {
   await useDevice('wasm');
 });
 
-describe('a training step that traps in WebAssembly', () => {
+describe('a training step or evaluation batch that traps in WebAssembly', () => {
   it('the trap is real', () => {
     expect(outOfBounds).toThrow(WebAssembly.RuntimeError);
   });
@@ -43,6 +43,23 @@ describe('a training step that traps in WebAssembly', () => {
     await expect(run).rejects.toThrow(
       /training step failed inside TF.js's 'wasm' backend \(memory access out of bounds\).*64 images at a time.*use microBatchSize.*a smaller batchSize/,
     );
+    model.dispose();
+  }, 120_000);
+
+  it('in an evaluation batch, it becomes a TrainError that names the batch and its remedy', async () => {
+    const model = new TrainableModel('resnet8', { input: 'mnist' });
+    const run = evaluate(model, loadDataset('fashion-mnist', 'test', { limit: 100 }), {
+      batchSize: 50,
+      onProgress: () => outOfBounds(),
+    });
+    await expect(run).rejects.toThrow(TrainError);
+    await expect(run).rejects.toHaveProperty('cause.message', 'memory access out of bounds');
+    await expect(run).rejects.toThrow(
+      /evaluation batch failed inside TF.js's 'wasm' backend \(memory access out of bounds\).*50 images at a time.*smaller batchSize/,
+    );
+    await expect(
+      evaluate(model, loadDataset('fashion-mnist', 'test', { limit: 10 }), { batchSize: 0 }),
+    ).rejects.toThrow(/batchSize must be a positive integer, got 0/);
     model.dispose();
   }, 120_000);
 

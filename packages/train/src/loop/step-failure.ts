@@ -10,7 +10,27 @@ const HEAP_TRAP = /^Aborted\(|memory access out of bounds|Cannot enlarge memory|
  * the batch for the backward pass (DenseNet-121 at batch 128 needs more). Such a trap becomes a
  * TrainError that says so and what to change; any other error passes through unchanged.
  */
-export function explainStepFailure(e: unknown, imagesAtOnce: number): unknown {
+export const explainStepFailure = (e: unknown, imagesAtOnce: number): unknown =>
+  explainHeapTrap(
+    e,
+    'a training step',
+    imagesAtOnce,
+    'use microBatchSize (the same steps in shares of fewer images), a smaller batchSize, a smaller model, or the webgpu backend',
+  );
+
+/**
+ * The same for an evaluation batch: inference keeps the batch's activations too until its
+ * logits are read (DenseNet-121 on wasm overflows at evaluate()'s default of 500 images).
+ */
+export const explainEvaluationFailure = (e: unknown, imagesAtOnce: number): unknown =>
+  explainHeapTrap(
+    e,
+    'an evaluation batch',
+    imagesAtOnce,
+    "pass evaluate() a smaller batchSize (results don't depend on it), or use the webgpu backend",
+  );
+
+function explainHeapTrap(e: unknown, work: string, imagesAtOnce: number, remedy: string): unknown {
   if (e instanceof TrainError) return e;
   const message = e instanceof Error ? e.message : String(e);
   const trap =
@@ -19,10 +39,9 @@ export function explainStepFailure(e: unknown, imagesAtOnce: number): unknown {
   if (!trap) return e;
   const error = new TrainError(
     'memory',
-    `a training step failed inside TF.js's '${tf.getBackend()}' backend (${message.split('\n')[0]}): ` +
+    `${work} failed inside TF.js's '${tf.getBackend()}' backend (${message.split('\n')[0]}): ` +
       `most likely the batch's activations (${imagesAtOnce} images at a time) do not fit its memory, at most 4 GB ` +
-      `for wasm; use microBatchSize (the same steps in shares of fewer images), a smaller batchSize, a ` +
-      `smaller model, or the webgpu backend`,
+      `for wasm; ${remedy}`,
   );
   // the trap itself, with its stack, for whoever debugs further
   return Object.assign(error, { cause: e });

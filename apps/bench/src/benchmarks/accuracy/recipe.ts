@@ -69,19 +69,6 @@ export const TRAIN_IMAGES: Record<string, number | undefined> = {
   mobilenet_v1: 10_000,
 };
 
-/**
- * Fine-tuning epochs of a family's binarized runs: the recipe's 3, except DenseNet-121, still at
- * 1 epoch (39 steps). Measured on an H100 (2026-12-05, 4 runs sharing it, 485 s): 4-8 images/s
- * a run, 12-28 of the first epoch's 39 steps, so 3 epochs need 30-60 minutes of GPU time, more
- * than a session's 30. On this 2-core machine's wasm (2026-12-06, shares of 16, CPU_MICRO_BATCH)
- * two processes train at 5.4-7.4 images/s each (abc slowest, pa 3x3 fastest; 3 steps each): 3
- * epochs of 5,000 images take 34-46 min a run, the four about 90 min with their evaluations
- * (not run yet: started at a session's beginning, they would fit one).
- * Within a family every scheme gets the same.
- */
-export const binaryEpochs = (model: string): number =>
-  model === 'densenet121' ? 1 : BINARY_EPOCHS;
-
 const floatRun = (dataset: DatasetName, model: string): RunSpec => ({
   id: `${dataset}/${model}/float`,
   dataset,
@@ -99,9 +86,9 @@ const binaryRun = (
   model: string,
   [scheme, m, n]: (typeof SCHEMES)[number],
   calibration: 'relu' | 'identity' = 'relu',
-  epochs = binaryEpochs(model),
+  epochs = BINARY_EPOCHS,
 ): RunSpec => ({
-  id: `${dataset}/${model}/${scheme}-${m}x${n}${calibration === 'identity' ? '-identity' : ''}${epochs === binaryEpochs(model) ? '' : `-${epochs}ep`}`,
+  id: `${dataset}/${model}/${scheme}-${m}x${n}${calibration === 'identity' ? '-identity' : ''}${epochs === BINARY_EPOCHS ? '' : `-${epochs}ep`}`,
   dataset,
   model,
   scheme,

@@ -12,12 +12,10 @@ import { runsDir } from './paths.js';
 import {
   BATCH_SIZE,
   BINARY_EPOCHS,
-  binaryEpochs,
   CPU_MICRO_BATCH,
   FLOAT_EPOCHS,
   RUNS,
   runFileName,
-  TRAIN_IMAGES,
 } from './recipe.js';
 import { modelFile, type RunResult } from './train-run.js';
 
@@ -125,30 +123,6 @@ const jsImages = (run: RunResult) =>
   run.spec.model === 'resnet8' || process.env.PABNN_RUNTIME_IMAGES
     ? RUNTIME_IMAGES.js
     : Math.min(RUNTIME_IMAGES.js, 50);
-
-/** How the report names a zoo family. */
-const FAMILY_NAMES: Record<string, string> = {
-  resnet8: 'ResNet-8',
-  densenet121: 'DenseNet-121',
-  mobilenet_v1: 'MobileNet-V1',
-};
-
-/** "3 epochs on ResNet-8 and MobileNet-V1, 1 on DenseNet-121": recipe.ts binaryEpochs by family. */
-const epochsByFamily = () => {
-  const families = [...new Set(RUNS.map((r) => r.model))];
-  const groups = new Map<number, string[]>();
-  for (const f of families) {
-    const e = binaryEpochs(f);
-    groups.set(e, [...(groups.get(e) ?? []), FAMILY_NAMES[f] ?? f]);
-  }
-  return [...groups]
-    .sort(([a], [b]) => b - a)
-    .map(
-      ([e, names], i) =>
-        `${e}${i === 0 ? ` epoch${e === 1 ? '' : 's'}` : ''} on ${names.join(' and ')}`,
-    )
-    .join(', ');
-};
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}`;
 
@@ -287,10 +261,6 @@ export async function writeAccuracyReport(dataDir?: string): Promise<void> {
     recipe: {
       floatEpochs: FLOAT_EPOCHS,
       binaryEpochs: BINARY_EPOCHS,
-      // families whose binarized rows fine-tune for another number of epochs (recipe.ts)
-      binaryEpochsByModel: Object.fromEntries(
-        Object.keys(TRAIN_IMAGES).map((model) => [model, binaryEpochs(model)]),
-      ),
       batchSize: BATCH_SIZE,
       // shares a batch runs in on wasm and cpu (webgpu: the whole batch)
       cpuMicroBatch: CPU_MICRO_BATCH,
@@ -333,7 +303,7 @@ export async function writeAccuracyReport(dataDir?: string): Promise<void> {
     'accuracy.md',
     `# Accuracy after quantization-aware training (\`pnpm bench accuracy\`)\n\n` +
       `Recipe: float ${FLOAT_EPOCHS} epochs (Adam 1e-3, cosine), then every binarized scheme fine-tuned from it for ` +
-      `${epochsByFamily()} (Adam 5e-4, cosine; DenseNet-121 and MobileNet-V1 on a subset of the training images), batch ${BATCH_SIZE}, no augmentation; first conv and classifier float, ` +
+      `${BINARY_EPOCHS} epochs (Adam 5e-4, cosine; DenseNet-121 and MobileNet-V1 on a subset of the training images), batch ${BATCH_SIZE}, no augmentation; first conv and classifier float, ` +
       `downsampling convs binarized for pa and abc (zoo defaults). Test sets: 10,000 images. top-1 is TF.js's; the ` +
       `exported .pabnn files (models/) are re-evaluated by the runtime on the js and wasm backends.\n\n${table}\n\n${NOTES}`,
   );

@@ -57,6 +57,16 @@ export function floatState(file: string): Record<string, Float32Array> {
   return state;
 }
 
+/** "<id> test 2,000/10,000" about every tenth of the test set, for the run's log. */
+const evaluationProgress = (id: string) => {
+  let shown = 0;
+  return (done: number, total: number) => {
+    if (done < total && done - shown < total / 10) return;
+    shown = done;
+    console.log(`${id} test ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')}`);
+  };
+};
+
 export const modelFile = (id: string) => join(modelsDir(), `${runFileName(id)}.pabnn`);
 
 export async function trainRun(spec: RunSpec, options: RunOptions): Promise<RunResult> {
@@ -102,7 +112,11 @@ export async function trainRun(spec: RunSpec, options: RunOptions): Promise<RunR
       `${spec.id} stopped at a checkpoint (${checkpoint}); run again to resume`,
     );
   }
-  const evaluation = await evaluate(model, test);
+  // the shares a device trains in fit its inference too (DenseNet-121 on wasm overflows at 500)
+  const evaluation = await evaluate(model, test, {
+    batchSize: microBatchSize,
+    onProgress: evaluationProgress(spec.id),
+  });
   const graph = await model.toGraph({
     dataset: spec.dataset,
     labels: train.classNames,
