@@ -137,7 +137,7 @@ const NOTES = `## Notes
   xnor 73.65 %; MNIST 97.33 %, 72.57 %, 74.53 %.
 - Rows still at 1 epoch ("-1ep" in their ids): the identity-calibrated PA and XNOR ablations, which trail their
   ReLU-calibrated twins (PA by 17-19 points, XNOR by 0.5 on Fashion-MNIST and 52 on MNIST) and were not retrained;
-  ABC-Net's identity rows, its better calibration, were. And the DenseNet-121 family (below).
+  ABC-Net's identity rows, its better calibration, were.
 - XNOR on MNIST is worse after 3 epochs (65.11 %) than after 1 (74.53 %), though its training batches reach 91.1 %
   in the last epoch. Its batch-norm running statistics are the cause: on the first 2,000 test images the final model
   scores 57.6 % with them and 88.5 % in training mode (batch statistics, batches of 128); re-estimating them on 40
@@ -150,7 +150,8 @@ const NOTES = `## Notes
   On a short CPU fine-tune from the float MNIST ResNet-8 (200 steps of batch 128, Adam 5e-4, stopped mid-schedule;
   first 2,000 test images) it lifts XNOR from 47.25 % to 65.90 % and PA 3x3 from 63.15 % to 76.45 % (40 batches,
   5,120 images; \`node apps/bench/scripts/bn-reestimation.mjs mnist xnor 200\`, \`... mnist pa 200 3\`). It is not in the recipe yet: the table's runs would all have to be retrained to apply it (their
-  final checkpoints are not kept), which a GPU session can do (ResNet-8 and MobileNet-V1 rows fit one; DenseNet-121's do not).
+  final checkpoints are not kept), which a GPU session can do for ResNet-8 and MobileNet-V1; DenseNet-121's four took about 105 min on this
+  2-core machine's CPU (below).
 - Calibration. The float nets have a ReLU before every binarized conv, which the binarized zoo graphs drop; the
   activation staircases are first fitted to ReLU(x) (the default, \`calibration: 'relu'\`), so fine-tuning starts at
   the float model's function. Fitted to the signed input instead ("identity calibration" rows) they approximate the
@@ -161,6 +162,18 @@ const NOTES = `## Notes
   epochs), every 3x3 and downsampling conv binarized, and 16/32/64-channel layers, where a single sign per activation
   (XNOR) or ABC-Net's shared shifts discard most of the information; PA's per-piece levels keep it (approx.md: PA's
   weight error is 9.9 % at M = 4 vs ABC-Net's 14.6 %).
+- Where the baselines lose the float net: at binarization, before any fine-tuning. Quantized from the float weights
+  and calibrated on one training batch, with batch-norm statistics re-estimated on 512 training images through the
+  binarized convs (\`node apps/bench/scripts/start-accuracy.mjs <dataset> <model> <scheme> <bases> <relu|identity>
+  <images>\`; Fashion-MNIST, first 1,000 test images for ResNet-8, 500 for the others), pa 3x3 starts at 70.1 %
+  (ResNet-8), 66.2 % (DenseNet-121) and 28.8 % (MobileNet-V1); xnor at 16.1 %, 15.0 %, 10.0 %; abc 3x3 at 9.1 %,
+  9.2 %, 9.2 % (relu calibration) and 24.2 %, 13.4 %, 9.4 % (identity). With the float net's own statistics every
+  scheme is near chance (9-16 %; pa 3x3 on ResNet-8 43.6 %), since the binarized convs shift each layer's
+  distribution. Three epochs win most of it back on ResNet-8's 6 binarized layers, for every scheme, but not on the
+  deep nets: there XNOR climbs to 46.26 % (DenseNet-121) and 14.52 % (MobileNet-V1), and ABC-Net's training loss
+  stays at ln 10 = 2.30 for all 3 epochs (2.44 at its first step: its batches start at 8.6 % where pa 3x3's start at
+  68.8 %, in training mode), so its rows are at chance. Why ABC-Net's gradients do not move it there was not
+  investigated further.
 - Devices. Every row says where it trained. WebGPU rows ran on an NVIDIA H200 through Dawn (bundle
   \`.gpu/accuracy-job.cjs\`, ../shared/tools/gpu/README.md): float ResNet-8 at 475-507 images/s alone, binarized ResNet-8
   at 313 images/s alone; processes sharing the GPU saturate it at ~700-760 images/s together (3-epoch rows: 4
@@ -176,19 +189,17 @@ const NOTES = `## Notes
   runs alone take hours of GPU time through TF.js webgpu. MobileNet-V1's binarized rows fine-tuned for the recipe's
   3 epochs (234 steps; 4 processes sharing one NVIDIA H200, 89-121 images/s each, 4.2-6.9 min): pa 4x5 65.51 %,
   4.67 points below float (10.67 after 1 epoch: 59.51 %), pa 3x3 51.42 % (43.76 %), xnor 14.52 % (11.43 %), abc
-  9.93 % (9.99 %). DenseNet-121's rows are still at 1 epoch (39 steps; recipe.ts binaryEpochs). Their 3-epoch runs
-  did not fit a session's 30 GPU-minutes: on an H100 shared by the 4 runs (2026-12-05) they trained at only 4-8
-  images/s each (12-28 of the first epoch's 39 steps in 485 s), 30-60 min for the 3 epochs on that card (at the H200's
-  13-23 images/s below, 11-19 min), and on 2026-12-06 no GPU machine could be started. On the CPU, batch 128
-  overflows TF.js wasm's 4 GB; since 2026-12-06 these runs take it in shares of 16 images on wasm (recipe.ts
-  CPU_MICRO_BATCH, fit's microBatchSize: same steps and schedule, BatchNorm per share; pa 4x5 overflows at 32), at
-  5.4-7.4 images/s a run with 2 processes on this 2-core machine (3 steps each, in pairs: abc 5.4 beside xnor, pa 3x3
-  7.4 and pa 4x5 6.2 side by side): 34-46 min a run, about 90 min for the four 3-epoch runs with their evaluations
-  (not run: more than this session had left). Its float
-  run: 33 images/s (7.1 min); binarized 13-23 images/s (3.2-5.9 min) with 4 processes on the H200. PA beats ABC-Net
-  and XNOR on both families (DenseNet-121: pa 4x5 78.69 %, pa 3x3 74.43 %, xnor 28.30 %, abc 10.00 %), but the gaps to
+  9.93 % (9.99 %). DenseNet-121's binarized rows also fine-tuned for the 3 epochs (117 steps), on this 2-core
+  machine's CPU (wasm, 2 processes at a time) in shares of 16 images (recipe.ts CPU_MICRO_BATCH, fit's
+  microBatchSize: batch 128 overflows TF.js wasm's 4 GB, pa 4x5 overflows at 32; same steps and schedule, BatchNorm
+  normalised per share): 22 min (xnor) to 55 min (pa 4x5) of training a run at 3-12 images/s, and about
+  5 min each to evaluate the 10,000 test images in batches of 16 (at 500 images they overflow too); the four took
+  about 105 min. On an H100 shared by the 4 runs (2026-12-05) they trained at only 4-8 images/s each, more than a
+  session's 30 GPU-minutes. Their float run: 33 images/s (7.1 min) on the H200. After 3 epochs, DenseNet-121:
+  pa 4x5 81.75 %, 2.47 points below float (78.69 % after 1 epoch, trained on the GPU), pa 3x3 76.38 %
+  (74.43 %), xnor 46.26 % (28.30 %), abc 10.00 % (10.00 %). PA beats ABC-Net and XNOR on both families, but the gaps to
   float stay far from 1 point on these subset-trained, short fine-tunes. ABC-Net sits at chance on both with the ReLU
-  calibration and XNOR barely above it (their identity calibration was not run for these families). The float
+  calibration (its identity calibration, which starts no better there, was not trained for these families). The float
   MobileNet-V1 reaches 92.0 % on its last training batches but 70.18 % on the test set (overfitting 10,000 images with
   3.2 M weights is one reading; not investigated further).
 - Runtime vs TF.js. Every float row and every ResNet-8 row agrees on 1,000/1,000 images (wasm) and 250/250 (js).
@@ -198,22 +209,23 @@ const NOTES = `## Notes
   js backend (another summation order) gives TF.js's class where wasm does not, with logits 0.003-0.2 away from
   wasm's, far more than rounding: the mark of an activation that fell on the other side of a staircase threshold.
   (The 7th: js and wasm agree, and TF.js's own float32 sums fell on the other side.) The binarized DenseNet-121 and
-  MobileNet-V1 rows, whose TF.js predictions were made on the GPU (webgpu, float32, its own summation order), lose
-  1-53 of the first 1,000 (wasm), and our own two backends, each matched per kernel to the float64 reference, disagree
-  with each other about as often: \`runtime-differences.mjs --limit 1000 --js\` gives wasm = TF.js / js = TF.js /
-  wasm = js on 947 / 956 / 987 (DenseNet-121 pa 3x3), 978 / 982 / 986 (pa 4x5), 990 / 992 / 996 (xnor), 982 / 989 /
-  993 (MobileNet-V1 pa 3x3), 990 / 991 / 995 (pa 4x5), 999 / 998 / 999 (xnor); the abc rows, at chance, agree on all.
-  These nets' classes hang on float rounding: with 58 (DenseNet-121) or 13 (MobileNet-V1) binarized layers in sequence
-  (ResNet-8 has 6), an activation within rounding of a staircase threshold flips a piece and the flip spreads. Tested
-  image by image (\`--trials 8 --eps E\`: each image re-run with every pixel scaled by 1 + E*u, u uniform in [-1, 1]):
-  at E = 1e-5 (about 80 float32 ulps) the class of DenseNet-121 pa 4x5 moves on 15 of its 22 differing images, 14
-  of them to TF.js's class, and on 1 of 22 agreeing ones; pa 3x3: 21/53 (20 to TF.js's) vs 8/53; xnor 10/10 (10) vs
-  4/10; MobileNet-V1 pa 3x3 6/18 (4) vs 2/18, pa 4x5 1/10 vs 0/10. At E = 1e-4: DenseNet-121 pa 3x3 49/53 (46) vs
-  13/53, pa 4x5 17/22 (17) vs 3/22; MobileNet-V1 pa 3x3 17/18 (14) vs 12/18, pa 4x5 7/10 (6) vs 5/10. So the
-  differing images are the fragile ones and a nudge far below the images' own 8-bit step (4e-3) sends most of them to
-  TF.js's class; the rest are not proven one by one. The same fragility shows across our own code: DenseNet-121
-  pa 3x3 agreed with TF.js on 955/1,000 when checked on an earlier build of the wasm kernels (same results to 1e-4,
-  another summation order) and on 947 on today's; the runtime checks are now keyed on the runtime's build as well as
+  MobileNet-V1 rows lose 1-27 of the first 1,000 (wasm), and our own two backends, each matched per kernel to the
+  float64 reference, disagree with each other about as often: \`runtime-differences.mjs --limit 1000 --js\` gives
+  wasm = TF.js / js = TF.js / wasm = js on 973 / 974 / 989 (DenseNet-121 pa 3x3), 983 / 991 / 979 (pa 4x5),
+  981 / 993 / 988 (xnor), 982 / 989 / 993 (MobileNet-V1 pa 3x3), 990 / 991 / 995 (pa 4x5), 999 / 998 / 999 (xnor); the
+  abc rows, at chance, agree on all. DenseNet-121's TF.js predictions were made on TF.js's wasm backend, MobileNet-V1's
+  on the GPU (webgpu): the disagreement is as large either way. These nets' classes hang on float rounding: with 58
+  (DenseNet-121) or 13 (MobileNet-V1) binarized layers in sequence (ResNet-8 has 6), an activation within rounding of
+  a staircase threshold flips a piece and the flip spreads. Tested image by image (\`--trials 8 --eps E\`: each image
+  re-run with every pixel scaled by 1 + E*u, u uniform in [-1, 1]): at E = 1e-5 (about 80 float32 ulps) the class of
+  DenseNet-121 xnor moves on 15 of its 19 differing images, 14 of them to TF.js's class, and on 2 of 19 agreeing ones;
+  pa 3x3: 9/27 (8 to TF.js's) vs 2/27; pa 4x5: 11/17 (11) vs 1/17; MobileNet-V1 pa 3x3 6/18 (4) vs 2/18, pa 4x5 1/10 vs 0/10. At
+  E = 1e-4: DenseNet-121 pa 3x3 24/27 (24) vs 6/27; MobileNet-V1 pa 3x3 17/18 (14) vs 12/18, pa 4x5 7/10 (6) vs 5/10.
+  So the differing images are the fragile ones and a nudge far below the images' own 8-bit step (4e-3) sends most of
+  them to TF.js's class; the rest are not proven one by one. The same fragility shows across our own code: the
+  1-epoch DenseNet-121 pa 3x3 agreed with TF.js on 955/1,000 when checked on an earlier build of the wasm kernels
+  (same results to 1e-4, another summation order) and on 947 on a later one; the runtime checks are keyed on the
+  runtime's build as well as
   the model's bytes. (A real bug was found this way: depthwise
   filters were exported in TF.js's byte order, and the exported MobileNet-V1 agreed on 124/1,000; fixed in
   @pabnn/train, and the shipped MobileNet files were re-laid with the same permutation.)
