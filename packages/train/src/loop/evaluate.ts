@@ -38,11 +38,10 @@ export async function evaluate(
   let offset = 0;
   for (const b of batches(data, { batchSize, shuffle: false })) {
     const x = tf.tensor4d(b.x, [b.size, data.height, data.width, data.channels]);
-    let pred: Awaited<ReturnType<typeof readBack>>;
     try {
       if (offset === 0) await model.prepare(x, { exact: true });
       const predicted = tf.tidy(() => tf.argMax(model.forward(x, false), 1));
-      pred = await readBack(predicted);
+      const pred = await readBack(predicted);
       predicted.dispose();
       for (let i = 0; i < b.size; i++) {
         predictions[offset + i] = pred[i];
