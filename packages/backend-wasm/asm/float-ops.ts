@@ -2,15 +2,16 @@
 // ReLU, residual adds), so a model's layers stay in wasm memory instead of running on js.
 // NHWC activations; every argument is a byte offset into memory owned by the JS side.
 
+import { endTap, firstTap, param } from './conv-geometry';
+// conv2dF32()'s parameter block (CONV_F32_PARAMS in src/param-blocks.ts); threads split a conv
+// by output rows [ROW_BEGIN, ROW_END), each with its own block and patches
 import {
   BATCH,
+  BIAS,
   CIN,
   COUT,
   DH,
   DW,
-  endTap,
-  firstTap,
-  GEOMETRY_FIELDS,
   GROUPS,
   IN_H,
   IN_W,
@@ -20,21 +21,17 @@ import {
   OUT_W,
   PAD_LEFT,
   PAD_TOP,
-  param,
+  PATCHES,
+  ROW_BEGIN,
+  ROW_END,
   SH,
   SW,
-} from './conv-geometry';
-
-// conv2dF32() parameter block: the conv geometry (conv-geometry.ts), then these i32 fields
-const X = GEOMETRY_FIELDS; // f32 NHWC
-const WT = GEOMETRY_FIELDS + 1; // f32 [group][ky][kx][cinG][coutG] (output channels innermost); [ky][kx][c] when depthwise
-const BIAS = GEOMETRY_FIELDS + 2; // f32 [cout] or 0
-const Y = GEOMETRY_FIELDS + 3; // f32 NHWC
-const PATCHES = GEOMETRY_FIELDS + 4; // f32 [4][kh * kw * cin] scratch (one-group convs), or 0
-// output rows [ROW_BEGIN, ROW_END) of the batch * outH rows: threads split a conv by rows, each
-// with its own block and patches
-const ROW_BEGIN = GEOMETRY_FIELDS + 5;
-const ROW_END = GEOMETRY_FIELDS + 6;
+  WEIGHTS,
+  X,
+  Y,
+} from './generated/conv-f32-params';
+// poolF32()'s (POOL_F32_PARAMS)
+import * as P from './generated/pool-f32-params';
 
 /**
  * Copies n floats from src, or writes n zeros when src is 0: a loop, as memory.copy and
@@ -74,7 +71,7 @@ function conv2dPatches(p: usize, patches: usize): void {
   const outH = param(p, OUT_H);
   const outW = param(p, OUT_W);
   const x = <usize>param(p, X);
-  const wt = <usize>param(p, WT);
+  const wt = <usize>param(p, WEIGHTS);
   const bias = <usize>param(p, BIAS);
   const y = <usize>param(p, Y);
   const k = kh * kw * cin; // patch length
@@ -231,7 +228,7 @@ export function conv2dF32(p: usize): void {
   const outH = param(p, OUT_H);
   const outW = param(p, OUT_W);
   const x = <usize>param(p, X);
-  const wt = <usize>param(p, WT);
+  const wt = <usize>param(p, WEIGHTS);
   const bias = <usize>param(p, BIAS);
   const y = <usize>param(p, Y);
   const cinG = cin / groups;
@@ -360,43 +357,27 @@ export function clipF32(x: usize, n: i32, lo: f32, hi: f32, y: usize): void {
   }
 }
 
-// poolF32() parameter block: i32 fields
-const P_BATCH = 0;
-const P_IN_H = 1;
-const P_IN_W = 2;
-const P_C = 3;
-const P_KH = 4;
-const P_KW = 5;
-const P_SH = 6;
-const P_SW = 7;
-const P_PAD_TOP = 8;
-const P_PAD_LEFT = 9;
-const P_OUT_H = 10;
-const P_OUT_W = 11;
-const P_MODE = 12; // 0 max, 1 average over the taps inside, 2 average counting the padding
-const P_X = 13;
-const P_Y = 14;
 
 /**
  * Max or average pooling, NHWC: per output pixel, the first valid tap's channel row is copied
  * and every further tap folded in channel-wise (four channels a step with SIMD).
  */
 export function poolF32(p: usize): void {
-  const batch = param(p, P_BATCH);
-  const inH = param(p, P_IN_H);
-  const inW = param(p, P_IN_W);
-  const c = param(p, P_C);
-  const kh = param(p, P_KH);
-  const kw = param(p, P_KW);
-  const sh = param(p, P_SH);
-  const sw = param(p, P_SW);
-  const padTop = param(p, P_PAD_TOP);
-  const padLeft = param(p, P_PAD_LEFT);
-  const outH = param(p, P_OUT_H);
-  const outW = param(p, P_OUT_W);
-  const mode = param(p, P_MODE);
-  const x = <usize>param(p, P_X);
-  const y = <usize>param(p, P_Y);
+  const batch = param(p, P.BATCH);
+  const inH = param(p, P.IN_H);
+  const inW = param(p, P.IN_W);
+  const c = param(p, P.C);
+  const kh = param(p, P.KH);
+  const kw = param(p, P.KW);
+  const sh = param(p, P.SH);
+  const sw = param(p, P.SW);
+  const padTop = param(p, P.PAD_TOP);
+  const padLeft = param(p, P.PAD_LEFT);
+  const outH = param(p, P.OUT_H);
+  const outW = param(p, P.OUT_W);
+  const mode = param(p, P.MODE);
+  const x = <usize>param(p, P.X);
+  const y = <usize>param(p, P.Y);
   const rowBytes = <usize>c << 2;
   for (let b = 0; b < batch; b++) {
     for (let oy = 0; oy < outH; oy++) {

@@ -2,9 +2,13 @@
 // im2col row gathered per output pixel, four output channels per popcount sweep.
 //
 // Layouts (prepared by src/pa-conv2d.ts):
-//   activation planes [pixel][n][w64] (binarize()), gathered per pixel into hRow [n][tap][w64]
-//     with an all-zero word for every tap outside the input;
-//   weights [channel block of 4][m][tap][w64][4 channels]: one block's sweep reads memory in order;
+//   activation planes [pixel][n][w64] (binarize()), gathered per pixel into hRow [n][rowWords]:
+//     tap t's channels at bits [t tapBits, t tapBits + cin) of the row, the rest 0. tapBits is
+//     cin rounded up to 8, 16 or 32 bits, or to whole 64-bit words: small channel counts are
+//     packed densely (16 channels: 9 taps in 3 words instead of 9), so no popcount is spent
+//     on padding; a tap outside the input gathers all-zero bits;
+//   weights [channel block of 4][m][rowWords][4 channels], packed the same way: one block's
+//     sweep reads memory in order;
 //   ab [block][m][n][4] f32 = a_{o,m} b_n, 0 for the padding channels of the last block.
 // A tap outside the input gathers zeros, which is the activation +1 on every channel, so its
 // popcount is popcount(W) instead of nothing; the per-class constant E (below) takes that back,
@@ -14,50 +18,47 @@
 //   y = scale * (sum_{m,n} ab (kc - 2 P_mn) + E_o(V) + cw_o * sum_V qsum) + bias
 //   E_o(V) = g0_o + sum_{t in V} g_{o,t} - cw_o * ca * kc
 // with P_mn the popcount over all taps, g_{o,t} = ca * tapSum_{o,t} - 2 (sum b) aw_{o,t},
-// aw_{o,t} = sum_m a_{o,m} popcount(W_{m,o,t}) and g0_o = 2 (sum b) sum_t aw_{o,t} (PA-METHOD.md).
+// aw_{o,t} = sum_m a_{o,m} popcount(W_{m,o,t}) and g0_o = 2 (sum b) sum_t aw_{o,t}
+// (docs/PA-METHOD.md, "Zero padding").
 
+import { endTap, firstTap, param } from './conv-geometry';
+// convTiled()'s parameter block (PA_TILED_PARAMS in src/param-blocks.ts, which documents each field)
 import {
+  AB,
+  ACT,
   BATCH,
+  BIAS,
+  CA,
   CIN,
   COUT,
+  CW,
   DH,
   DW,
-  endTap,
-  firstTap,
-  GEOMETRY_FIELDS,
+  G0,
+  G_TAP,
   IN_H,
   IN_W,
   KH,
   KW,
+  M,
+  N,
+  OUT,
   OUT_H,
   OUT_W,
   PAD_LEFT,
   PAD_TOP,
-  param,
+  PLANES,
+  QSUM,
+  ROW_BEGIN,
+  ROW_END,
+  ROW_WORDS,
+  SCALE,
+  SCRATCH,
   SH,
   SW,
-} from './conv-geometry';
-
-// convTiled() parameter block: the conv geometry, then these i32 fields
-const M = GEOMETRY_FIELDS;
-const N = GEOMETRY_FIELDS + 1;
-const W64 = GEOMETRY_FIELDS + 2;
-const ACT = GEOMETRY_FIELDS + 3; // 0 none, 1 relu, 2 hardtanh
-const PLANES = GEOMETRY_FIELDS + 4;
-const QSUM = GEOMETRY_FIELDS + 5;
-const WTILED = GEOMETRY_FIELDS + 6; // u64 [block][m][tap][w64][4]
-const AB = GEOMETRY_FIELDS + 7; // f32 [block][m][n][4]
-const CW = GEOMETRY_FIELDS + 8; // f32 [cout rounded up to 4] (0 past cout)
-const G_TAP = GEOMETRY_FIELDS + 9; // f64 [cout][taps]
-const G0 = GEOMETRY_FIELDS + 10; // f64 [cout]
-const CA = GEOMETRY_FIELDS + 11; // f64 scalar
-const SCALE = GEOMETRY_FIELDS + 12; // f32 [cout] or 0
-const BIAS = GEOMETRY_FIELDS + 13; // f32 [cout] or 0
-const OUT = GEOMETRY_FIELDS + 14; // f32
-const SCRATCH = GEOMETRY_FIELDS + 15; // tiledScratchBytes() in src/pa-conv2d.ts
-// output rows [ROW_BEGIN, ROW_END) of the batch * outH rows (threads split a conv by rows)
-const ROW_BEGIN = GEOMETRY_FIELDS + 16;
-const ROW_END = GEOMETRY_FIELDS + 17;
+  TAP_BITS,
+  WEIGHTS,
+} from './generated/pa-tiled-params';
 
 /** Where the pixel's E sits: its (row, column) class's entry, computed on first use. */
 @inline function classE(state: usize, keys: usize, table: usize, colKey: i32, ky0: i32, ky1: i32, kx0: i32, kx1: i32, kc: f32, cout: i32, cout4: i32, taps: i32, kw: i32, g0: usize, gTap: usize, cwPtr: usize, ca: f64): usize {
@@ -80,13 +81,14 @@ const ROW_END = GEOMETRY_FIELDS + 17;
 }
 
 /**
- * Gathers a pixel's im2col row for every plane into dst [n][taps][w64] (zeros outside the
- * input) and returns the sum of its valid taps' qsum.
+ * Gathers a pixel's im2col row for every plane into dst [n][rowWords] (zeros outside the
+ * input; the row's tail bits past the last tap stay as convTiled() zeroed them) and returns
+ * the sum of its valid taps' qsum. Taps of tapBits < 64 are copied as one u8/u16/u32 each.
  */
-@inline function gather(dst: usize, planes: usize, qsum: usize, pix0: i32, inW: i32, kh: i32, kw: i32, dh: i32, dw: i32, ky0: i32, ky1: i32, kx0: i32, kx1: i32, n: i32, w64: i32, rowBytes: usize): f32 {
+@inline function gather(dst: usize, planes: usize, qsum: usize, pix0: i32, inW: i32, kh: i32, kw: i32, dh: i32, dw: i32, ky0: i32, ky1: i32, kx0: i32, kx1: i32, n: i32, w64: i32, tapBits: i32, rowBytes: usize): f32 {
   const pixelBytes = <usize>n * w64 * 8;
   let bq: f64 = 0;
-  if (n == 1 && dw == 1 && ky0 == 0 && ky1 == kh && kx0 == 0 && kx1 == kw) {
+  if (tapBits >= 64 && n == 1 && dw == 1 && ky0 == 0 && ky1 == kh && kx0 == 0 && kx1 == kw) {
     // an interior pixel of a single-plane input: each kernel row's taps are kw neighbouring
     // pixels, contiguous in the planes and in the row, so one word loop per kernel row
     const words = <usize>kw * w64;
@@ -100,20 +102,21 @@ const ROW_END = GEOMETRY_FIELDS + 17;
     }
     return <f32>bq;
   }
+  const tapBytes = <usize>tapBits >> 3;
   for (let ky = 0; ky < kh; ky++) {
     for (let kx = 0; kx < kw; kx++) {
-      const at = dst + (<usize>(ky * kw + kx) * w64 << 3);
-      if (ky >= ky0 && ky < ky1 && kx >= kx0 && kx < kx1) {
-        const pix = pix0 + ky * dh * inW + kx * dw;
-        bq += load<f64>(qsum + (<usize>pix << 3));
-        const src = planes + <usize>pix * pixelBytes;
-        for (let nn = 0; nn < n; nn++) {
-          for (let i = 0; i < w64; i++) store<u64>(at + <usize>nn * rowBytes + (<usize>i << 3), load<u64>(src + (<usize>(nn * w64 + i) << 3)));
-        }
-      } else {
-        for (let nn = 0; nn < n; nn++) {
-          for (let i = 0; i < w64; i++) store<u64>(at + <usize>nn * rowBytes + (<usize>i << 3), 0);
-        }
+      const at = dst + <usize>(ky * kw + kx) * tapBytes;
+      const inside = ky >= ky0 && ky < ky1 && kx >= kx0 && kx < kx1;
+      const pix = pix0 + ky * dh * inW + kx * dw;
+      if (inside) bq += load<f64>(qsum + (<usize>pix << 3));
+      const src = planes + <usize>pix * pixelBytes;
+      for (let nn = 0; nn < n; nn++) {
+        const to = at + <usize>nn * rowBytes;
+        const from = src + <usize>nn * w64 * 8;
+        if (tapBits == 8) store<u8>(to, inside ? load<u8>(from) : 0);
+        else if (tapBits == 16) store<u16>(to, inside ? load<u16>(from) : 0);
+        else if (tapBits == 32) store<u32>(to, inside ? load<u32>(from) : 0);
+        else for (let i = 0; i < w64; i++) store<u64>(to + (<usize>i << 3), inside ? load<u64>(from + (<usize>i << 3)) : 0);
       }
     }
   }
@@ -176,11 +179,13 @@ export function convTiled(p: usize): void {
   const outW = param(p, OUT_W);
   const m = param(p, M);
   const n = param(p, N);
-  const w64 = param(p, W64);
+  const tapBits = param(p, TAP_BITS);
+  const rowWords = param(p, ROW_WORDS);
+  const w64 = (cin + 63) >> 6; // u64 words of one pixel's plane
   const act = param(p, ACT);
   const planes = <usize>param(p, PLANES);
   const qsum = <usize>param(p, QSUM);
-  const wTiled = <usize>param(p, WTILED);
+  const wTiled = <usize>param(p, WEIGHTS);
   const abPtr = <usize>param(p, AB);
   const cwPtr = <usize>param(p, CW);
   const gTap = <usize>param(p, G_TAP);
@@ -193,9 +198,8 @@ export function convTiled(p: usize): void {
   const taps = kh * kw;
   const blocks = (cout + 3) >> 2;
   const cout4 = blocks << 2;
-  const rowWords = taps * w64; // one gathered activation row / one (block, m) weight row of 4
   const rowBytes = <usize>rowWords << 3;
-  // scratch (tiledScratchBytes in src/pa-conv2d.ts): the two pixels' gathered rows [n][rowWords]
+  // scratch (workBytes in src/pa-conv2d.ts): the two pixels' gathered rows [n][rowWords]
   // u64, a class count (8 bytes), then the column classes of the current row class: keys i32
   // [2 kw + 1] (8-aligned) and E f32 [2 kw + 1][cout4]
   const hRow0 = scratch;
@@ -206,6 +210,13 @@ export function convTiled(p: usize): void {
   const classTable = classKeys + ((<usize>maxClasses * 4 + 7) & ~(<usize>7));
   // the SIMD build's two pixels' f32x4 channel accumulators, after the E table
   const acc = classTable + (<usize>maxClasses * cout4 << 2);
+  // the rows' tail words, past the last tap, are read by every sweep: zero them (a gather
+  // writes taps only)
+  const lastWord = (<usize>rowWords - 1) << 3;
+  for (let nn = 0; nn < n; nn++) {
+    store<u64>(hRow0 + <usize>nn * rowBytes + lastWord, 0);
+    store<u64>(hRow1 + <usize>nn * rowBytes + lastWord, 0);
+  }
   let rowKey = -1;
   const rowEnd = min(param(p, ROW_END), param(p, BATCH) * outH);
   for (let row = param(p, ROW_BEGIN); row < rowEnd; row++) {
@@ -229,14 +240,14 @@ export function convTiled(p: usize): void {
       const kx1 = max(kx0, endTap(ix0, dw, kw, inW));
       const kc0 = (ky1 - ky0) * (kx1 - kx0) * cin;
       const e0 = classE(state, classKeys, classTable, kx0 << 16 | kx1, ky0, ky1, kx0, kx1, <f32>kc0, cout, cout4, taps, kw, g0, gTap, cwPtr, ca);
-      const bq0 = gather(hRow0, planes, qsum, rowPix + ix0, inW, kh, kw, dh, dw, ky0, ky1, kx0, kx1, n, w64, rowBytes);
+      const bq0 = gather(hRow0, planes, qsum, rowPix + ix0, inW, kh, kw, dh, dw, ky0, ky1, kx0, kx1, n, w64, tapBits, rowBytes);
       const second = ox + 1 < outW;
       const ix1 = second ? ix0 + sw : ix0;
       const jx0 = firstTap(ix1, dw, kw);
       const jx1 = max(jx0, endTap(ix1, dw, kw, inW));
       const kc1 = (ky1 - ky0) * (jx1 - jx0) * cin;
       const e1 = classE(state, classKeys, classTable, jx0 << 16 | jx1, ky0, ky1, jx0, jx1, <f32>kc1, cout, cout4, taps, kw, g0, gTap, cwPtr, ca);
-      const bq1 = gather(hRow1, planes, qsum, rowPix + ix1, inW, kh, kw, dh, dw, ky0, ky1, jx0, jx1, n, w64, rowBytes);
+      const bq1 = gather(hRow1, planes, qsum, rowPix + ix1, inW, kh, kw, dh, dw, ky0, ky1, jx0, jx1, n, w64, tapBits, rowBytes);
       const y0 = out + ((<usize>row * outW + ox) * cout << 2);
       const y1 = y0 + (<usize>cout << 2);
       // weight rows and ab entries are read in (block, m, n) order: running pointers
@@ -255,7 +266,7 @@ export function convTiled(p: usize): void {
             const end = hp + rowBytes;
             const apart = hRow1 - hRow0;
             let wp = wRow;
-            // three words a trip when the row allows it (every 3x3 kernel: rowWords = 9 w64):
+            // three words a trip when the row allows it (every 3x3 kernel at 64 channels or more, and at 16):
             // a third of the loop's branches and pointer steps, ~2-3 % of a (1,1) layer here
             if (rowWords % 3 == 0) {
               for (; hp < end; hp += 24) {

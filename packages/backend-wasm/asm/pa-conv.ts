@@ -7,49 +7,45 @@
 // grouped ones (one-group convs run pa-conv-tiled.ts). Its weights (re-laid out in prepare):
 // [o][m][tap][w64], so one (output channel, base) is a contiguous row over all taps.
 
+import { param } from './conv-geometry';
+// conv()'s parameter block (PA_GROUPED_PARAMS in src/param-blocks.ts, which documents each field)
 import {
+  A,
+  ACT,
+  B,
   BATCH,
+  BIAS,
+  CA,
   CIN,
   COUT,
+  CW,
   DH,
   DW,
-  GEOMETRY_FIELDS,
+  FULL_TAP_SUM,
   GROUPS,
   IN_H,
   IN_W,
   KH,
   KW,
+  M,
+  N,
+  OUT,
   OUT_H,
   OUT_W,
   PAD_LEFT,
   PAD_TOP,
-  param,
+  PLANES,
+  QSUM,
+  ROW_BEGIN,
+  ROW_END,
+  SCALE,
+  SCRATCH,
   SH,
   SW,
-} from './conv-geometry';
-
-// conv() parameter block: the conv geometry (conv-geometry.ts), then these i32 fields
-const M = GEOMETRY_FIELDS;
-const N = GEOMETRY_FIELDS + 1;
-const W64 = GEOMETRY_FIELDS + 2;
-const ACT = GEOMETRY_FIELDS + 3; // 0 none, 1 relu, 2 hardtanh
-const PLANES = GEOMETRY_FIELDS + 4;
-const QSUM = GEOMETRY_FIELDS + 5;
-const WBITS = GEOMETRY_FIELDS + 6;
-const A = GEOMETRY_FIELDS + 7; // f64 [cout][m]
-const CW = GEOMETRY_FIELDS + 8; // f64 [cout]
-const TAPSUM = GEOMETRY_FIELDS + 9; // f64 [cout][taps]
-const B = GEOMETRY_FIELDS + 10; // f64 [n]
-const CA = GEOMETRY_FIELDS + 11; // f64 scalar
-const SCALE = GEOMETRY_FIELDS + 12; // f32 [cout] or 0
-const BIAS = GEOMETRY_FIELDS + 13; // f32 [cout] or 0
-const OUT = GEOMETRY_FIELDS + 14; // f32
-const SCRATCH = GEOMETRY_FIELDS + 15; // taps * 8 + groups * 8 + m * n * 4 + n * taps * w64 * 8 bytes
-const FULL_TAPSUM = GEOMETRY_FIELDS + 16; // f64 [cout]: tap sums over the whole window (interior pixels)
-// output rows [ROW_BEGIN, ROW_END) of the batch * outH rows: threads split a conv by rows, each
-// with its own block and scratch
-const ROW_BEGIN = GEOMETRY_FIELDS + 17;
-const ROW_END = GEOMETRY_FIELDS + 18;
+  TAP_SUM,
+  W64,
+  WEIGHTS,
+} from './generated/pa-grouped-params';
 
 /**
  * Thermometer code of x (NHWC float32): plane j has bit 1 where NOT x >= t_j (NaN: every bit),
@@ -163,10 +159,10 @@ export function conv(p: usize): void {
   const act = param(p, ACT);
   const planes = <usize>param(p, PLANES);
   const qsum = <usize>param(p, QSUM);
-  const wbits = <usize>param(p, WBITS);
+  const wbits = <usize>param(p, WEIGHTS);
   const aPtr = <usize>param(p, A);
   const cwPtr = <usize>param(p, CW);
-  const tapSum = <usize>param(p, TAPSUM);
+  const tapSum = <usize>param(p, TAP_SUM);
   const bPtr = <usize>param(p, B);
   const ca = load<f64>(<usize>param(p, CA));
   const scale = <usize>param(p, SCALE);
@@ -181,7 +177,7 @@ export function conv(p: usize): void {
   const boxQa = scratch + (<usize>taps << 3); // f64 [groups]
   const pops = boxQa + (<usize>groups << 3); // i32 [m * n]
   const hRow = (pops + (<usize>m * n * 4) + 15) & ~(<usize>15); // u64 [n][taps][w64], gathered
-  const fullTapSum = <usize>param(p, FULL_TAPSUM);
+  const fullTapSum = <usize>param(p, FULL_TAP_SUM);
   const planeStride = <usize>n * w64 * 8; // one pixel+group in the planes
   const rowWords = taps * w64; // one (o, m) weight row / one gathered activation row
   const rowBytes = <usize>rowWords * 8;

@@ -1,13 +1,20 @@
-// Compiles asm/kernels.ts with the AssemblyScript compiler from npm: a SIMD build and a scalar
-// fallback, each also as a threaded build over shared memory, into wasm/. The published package
+// Generates asm/generated/ from src/param-blocks.ts, then compiles asm/kernels.ts with the
+// AssemblyScript compiler from npm: a SIMD build and a scalar fallback, each also as a threaded
+// build over shared memory, into wasm/. The published package
 // ships all four, so users need no toolchain.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 mkdirSync(join(root, 'wasm'), { recursive: true });
+// The kernels' parameter-block field indices, generated from the one list in
+// src/param-blocks.ts (compiled to dist/ by the tsc step that runs first).
+const { PARAM_BLOCKS, asmSource } = await import('../dist/param-blocks.js');
+mkdirSync(join(root, 'asm', 'generated'), { recursive: true });
+for (const block of PARAM_BLOCKS)
+  writeFileSync(join(root, 'asm', 'generated', `${block.name}.ts`), asmSource(block));
 const asc = join(root, 'node_modules', '.bin', 'asc');
 const common = [
   'asm/kernels.ts',

@@ -1,17 +1,15 @@
 import {
   type BackendTensor,
+  convGeometry,
   foldBatchNorm,
   type KernelNode,
-  paConvGeometry,
   transposeDense,
 } from '@pabnn/backend';
 import { resolveWindow, type Tensor } from '@pabnn/ir';
+import { CONV_F32_PARAMS, POOL_F32_PARAMS, paramBytes, writeParams } from './param-blocks.js';
 import { rowCalls, runCalls, type ThreadPool } from './thread-pool.js';
 import type { WasmMemory } from './wasm-memory.js';
 import type { PAKernels } from './wasm-module.js';
-
-/** i32 fields of asm conv2dF32's block: geometry (16), x, wt, bias, y, patches, the row range. */
-const CONV_FIELDS = 23;
 
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
@@ -130,7 +128,7 @@ export function prepareFloat(
         bias: bias ? memory.put(Float32Array.from(bias.data)) : 0,
         patches: groups === 1 ? memory.alloc(threads * 4 * kh * kw * cinG * 4) : 0,
         patchBytes: 4 * kh * kw * cinG * 4,
-        params: memory.alloc(threads * CONV_FIELDS * 4),
+        params: memory.alloc(threads * paramBytes(CONV_F32_PARAMS)),
       };
     }
     case 'BatchNorm': {
@@ -146,7 +144,7 @@ export function prepareFloat(
       return { kind: 'clip', lo: node.attrs.min as number, hi: node.attrs.max as number };
     case 'MaxPool':
     case 'AvgPool':
-      return { kind: 'pool', node, params: memory.alloc(15 * 4) };
+      return { kind: 'pool', node, params: memory.alloc(paramBytes(POOL_F32_PARAMS)) };
     case 'GlobalAvgPool':
       return { kind: 'gap' };
     case 'Dense': {
@@ -180,24 +178,24 @@ export function runFloat(
   const x = inputs[0] as BackendTensor;
   switch (p.kind) {
     case 'conv': {
-      const geometry = paConvGeometry(p.node.attrs, x.shape, p.cout, p.kh, p.kw);
-      const fields = [offsetOf(x), p.wt, p.bias, offsetOf(out)];
-      const rows = x.shape[0] * geometry[14]; // batch * outH
-      const threads = pool?.threads ?? 1;
+      const geometry = convGeometry(p.node.attrs, x.shape, p.cout, p.kh, p.kw);
       const calls = rowCalls(
         'conv2dF32',
-        memory.memory,
         p.params,
-        CONV_FIELDS,
-        rows,
-        threads,
-        (t, begin, end) => [
-          ...geometry,
-          ...fields,
-          p.patches && p.patches + t * p.patchBytes,
-          begin,
-          end,
-        ],
+        paramBytes(CONV_F32_PARAMS),
+        geometry.batch * geometry.outH,
+        pool?.threads ?? 1,
+        (t, at, rowBegin, rowEnd) =>
+          writeParams(memory.memory, at, CONV_F32_PARAMS, {
+            ...geometry,
+            x: offsetOf(x),
+            weights: p.wt,
+            bias: p.bias,
+            y: offsetOf(out),
+            patches: p.patches && p.patches + t * p.patchBytes,
+            rowBegin,
+            rowEnd,
+          }),
       );
       runCalls(kernels, calls, pool);
       return;
@@ -225,8 +223,7 @@ export function runFloat(
       const [sh, sw] = attrs.strides as number[];
       const win = resolveWindow(inH, inW, [kh, kw], attrs);
       const mode = p.node.op === 'MaxPool' ? 0 : attrs.countIncludePad ? 2 : 1;
-      const params = new Int32Array(memory.memory.buffer, p.params, 15);
-      params.set([
+      writeParams(memory.memory, p.params, POOL_F32_PARAMS, {
         batch,
         inH,
         inW,
@@ -235,14 +232,14 @@ export function runFloat(
         kw,
         sh,
         sw,
-        win.padTop,
-        win.padLeft,
-        out.shape[1],
-        out.shape[2],
+        padTop: win.padTop,
+        padLeft: win.padLeft,
+        outH: out.shape[1],
+        outW: out.shape[2],
         mode,
-        offsetOf(x),
-        offsetOf(out),
-      ]);
+        x: offsetOf(x),
+        y: offsetOf(out),
+      });
       kernels.poolF32(p.params);
       return;
     }

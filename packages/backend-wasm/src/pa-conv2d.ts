@@ -1,11 +1,14 @@
 import {
   type BackendTensor,
+  convGeometry,
+  inputsByName,
   type KernelNode,
   PA_ACTIVATION_CODES,
-  paConvGeometry,
 } from '@pabnn/backend';
 import type { Tensor } from '@pabnn/ir';
 import { decompose, type SignDecomposition, tapSums } from '@pabnn/quantizer';
+import { PA_GROUPED_PARAMS, PA_TILED_PARAMS, paramBytes, writeParams } from './param-blocks.js';
+import { tapBitsFor } from './tap-packing.js';
 import { type KernelCall, rowCalls, runCalls, splitRange, type ThreadPool } from './thread-pool.js';
 import type { WasmMemory } from './wasm-memory.js';
 import type { PAKernels } from './wasm-module.js';
@@ -13,7 +16,10 @@ import type { PAKernels } from './wasm-module.js';
 /** The weights and constants of asm/pa-conv-tiled.ts (one-group convs). */
 interface TiledLayout {
   kind: 'tiled';
-  /** u64 [channel block of 4][m][tap][w64][4]. */
+  /** Bits a tap takes in a gathered row, and the row's u64 words (tap-packing.ts). */
+  tapBits: number;
+  rowWords: number;
+  /** u64 [channel block of 4][m][rowWords][4]. */
   weights: number;
   /** f32 [block][m][n][4]: a_{o,m} b_n. */
   ab: number;
@@ -59,11 +65,18 @@ export interface PreparedPAConv {
 
 /** PAConv2D runs here when its weights and staircase are constants and the staircase is per layer. */
 export function supportsPAConv(node: KernelNode, constant: boolean[]): boolean {
+  if (node.op !== 'PAConv2D') return false;
+  const isConstant = inputsByName(node.op, constant);
   return (
-    node.op === 'PAConv2D' &&
-    [1, 2, 3, 4, 5].every((i) => constant[i]) &&
-    node.inputs[4]?.shape.length === 1
+    ['weightBits', 'weightScales', 'weightOffset', 'actThresholds', 'actLevels'].every(
+      (name) => isConstant[name],
+    ) && inputsByName(node.op, node.inputs).actThresholds?.shape.length === 1
   );
+}
+
+/** Bit `bit` of row `row` of packed bits [..., C] (32-bit words, bit c of word c >> 5). */
+function bitAt(src: Uint32Array, row: number, w32: number, bit: number): number {
+  return (src[row * w32 + (bit >>> 5)] >>> (bit & 31)) & 1;
 }
 
 /**
@@ -83,7 +96,8 @@ function copyWord(
 }
 
 /**
- * One-group convs: weights as [block of 4 channels][m][tap][w64][4] and the constants of E
+ * One-group convs: weights as [block of 4 channels][m][rowWords][4], tap t's channels at bits
+ * [t tapBits, t tapBits + C) of a row (tap-packing.ts), and the constants of E
  * (asm/pa-conv-tiled.ts). With aw_{o,t} = sum_m a_{o,m} popcount(W_{m,o,t}), read back from the
  * tap sums (tapSum = C (cw + sum_m a) - 2 aw):
  *   g_{o,t} = c_a tapSum - 2 (sum b) aw,   g0_o = 2 (sum b) sum_t aw.
@@ -100,24 +114,24 @@ function tiledLayout(
   const n = stairs.coefficients.length;
   const taps = kh * kw;
   const w32 = Math.ceil(cinG / 32);
-  const w64 = Math.ceil(cinG / 64);
+  const tapBits = tapBitsFor(cinG);
+  const rowWords = Math.ceil((taps * tapBits) / 64);
   const blocks = Math.ceil(cout / 4);
   const src = bits.data as Uint32Array;
-  const weights = new Uint32Array(blocks * m * taps * w64 * 4 * 2);
+  const weights = new Uint32Array(blocks * m * rowWords * 4 * 2);
   const ab = new Float32Array(blocks * m * n * 4);
   for (let o = 0; o < cout; o++) {
     const [blk, lane] = [Math.floor(o / 4), o % 4];
     for (let j = 0; j < m; j++) {
+      // u32 half-word h of the row's word `word` sits at index ((.. + word) * 4 + lane) * 2 + h
+      const rowAt = (blk * m + j) * rowWords;
       for (let t = 0; t < taps; t++)
-        for (let word = 0; word < w64; word++)
-          copyWord(
-            weights,
-            (((blk * m + j) * taps + t) * w64 + word) * 4 + lane,
-            src,
-            (j * cout + o) * taps + t,
-            w32,
-            word,
-          );
+        for (let c = 0; c < cinG; c++) {
+          if (!bitAt(src, (j * cout + o) * taps + t, w32, c)) continue;
+          const bit = t * tapBits + c;
+          const u32 = ((rowAt + (bit >>> 6)) * 4 + lane) * 2 + ((bit >>> 5) & 1);
+          weights[u32] |= 1 << (bit & 31);
+        }
       for (let k = 0; k < n; k++)
         ab[((blk * m + j) * n + k) * 4 + lane] = scales.data[o * m + j] * stairs.coefficients[k];
     }
@@ -136,6 +150,8 @@ function tiledLayout(
   }
   return {
     kind: 'tiled',
+    tapBits,
+    rowWords,
     weights: memory.put(weights),
     ab: memory.put(ab),
     cw: memory.put(
@@ -192,7 +208,14 @@ export function preparePAConv(
   node: KernelNode,
   constants: (Tensor | undefined)[],
 ): PreparedPAConv {
-  const [, bits, scales, offset, thresholds, levels] = constants as Tensor[];
+  const named = inputsByName(node.op, constants);
+  const [bits, scales, offset, thresholds, levels] = [
+    named.weightBits,
+    named.weightScales,
+    named.weightOffset,
+    named.actThresholds,
+    named.actLevels,
+  ] as Tensor[];
   const [m, cout, kh, kw, cinG] = bits.shape;
   const sums = tapSums(bits, scales, offset);
   const stairs = decompose({
@@ -219,45 +242,76 @@ export function preparePAConv(
   };
 }
 
-/** i32 fields of a conv parameter block: geometry (16), the kernel's own (17 or 16), the row range (2). */
-const PARAM_FIELDS = 35;
+/** The parameter block of the kernel that runs this conv. */
+function paramBlockOf(p: PreparedPAConv) {
+  return p.layout.kind === 'tiled' ? PA_TILED_PARAMS : PA_GROUPED_PARAMS;
+}
 
 /** Bytes of one thread's scratch: what each kernel's header comment lays out, 64-aligned. */
 function workBytes(p: PreparedPAConv, groups: number): number {
-  const rowBytes = p.kh * p.kw * p.w64 * 8; // one gathered activation row
+  const l = p.layout;
   const bytes =
-    p.layout.kind === 'tiled'
+    l.kind === 'tiled'
       ? // two pixels' gathered rows, a class count, then (2 kw + 1) column classes: keys
         // (8-aligned) and E f32 [cout rounded up to 4], then the SIMD build's accumulators
-        2 * p.n * rowBytes +
+        2 * p.n * l.rowWords * 8 +
         8 +
         Math.ceil(((2 * p.kw + 1) * 4) / 8) * 8 +
         (2 * p.kw + 1) * Math.ceil(p.cout / 4) * 16 +
         32 // two f32x4 accumulators (SIMD build)
       : // tap and pixel lists, group sums, popcounts, and the gathered rows (16-aligned)
-        p.kh * p.kw * 8 + groups * 8 + p.m * p.n * 4 + 16 + p.n * rowBytes;
+        p.kh * p.kw * 8 + groups * 8 + p.m * p.n * 4 + 16 + p.n * p.kh * p.kw * p.w64 * 8;
   return Math.ceil(bytes / 64) * 64;
 }
 
-/** The kernel's own fields of its parameter block, after the geometry. */
+/** The fields of a parameter block past the geometry and the row range, by name. */
 function kernelFields(
   p: PreparedPAConv,
   inputs: (BackendTensor | undefined)[],
   offsetOf: (t: BackendTensor) => number,
   out: BackendTensor,
   work: number,
-): number[] {
-  const act = PA_ACTIVATION_CODES[p.node.attrs.activation as string];
+) {
+  const { scale, bias } = inputsByName(p.node.op, inputs);
   const s = p.scratch;
-  const scale = inputs[6] ? offsetOf(inputs[6]) : 0;
-  const bias = inputs[7] ? offsetOf(inputs[7]) : 0;
   const l = p.layout;
-  // both blocks share these fields at the same places (asm: M .. WEIGHTS, then CA .. SCRATCH)
-  const head = [p.m, p.n, p.w64, act, s.planes, s.qsum, l.weights];
-  const tail = [p.ca, scale, bias, offsetOf(out), work];
+  const shared = {
+    m: p.m,
+    n: p.n,
+    act: PA_ACTIVATION_CODES[p.node.attrs.activation as string],
+    planes: s.planes,
+    qsum: s.qsum,
+    weights: l.weights,
+    cw: l.cw,
+    ca: p.ca,
+    scale: scale ? offsetOf(scale) : 0,
+    bias: bias ? offsetOf(bias) : 0,
+    out: offsetOf(out),
+    scratch: work,
+  };
   return l.kind === 'tiled'
-    ? [...head, l.ab, l.cw, l.gTap, l.g0, ...tail]
-    : [...head, l.a, l.cw, l.tapSum, l.b, ...tail, l.fullTapSum];
+    ? {
+        kind: l.kind,
+        fields: {
+          ...shared,
+          tapBits: l.tapBits,
+          rowWords: l.rowWords,
+          ab: l.ab,
+          gTap: l.gTap,
+          g0: l.g0,
+        },
+      }
+    : {
+        kind: l.kind,
+        fields: {
+          ...shared,
+          w64: p.w64,
+          a: l.a,
+          tapSum: l.tapSum,
+          b: l.b,
+          fullTapSum: l.fullTapSum,
+        },
+      };
 }
 
 export function runPAConv(
@@ -269,7 +323,7 @@ export function runPAConv(
   offsetOf: (t: BackendTensor) => number,
   pool?: ThreadPool,
 ): void {
-  const x = inputs[0]!;
+  const x = inputsByName(p.node.op, inputs).x!;
   const [batch, inH, inW, cin] = x.shape;
   const attrs = p.node.attrs;
   const groups = attrs.groups as number;
@@ -282,7 +336,7 @@ export function runPAConv(
       memory.release(s.planes, s.pixels * groups * p.n * p.w64 * 8);
       memory.release(s.qsum, s.pixels * groups * 8);
       memory.release(s.work, s.bytes);
-      memory.release(p.params, threads * PARAM_FIELDS * 4);
+      memory.release(p.params, threads * paramBytes(paramBlockOf(p)));
     }
     p.scratch = {
       planes: memory.alloc(pixels * groups * p.n * p.w64 * 8),
@@ -291,7 +345,7 @@ export function runPAConv(
       bytes: work * threads,
       pixels,
     };
-    p.params = memory.alloc(threads * PARAM_FIELDS * 4);
+    p.params = memory.alloc(threads * paramBytes(paramBlockOf(p)));
   }
   const s = p.scratch;
   const planeBytes = groups * p.n * p.w64 * 8; // one pixel's planes
@@ -311,21 +365,21 @@ export function runPAConv(
   });
   runCalls(kernels, splitRange(pixels, threads).map(binarize), pool);
 
-  const geometry = paConvGeometry(attrs, x.shape, p.cout, p.kh, p.kw);
-  const kernel = p.layout.kind === 'tiled' ? 'convTiled' : 'conv';
+  const geometry = convGeometry(attrs, x.shape, p.cout, p.kh, p.kw);
+  const block = paramBlockOf(p);
   const calls = rowCalls(
-    kernel,
-    memory.memory,
+    p.layout.kind === 'tiled' ? 'convTiled' : 'conv',
     p.params,
-    PARAM_FIELDS,
-    batch * geometry[14],
+    paramBytes(block),
+    batch * geometry.outH,
     threads,
-    (t, begin, end) => [
-      ...geometry,
-      ...kernelFields(p, inputs, offsetOf, out, s.work + t * work),
-      begin,
-      end,
-    ],
+    (t, at, rowBegin, rowEnd) => {
+      const own = kernelFields(p, inputs, offsetOf, out, s.work + t * work);
+      const rows = { ...geometry, rowBegin, rowEnd };
+      if (own.kind === 'tiled')
+        writeParams(memory.memory, at, PA_TILED_PARAMS, { ...rows, ...own.fields });
+      else writeParams(memory.memory, at, PA_GROUPED_PARAMS, { ...rows, ...own.fields });
+    },
   );
   runCalls(kernels, calls, pool);
 }

@@ -165,22 +165,21 @@ export function splitRange(count: number, parts: number): [number, number][] {
 const MIN_ROWS_PER_THREAD = 2;
 
 /**
- * A conv split by output rows: one call of `kernel` per part, thread t's i32 parameter block at
- * `params + t * fields * 4` filled with `fieldsOf(t, begin, end)` for its rows [begin, end).
+ * A conv split by output rows: one call of `kernel` per part, thread t's parameter block at
+ * `params + t * blockBytes`, written by `write(t, at, begin, end)` for its rows [begin, end).
  */
 export function rowCalls(
   kernel: KernelName,
-  memory: WebAssembly.Memory,
   params: number,
-  fields: number,
+  blockBytes: number,
   rows: number,
   threads: number,
-  fieldsOf: (t: number, begin: number, end: number) => number[],
+  write: (t: number, at: number, begin: number, end: number) => void,
 ): KernelCall[] {
   const parts = splitRange(rows, Math.min(threads, Math.floor(rows / MIN_ROWS_PER_THREAD) || 1));
-  const block = new Int32Array(memory.buffer, params, threads * fields);
   return parts.map(([begin, end], t) => {
-    block.set(fieldsOf(t, begin, end), t * fields);
-    return { kernel, args: [params + t * fields * 4] };
+    const at = params + t * blockBytes;
+    write(t, at, begin, end);
+    return { kernel, args: [at] };
   });
 }
