@@ -10,6 +10,13 @@ export const RESNET18_3X3_LAYERS: [number, number][] = [
   [7, 512],
 ];
 
+/** ResNet-8's 3x3 layers on 28x28 inputs (the shipped models): [size, channels]. */
+export const RESNET8_3X3_LAYERS: [number, number][] = [
+  [28, 16],
+  [14, 32],
+  [7, 64],
+];
+
 export interface PALayer {
   /** Runs the prepared node once (the caller times it). */
   run(): void | Promise<void>;

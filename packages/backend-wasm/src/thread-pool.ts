@@ -41,6 +41,18 @@ export function threadsSupported(): boolean {
   return typeof SharedArrayBuffer === 'function' && typeof Atomics === 'object';
 }
 
+/** Hardware threads of this machine (Node: os.availableParallelism; browsers: navigator). */
+export async function hardwareThreads(): Promise<number> {
+  if (isNode()) {
+    const os = await import('node:os');
+    return os.availableParallelism?.() ?? os.cpus().length;
+  }
+  return (
+    (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
+      ?.hardwareConcurrency ?? 1
+  );
+}
+
 // One literal `new URL(..., import.meta.url)` each, so bundlers ship the worker file.
 async function startWorker(init: WorkerInit): Promise<PoolWorker> {
   if (isNode()) {

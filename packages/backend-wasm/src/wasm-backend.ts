@@ -15,7 +15,7 @@ import {
   supportsFloat,
 } from './float-ops.js';
 import { type PreparedPAConv, preparePAConv, runPAConv, supportsPAConv } from './pa-conv2d.js';
-import { ThreadPool, threadsSupported } from './thread-pool.js';
+import { hardwareThreads, ThreadPool, threadsSupported } from './thread-pool.js';
 import { WasmMemory } from './wasm-memory.js';
 import { loadKernels, type PAKernels } from './wasm-module.js';
 
@@ -29,13 +29,18 @@ export interface WasmBackendOptions {
   /** Use the SIMD build where supported (default true); false forces the scalar build. */
   simd?: boolean;
   /**
-   * Threads for PAConv2D and the float convs (default 1: no workers). With n > 1 the threaded
-   * build runs on a shared memory and n - 1 workers (worker_threads in Node, Web Workers in
-   * browsers) split each conv by output rows. Needs SharedArrayBuffer: in browsers a cross-origin
-   * isolated page (COOP/COEP headers); elsewhere `create` fails with 'threads-unavailable'.
+   * Threads for PAConv2D and the float convs. 'auto' (the default): as many as the machine has
+   * (at most 4) where SharedArrayBuffer exists (Node; browsers: cross-origin isolated pages),
+   * else 1; if the workers cannot start it runs on 1. A number pins the count: with n > 1 the
+   * threaded build runs on a shared memory and n - 1 workers (worker_threads in Node, Web Workers
+   * in browsers) split each conv by output rows, and `create` fails with 'threads-unavailable'
+   * where that is impossible. 1: no workers.
    */
-  threads?: number;
+  threads?: number | 'auto';
 }
+
+/** The most threads 'auto' picks: past 4, a conv of a small model splits into too little work. */
+const AUTO_THREADS_MAX = 4;
 
 /**
  * PAConv2D and the float ops around it (Conv2D, BatchNorm, Relu, Add) in WebAssembly on tensors
@@ -60,18 +65,33 @@ export class WasmBackend implements Backend {
   }
 
   static async create(options: WasmBackendOptions = {}): Promise<WasmBackend> {
-    const threads = options.threads ?? 1;
-    if (!Number.isInteger(threads) || threads < 1 || threads > 64)
+    const asked = options.threads ?? 'auto';
+    if (asked === 'auto') {
+      const threads = threadsSupported() ? Math.min(AUTO_THREADS_MAX, await hardwareThreads()) : 1;
+      if (threads > 1) {
+        try {
+          return await WasmBackend.start(options.simd ?? true, threads);
+        } catch (error) {
+          if (!(error instanceof BackendError && error.code === 'threads-unavailable')) throw error;
+        }
+      }
+      return WasmBackend.start(options.simd ?? true, 1);
+    }
+    if (!Number.isInteger(asked) || asked < 1 || asked > 64)
       throw new BackendError(
         'bad-option',
-        `wasm backend: threads must be an integer from 1 to 64, got ${threads}`,
+        `wasm backend: threads must be 'auto' or an integer from 1 to 64, got ${asked}`,
       );
-    if (threads > 1 && !threadsSupported())
+    if (asked > 1 && !threadsSupported())
       throw new BackendError(
         'threads-unavailable',
-        `wasm backend: ${threads} threads need SharedArrayBuffer, which this environment lacks (browsers: serve the page cross-origin isolated, with COOP and COEP headers), or use threads: 1`,
+        `wasm backend: ${asked} threads need SharedArrayBuffer, which this environment lacks (browsers: serve the page cross-origin isolated, with COOP and COEP headers), or use threads: 1`,
       );
-    const { kernels, simd, shared } = await loadKernels(options.simd ?? true, threads > 1);
+    return WasmBackend.start(options.simd ?? true, asked);
+  }
+
+  private static async start(simdWanted: boolean, threads: number): Promise<WasmBackend> {
+    const { kernels, simd, shared } = await loadKernels(simdWanted, threads > 1);
     const pool = shared
       ? await ThreadPool.create(threads, shared.module, shared.memory, kernels)
       : undefined;

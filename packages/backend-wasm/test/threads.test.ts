@@ -41,12 +41,31 @@ it('starts threads - 1 workers and reports the thread count', async () => {
   expect(backend.threads).toBe(3);
   expect(backend.build).toBe('simd');
   backend.dispose();
-  const single = await WasmBackend.create();
+  const single = await WasmBackend.create({ threads: 1 });
   expect(single.threads).toBe(1);
   single.dispose();
 });
 
+it("uses the machine's threads by default ('auto', at most 4) where shared memory exists", async () => {
+  const { availableParallelism } = await import('node:os');
+  const backend = await WasmBackend.create();
+  expect(backend.threads).toBe(Math.min(4, availableParallelism()));
+  backend.dispose();
+});
+
+it("falls back to one thread when 'auto' cannot start workers", async () => {
+  // the src build's worker file is TypeScript, which worker_threads cannot load: a real failure
+  const { WasmBackend: FromSource } = await import('../src/wasm-backend.js');
+  const backend = await FromSource.create();
+  expect(backend.threads).toBe(1);
+  backend.dispose();
+});
+
 it('rejects a bad thread count by name', async () => {
-  await expect(WasmBackend.create({ threads: 0 })).rejects.toThrow(/threads must be an integer/);
-  await expect(WasmBackend.create({ threads: 2.5 })).rejects.toThrow(/threads must be an integer/);
+  await expect(WasmBackend.create({ threads: 0 })).rejects.toThrow(
+    /threads must be 'auto' or an integer/,
+  );
+  await expect(WasmBackend.create({ threads: 2.5 })).rejects.toThrow(
+    /threads must be 'auto' or an integer/,
+  );
 });
