@@ -13,17 +13,20 @@ import { type KernelCall, rowCalls, runCalls, splitRange, type ThreadPool } from
 import type { WasmMemory } from './wasm-memory.js';
 import type { PAKernels } from './wasm-module.js';
 
+/** Output channels of one block of the tiled kernel (asm/pa-tiled-block.ts). */
+const TILE_CHANNELS = 8;
+
 /** The weights and constants of asm/pa-conv-tiled.ts (one-group convs). */
 interface TiledLayout {
   kind: 'tiled';
   /** Bits a tap takes in a gathered row, and the row's u64 words (tap-packing.ts). */
   tapBits: number;
   rowWords: number;
-  /** u64 [channel block of 4][m][rowWords][4]. */
+  /** u64 [channel block of 8][m][rowWords][8]. */
   weights: number;
-  /** f32 [block][m][n][4]: a_{o,m} b_n. */
+  /** f32 [block][m][n][8]: a_{o,m} b_n. */
   ab: number;
-  /** f32 [blocks * 4]: the weight offsets c_w, 0 past cout (epilogue lanes and E). */
+  /** f32 [blocks * 8]: the weight offsets c_w, 0 past cout (epilogue lanes and E). */
   cw: number;
   /** f64 [cout][taps] and [cout]: the per-tap and whole-window parts of E (pa-conv-tiled.ts). */
   gTap: number;
@@ -59,6 +62,10 @@ export interface PreparedPAConv {
   coef: number;
   /** One conv parameter block per thread. */
   params: number;
+  /** What the parameter blocks at `params` were last written for (skip rewriting them). */
+  paramsKey: string;
+  /** The calls of the last run, reused while paramsKey holds. */
+  convCalls: KernelCall[];
   /** Per-run buffers, grown when a larger batch comes; `work` holds one part per thread. */
   scratch: { planes: number; qsum: number; work: number; bytes: number; pixels: number };
 }
@@ -96,7 +103,7 @@ function copyWord(
 }
 
 /**
- * One-group convs: weights as [block of 4 channels][m][rowWords][4], tap t's channels at bits
+ * One-group convs: weights as [block of 8 channels][m][rowWords][8], tap t's channels at bits
  * [t tapBits, t tapBits + C) of a row (tap-packing.ts), and the constants of E
  * (asm/pa-conv-tiled.ts). With aw_{o,t} = sum_m a_{o,m} popcount(W_{m,o,t}), read back from the
  * tap sums (tapSum = C (cw + sum_m a) - 2 aw):
@@ -116,12 +123,12 @@ function tiledLayout(
   const w32 = Math.ceil(cinG / 32);
   const tapBits = tapBitsFor(cinG);
   const rowWords = Math.ceil((taps * tapBits) / 64);
-  const blocks = Math.ceil(cout / 4);
+  const blocks = Math.ceil(cout / TILE_CHANNELS);
   const src = bits.data as Uint32Array;
-  const weights = new Uint32Array(blocks * m * rowWords * 4 * 2);
-  const ab = new Float32Array(blocks * m * n * 4);
+  const weights = new Uint32Array(blocks * m * rowWords * TILE_CHANNELS * 2);
+  const ab = new Float32Array(blocks * m * n * TILE_CHANNELS);
   for (let o = 0; o < cout; o++) {
-    const [blk, lane] = [Math.floor(o / 4), o % 4];
+    const [blk, lane] = [Math.floor(o / TILE_CHANNELS), o % TILE_CHANNELS];
     for (let j = 0; j < m; j++) {
       // u32 half-word h of the row's word `word` sits at index ((.. + word) * 4 + lane) * 2 + h
       const rowAt = (blk * m + j) * rowWords;
@@ -129,11 +136,12 @@ function tiledLayout(
         for (let c = 0; c < cinG; c++) {
           if (!bitAt(src, (j * cout + o) * taps + t, w32, c)) continue;
           const bit = t * tapBits + c;
-          const u32 = ((rowAt + (bit >>> 6)) * 4 + lane) * 2 + ((bit >>> 5) & 1);
+          const u32 = ((rowAt + (bit >>> 6)) * TILE_CHANNELS + lane) * 2 + ((bit >>> 5) & 1);
           weights[u32] |= 1 << (bit & 31);
         }
       for (let k = 0; k < n; k++)
-        ab[((blk * m + j) * n + k) * 4 + lane] = scales.data[o * m + j] * stairs.coefficients[k];
+        ab[((blk * m + j) * n + k) * TILE_CHANNELS + lane] =
+          scales.data[o * m + j] * stairs.coefficients[k];
     }
   }
   const sumB = stairs.coefficients.reduce((a, b) => a + b, 0);
@@ -155,7 +163,9 @@ function tiledLayout(
     weights: memory.put(weights),
     ab: memory.put(ab),
     cw: memory.put(
-      Float32Array.from({ length: blocks * 4 }, (_, o) => (o < cout ? offset.data[o] : 0)),
+      Float32Array.from({ length: blocks * TILE_CHANNELS }, (_, o) =>
+        o < cout ? offset.data[o] : 0,
+      ),
     ),
     gTap: memory.put(gTap),
     g0: memory.put(g0),
@@ -238,6 +248,8 @@ export function preparePAConv(
     thresholds: memory.put(Float32Array.from(thresholds.data)),
     coef: memory.put(Float64Array.of(stairs.constant, ...stairs.coefficients)),
     params: 0,
+    paramsKey: '',
+    convCalls: [],
     scratch: { planes: 0, qsum: 0, work: 0, bytes: 0, pixels: -1 },
   };
 }
@@ -252,13 +264,12 @@ function workBytes(p: PreparedPAConv, groups: number): number {
   const l = p.layout;
   const bytes =
     l.kind === 'tiled'
-      ? // two pixels' gathered rows, a class count, then (2 kw + 1) column classes: keys
-        // (8-aligned) and E f32 [cout rounded up to 4], then the SIMD build's accumulators
+      ? // a pixel pair's gathered rows, a class count, then (2 kw + 1) column classes: keys
+        // (8-aligned) and E f32 [cout rounded up to 8]
         2 * p.n * l.rowWords * 8 +
         8 +
         Math.ceil(((2 * p.kw + 1) * 4) / 8) * 8 +
-        (2 * p.kw + 1) * Math.ceil(p.cout / 4) * 16 +
-        32 // two f32x4 accumulators (SIMD build)
+        (2 * p.kw + 1) * Math.ceil(p.cout / TILE_CHANNELS) * TILE_CHANNELS * 4
       : // tap and pixel lists, group sums, popcounts, and the gathered rows (16-aligned)
         p.kh * p.kw * 8 + groups * 8 + p.m * p.n * 4 + 16 + p.n * p.kh * p.kw * p.w64 * 8;
   return Math.ceil(bytes / 64) * 64;
@@ -346,6 +357,7 @@ export function runPAConv(
       pixels,
     };
     p.params = memory.alloc(threads * paramBytes(paramBlockOf(p)));
+    p.paramsKey = '';
   }
   const s = p.scratch;
   const planeBytes = groups * p.n * p.w64 * 8; // one pixel's planes
@@ -365,21 +377,34 @@ export function runPAConv(
   });
   runCalls(kernels, splitRange(pixels, threads).map(binarize), pool);
 
-  const geometry = convGeometry(attrs, x.shape, p.cout, p.kh, p.kw);
-  const block = paramBlockOf(p);
-  const calls = rowCalls(
-    p.layout.kind === 'tiled' ? 'convTiled' : 'conv',
-    p.params,
-    paramBytes(block),
-    batch * geometry.outH,
-    threads,
-    (t, at, rowBegin, rowEnd) => {
-      const own = kernelFields(p, inputs, offsetOf, out, s.work + t * work);
-      const rows = { ...geometry, rowBegin, rowEnd };
-      if (own.kind === 'tiled')
-        writeParams(memory.memory, at, PA_TILED_PARAMS, { ...rows, ...own.fields });
-      else writeParams(memory.memory, at, PA_GROUPED_PARAMS, { ...rows, ...own.fields });
-    },
-  );
-  runCalls(kernels, calls, pool);
+  // the blocks hold offsets and shapes only: a run on the same buffers reuses them, which
+  // saves a small layer's per-run cost of building and writing them
+  const { scale, bias } = inputsByName(p.node.op, inputs);
+  const key = [
+    x.shape,
+    offsetOf(x),
+    offsetOf(out),
+    scale && offsetOf(scale),
+    bias && offsetOf(bias),
+    s.work,
+  ].join();
+  if (key !== p.paramsKey) {
+    const geometry = convGeometry(attrs, x.shape, p.cout, p.kh, p.kw);
+    p.convCalls = rowCalls(
+      p.layout.kind === 'tiled' ? 'convTiled' : 'conv',
+      p.params,
+      paramBytes(paramBlockOf(p)),
+      batch * geometry.outH,
+      threads,
+      (t, at, rowBegin, rowEnd) => {
+        const own = kernelFields(p, inputs, offsetOf, out, s.work + t * work);
+        const rows = { ...geometry, rowBegin, rowEnd };
+        if (own.kind === 'tiled')
+          writeParams(memory.memory, at, PA_TILED_PARAMS, { ...rows, ...own.fields });
+        else writeParams(memory.memory, at, PA_GROUPED_PARAMS, { ...rows, ...own.fields });
+      },
+    );
+    p.paramsKey = key;
+  }
+  runCalls(kernels, p.convCalls, pool);
 }

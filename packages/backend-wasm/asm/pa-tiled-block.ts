@@ -1,0 +1,202 @@
+// The micro-kernels of convTiled() (pa-conv-tiled.ts): one block of 8 output channels for two
+// output pixels, summed over every (weight base m, activation plane n) pair and turned into
+//   acc_o = sum_{m,n} ab_{o,m,n} (kc - 2 P_mn),   P_mn = popcount(H_n xor W_{m,o}),
+// then stored through the epilogue (E, c_w, scale, bias, activation).
+//
+// Layouts: a pixel pair's gathered rows interleave the two pixels word by word,
+// [n][rowWords][2] u64, so one v128 load holds word w of both; weights are
+// [block][m][rowWords][8 channels] u64; ab is [block][m][n][8] f32.
+//
+// The SIMD build splits each sweep between the CPU's integer and vector units, which work in
+// parallel: channels 0-3 on i64 XOR + POPCNT (8 scalar accumulators, two pixels x four
+// channels), channels 4-7 on v128 (one XOR + i8x16.popcnt per channel covers both pixels:
+// each weight word is splatted to both halves). The byte counters of the vector half take at
+// most 8 a word, so they are widened to i32 every 31 words.
+
+/** Words a u8 lane may accumulate before it could overflow (8 a word: 31 * 8 = 248). */
+const BYTE_WORDS = 31;
+
+@inline function activate(v: f32, act: i32): f32 {
+  if (act == 1) return v > 0 ? v : 0;
+  if (act == 2) return v < -1 ? -1 : v > 1 ? 1 : v;
+  return v;
+}
+
+@inline function activate4(v: v128, act: i32): v128 {
+  if (act == 1) return f32x4.pmax(v, f32x4.splat(0));
+  if (act == 2) return f32x4.pmin(f32x4.pmax(v, f32x4.splat(-1)), f32x4.splat(1));
+  return v;
+}
+
+/** y = act(scale * (acc + E + cw * bq) + bias) for channels [o0, o0 + 4) of one pixel. */
+@inline function store4(y: usize, acc: v128, e: usize, cw: usize, bq: f32, scale: usize, bias: usize, o0: i32, cout: i32, act: i32): void {
+  if (o0 >= cout) return;
+  let v = f32x4.add(f32x4.add(acc, v128.load(e + (<usize>o0 << 2))), f32x4.mul(v128.load(cw + (<usize>o0 << 2)), f32x4.splat(bq)));
+  // scale and bias hold cout floats in 64-byte blocks (WasmMemory), so a last partial block's
+  // lanes can be read; only the valid ones are stored
+  if (scale) v = f32x4.mul(v, v128.load(scale + (<usize>o0 << 2)));
+  if (bias) v = f32x4.add(v, v128.load(bias + (<usize>o0 << 2)));
+  v = activate4(v, act);
+  const at = y + (<usize>o0 << 2);
+  if (o0 + 4 <= cout) {
+    v128.store(at, v);
+  } else {
+    store<f32>(at, f32x4.extract_lane(v, 0));
+    if (o0 + 1 < cout) store<f32>(at, f32x4.extract_lane(v, 1), 4);
+    if (o0 + 2 < cout) store<f32>(at, f32x4.extract_lane(v, 2), 8);
+  }
+}
+
+/** (a, b, c, d) as an i32x4 of the low halves of four i64 counts. */
+@inline function lanes(a: i64, b: i64, c: i64, d: i64): v128 {
+  return i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(<i32>a), 1, <i32>b), 2, <i32>c), 3, <i32>d);
+}
+
+/** ab * (kc - 2 P) for four channels. */
+@inline function term(ab: v128, kc: i32, pop: v128): v128 {
+  return f32x4.mul(ab, f32x4.convert_i32x4_s(i32x4.sub(i32x4.splat(kc), i32x4.shl(pop, 1))));
+}
+
+/** Byte counters -> i32x4 (bytes 0-3, 4-7: pixel 0; 8-11, 12-15: pixel 1). */
+@inline function widen(bytes: v128): v128 {
+  return i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(bytes));
+}
+
+/**
+ * SIMD build: the block's 8 channels for both pixels (rows at `rows`, weights of base 0 at
+ * `w0`, ab at `ab0`), stored at y0 / y1 (y1 only when `second`).
+ */
+@inline export function blockSimd(rows: usize, rowWords: i32, m: i32, n: i32, w0: usize, ab0: usize, kc0: i32, kc1: i32, o0: i32, cout: i32, e0: usize, e1: usize, bq0: f32, bq1: f32, cw: usize, scale: usize, bias: usize, y0: usize, y1: usize, second: bool, act: i32): void {
+  const planeBytes = <usize>rowWords << 4;
+  const baseBytes = <usize>rowWords << 6;
+  let x0lo = f32x4.splat(0), x0hi = f32x4.splat(0), x1lo = f32x4.splat(0), x1hi = f32x4.splat(0);
+  let ab = ab0;
+  for (let mm = 0; mm < m; mm++) {
+    const wRow = w0 + <usize>mm * baseBytes;
+    for (let nn = 0; nn < n; nn++) {
+      let hp = rows + <usize>nn * planeBytes;
+      let wp = wRow;
+      let q0: i64 = 0, q1: i64 = 0, q2: i64 = 0, q3: i64 = 0;
+      let r0: i64 = 0, r1: i64 = 0, r2: i64 = 0, r3: i64 = 0;
+      let c4 = i32x4.splat(0), c5 = i32x4.splat(0), c6 = i32x4.splat(0), c7 = i32x4.splat(0);
+      for (let w = 0; w < rowWords; ) {
+        const end = min(rowWords, w + BYTE_WORDS);
+        let v4 = i8x16.splat(0), v5 = i8x16.splat(0), v6 = i8x16.splat(0), v7 = i8x16.splat(0);
+        for (; w < end; w++) {
+          const h0 = load<i64>(hp);
+          const h1 = load<i64>(hp, 8);
+          const hv = v128.load(hp);
+          const wa = load<i64>(wp);
+          const wb = load<i64>(wp, 8);
+          const wc = load<i64>(wp, 16);
+          const wd = load<i64>(wp, 24);
+          q0 += popcnt<i64>(h0 ^ wa);
+          q1 += popcnt<i64>(h0 ^ wb);
+          q2 += popcnt<i64>(h0 ^ wc);
+          q3 += popcnt<i64>(h0 ^ wd);
+          r0 += popcnt<i64>(h1 ^ wa);
+          r1 += popcnt<i64>(h1 ^ wb);
+          r2 += popcnt<i64>(h1 ^ wc);
+          r3 += popcnt<i64>(h1 ^ wd);
+          v4 = i8x16.add(v4, i8x16.popcnt(v128.xor(hv, v128.load64_splat(wp, 32))));
+          v5 = i8x16.add(v5, i8x16.popcnt(v128.xor(hv, v128.load64_splat(wp, 40))));
+          v6 = i8x16.add(v6, i8x16.popcnt(v128.xor(hv, v128.load64_splat(wp, 48))));
+          v7 = i8x16.add(v7, i8x16.popcnt(v128.xor(hv, v128.load64_splat(wp, 56))));
+          hp += 16;
+          wp += 64;
+        }
+        c4 = i32x4.add(c4, widen(v4));
+        c5 = i32x4.add(c5, widen(v5));
+        c6 = i32x4.add(c6, widen(v6));
+        c7 = i32x4.add(c7, widen(v7));
+      }
+      // (channel 4 pixel 0, channel 4 pixel 1, channel 5 pixel 0, channel 5 pixel 1), then 6, 7
+      const s45 = i32x4.add(v128.shuffle<i32>(c4, c5, 0, 2, 4, 6), v128.shuffle<i32>(c4, c5, 1, 3, 5, 7));
+      const s67 = i32x4.add(v128.shuffle<i32>(c6, c7, 0, 2, 4, 6), v128.shuffle<i32>(c6, c7, 1, 3, 5, 7));
+      const abLo = v128.load(ab);
+      const abHi = v128.load(ab, 16);
+      // kc - 2 P is an exact integer; f32 keeps 24 bits of it
+      x0lo = f32x4.add(x0lo, term(abLo, kc0, lanes(q0, q1, q2, q3)));
+      x1lo = f32x4.add(x1lo, term(abLo, kc1, lanes(r0, r1, r2, r3)));
+      x0hi = f32x4.add(x0hi, term(abHi, kc0, v128.shuffle<i32>(s45, s67, 0, 2, 4, 6)));
+      x1hi = f32x4.add(x1hi, term(abHi, kc1, v128.shuffle<i32>(s45, s67, 1, 3, 5, 7)));
+      ab += 32;
+    }
+  }
+  store4(y0, x0lo, e0, cw, bq0, scale, bias, o0, cout, act);
+  store4(y0, x0hi, e0, cw, bq0, scale, bias, o0 + 4, cout, act);
+  if (second) {
+    store4(y1, x1lo, e1, cw, bq1, scale, bias, o0, cout, act);
+    store4(y1, x1hi, e1, cw, bq1, scale, bias, o0 + 4, cout, act);
+  }
+}
+
+/** The scalar build's epilogue for one channel of one pixel. */
+@inline function storeChannel(y: usize, acc: f32, e: usize, cw: usize, bq: f32, scale: usize, bias: usize, o: i32, cout: i32, act: i32): void {
+  if (o >= cout) return;
+  let v = acc + load<f32>(e + (<usize>o << 2)) + load<f32>(cw + (<usize>o << 2)) * bq;
+  if (scale) v *= load<f32>(scale + (<usize>o << 2));
+  if (bias) v += load<f32>(bias + (<usize>o << 2));
+  store<f32>(y + (<usize>o << 2), activate(v, act));
+}
+
+/** Scalar build: blockSimd's result, the block as two halves of four channels on i64 popcounts. */
+@inline export function blockScalar(rows: usize, rowWords: i32, m: i32, n: i32, w0: usize, ab0: usize, kc0: i32, kc1: i32, o0: i32, cout: i32, e0: usize, e1: usize, bq0: f32, bq1: f32, cw: usize, scale: usize, bias: usize, y0: usize, y1: usize, second: bool, act: i32): void {
+  const planeBytes = <usize>rowWords << 4;
+  const baseBytes = <usize>rowWords << 6;
+  for (let half = 0; half < 2; half++) {
+    let a00: f32 = 0, a01: f32 = 0, a02: f32 = 0, a03: f32 = 0;
+    let a10: f32 = 0, a11: f32 = 0, a12: f32 = 0, a13: f32 = 0;
+    let ab = ab0 + (<usize>half << 4);
+    for (let mm = 0; mm < m; mm++) {
+      for (let nn = 0; nn < n; nn++) {
+        let hp = rows + <usize>nn * planeBytes;
+        const end = hp + planeBytes;
+        let wp = w0 + <usize>mm * baseBytes + (<usize>half << 5);
+        let q0: i64 = 0, q1: i64 = 0, q2: i64 = 0, q3: i64 = 0;
+        let r0: i64 = 0, r1: i64 = 0, r2: i64 = 0, r3: i64 = 0;
+        for (; hp < end; hp += 16) {
+          const h0 = load<i64>(hp);
+          const h1 = load<i64>(hp, 8);
+          const wa = load<i64>(wp);
+          const wb = load<i64>(wp, 8);
+          const wc = load<i64>(wp, 16);
+          const wd = load<i64>(wp, 24);
+          q0 += popcnt<i64>(h0 ^ wa);
+          q1 += popcnt<i64>(h0 ^ wb);
+          q2 += popcnt<i64>(h0 ^ wc);
+          q3 += popcnt<i64>(h0 ^ wd);
+          r0 += popcnt<i64>(h1 ^ wa);
+          r1 += popcnt<i64>(h1 ^ wb);
+          r2 += popcnt<i64>(h1 ^ wc);
+          r3 += popcnt<i64>(h1 ^ wd);
+          wp += 64;
+        }
+        const b0 = load<f32>(ab);
+        const b1 = load<f32>(ab, 4);
+        const b2 = load<f32>(ab, 8);
+        const b3 = load<f32>(ab, 12);
+        a00 += b0 * <f32>(kc0 - (<i32>q0 << 1));
+        a01 += b1 * <f32>(kc0 - (<i32>q1 << 1));
+        a02 += b2 * <f32>(kc0 - (<i32>q2 << 1));
+        a03 += b3 * <f32>(kc0 - (<i32>q3 << 1));
+        a10 += b0 * <f32>(kc1 - (<i32>r0 << 1));
+        a11 += b1 * <f32>(kc1 - (<i32>r1 << 1));
+        a12 += b2 * <f32>(kc1 - (<i32>r2 << 1));
+        a13 += b3 * <f32>(kc1 - (<i32>r3 << 1));
+        ab += 32;
+      }
+    }
+    const o = o0 + (half << 2);
+    storeChannel(y0, a00, e0, cw, bq0, scale, bias, o, cout, act);
+    storeChannel(y0, a01, e0, cw, bq0, scale, bias, o + 1, cout, act);
+    storeChannel(y0, a02, e0, cw, bq0, scale, bias, o + 2, cout, act);
+    storeChannel(y0, a03, e0, cw, bq0, scale, bias, o + 3, cout, act);
+    if (second) {
+      storeChannel(y1, a10, e1, cw, bq1, scale, bias, o, cout, act);
+      storeChannel(y1, a11, e1, cw, bq1, scale, bias, o + 1, cout, act);
+      storeChannel(y1, a12, e1, cw, bq1, scale, bias, o + 2, cout, act);
+      storeChannel(y1, a13, e1, cw, bq1, scale, bias, o + 3, cout, act);
+    }
+  }
+}
