@@ -25,6 +25,20 @@ function seeded(seed: number) {
   return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
 }
 
+interface ConvRow {
+  layer: string;
+  M: number;
+  N: number;
+  threads: number;
+  oursMs: number;
+  ortMs: number;
+  tfjsMs: number | null;
+  speedupVsOrt: number;
+  speedupVsTfjs: number | null;
+  binaryOpsPerSecond: number;
+  percentOfPeak: number;
+}
+
 /** A one-node NCHW ONNX conv, as a float model would contain it. */
 function onnxConv(c: number, weight: Float32Array): Uint8Array {
   const dims = (d: number[]) => ({ dim: d.map((v) => ({ dimValue: v })) });
@@ -95,7 +109,7 @@ export async function runConvWasm(): Promise<void> {
   const peaks: CpuPeak[] = [measureCpuPeak()];
   // our own micro-kernel's rate on L1-resident rows, for comparison only
   let ownPeak = 0;
-  const rows = [];
+  const rows: ConvRow[] = [];
   for (const [size, c] of [...RESNET18_3X3_LAYERS, ...RESNET8_3X3_LAYERS]) {
     ownPeak = Math.max(ownPeak, backend.popcountPeak(500));
     const r = seeded(size * c);
@@ -149,6 +163,11 @@ export async function runConvWasm(): Promise<void> {
   for (const r of rows)
     r.percentOfPeak =
       (100 * r.binaryOpsPerSecond) / (r.threads === 1 ? peak.perThread : peak.twoThreads);
+  // break-even of M x N passes against onnxruntime-web's float conv, from the 1-thread rows
+  const one = rows.filter((r) => r.threads === 1 && r.layer.includes(' -> ') && r.M * r.N >= 4);
+  const macs = (r: ConvRow) => (r.binaryOpsPerSecond * (r.oursMs / 1000)) / (r.M * r.N);
+  const ortRate = one.reduce((s, r) => s + macs(r) / (r.ortMs / 1000), 0) / Math.max(1, one.length);
+  const multiRate = one.reduce((s, r) => s + r.binaryOpsPerSecond, 0) / Math.max(1, one.length);
   const machine = machineInfo();
   writeReport('conv.json', {
     machine,
@@ -206,19 +225,18 @@ tap packing: with fewer than 64 channels the taps of an im2col row share 64-bit 
 
 ${table}
 
-## Why multi-base convolutions lose to float here
+## Where multi-base convolutions stand against float
 
-An M x N layer is M x N binary convolutions of the single-base one: the (1,1) sweep repeated for every (weight base,
-activation plane) pair, each popcount pass costing the same, while a float conv costs the same whatever M and N. In
-instruction terms one 64-bit word of a pass is XOR + POPCNT + ADD plus 1.25 loads (two pixels x four channels share
-their loads): 64 binary MACs in ~2 cycles, ~32 a cycle, against at most 8 f32 MACs a cycle for a 128-bit SIMD float
-GEMM (4 lanes, a multiply and an add). So M x N passes would break even with an ideal float conv at M x N = 4; against
-onnxruntime-web's measured ~13-17 G f32 MACs/s and our measured passes (the (1,1) rows), they break even near M x N =
-10. The rows show it:
-(2,2) and (3,3) still win at 1 thread, (4,5) (20 passes) does not, although its passes already run near the
-micro-kernel's peak (the "% of peak" column), so a faster popcount loop cannot close the gap. Only an evaluation that
-is not M x N popcount passes could; the exact one that is not would multiply the N+1 activation levels by the
-dequantized weights, which is the float conv itself. At 2 threads the percentages are of twice the one-thread peak;
+An M x N layer is M x N binary convolutions of the single-base one: every (weight base, activation plane) pair is one
+popcount pass over the gathered rows, while a float conv costs the same whatever M and N. At one thread onnxruntime-web
+ran the float convs at ${(ortRate / 1e9).toFixed(1)} G f32 MACs/s on average over these layers and our kernel ran the
+passes of the M x N >= 4 rows at ${(multiRate / 1e9).toFixed(1)} G binary MACs/s, so M x N passes break even with
+onnxruntime-web near M x N = ${(multiRate / ortRate).toFixed(1)}. A pass sweeps a pixel pair's rows against a block of eight
+channels: four on i64 XOR + POPCNT and four on v128 XOR + i8x16.popcnt in the same loop, since the integer and the vector
+units of the core work in parallel (the CPU peak tool's v128 + i64 mix is its fastest loop too). What is left to the
+peak on the large layers is the per-pass epilogue (turning the counts into floats times a_m b_n) and the gather; on the
+small ResNet-8 layers (16 and 32 channels, rows of 3 and 5 words after dense packing) the epilogue is as large as the
+popcount work, which is why their rate is lower. At 2 threads the percentages are of the peak tool's 2-thread figure;
 the VM reports 2 cores, whose sharing of the host core is not visible from inside it.
 `,
   );
