@@ -7,6 +7,7 @@ import {
 } from '@pabnn/backend';
 import { resolveWindow, type Tensor } from '@pabnn/ir';
 import { CONV_F32_PARAMS, POOL_F32_PARAMS, paramBytes, writeParams } from './param-blocks.js';
+import { NS_PER, partsFor } from './split-policy.js';
 import { rowCalls, runCalls, type ThreadPool } from './thread-pool.js';
 import type { WasmMemory } from './wasm-memory.js';
 import type { PAKernels } from './wasm-module.js';
@@ -184,7 +185,18 @@ export function runFloat(
         p.params,
         paramBytes(CONV_F32_PARAMS),
         geometry.batch * geometry.outH,
-        pool?.threads ?? 1,
+        partsFor(
+          geometry.batch *
+            geometry.outH *
+            geometry.outW *
+            geometry.cout *
+            geometry.kh *
+            geometry.kw *
+            (geometry.cin / geometry.groups) *
+            NS_PER.floatMac,
+          geometry.batch * geometry.outH,
+          pool,
+        ),
         (t, at, rowBegin, rowEnd) =>
           writeParams(memory.memory, at, CONV_F32_PARAMS, {
             ...geometry,

@@ -17,6 +17,13 @@ export const HEADER = 4;
 /** One slot per worker: kernel code, then its arguments. */
 export const SLOT = 1 + MAX_ARGS;
 
+/**
+ * Polls of a control word before a waiting thread sleeps on it (Atomics.wait): a model's
+ * nodes hand out calls microseconds apart, and waking a sleeping thread costs tens of
+ * microseconds on a VM, more than a small layer's share of work. About 20-50 us of polling.
+ */
+export const SPIN_POLLS = 20000;
+
 /** A generation number that tells workers to leave their loop. */
 export const STOP = -1;
 

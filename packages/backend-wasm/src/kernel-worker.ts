@@ -10,6 +10,7 @@ import {
   MAX_ARGS,
   PENDING,
   SLOT,
+  SPIN_POLLS,
   STOP,
   type WorkerInit,
 } from './kernel-calls.js';
@@ -26,6 +27,8 @@ async function serve(init: WorkerInit, post: Post): Promise<void> {
   let seen = Atomics.load(control, GENERATION);
   post('ready');
   for (;;) {
+    // poll a while (the next node's call usually comes at once), then sleep
+    for (let i = 0; i < SPIN_POLLS && Atomics.load(control, GENERATION) === seen; i++);
     Atomics.wait(control, GENERATION, seen);
     seen = Atomics.load(control, GENERATION);
     if (seen === STOP) return;

@@ -8,6 +8,7 @@ import {
 import type { Tensor } from '@pabnn/ir';
 import { decompose, type SignDecomposition, tapSums } from '@pabnn/quantizer';
 import { PA_GROUPED_PARAMS, PA_TILED_PARAMS, paramBytes, writeParams } from './param-blocks.js';
+import { NS_PER, partsFor } from './split-policy.js';
 import { tapBitsFor } from './tap-packing.js';
 import { type KernelCall, rowCalls, runCalls, splitRange, type ThreadPool } from './thread-pool.js';
 import type { WasmMemory } from './wasm-memory.js';
@@ -375,7 +376,9 @@ export function runPAConv(
       s.qsum + begin * groups * 8,
     ],
   });
-  runCalls(kernels, splitRange(pixels, threads).map(binarize), pool);
+  const compares = pixels * cin * p.n;
+  const binarizeParts = partsFor(compares * NS_PER.thresholdCompare, pixels, pool);
+  runCalls(kernels, splitRange(pixels, binarizeParts).map(binarize), pool);
 
   // the blocks hold offsets and shapes only: a run on the same buffers reuses them, which
   // saves a small layer's per-run cost of building and writing them
@@ -390,12 +393,15 @@ export function runPAConv(
   ].join();
   if (key !== p.paramsKey) {
     const geometry = convGeometry(attrs, x.shape, p.cout, p.kh, p.kw);
+    const rows = batch * geometry.outH;
+    const rowWords = p.layout.kind === 'tiled' ? p.layout.rowWords : p.kh * p.kw * p.w64;
+    const words = rows * geometry.outW * p.cout * p.m * p.n * rowWords;
     p.convCalls = rowCalls(
       p.layout.kind === 'tiled' ? 'convTiled' : 'conv',
       p.params,
       paramBytes(paramBlockOf(p)),
-      batch * geometry.outH,
-      threads,
+      rows,
+      partsFor(words * NS_PER.popcountWord, rows, pool),
       (t, at, rowBegin, rowEnd) => {
         const own = kernelFields(p, inputs, offsetOf, out, s.work + t * work);
         const rows = { ...geometry, rowBegin, rowEnd };

@@ -10,9 +10,11 @@ import {
   MAX_ARGS,
   PENDING,
   SLOT,
+  SPIN_POLLS,
   STOP,
   type WorkerInit,
 } from './kernel-calls.js';
+import { MIN_NS_PER_PART } from './split-policy.js';
 import type { PAKernels } from './wasm-module.js';
 
 /** One call of a module export with i32 arguments (byte offsets and counts). */
@@ -92,6 +94,8 @@ export class ThreadPool {
     control: SharedArrayBuffer,
     /** The calling thread's instance of the module. */
     private readonly kernels: PAKernels,
+    /** Work (estimated ns) below which a part is not worth a thread (split-policy.ts). */
+    readonly minPartNs: number,
   ) {
     this.control = new Int32Array(control);
   }
@@ -105,6 +109,7 @@ export class ThreadPool {
     module: WebAssembly.Module,
     memory: WebAssembly.Memory,
     kernels: PAKernels,
+    minPartNs = MIN_NS_PER_PART,
   ): Promise<ThreadPool> {
     const count = threads - 1;
     const control = new SharedArrayBuffer(controlWords(count) * 4);
@@ -116,7 +121,7 @@ export class ThreadPool {
         `the wasm backend could not start ${count} worker(s): ${(error as Error).message}`,
       );
     });
-    return new ThreadPool(workers, control, kernels);
+    return new ThreadPool(workers, control, kernels, minPartNs);
   }
 
   /** Runs calls[0] here and calls[1..] on workers 0.. (at most `threads` calls). */
@@ -145,6 +150,8 @@ export class ThreadPool {
 
   private waitForWorkers(): void {
     const c = this.control;
+    // the workers usually finish with this thread: poll a while before sleeping
+    for (let i = 0; i < SPIN_POLLS && Atomics.load(c, PENDING) > 0; i++);
     for (let left = Atomics.load(c, PENDING); left > 0; left = Atomics.load(c, PENDING)) {
       if (!this.canSleep) continue; // spin: the browser's main thread may not block
       try {
@@ -173,23 +180,20 @@ export function splitRange(count: number, parts: number): [number, number][] {
   ]);
 }
 
-/** Below this many output rows per thread, splitting a conv costs more than it saves. */
-const MIN_ROWS_PER_THREAD = 2;
-
 /**
- * A conv split by output rows: one call of `kernel` per part, thread t's parameter block at
- * `params + t * blockBytes`, written by `write(t, at, begin, end)` for its rows [begin, end).
+ * A conv split by output rows: one call of `kernel` per part (`parts` of them, at most one per
+ * thread; split-policy.ts decides), part t's parameter block at `params + t * blockBytes`,
+ * written by `write(t, at, begin, end)` for its rows [begin, end).
  */
 export function rowCalls(
   kernel: KernelName,
   params: number,
   blockBytes: number,
   rows: number,
-  threads: number,
+  parts: number,
   write: (t: number, at: number, begin: number, end: number) => void,
 ): KernelCall[] {
-  const parts = splitRange(rows, Math.min(threads, Math.floor(rows / MIN_ROWS_PER_THREAD) || 1));
-  return parts.map(([begin, end], t) => {
+  return splitRange(rows, parts).map(([begin, end], t) => {
     const at = params + t * blockBytes;
     write(t, at, begin, end);
     return { kernel, args: [at] };

@@ -15,6 +15,7 @@ import {
   supportsFloat,
 } from './float-ops.js';
 import { type PreparedPAConv, preparePAConv, runPAConv, supportsPAConv } from './pa-conv2d.js';
+import { MIN_NS_PER_PART } from './split-policy.js';
 import { hardwareThreads, ThreadPool, threadsSupported } from './thread-pool.js';
 import { WasmMemory } from './wasm-memory.js';
 import { loadKernels, type PAKernels } from './wasm-module.js';
@@ -37,6 +38,12 @@ export interface WasmBackendOptions {
    * where that is impossible. 1: no workers.
    */
   threads?: number | 'auto';
+  /**
+   * Estimated work, in ns, below which a conv or binarization is not split across threads
+   * (default 60,000: a small layer runs faster on one thread than it takes to hand out; see
+   * split-policy.ts). 0 splits every call, as the threaded conformance tests do.
+   */
+  minPartNs?: number;
 }
 
 /** The most threads 'auto' picks: past 4, a conv of a small model splits into too little work. */
@@ -70,12 +77,12 @@ export class WasmBackend implements Backend {
       const threads = threadsSupported() ? Math.min(AUTO_THREADS_MAX, await hardwareThreads()) : 1;
       if (threads > 1) {
         try {
-          return await WasmBackend.start(options.simd ?? true, threads);
+          return await WasmBackend.start(options, threads);
         } catch (error) {
           if (!(error instanceof BackendError && error.code === 'threads-unavailable')) throw error;
         }
       }
-      return WasmBackend.start(options.simd ?? true, 1);
+      return WasmBackend.start(options, 1);
     }
     if (!Number.isInteger(asked) || asked < 1 || asked > 64)
       throw new BackendError(
@@ -87,13 +94,19 @@ export class WasmBackend implements Backend {
         'threads-unavailable',
         `wasm backend: ${asked} threads need SharedArrayBuffer, which this environment lacks (browsers: serve the page cross-origin isolated, with COOP and COEP headers), or use threads: 1`,
       );
-    return WasmBackend.start(options.simd ?? true, asked);
+    return WasmBackend.start(options, asked);
   }
 
-  private static async start(simdWanted: boolean, threads: number): Promise<WasmBackend> {
-    const { kernels, simd, shared } = await loadKernels(simdWanted, threads > 1);
+  private static async start(options: WasmBackendOptions, threads: number): Promise<WasmBackend> {
+    const minPartNs = options.minPartNs ?? MIN_NS_PER_PART;
+    if (!(minPartNs >= 0))
+      throw new BackendError(
+        'bad-option',
+        `wasm backend: minPartNs must be >= 0, got ${minPartNs}`,
+      );
+    const { kernels, simd, shared } = await loadKernels(options.simd ?? true, threads > 1);
     const pool = shared
-      ? await ThreadPool.create(threads, shared.module, shared.memory, kernels)
+      ? await ThreadPool.create(threads, shared.module, shared.memory, kernels, minPartNs)
       : undefined;
     return new WasmBackend(kernels, new WasmMemory(kernels.memory), simd ? 'simd' : 'scalar', pool);
   }

@@ -12,13 +12,14 @@ it('this engine runs the SIMD build', () => {
 
 await runConformance(wasmBackend, { label: 'wasm (SIMD)' });
 await runConformance(wasmBackend, { label: 'wasm (scalar)', backendOptions: { simd: false } });
-// threaded builds (shared memory, worker_threads): 3 threads split every PAConv2D by output rows.
+// threaded builds (shared memory, worker_threads): 3 threads split every PAConv2D by output rows
+// (minPartNs 0: even the small cases are split, as a large layer would be).
 // The workers load dist/kernel-worker.js, so these run the built package (the test setup builds it).
 await runConformance(builtWasmBackend, {
   label: 'wasm (SIMD, 3 threads)',
-  backendOptions: { threads: 3 },
+  backendOptions: { threads: 3, minPartNs: 0 },
 });
 await runConformance(builtWasmBackend, {
   label: 'wasm (scalar, 3 threads)',
-  backendOptions: { simd: false, threads: 3 },
+  backendOptions: { simd: false, threads: 3, minPartNs: 0 },
 });

@@ -22,7 +22,7 @@ it('gives the single-thread logits bit for bit with 1, 2 and 4 threads', async (
   for (const threads of [1, 2, 4]) {
     const session = await Session.create(graph, {
       backend: 'wasm',
-      backendOptions: { threads },
+      backendOptions: { threads, minPartNs: 0 },
       fallback: false,
     });
     results.push((await session.run({ image })).fc.data as Float32Array);
