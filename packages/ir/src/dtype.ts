@@ -1,7 +1,7 @@
 /**
  * Element types. `bits` is the packed binary layout shared by every backend and the file
- * format (DESIGN.md, "Bit layout"): the LAST dimension (channels, NHWC) is packed into 32-bit
- * words, bit i of word w holds channel 32*w + i, bit value 1 encodes -1 and 0 encodes +1.
+ * format (docs/DESIGN.md, "Bit layout"): the LAST dimension (channels, NHWC) is packed into
+ * 32-bit words, bit i of word w holds channel 32*w + i, bit value 1 encodes -1 and 0 encodes +1.
  * Channels are padded up to a multiple of 32; padding bits are 0 and must never change a result.
  */
 export type DType = 'float32' | 'int32' | 'uint8' | 'bits';

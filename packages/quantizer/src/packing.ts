@@ -1,7 +1,8 @@
 import { BITS_PER_WORD, packedWords, type Shape, storageLength } from '@pabnn/ir';
 
-// The shared bit layout (DESIGN.md): the last dimension is packed into 32-bit words, bit i of
-// word w holds element 32 w + i, bit 1 encodes -1, and padding bits past the last channel are 0.
+// The shared bit layout (docs/DESIGN.md, Bit layout): the last dimension is packed into 32-bit
+// words, bit i of word w holds element 32 w + i, bit 1 encodes -1, and padding bits past the
+// last channel are 0.
 
 function rowsAndChannels(shape: Shape): [number, number] {
   const channels = shape.length === 0 ? 1 : shape[shape.length - 1];

@@ -1,8 +1,8 @@
 /**
  * A staircase with K thresholds t_1 <= ... <= t_K and K+1 levels v_0..v_K:
  *   Q(x) = v_k  where k = #{ j : x >= t_j }.
- * Every PA, ABC-Net and XNOR quantizer produces one (PA-METHOD.md). It is also a constant
- * plus K shifted signs, which is what makes it bitwise:
+ * Every PA, ABC-Net and XNOR quantizer produces one (docs/PA-METHOD.md, Zhu et al. 2020). It
+ * is also a constant plus K shifted signs, which is what makes it bitwise:
  *   Q(x) = c + sum_j a_j * s_j(x),  s_j(x) = sign(x - t_j) (sign(0) = +1),
  *   a_j = (v_j - v_{j-1}) / 2,      c = (v_0 + v_K) / 2.
  */

@@ -18,7 +18,7 @@ export interface ModelCost {
 }
 
 /**
- * The cost of an IR graph at batch 1, by the conventions of PA-METHOD.md:
+ * The cost of an IR graph at batch 1, by the cost conventions of docs/PA-METHOD.md:
  * - Conv2D, DepthwiseConv2D, Dense: MACs are FLOPs; weights and biases are 32-bit params.
  * - BatchNorm: 2 params per channel (the scale and shift it folds into at inference), no FLOPs.
  * - PAConv2D: kh*kw*Cin/g*Cout weights stored as M bits each plus float a_m and c_w per

@@ -148,7 +148,7 @@ export async function runCost(): Promise<void> {
   );
   const md = `# Cost model of the zoo's ImageNet architectures
 
-Batch 1, 224x224x3 input. Conventions (PA-METHOD.md, \`@pabnn/zoo\` \`costOf\`): FLOPs are the
+Batch 1, 224x224x3 input. Conventions ([docs/PA-METHOD.md](../docs/PA-METHOD.md#cost-conventions), \`@pabnn/zoo\` \`costOf\`): FLOPs are the
 multiply-accumulates of float layers (convs, the classifier, and PA epilogues at M*N + 3 per
 output); BOPs are binary MACs, M*N per MAC of a PA conv; OPs = FLOPs + BOPs / 64; memory is
 32 bits per float parameter (BatchNorm as a folded scale and shift) plus 1 bit per binary

@@ -50,7 +50,7 @@ function runPerChannel(
 }
 
 /**
- * The bitwise PA convolution (PA-METHOD.md). With Q_a = c_a + sum_n b_n H_n and
+ * The bitwise PA convolution (docs/PA-METHOD.md). With Q_a = c_a + sum_n b_n H_n and
  * Q_w = c_w + sum_m a_m B_m, summed over the taps inside the input (zero padding):
  *   y = c_a * sum Q_w + c_w * (sum Q_a - c_a * K C) + sum_{m,n} a_m b_n (K C - 2 popcount(H_n xor B_m))
  * where K is the number of valid taps and C the channels per group. Activations are

@@ -98,7 +98,7 @@ export const DepthwiseConv2D = registerOp({
 });
 
 /**
- * The PA binary convolution (PA-METHOD.md). Weights: M bit-planes B_m with per-channel
+ * The PA binary convolution (docs/PA-METHOD.md). Weights: M bit-planes B_m with per-channel
  * coefficients a_m and constant c_w, Q_w = c_w + sum_m a_m B_m. Activations are binarized
  * inside the op by N thresholds into a staircase with N+1 levels, Q_a. The op computes
  *   y = act(scale * conv(zeroPad(Q_a(x)), Q_w) + bias)

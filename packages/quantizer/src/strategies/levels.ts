@@ -3,7 +3,7 @@ import type { SortedValues } from '../sorted-values.js';
 /**
  * Least-squares levels for fixed thresholds (centred coordinates): each piece's mean.
  * An empty piece takes the midpoint of its boundaries (an end piece: its one boundary),
- * as PA-METHOD.md specifies, so the staircase stays defined everywhere.
+ * as docs/PA-METHOD.md specifies, so the staircase stays defined everywhere.
  */
 export function pieceMeans(sv: SortedValues, thresholds: Float64Array): Float64Array {
   const k = thresholds.length;

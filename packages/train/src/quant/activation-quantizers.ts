@@ -27,8 +27,8 @@ const toFloat = (t: tf.Tensor) => tf.cast(t, 'float32');
 /**
  * PA: N+1 learnable levels; thresholds are the midpoints of neighbouring levels (nearest-level
  * rounding, where a least-squares fit puts them). dQ/dx = 1 inside [v_0, v_N] and 0 outside
- * (the slope of the staircase's piecewise-linear interpolation, PA-METHOD.md); dQ/dv_k is the
- * indicator of piece k.
+ * (the slope of the staircase's piecewise-linear interpolation, docs/PA-METHOD.md, Training);
+ * dQ/dv_k is the indicator of piece k.
  */
 class PAActivation implements ActivationQuantizer {
   readonly scheme = 'pa';

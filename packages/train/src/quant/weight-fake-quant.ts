@@ -6,7 +6,8 @@ import { readBack } from '../read-back.js';
 /**
  * Q(w) for a latent filter whose last axis (or last two, for depthwise) is the output channel:
  * the same @pabnn/quantizer object that export uses fits each channel's staircase from the
- * current latent weights (PA-METHOD.md: thresholds and levels are recomputed every step).
+ * current latent weights (docs/PA-METHOD.md, Training: thresholds and levels are recomputed
+ * every step).
  */
 export function quantizeLatent(
   data: Float32Array,

@@ -21,9 +21,10 @@ export interface RunSpec {
 }
 
 /**
- * The recipe, the same for every binarized run (PA-METHOD.md): train full precision, then
- * fine-tune the binarized network from it with the same epochs and schedule for every scheme;
- * first conv and classifier stay float. Adam, cosine decay, batch 128, no augmentation.
+ * The recipe, the same for every binarized run (docs/PA-METHOD.md, Training): train full
+ * precision, then fine-tune the binarized network from it with the same epochs and schedule
+ * for every scheme; first conv and classifier stay float. Adam, cosine decay, batch 128, no
+ * augmentation.
  */
 export const FLOAT_EPOCHS = 3;
 export const BINARY_EPOCHS = 3;
