@@ -11,7 +11,9 @@
 // parallel: channels 0-3 on i64 XOR + POPCNT (8 scalar accumulators, two pixels x four
 // channels), channels 4-7 on v128 (one XOR + i8x16.popcnt per channel covers both pixels:
 // each weight word is splatted to both halves). The byte counters of the vector half take at
-// most 8 a word, so they are widened to i32 every 31 words.
+// most 8 a word, so every 31 words they are added into i16 counters, and those into i32 after
+// the row: a row may have at most MAX_ROW_WORDS words (src/pa-conv2d.ts sends longer ones to the
+// grouped kernel).
 
 /** Words a u8 lane may accumulate before it could overflow (8 a word: 31 * 8 = 248). */
 const BYTE_WORDS = 31;
@@ -52,14 +54,9 @@ const BYTE_WORDS = 31;
   return i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(<i32>a), 1, <i32>b), 2, <i32>c), 3, <i32>d);
 }
 
-/** ab * (kc - 2 P) for four channels. */
-@inline function term(ab: v128, kc: i32, pop: v128): v128 {
-  return f32x4.mul(ab, f32x4.convert_i32x4_s(i32x4.sub(i32x4.splat(kc), i32x4.shl(pop, 1))));
-}
-
-/** Byte counters -> i32x4 (bytes 0-3, 4-7: pixel 0; 8-11, 12-15: pixel 1). */
-@inline function widen(bytes: v128): v128 {
-  return i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(bytes));
+/** ab * (kc - 2 P) for four channels (kc splatted). */
+@inline function term(ab: v128, kc: v128, pop: v128): v128 {
+  return f32x4.mul(ab, f32x4.convert_i32x4_s(i32x4.sub(kc, i32x4.shl(pop, 1))));
 }
 
 /**
@@ -70,6 +67,8 @@ const BYTE_WORDS = 31;
   const planeBytes = <usize>rowWords << 4;
   const baseBytes = <usize>rowWords << 6;
   let x0lo = f32x4.splat(0), x0hi = f32x4.splat(0), x1lo = f32x4.splat(0), x1hi = f32x4.splat(0);
+  const kcv0 = i32x4.splat(kc0);
+  const kcv1 = i32x4.splat(kc1);
   let ab = ab0;
   for (let mm = 0; mm < m; mm++) {
     const wRow = w0 + <usize>mm * baseBytes;
@@ -105,21 +104,26 @@ const BYTE_WORDS = 31;
           hp += 16;
           wp += 64;
         }
-        c4 = i32x4.add(c4, widen(v4));
-        c5 = i32x4.add(c5, widen(v5));
-        c6 = i32x4.add(c6, widen(v6));
-        c7 = i32x4.add(c7, widen(v7));
+        // the byte counters as i16 (at most 8 x 31 a byte: two bytes' sum fits), a chunk at a time
+        c4 = i16x8.add(c4, i16x8.extadd_pairwise_i8x16_u(v4));
+        c5 = i16x8.add(c5, i16x8.extadd_pairwise_i8x16_u(v5));
+        c6 = i16x8.add(c6, i16x8.extadd_pairwise_i8x16_u(v6));
+        c7 = i16x8.add(c7, i16x8.extadd_pairwise_i8x16_u(v7));
       }
+      c4 = i32x4.extadd_pairwise_i16x8_u(c4);
+      c5 = i32x4.extadd_pairwise_i16x8_u(c5);
+      c6 = i32x4.extadd_pairwise_i16x8_u(c6);
+      c7 = i32x4.extadd_pairwise_i16x8_u(c7);
       // (channel 4 pixel 0, channel 4 pixel 1, channel 5 pixel 0, channel 5 pixel 1), then 6, 7
       const s45 = i32x4.add(v128.shuffle<i32>(c4, c5, 0, 2, 4, 6), v128.shuffle<i32>(c4, c5, 1, 3, 5, 7));
       const s67 = i32x4.add(v128.shuffle<i32>(c6, c7, 0, 2, 4, 6), v128.shuffle<i32>(c6, c7, 1, 3, 5, 7));
       const abLo = v128.load(ab);
       const abHi = v128.load(ab, 16);
       // kc - 2 P is an exact integer; f32 keeps 24 bits of it
-      x0lo = f32x4.add(x0lo, term(abLo, kc0, lanes(q0, q1, q2, q3)));
-      x1lo = f32x4.add(x1lo, term(abLo, kc1, lanes(r0, r1, r2, r3)));
-      x0hi = f32x4.add(x0hi, term(abHi, kc0, v128.shuffle<i32>(s45, s67, 0, 2, 4, 6)));
-      x1hi = f32x4.add(x1hi, term(abHi, kc1, v128.shuffle<i32>(s45, s67, 1, 3, 5, 7)));
+      x0lo = f32x4.add(x0lo, term(abLo, kcv0, lanes(q0, q1, q2, q3)));
+      x1lo = f32x4.add(x1lo, term(abLo, kcv1, lanes(r0, r1, r2, r3)));
+      x0hi = f32x4.add(x0hi, term(abHi, kcv0, v128.shuffle<i32>(s45, s67, 0, 2, 4, 6)));
+      x1hi = f32x4.add(x1hi, term(abHi, kcv1, v128.shuffle<i32>(s45, s67, 1, 3, 5, 7)));
       ab += 32;
     }
   }
