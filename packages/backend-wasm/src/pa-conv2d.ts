@@ -2,6 +2,7 @@ import {
   type BackendTensor,
   convGeometry,
   inputsByName,
+  isPackablePAConv,
   type KernelNode,
   PA_ACTIVATION_CODES,
 } from '@pabnn/backend';
@@ -85,16 +86,8 @@ export interface PreparedPAConv {
   scratch: { planes: number; qsum: number; work: number; bytes: number; pixels: number };
 }
 
-/** PAConv2D runs here when its weights and staircase are constants and the staircase is per layer. */
-export function supportsPAConv(node: KernelNode, constant: boolean[]): boolean {
-  if (node.op !== 'PAConv2D') return false;
-  const isConstant = inputsByName(node.op, constant);
-  return (
-    ['weightBits', 'weightScales', 'weightOffset', 'actThresholds', 'actLevels'].every(
-      (name) => isConstant[name],
-    ) && inputsByName(node.op, node.inputs).actThresholds?.shape.length === 1
-  );
-}
+/** PAConv2D runs here when a packed kernel can prepare it (@pabnn/backend isPackablePAConv). */
+export const supportsPAConv = isPackablePAConv;
 
 /** Bit `bit` of row `row` of packed bits [..., C] (32-bit words, bit c of word c >> 5). */
 function bitAt(src: Uint32Array, row: number, w32: number, bit: number): number {

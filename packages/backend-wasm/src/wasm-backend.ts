@@ -7,20 +7,18 @@ import {
   uploadTarget,
 } from '@pabnn/backend';
 import { dataFromBytes, storageByteLength, type Tensor } from '@pabnn/ir';
-import {
-  FLOAT_OPS,
-  type PreparedFloat,
-  prepareFloat,
-  runFloat,
-  supportsFloat,
-} from './float-ops.js';
-import { type PreparedPAConv, preparePAConv, runPAConv, supportsPAConv } from './pa-conv2d.js';
+import type { WasmContext, WasmKernel } from './kernel.js';
+import { WASM_KERNELS } from './kernels/index.js';
 import { MIN_NS_PER_PART } from './split-policy.js';
 import { hardwareThreads, ThreadPool, threadsSupported } from './thread-pool.js';
 import { WasmMemory } from './wasm-memory.js';
 import { loadKernels, type PAKernels } from './wasm-module.js';
 
-type Prepared = { kind: 'pa'; pa: PreparedPAConv } | PreparedFloat;
+/** A prepared node: its kernel and what the kernel's prepare kept. */
+interface Prepared {
+  kernel: WasmKernel;
+  state: unknown;
+}
 
 interface WasmBuffer extends BackendBuffer {
   offset: number;
@@ -55,7 +53,7 @@ const AUTO_THREADS_MAX = 4;
  */
 export class WasmBackend implements Backend {
   readonly name = 'wasm';
-  readonly ops = ['PAConv2D', ...FLOAT_OPS];
+  readonly ops = [...WASM_KERNELS.keys()];
   private disposed = false;
 
   private constructor(
@@ -64,7 +62,17 @@ export class WasmBackend implements Backend {
     /** Which build runs: 'simd' or 'scalar'. */
     readonly build: 'simd' | 'scalar',
     private readonly pool?: ThreadPool,
-  ) {}
+  ) {
+    this.context = {
+      kernels,
+      memory,
+      pool,
+      threads: pool?.threads ?? 1,
+      offsetOf: (t) => (t.buffer as WasmBuffer).offset,
+    };
+  }
+
+  private readonly context: WasmContext;
 
   /** Threads that run the convs (1: the calling thread only). */
   get threads(): number {
@@ -153,7 +161,8 @@ export class WasmBackend implements Backend {
   }
 
   supportsNode(node: KernelNode, constant: boolean[]): boolean {
-    return node.op === 'PAConv2D' ? supportsPAConv(node, constant) : supportsFloat(node, constant);
+    const kernel = WASM_KERNELS.get(node.op);
+    return kernel !== undefined && (kernel.supports?.(node, constant) ?? true);
   }
 
   alloc(byteLength: number): BackendBuffer {
@@ -189,26 +198,19 @@ export class WasmBackend implements Backend {
 
   prepare(node: KernelNode, constants: (Tensor | undefined)[]): Prepared {
     this.check();
-    if (!this.supportsNode(node, constants.map(Boolean))) {
+    const kernel = WASM_KERNELS.get(node.op);
+    if (!kernel || !this.supportsNode(node, constants.map(Boolean)))
       throw new BackendError(
         'unsupported-node',
-        node.op === 'PAConv2D'
-          ? `the wasm backend cannot run node '${node.name}' (${node.op}): it needs PAConv2D with constant weights and per-layer activation levels`
-          : `the wasm backend cannot run node '${node.name}' (${node.op}) with these inputs (constant weights; Add: same shapes or a channel vector)`,
+        `the wasm backend cannot run node '${node.name}' (${node.op})${kernel?.needs ? `: it needs ${kernel.needs}` : ''}`,
       );
-    }
-    return node.op === 'PAConv2D'
-      ? { kind: 'pa', pa: preparePAConv(this.memory, node, constants) }
-      : prepareFloat(this.memory, node, constants, this.threads);
+    return { kernel, state: kernel.prepare(this.context, node, constants) };
   }
 
   run(prepared: unknown, inputs: (BackendTensor | undefined)[], outputs: BackendTensor[]): void {
     this.check();
-    const p = prepared as Prepared;
-    const offsetOf = (t: BackendTensor) => (t.buffer as WasmBuffer).offset;
-    if (p.kind === 'pa')
-      runPAConv(this.kernels, this.memory, p.pa, inputs, outputs[0], offsetOf, this.pool);
-    else runFloat(this.kernels, this.memory, p, inputs, outputs[0], offsetOf, this.pool);
+    const { kernel, state } = prepared as Prepared;
+    kernel.run(this.context, state, inputs, outputs[0]);
   }
 
   dispose(): void {

@@ -1,4 +1,11 @@
-import { type KernelNode, PA_ACTIVATION_CODES, paConvGeometry } from '@pabnn/backend';
+import {
+  convGeometry,
+  isPackablePAConv,
+  type KernelNode,
+  PA_ACTIVATION_CODES,
+  paConvGeometry,
+  paConvInputs,
+} from '@pabnn/backend';
 import type { Tensor } from '@pabnn/ir';
 import { decompose, tapSums } from '@pabnn/quantizer';
 import { type GpuContext, type GpuKernel, gpuBuffer } from './gpu-kernel.js';
@@ -6,14 +13,10 @@ import { BINARIZE_WGSL, CONV_WGSL } from './pa-conv2d-wgsl.js';
 import { KernelCall } from './recorder.js';
 import { channelBlocks } from './wgsl-snippets.js';
 
-/** PAConv2D runs here when its weights and staircase are constants and the staircase is per layer (N <= 16). */
+/** PAConv2D runs here when a packed kernel can prepare it (isPackablePAConv) and N <= 16. */
 export function supportsPAConv(node: KernelNode, constant: boolean[]): boolean {
-  return (
-    node.op === 'PAConv2D' &&
-    [1, 2, 3, 4, 5].every((i) => constant[i]) &&
-    node.inputs[4]?.shape.length === 1 &&
-    (node.attrs.activationBases as number) <= 16
-  );
+  // the WGSL kernels keep at most 16 activation planes per pixel
+  return isPackablePAConv(node, constant) && (node.attrs.activationBases as number) <= 16;
 }
 
 const STORAGE = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
@@ -27,7 +30,14 @@ export function preparePAConv(
   node: KernelNode,
   constants: (Tensor | undefined)[],
 ): GpuKernel {
-  const [, bits, scales, offset, thresholds, levels] = constants as Tensor[];
+  const named = paConvInputs(constants);
+  const [bits, scales, offset, thresholds, levels] = [
+    named.weightBits,
+    named.weightScales,
+    named.weightOffset,
+    named.actThresholds,
+    named.actLevels,
+  ] as Tensor[];
   const [m, cout, kh, kw, cinG] = bits.shape;
   const n = thresholds.shape[0];
   const taps = kh * kw;
@@ -82,7 +92,8 @@ export function preparePAConv(
 
   return {
     run(inputs, [y]) {
-      const x = inputs[0]!;
+      const { x: input, scale, bias } = paConvInputs(inputs);
+      const x = input!;
       const [batch, inH, inW] = x.shape;
       const pixels = batch * inH * inW;
       if (scratch?.pixels !== pixels) {
@@ -99,7 +110,7 @@ export function preparePAConv(
         };
       }
       const geometry = paConvGeometry(attrs, x.shape, cout, kh, kw);
-      const [outH, outW] = geometry.slice(14);
+      const { outH, outW } = convGeometry(attrs, x.shape, cout, kh, kw);
       const params = [
         ...geometry,
         m,
@@ -107,8 +118,8 @@ export function preparePAConv(
         w32,
         PA_ACTIVATION_CODES[attrs.activation as string],
         ...starts,
-        inputs[6] ? 1 : 0,
-        inputs[7] ? 1 : 0,
+        scale ? 1 : 0,
+        bias ? 1 : 0,
       ];
       const optional = (t: (typeof inputs)[number]) => (t ? gpuBuffer(t) : ctx.empty);
       binarize.record(pixels * groups * w32 * n, params, [
@@ -122,8 +133,8 @@ export function preparePAConv(
         scratch.planes,
         scratch.qsum,
         wbits,
-        optional(inputs[6]),
-        optional(inputs[7]),
+        optional(scale),
+        optional(bias),
         gpuBuffer(y),
       ]);
     },

@@ -8,6 +8,12 @@ export {
   PA_ACTIVATION_CODES,
   paConvGeometry,
 } from './pa-conv-geometry.js';
+export {
+  isPackablePAConv,
+  PA_PARAMETER_INPUTS,
+  type PAConvInputs,
+  paConvInputs,
+} from './pa-conv-inputs.js';
 export * from './registry.js';
 export * from './tensors.js';
 export type * from './types.js';

@@ -1,3 +1,4 @@
+import { PA_PARAMETER_INPUTS, paConvInputs } from '@pabnn/backend';
 import type { Attrs, Tensor } from '@pabnn/ir';
 import { resolveWindow } from '@pabnn/ir';
 import { pieceIndex } from '@pabnn/quantizer';
@@ -145,13 +146,15 @@ function runBitwise(
 export const paConv2d = defineKernel<PAParams | null>({
   op: 'PAConv2D',
   // weights and staircases are constants in a real model: derive everything once
-  prepare: (_node, constants) =>
-    constants.slice(1, 6).every(Boolean) ? paParams(constants) : null,
+  prepare: (_node, constants) => {
+    const named = paConvInputs(constants);
+    return PA_PARAMETER_INPUTS.every((name) => named[name]) ? paParams(constants) : null;
+  },
   run(state, node, inputs, [y]) {
     const p = state ?? paParams(inputs);
-    const x = inputs[0]!;
-    const epilogue = epilogueFor(node.attrs, inputs[6], inputs[7]);
-    if (p.perChannel) runPerChannel(p, x, node.attrs, y, epilogue);
-    else runBitwise(p, x, node.attrs, y, epilogue);
+    const { x, scale, bias } = paConvInputs(inputs);
+    const epilogue = epilogueFor(node.attrs, scale, bias);
+    if (p.perChannel) runPerChannel(p, x!, node.attrs, y, epilogue);
+    else runBitwise(p, x!, node.attrs, y, epilogue);
   },
 });

@@ -1,3 +1,4 @@
+import { paConvInputs } from '@pabnn/backend';
 import type { Tensor } from '@pabnn/ir';
 import { packedWords } from '@pabnn/ir';
 import { tapSums } from '@pabnn/quantizer';
@@ -26,7 +27,14 @@ export interface PAParams {
 }
 
 export function paParams(inputs: (Tensor | undefined)[]): PAParams {
-  const [, bitsT, scalesT, offsetT, thresholdsT, levelsT] = inputs as Tensor[];
+  const named = paConvInputs(inputs);
+  const [bitsT, scalesT, offsetT, thresholdsT, levelsT] = [
+    named.weightBits,
+    named.weightScales,
+    named.weightOffset,
+    named.actThresholds,
+    named.actLevels,
+  ] as Tensor[];
   const [m, cout, kh, kw, cinG] = bitsT.shape;
   const n = thresholdsT.shape[thresholdsT.shape.length - 1];
   const words = packedWords(cinG);
