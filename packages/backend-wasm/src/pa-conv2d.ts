@@ -7,7 +7,7 @@ import {
   PA_ACTIVATION_CODES,
 } from '@pabnn/backend';
 import type { Tensor } from '@pabnn/ir';
-import { decompose, type SignDecomposition, tapSums } from '@pabnn/quantizer';
+import { decompose, type SignDecomposition, tapSums, windowSums } from '@pabnn/quantizer';
 import { PA_GROUPED_PARAMS, PA_TILED_PARAMS, paramBytes, writeParams } from './param-blocks.js';
 import { NS_PER, partsFor } from './split-policy.js';
 import { tapBitsFor } from './tap-packing.js';
@@ -207,9 +207,7 @@ function groupedLayout(
             w32,
             word,
           );
-  const fullTapSum = Float64Array.from({ length: cout }, (_, o) =>
-    sums.subarray(o * taps, (o + 1) * taps).reduce((a, b) => a + b, 0),
-  );
+  const fullTapSum = windowSums(sums, cout);
   return {
     kind: 'grouped',
     weights: memory.put(weights),

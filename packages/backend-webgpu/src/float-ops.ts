@@ -1,6 +1,7 @@
 import {
   BackendError,
   foldBatchNorm,
+  isChannelBroadcast,
   type KernelNode,
   paConvGeometry,
   transposeDense,
@@ -53,11 +54,8 @@ export function supportsFloat(node: KernelNode, constant: boolean[]): boolean {
       return [1, 2, 3, 4].every((i) => constant[i]);
     case 'PRelu':
       return constant[1];
-    case 'Add': {
-      const [a, b] = node.inputs.map((t) => t?.shape ?? []);
-      const same = a.length === b.length && a.every((d, i) => d === b[i]);
-      return same || (b.length === 1 && b[0] === a[a.length - 1] && b[0] > 0);
-    }
+    case 'Add':
+      return isChannelBroadcast(node.inputs[0]?.shape ?? [], node.inputs[1]?.shape ?? []);
     default:
       return FLOAT_OPS.includes(node.op);
   }

@@ -7,7 +7,7 @@ import {
   paConvInputs,
 } from '@pabnn/backend';
 import type { Tensor } from '@pabnn/ir';
-import { decompose, tapSums } from '@pabnn/quantizer';
+import { decompose, tapSums, windowSums } from '@pabnn/quantizer';
 import { type GpuContext, type GpuKernel, gpuBuffer } from './gpu-kernel.js';
 import { BINARIZE_WGSL, CONV_WGSL } from './pa-conv2d-wgsl.js';
 import { KernelCall } from './recorder.js';
@@ -62,9 +62,7 @@ export function preparePAConv(
   });
   // the float parameters in one buffer; the shaders find each part at its offset
   const perTap = tapSums(bits, scales, offset);
-  const fullSums = Array.from({ length: cout }, (_, o) =>
-    perTap.slice(o * taps, (o + 1) * taps).reduce((a, b) => a + b, 0),
-  );
+  const fullSums = windowSums(perTap, cout);
   const parts: ArrayLike<number>[] = [
     scales.data,
     offset.data,

@@ -1,5 +1,5 @@
 export * from './errors.js';
-export { foldBatchNorm, transposeDense } from './float-constants.js';
+export { foldBatchNorm, isChannelBroadcast, transposeDense } from './float-constants.js';
 export { inputsByName } from './kernel-inputs.js';
 export {
   CONV_GEOMETRY_FIELDS,

@@ -142,3 +142,16 @@ export function tapSums(bits: Tensor, scales: Tensor, offset: Tensor): Float64Ar
   }
   return sums;
 }
+
+/**
+ * tapSums summed over all taps of each output channel: the Q_w sum of a whole window, which an
+ * interior pixel (every tap inside the input) needs once per channel instead of tap by tap.
+ */
+export function windowSums(perTap: Float64Array, cout: number): Float64Array {
+  const taps = perTap.length / cout;
+  return Float64Array.from({ length: cout }, (_, o) => {
+    let sum = 0;
+    for (let t = 0; t < taps; t++) sum += perTap[o * taps + t];
+    return sum;
+  });
+}

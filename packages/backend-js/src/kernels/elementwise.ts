@@ -1,3 +1,4 @@
+import { foldBatchNorm } from '@pabnn/backend';
 import type { Tensor } from '@pabnn/ir';
 import { defineKernel } from '../kernel.js';
 
@@ -34,16 +35,12 @@ export const clip = defineKernel({
 
 export const batchNorm = defineKernel({
   op: 'BatchNorm',
-  run(_s, node, [x, gamma, beta, mean, variance], [y]) {
+  run(_s, node, [x, ...params], [y]) {
     const c = x!.shape[x!.shape.length - 1];
-    const eps = node.attrs.epsilon as number;
-    const scale = Float64Array.from(
-      { length: c },
-      (_, k) => gamma!.data[k] / Math.sqrt(variance!.data[k] + eps),
-    );
-    const shift = Float64Array.from(
-      { length: c },
-      (_, k) => beta!.data[k] - mean!.data[k] * scale[k],
+    const { scale, shift } = foldBatchNorm(
+      params as Tensor[],
+      node.attrs.epsilon as number,
+      'float64',
     );
     map(x!, y, (v, i) => v * scale[i % c] + shift[i % c]);
   },

@@ -1,7 +1,7 @@
 import { paConvInputs } from '@pabnn/backend';
 import type { Tensor } from '@pabnn/ir';
 import { packedWords } from '@pabnn/ir';
-import { tapSums } from '@pabnn/quantizer';
+import { decompose, tapSums } from '@pabnn/quantizer';
 
 /** What the PA kernel derives from the PAConv2D parameters, once per session. */
 export interface PAParams {
@@ -75,8 +75,16 @@ export function paParams(inputs: (Tensor | undefined)[]): PAParams {
       perChannel: { thresholds, levels, qw },
     };
   }
-  const b = new Float64Array(n);
-  for (let j = 0; j < n; j++) b[j] = (levels[j + 1] - levels[j]) / 2;
-  const act = { thresholds, levels: Float64Array.from(levels), b, ca: (levels[0] + levels[n]) / 2 };
+  // Q_a = c_a + sum_j b_j sign(x - t_j) (@pabnn/quantizer decompose)
+  const stairs = decompose({
+    thresholds: Float64Array.from(thresholds),
+    levels: Float64Array.from(levels),
+  });
+  const act = {
+    thresholds,
+    levels: Float64Array.from(levels),
+    b: stairs.coefficients,
+    ca: stairs.constant,
+  };
   return { m, n, cout, kh, kw, cinG, words, bits, a, cw, tapSumQw, act, perChannel: null };
 }

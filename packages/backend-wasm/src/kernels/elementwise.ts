@@ -1,3 +1,4 @@
+import { isChannelBroadcast } from '@pabnn/backend';
 import { defineKernel, size } from '../kernel.js';
 
 /** y = max(x, 0) (asm reluF32). */
@@ -22,12 +23,7 @@ export const clipKernel = defineKernel<{ lo: number; hi: number }>({
 export const addKernel = defineKernel<null>({
   ops: ['Add'],
   needs: 'b of the same shape as a, or a vector over its channels',
-  supports: (node) => {
-    const [a, b] = node.inputs.map((t) => t?.shape ?? []);
-    const same = a.length === b.length && a.every((d, i) => d === b[i]);
-    const channels = b.length === 1 && b[0] === a[a.length - 1];
-    return same || (channels && size(a) > 0);
-  },
+  supports: (node) => isChannelBroadcast(node.inputs[0]?.shape ?? [], node.inputs[1]?.shape ?? []),
   prepare: () => null,
   run(ctx, _p, [a, b], out) {
     ctx.kernels.addF32(
