@@ -150,6 +150,7 @@ describe('ONNX import', () => {
 
   it('lists every unsupported node and rejects bytes that are not ONNX', () => {
     const model = onnx.ModelProto.encode({
+      opsetImport: [{ version: 13 }],
       graph: {
         input: [
           {

@@ -1,4 +1,4 @@
-import { type Graph, GraphBuilder, permute, type Tensor, tensor } from '@pabnn/ir';
+import { type Graph, GraphBuilder, PabnnError, permute, type Tensor, tensor } from '@pabnn/ir';
 import { ConvertError } from '../errors.js';
 import { type AttributeProto, DataType, type NodeProto, onnx, type TensorProto } from './proto.js';
 
@@ -24,6 +24,30 @@ const SUPPORTED = new Set([
   'Transpose',
 ]);
 const MAX_ELEMENTS = 1 << 28;
+/** The default-domain opsets whose semantics the importer applies (older ones differ: Add's legacy broadcast, BatchNormalization's consumed_inputs). */
+export const ONNX_OPSETS = { min: 6, max: 25 } as const;
+const DEFAULT_DOMAINS = new Set(['', 'ai.onnx']);
+
+/** The model's default-domain opset; refuses models without one, outside ONNX_OPSETS, or with nodes of other domains. */
+function readOpset(model: ReturnType<typeof decodeOnnx>): number {
+  const imports = model.opsetImport ?? [];
+  const own = imports.filter((o) => DEFAULT_DOMAINS.has(o.domain ?? ''));
+  if (own.length === 0)
+    throw new ConvertError('onnx-opset', 'the model imports no opset of the default ONNX domain');
+  const opset = Math.max(...own.map((o) => num(o.version)));
+  if (opset < ONNX_OPSETS.min || opset > ONNX_OPSETS.max)
+    throw new ConvertError(
+      'onnx-opset',
+      `opset ${opset} is not supported: the importer knows the semantics of opsets ${ONNX_OPSETS.min} to ${ONNX_OPSETS.max}`,
+    );
+  const foreign = (model.graph?.node ?? []).filter((n) => !DEFAULT_DOMAINS.has(n.domain ?? ''));
+  if (foreign.length)
+    throw new ConvertError(
+      'onnx-opset',
+      `nodes of unknown domains are not supported: ${foreign.map((n) => `${n.name || n.output?.[0] || '?'} (${n.domain}.${n.opType})`).join(', ')}`,
+    );
+  return opset;
+}
 
 /** protobufjs gives int64 fields as numbers or Long objects. */
 function num(v: unknown): number {
@@ -130,6 +154,7 @@ export function importOnnx(bytes: Uint8Array): Graph {
   const model = decodeOnnx(bytes);
   const graph = model.graph;
   if (!graph) throw new ConvertError('onnx-graph', 'the ONNX model has no graph');
+  const opset = readOpset(model);
   const nodes = graph.node ?? [];
   const unsupported = nodes
     .filter((n) => !SUPPORTED.has(n.opType ?? ''))
@@ -139,10 +164,8 @@ export function importOnnx(bytes: Uint8Array): Graph {
 
   const inits = new Map<string, Initializer>();
   for (const t of graph.initializer ?? []) inits.set(t.name ?? '', readInitializer(t));
-  const g = new GraphBuilder(graph.name || 'onnx-model', {
-    source: 'onnx',
-    producer: model.producerName ?? '',
-  });
+  const metadata: Record<string, unknown> = { source: 'onnx', producer: model.producerName ?? '' };
+  const g = new GraphBuilder(graph.name || 'onnx-model', metadata);
   const rank = new Map<string, number>();
   // values produced by Flatten of an NCHW map with spatial size > 1: [C, H, W] order
   const flattenedChw = new Map<string, [number, number, number]>();
@@ -156,15 +179,38 @@ export function importOnnx(bytes: Uint8Array): Graph {
     JSON.stringify((n.attribute ?? []).find((a) => a.name === 'perm')?.ints?.map(num)) ===
       JSON.stringify(perm);
 
+  // who reads each ONNX value (node and input slot), and which values are graph outputs
+  const readers = new Map<string, { node: NodeProto; slot: number }[]>();
+  for (const n of nodes)
+    for (const [slot, v] of (n.input ?? []).entries())
+      if (v) readers.set(v, [...(readers.get(v) ?? []), { node: n, slot }]);
+  const graphOutputs = new Set((graph.output ?? []).map((o) => o.name ?? ''));
+  /** The value is read only as the data input of Gemm/MatMul (through Identity/Dropout). */
+  const feedsOnlyDense = (name: string): boolean =>
+    !graphOutputs.has(name) &&
+    (readers.get(name) ?? []).every(({ node: n, slot }) =>
+      n.opType === 'Identity' || (n.opType === 'Dropout' && slot === 0)
+        ? feedsOnlyDense(n.output?.[0] ?? '')
+        : (n.opType === 'Gemm' || n.opType === 'MatMul') && slot === 0,
+    );
+
   for (const input of graph.input ?? []) {
     const name = input.name ?? '';
     if (inits.has(name)) continue;
     const tt = input.type?.tensorType;
     if (!tt || tt.elemType !== DataType.FLOAT)
       throw new ConvertError('onnx-input', `graph input '${name}' must be a float tensor`);
-    const dims = (tt.shape?.dim ?? []).map((d) =>
-      d.dimValue !== undefined && d.dimValue !== null && num(d.dimValue) > 0 ? num(d.dimValue) : -1,
-    );
+    // a dim with a value is that size; a symbolic or absent one is any size (-1)
+    const dims = (tt.shape?.dim ?? []).map((d) => {
+      if (!Object.hasOwn(d, 'dimValue') || d.dimValue === null) return -1;
+      const size = num(d.dimValue);
+      if (size < 1)
+        throw new ConvertError(
+          'onnx-input',
+          `graph input '${name}' has dimension ${size}; sizes must be positive (or symbolic)`,
+        );
+      return size;
+    });
     const readers = nodes.filter((n) => n.input?.includes(name));
     const isNhwc =
       dims.length === 4 &&
@@ -184,27 +230,51 @@ export function importOnnx(bytes: Uint8Array): Graph {
   };
   // an initializer read by several nodes becomes one constant
   const constant = (name: string, t: Tensor) => (g.has(name) ? name : g.constant(t, name));
-  /** A per-channel vector ([C], [C,1,1] or [1,C,1,1]) as [C]. */
-  const channelVector = (init: Initializer, what: string): Float32Array => {
-    const nonOne = init.dims.filter((d) => d !== 1);
-    if (nonOne.length > 1)
+  /**
+   * A float initializer broadcast against a value of rank `against`, in the IR's layout: right-
+   * aligned to that rank, and for a 4-D (NCHW) value permuted to NHWC, leading 1s dropped
+   * ([C, 1, 1] becomes [C], [1, C, H, W] becomes [H, W, C]).
+   */
+  const broadcastConst = (init: Initializer, against: number, what: string): Tensor => {
+    if (init.dims.length > against)
       throw new ConvertError(
         'onnx-node',
-        `${what} has shape [${init.dims.join(', ')}], expected a per-channel vector`,
+        `${what} has shape [${init.dims.join(', ')}], of higher rank than the ${against}-D input`,
       );
-    return init.values as Float32Array;
+    let dims = [...Array(against - init.dims.length).fill(1), ...init.dims];
+    let values = init.values as Float32Array;
+    if (against === 4) {
+      values = permute(values, dims, [0, 2, 3, 1]);
+      dims = [dims[0], dims[2], dims[3], dims[1]];
+    }
+    while (dims.length > 1 && dims[0] === 1) dims = dims.slice(1);
+    return tensor('float32', dims, values);
   };
-  const valueOrConst = (name: string): string => {
+  const valueOrConst = (name: string, against: number, what: string): string => {
     const init = inits.get(name);
     if (!init) return resolve(name);
-    const shape = init.dims.length >= 3 ? [init.values.length] : init.dims;
-    return constant(
-      name,
-      tensor('float32', shape.length ? shape : [1], init.values as Float32Array),
-    );
+    if (!(init.values instanceof Float32Array))
+      throw new ConvertError('onnx-node', `${what} '${name}' must be a float tensor`);
+    // the same initializer may be read against different ranks: name the constant by its layout
+    const t = broadcastConst(init, against, what);
+    return constant(`${name}__${t.shape.join('x')}`, t);
   };
 
   for (const node of nodes) {
+    try {
+      importNode(node);
+    } catch (error) {
+      // a shape or attribute the IR rejects is a refusal of this node, named
+      if (error instanceof PabnnError && !(error instanceof ConvertError))
+        throw new ConvertError(
+          'onnx-node',
+          `node '${node.name || node.output?.[0]}' (${node.opType}): ${error.message}`,
+        );
+      throw error;
+    }
+  }
+
+  function importNode(node: NodeProto): void {
     const at = attrMap(node);
     const ins = (node.input ?? []).map((n) => n ?? '');
     const out = node.output?.[0] ?? '';
@@ -243,7 +313,7 @@ export function importOnnx(bytes: Uint8Array): Graph {
         alias.set(out, x);
         if (toNhwc) nhwc.add(out);
         rank.set(out, 4);
-        continue;
+        return;
       }
       case 'Conv': {
         const w = floatConst(ins[1], `${where} weight`);
@@ -283,6 +353,11 @@ export function importOnnx(bytes: Uint8Array): Graph {
       case 'MatMul': {
         if (node.opType === 'Gemm' && at.int('transA', 0))
           throw new ConvertError('onnx-node', `${where}: transA is not supported`);
+        if (g.info(x).shape.length !== 2)
+          throw new ConvertError(
+            'onnx-node',
+            `${where}: only 2-D inputs A are supported, got rank ${g.info(x).shape.length}`,
+          );
         const b = floatConst(ins[1], `${where} B`);
         const transB = node.opType === 'Gemm' ? at.int('transB', 0) : 0;
         const alpha = node.opType === 'Gemm' ? at.float('alpha', 1) : 1;
@@ -322,6 +397,23 @@ export function importOnnx(bytes: Uint8Array): Graph {
         break;
       }
       case 'BatchNormalization': {
+        if (at.int('training_mode', 0) !== 0)
+          throw new ConvertError(
+            'onnx-node',
+            `${where}: training_mode 1 (batch statistics) is not supported; export in inference mode`,
+          );
+        if (opset < 7 && at.int('is_test', 0) === 0)
+          throw new ConvertError(
+            'onnx-node',
+            `${where}: is_test 0 (batch statistics) is not supported; export in inference mode`,
+          );
+        if (opset < 9 && at.int('spatial', 1) === 0)
+          throw new ConvertError('onnx-node', `${where}: spatial 0 is not supported`);
+        if (r !== 2 && r !== 4)
+          throw new ConvertError(
+            'onnx-node',
+            `${where}: only 2-D and 4-D inputs are supported, got rank ${r}`,
+          );
         const p = (i: number, what: string) =>
           constant(
             ins[i],
@@ -346,31 +438,51 @@ export function importOnnx(bytes: Uint8Array): Graph {
           ins[i]
             ? (floatConst(ins[i], `${where} ${attr}`).values as Float32Array)[0]
             : at.float(attr, fallback);
-        result = g.clip(
-          x,
-          Math.max(bound(1, 'min', -3.4e38), -3.4e38),
-          Math.min(bound(2, 'max', 3.4e38), 3.4e38),
+        const hi = Math.min(bound(2, 'max', 3.4e38), 3.4e38);
+        // min above max clips everything to max
+        const lo = Math.min(Math.max(bound(1, 'min', -3.4e38), -3.4e38), hi);
+        result = g.clip(x, lo, hi, out);
+        break;
+      }
+      case 'PRelu': {
+        const rx = g.info(x).shape.length;
+        const given = floatConst(ins[1], `${where} slope`);
+        // before opset 7 a slope of C values is per channel (axis 1), not right-aligned
+        const legacy = opset < 7 && given.dims.length === 1 && rx > 2;
+        const slope = broadcastConst(
+          legacy ? { ...given, dims: [given.dims[0], ...Array(rx - 2).fill(1)] } : given,
+          rx,
+          `${where} slope`,
+        );
+        const c = g.info(x).shape[rx - 1];
+        if (slope.shape.length !== 1 || (slope.shape[0] !== 1 && slope.shape[0] !== c))
+          throw new ConvertError(
+            'onnx-node',
+            `${where}: slope of shape [${given.dims.join(', ')}] on a ${rx}-D input is not supported, only one value or one per channel`,
+          );
+        result = g.prelu(x, constant(`${ins[1]}__${slope.shape[0]}`, slope), out);
+        break;
+      }
+      case 'Add': {
+        if (opset < 7 && at.int('broadcast', 0) && node.attribute?.some((a) => a.name === 'axis'))
+          throw new ConvertError(
+            'onnx-node',
+            `${where}: legacy broadcast with an axis is not supported`,
+          );
+        const ranks = ins.map((n) => (inits.has(n) ? 0 : g.info(resolve(n)).shape.length));
+        const against = Math.max(...ranks, ...ins.map((n) => inits.get(n)?.dims.length ?? 0));
+        if (ranks.some((k) => k > 0 && k !== against) && against === 4)
+          throw new ConvertError(
+            'onnx-node',
+            `${where}: broadcasting a ${Math.min(...ranks.filter((k) => k > 0))}-D value against a 4-D map is not supported`,
+          );
+        result = g.add(
+          valueOrConst(ins[0], against, `${where} A`),
+          valueOrConst(ins[1], against, `${where} B`),
           out,
         );
         break;
       }
-      case 'PRelu':
-        result = g.prelu(
-          x,
-          constant(
-            ins[1],
-            tensor(
-              'float32',
-              [channelVector(floatConst(ins[1], `${where} slope`), `${where} slope`).length],
-              channelVector(floatConst(ins[1], 'slope'), 'slope'),
-            ),
-          ),
-          out,
-        );
-        break;
-      case 'Add':
-        result = g.add(valueOrConst(ins[0]), valueOrConst(ins[1]), out);
-        break;
       case 'Concat': {
         const axis = at.int('axis', 1);
         const nhwcAxis = r === 4 ? [0, 3, 1, 2][(axis + 4) % 4] : axis;
@@ -381,7 +493,19 @@ export function importOnnx(bytes: Uint8Array): Graph {
       case 'AveragePool': {
         if (at.int('ceil_mode', 0))
           throw new ConvertError('onnx-node', `${where}: ceil_mode is not supported`);
-        const win = window(at.ints('kernel_shape', []));
+        const kernel = at.ints('kernel_shape', []);
+        if (kernel.length !== 2 || r !== 4)
+          throw new ConvertError(
+            'onnx-node',
+            `${where}: only 2-D pooling is supported, got kernel_shape [${kernel.join(', ')}]`,
+          );
+        const dilations = at.ints('dilations', [1, 1]);
+        if (dilations.some((d) => d !== 1))
+          throw new ConvertError(
+            'onnx-node',
+            `${where}: dilations [${dilations.join(', ')}] are not supported (only 1)`,
+          );
+        const win = window(kernel);
         const attrs: Record<string, number[] | string | boolean> = {
           kernelShape: win.kernel,
           strides: win.strides,
@@ -415,24 +539,77 @@ export function importOnnx(bytes: Uint8Array): Graph {
             result = g.reshape(x, target.values as number[], out);
             break;
           }
+          // a 4-D map to 2-D: only [N, C*H*W], the batch as 0, -1 or itself, the rest as -1 or its size
+          const [n0, f1] = target.values as number[];
+          const features = shape[1] * shape[2] * shape[3];
+          const known = shape.slice(1).every((d) => d > 0);
+          const flattens =
+            (f1 === -1 ? n0 !== -1 : known && f1 === features) &&
+            (n0 === 0 || n0 === -1 || shape[0] === -1 || n0 === shape[0]);
+          if (!flattens)
+            throw new ConvertError(
+              'onnx-node',
+              `${where}: a reshape of a 4-D map to [${n0}, ${f1}] is not supported, only to [N, C*H*W]`,
+            );
         } else if (at.int('axis', 1) !== 1)
           throw new ConvertError('onnx-node', `${where}: only axis 1 is supported`);
         result = g.flatten(x, out);
-        if (r === 4 && !nhwc.has(xo) && shape[1] * shape[2] > 1)
-          flattenedChw.set(result, [shape[3], shape[1], shape[2]]);
+        const [, h, w, c] = shape;
+        if (r === 4 && !nhwc.has(xo) && !(h === 1 && w === 1) && c !== 1) {
+          // ONNX flattens in C, H, W order, the IR in H, W, C: only a Gemm/MatMul reading the
+          // result can absorb that, by permuting its weight columns
+          if (!(h > 0 && w > 0 && c > 0) || !feedsOnlyDense(out))
+            throw new ConvertError(
+              'onnx-node',
+              `${where}: flattening a ${c}x${h}x${w} (CxHxW) map is only supported when it feeds Gemm or MatMul`,
+            );
+          flattenedChw.set(result, [c, h, w]);
+        }
         rank.set(result, 2);
         break;
       }
-      case 'Softmax':
-        result = g.softmax(x, {
-          axis: r === 4 ? [0, 3, 1, 2][(at.int('axis', -1) + 4) % 4] : at.int('axis', -1),
-          name: out,
-        });
+      case 'Softmax': {
+        const given = at.int('axis', opset < 13 ? 1 : -1);
+        const axis = given < 0 ? given + r : given;
+        const irAxis = r === 4 ? [0, 3, 1, 2][axis] : axis;
+        if (opset >= 13 || axis === r - 1) {
+          result = g.softmax(x, { axis: irAxis, name: out });
+          break;
+        }
+        // before opset 13: one softmax over each row of the input coerced to
+        // [prod(dims[..axis]), prod(dims[axis..])]
+        const shape = g.info(x).shape;
+        const inner = r === 4 ? shape.slice(axis === 0 ? 0 : 1) : shape.slice(axis);
+        if (r === 4 && axis > 1)
+          throw new ConvertError(
+            'onnx-node',
+            `${where}: axis ${given} on a 4-D input is not supported before opset 13`,
+          );
+        // on a 4-D map (NHWC in the IR) axis 0 or 1 takes all of C, H, W: their order is free
+        const back = [...shape];
+        if (back.filter((d) => d === -1).length > 1 || inner.some((d) => d < 1))
+          throw new ConvertError(
+            'onnx-node',
+            `${where}: axis ${given} before opset 13 needs static dims from the axis on`,
+          );
+        const rows = g.reshape(x, [-1, inner.reduce((a, b) => a * b, 1)]);
+        result = g.reshape(g.softmax(rows, { axis: 1 }), back, out);
         break;
+      }
       case 'Pad': {
         const padsInit = ins[1] ? inits.get(ins[1]) : undefined;
         const p = padsInit ? (padsInit.values as number[]) : at.ints('pads', []);
         const mode = at.string('mode', 'constant');
+        if (ins[3])
+          throw new ConvertError('onnx-node', `${where}: the axes input is not supported`);
+        const value = ins[2]
+          ? floatConst(ins[2], `${where} constant_value`).values[0]
+          : at.float('value', 0);
+        if (mode === 'constant' && value !== 0)
+          throw new ConvertError(
+            'onnx-node',
+            `${where}: constant value ${value} is not supported (only 0)`,
+          );
         if (r !== 4 || p.length !== 8 || mode !== 'constant' || p[0] || p[1] || p[4] || p[5]) {
           throw new ConvertError(
             'onnx-node',
@@ -443,12 +620,25 @@ export function importOnnx(bytes: Uint8Array): Graph {
         break;
       }
       default: // Identity, Dropout
+        if (node.opType === 'Dropout' && opset < 7 && at.int('is_test', 0) === 0)
+          throw new ConvertError(
+            'onnx-node',
+            `${where}: is_test 0 (training dropout) is not supported`,
+          );
+        refuseUsedExtraOutputs(node, where);
         alias.set(out, x);
-        continue;
+        return;
     }
     for (const o of node.output ?? [])
       if (!rank.has(o)) rank.set(o, node.opType === 'Gemm' || node.opType === 'MatMul' ? 2 : r);
     if (result !== out) alias.set(out, result);
+    refuseUsedExtraOutputs(node, where);
+  }
+  /** Only the first output of a node is imported: refuse a node whose other outputs are used. */
+  function refuseUsedExtraOutputs(node: NodeProto, where: string): void {
+    for (const [i, o] of (node.output ?? []).entries())
+      if (i > 0 && o && (graphOutputs.has(o) || readers.has(o)))
+        throw new ConvertError('onnx-node', `${where}: output ${i} ('${o}') is not supported`);
   }
   // an alias chain may end in an NHWC tensor: resolve fully
   const final = (n: string): string =>
@@ -463,5 +653,15 @@ export function importOnnx(bytes: Uint8Array): Graph {
       : g.reshape(value, [0, ...rest], name);
   });
   g.output(...outputNames);
+  // the inputs and outputs ONNX holds as NCHW and the IR as NHWC, for callers feeding NCHW data
+  const transposed = [
+    ...(graph.input ?? [])
+      .map((i) => i.name ?? '')
+      .filter((n) => !inits.has(n) && rank.get(n) === 4 && !nhwc.has(n)),
+    ...outputNames.filter(
+      (n, i) => g.info(n).shape.length === 4 && !nhwc.has(graph.output?.[i]?.name ?? ''),
+    ),
+  ];
+  metadata.onnxNchw = transposed;
   return g.build();
 }
