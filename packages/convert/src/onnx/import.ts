@@ -49,6 +49,10 @@ function readOpset(model: ReturnType<typeof decodeOnnx>): number {
   return opset;
 }
 
+/** An ONNX data type's name (FLOAT, INT64, ...), or its number. */
+const typeName = (t: number | null | undefined): string =>
+  (DataType as unknown as Record<number, string>)[t ?? 0] ?? String(t);
+
 /** protobufjs gives int64 fields as numbers or Long objects. */
 function num(v: unknown): number {
   if (v === null || v === undefined) return 0;
@@ -112,7 +116,7 @@ function readInitializer(t: TensorProto): Initializer {
   }
   throw new ConvertError(
     'onnx-tensor',
-    `initializer '${t.name}' has data type ${t.dataType}; only FLOAT and INT64 are supported`,
+    `initializer '${t.name}' has data type ${typeName(t.dataType)}; only FLOAT and INT64 are supported`,
   );
 }
 
@@ -199,7 +203,10 @@ export function importOnnx(bytes: Uint8Array): Graph {
     if (inits.has(name)) continue;
     const tt = input.type?.tensorType;
     if (!tt || tt.elemType !== DataType.FLOAT)
-      throw new ConvertError('onnx-input', `graph input '${name}' must be a float tensor`);
+      throw new ConvertError(
+        'onnx-input',
+        `graph input '${name}' has element type ${typeName(tt?.elemType)}; only FLOAT inputs are supported`,
+      );
     // a dim with a value is that size; a symbolic or absent one is any size (-1)
     const dims = (tt.shape?.dim ?? []).map((d) => {
       if (!Object.hasOwn(d, 'dimValue') || d.dimValue === null) return -1;
