@@ -1,0 +1,46 @@
+import { defineImporter } from '../import-context.js';
+
+/**
+ * Flatten (axis 1) and Reshape with a constant shape. A 4-D map flattens in the IR's HWC order;
+ * ONNX's CHW order is kept only where a Gemm/MatMul reads the result and absorbs it.
+ */
+export const flatten = defineImporter({
+  ops: ['Flatten', 'Reshape'],
+  run(n, c) {
+    const { xo, x, r } = n;
+    const nhwc = c.nhwc.has(xo);
+    const shape = c.g.info(x).shape;
+    if (n.node.opType === 'Reshape') {
+      const target = c.inits.get(n.ins[1]);
+      if (!target || target.values instanceof Float32Array)
+        return n.refuse('only a static int64 shape initializer is supported');
+      if (!(r === 4 && target.values.length === 2) || nhwc) {
+        if ((r === 4 && !nhwc) || target.values.length === 4)
+          n.refuse('reshapes into or out of 4-D layouts are not supported, except flattening');
+        return c.g.reshape(x, target.values, n.out);
+      }
+      // a 4-D map to 2-D: only [N, C*H*W], the batch as 0, -1 or itself, the rest as -1 or its size
+      const [n0, f1] = target.values;
+      const features = shape[1] * shape[2] * shape[3];
+      const known = shape.slice(1).every((d) => d > 0);
+      const flattens =
+        (f1 === -1 ? n0 !== -1 : known && f1 === features) &&
+        (n0 === 0 || n0 === -1 || shape[0] === -1 || n0 === shape[0]);
+      if (!flattens)
+        n.refuse(`a reshape of a 4-D map to [${n0}, ${f1}] is not supported, only to [N, C*H*W]`);
+    } else if (n.at.int('axis', 1) !== 1) n.refuse('only axis 1 is supported');
+    const result = c.g.flatten(x, n.out);
+    const [, h, w, ch] = shape;
+    if (r === 4 && !nhwc && !(h === 1 && w === 1) && ch !== 1) {
+      // ONNX flattens in C, H, W order, the IR in H, W, C: only a Gemm/MatMul reading the
+      // result can absorb that, by permuting its weight columns
+      if (!(h > 0 && w > 0 && ch > 0) || !c.feedsOnlyDense(n.out))
+        n.refuse(
+          `flattening a ${ch}x${h}x${w} (CxHxW) map is only supported when it feeds Gemm or MatMul`,
+        );
+      c.flattenedChw.set(result, [ch, h, w]);
+    }
+    c.rank.set(result, 2);
+    return result;
+  },
+});

@@ -1,0 +1,12 @@
+import { defineImporter } from '../import-context.js';
+
+/** Identity, and Dropout at inference: the output is the input. */
+export const identity = defineImporter({
+  ops: ['Identity', 'Dropout'],
+  run(n, c) {
+    if (n.node.opType === 'Dropout' && c.opset < 7 && n.at.int('is_test', 0) === 0)
+      n.refuse('is_test 0 (training dropout) is not supported');
+    c.alias.set(n.out, n.x);
+    return undefined;
+  },
+});

@@ -1,0 +1,39 @@
+import type { NodeImporter } from '../import-context.js';
+import { add } from './add.js';
+import { batchNorm } from './batch-norm.js';
+import { clip } from './clip.js';
+import { concat } from './concat.js';
+import { conv } from './conv.js';
+import { flatten } from './flatten.js';
+import { gemm } from './gemm.js';
+import { globalAveragePool } from './global-average-pool.js';
+import { identity } from './identity.js';
+import { pad } from './pad.js';
+import { pool } from './pool.js';
+import { prelu } from './prelu.js';
+import { relu } from './relu.js';
+import { softmax } from './softmax.js';
+import { transpose } from './transpose.js';
+
+const ALL: NodeImporter[] = [
+  add,
+  batchNorm,
+  clip,
+  concat,
+  conv,
+  flatten,
+  gemm,
+  globalAveragePool,
+  identity,
+  pad,
+  pool,
+  prelu,
+  relu,
+  softmax,
+  transpose,
+];
+
+/** The ONNX importer's handlers by op type: one module per op (or family of ops). */
+export const ONNX_IMPORTERS: ReadonlyMap<string, NodeImporter> = new Map(
+  ALL.flatMap((importer) => importer.ops.map((op) => [op, importer] as const)),
+);
