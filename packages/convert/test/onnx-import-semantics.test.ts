@@ -1,59 +1,11 @@
 // The importer applies each op's ONNX semantics (per opset) or refuses the node with a
 // ConvertError naming it: never a different answer. Numbers are checked against
 // onnxruntime-web on the same model.
-import { relativeMaxError } from '@pabnn/backend/conformance';
-import { permute, tensor } from '@pabnn/ir';
-import { Session } from '@pabnn/runtime';
 import { describe, expect, it } from 'vitest';
-import { ConvertError, importOnnx } from '../src/index.js';
-import { randomImage, runOrt } from './onnx-helpers.js';
-import { attrs, buildModel, type ModelSpec } from './onnx-model.js';
+import { importOnnx } from '../src/index.js';
+import { errorAgainstOrt, node, refusal } from './onnx-import-check.js';
+import { buildModel } from './onnx-model.js';
 
-/** Runs the model here and in onnxruntime-web on the same NCHW data; the largest relative error. */
-async function errorAgainstOrt(spec: ModelSpec, seed = 3): Promise<number> {
-  const model = buildModel(spec);
-  const graph = importOnnx(model);
-  const nchw = new Set(graph.metadata.onnxNchw as string[]);
-  const [name, dims] = Object.entries(spec.inputs)[0] as [string, number[]];
-  const x = randomImage(dims, seed);
-  const feed = nchw.has(name)
-    ? tensor(
-        'float32',
-        [dims[0], dims[2], dims[3], dims[1]],
-        permute(x.data as Float32Array, dims, [0, 2, 3, 1]),
-      )
-    : x;
-  const session = await Session.create(graph, { backend: 'js' });
-  const out = (await session.run({ [name]: feed }))[graph.outputs[0]];
-  session.dispose();
-  const ours = nchw.has(graph.outputs[0])
-    ? permute(out.data as Float32Array, out.shape, [0, 3, 1, 2])
-    : (out.data as Float32Array);
-  const ort = await runOrt(model, { [name]: x });
-  return relativeMaxError(ours, ort[spec.outputs[0]]);
-}
-
-const refusal = (spec: ModelSpec) => {
-  try {
-    importOnnx(buildModel(spec));
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConvertError);
-    return (error as Error).message;
-  }
-  throw new Error('imported, expected a refusal');
-};
-
-const node = (
-  opType: string,
-  input: string[],
-  a: Record<string, number | number[] | string> = {},
-) => ({
-  opType,
-  input,
-  output: ['y'],
-  name: opType.toLowerCase(),
-  attribute: attrs(a),
-});
 const map = { x: [1, 2, 5, 5] };
 
 describe('opsets and inputs', () => {

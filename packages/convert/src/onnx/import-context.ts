@@ -123,13 +123,6 @@ export interface OnnxNode {
   r: number;
   /** Throws a ConvertError naming the node. */
   refuse(why: string): never;
-  /** Strides, padding and pads of a Conv/pool node (auto_pad mapped to the IR's modes). */
-  window(kernel: number[]): {
-    strides: number[];
-    padding: string;
-    pads: number[];
-    kernel: number[];
-  };
 }
 
 export function onnxNode(node: NodeProto, c: ImportContext): OnnxNode {
@@ -152,17 +145,6 @@ export function onnxNode(node: NodeProto, c: ImportContext): OnnxNode {
     x,
     r: c.rank.get(x) ?? 4,
     refuse,
-    window(kernel) {
-      const autoPad = at.string('auto_pad', 'NOTSET');
-      if (autoPad === 'SAME_LOWER') refuse('auto_pad SAME_LOWER is not supported');
-      const pads = at.ints('pads', [0, 0, 0, 0]);
-      return {
-        strides: at.ints('strides', [1, 1]),
-        padding: autoPad === 'SAME_UPPER' ? 'same' : autoPad === 'VALID' ? 'valid' : 'explicit',
-        pads: [pads[0], pads[1], pads[2], pads[3]],
-        kernel,
-      };
-    },
   };
 }
 

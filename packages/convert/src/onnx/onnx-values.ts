@@ -86,6 +86,10 @@ export function attrMap(node: NodeProto) {
       attrs.has(name) ? (attrs.get(name)!.f ?? fallback) : fallback,
     ints: (name: string, fallback: number[]) =>
       attrs.has(name) ? (attrs.get(name)!.ints ?? []).map(num) : fallback,
+    floats: (name: string, fallback: number[]) =>
+      attrs.has(name) ? [...(attrs.get(name)!.floats ?? [])] : fallback,
+    tensor: (name: string) => attrs.get(name)?.t ?? undefined,
+    has: (name: string) => attrs.has(name),
     string: (name: string, fallback: string) =>
       attrs.has(name) ? new TextDecoder().decode(attrs.get(name)!.s ?? new Uint8Array()) : fallback,
   };

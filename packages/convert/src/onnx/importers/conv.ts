@@ -1,5 +1,6 @@
 import { permute, tensor } from '@pabnn/ir';
 import { defineImporter } from '../import-context.js';
+import { onnxWindow } from '../window.js';
 
 /** Conv (2-D, grouped or not): OIHW weights become OHWI. */
 export const conv = defineImporter({
@@ -9,12 +10,13 @@ export const conv = defineImporter({
     const w = c.floatConst(ins[1], `${n.where} weight`);
     if (w.dims.length !== 4) n.refuse('only 2-D convolutions are supported');
     const groups = at.int('group', 1);
-    const win = n.window(w.dims.slice(2));
+    const dilations = at.ints('dilations', [1, 1]);
+    const win = onnxWindow(n, c, w.dims.slice(2), dilations);
     const attrs: Record<string, number | number[] | string> = {
       strides: win.strides,
       padding: win.padding,
       pads: win.pads,
-      dilations: at.ints('dilations', [1, 1]),
+      dilations,
     };
     if (groups !== 1) attrs.groups = groups;
     const weight = c.constant(

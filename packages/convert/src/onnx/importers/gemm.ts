@@ -34,20 +34,36 @@ export const gemm = defineImporter({
           alpha * (b.values as Float32Array)[transB ? o * inF + src : src * outF + o];
       }
     const weight = c.constant(ins[1], tensor('float32', [outF, inF], wt));
-    let bias: string | undefined;
-    if (ins[2]) {
-      const cv = c.floatConst(ins[2], `${n.where} C`);
-      const beta = at.float('beta', 1);
-      if (cv.values.length !== outF) n.refuse('only a per-output bias C is supported');
-      bias = c.constant(
-        ins[2],
-        tensor(
-          'float32',
-          [outF],
-          (cv.values as Float32Array).map((v) => v * beta),
-        ),
-      );
+    // C: one value or one per output is the bias; a matrix, or a runtime C, is added after
+    const beta = at.float('beta', 1);
+    const cName = isGemm && beta !== 0 ? ins[2] : '';
+    if (!cName) return c.g.dense(x, weight, { name: n.out });
+    const cInit = c.inits.get(cName);
+    if (!cInit) {
+      if (beta !== 1) n.refuse('a runtime C is supported with beta 1 only');
+      return c.g.add(c.g.dense(x, weight), c.resolve(cName), n.out);
     }
-    return c.g.dense(x, weight, { bias, name: n.out });
+    const cv = c.floatConst(cName, `${n.where} C`).values as Float32Array;
+    const perOutput = cv.length === 1 || (cv.length === outF && cInit.dims.at(-1) === outF);
+    if (perOutput) {
+      const bias = Float32Array.from(
+        { length: outF },
+        (_, o) => cv[cv.length === 1 ? 0 : o] * beta,
+      );
+      return c.g.dense(x, weight, {
+        bias: c.constant(
+          beta === 1 && cv.length === outF ? cName : `${cName}__${outF}x${beta}`,
+          tensor('float32', [outF], bias),
+        ),
+        name: n.out,
+      });
+    }
+    if (cInit.dims.length !== 2) n.refuse(`C of shape [${cInit.dims.join(', ')}] is not supported`);
+    const matrix = tensor(
+      'float32',
+      cInit.dims,
+      cv.map((v) => v * beta),
+    );
+    return c.g.add(c.g.dense(x, weight), c.constant(`${cName}__x${beta}`, matrix), n.out);
   },
 });

@@ -6,7 +6,10 @@ export const identity = defineImporter({
   run(n, c) {
     if (n.node.opType === 'Dropout' && c.opset < 7 && n.at.int('is_test', 0) === 0)
       n.refuse('is_test 0 (training dropout) is not supported');
-    c.alias.set(n.out, n.x);
+    const init = c.inits.get(n.xo);
+    if (init)
+      c.inits.set(n.out, init); // a constant stays a constant
+    else c.alias.set(n.out, n.x);
     return undefined;
   },
 });

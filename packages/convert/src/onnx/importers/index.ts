@@ -3,16 +3,22 @@ import { add } from './add.js';
 import { batchNorm } from './batch-norm.js';
 import { clip } from './clip.js';
 import { concat } from './concat.js';
+import { constant } from './constant.js';
 import { conv } from './conv.js';
 import { flatten } from './flatten.js';
 import { gemm } from './gemm.js';
 import { globalAveragePool } from './global-average-pool.js';
+import { globalMaxPool } from './global-max-pool.js';
 import { identity } from './identity.js';
+import { leakyRelu } from './leaky-relu.js';
 import { pad } from './pad.js';
 import { pool } from './pool.js';
 import { prelu } from './prelu.js';
+import { reduceMean } from './reduce-mean.js';
 import { relu } from './relu.js';
+import { scale } from './scale.js';
 import { softmax } from './softmax.js';
+import { sum } from './sum.js';
 import { transpose } from './transpose.js';
 
 const ALL: NodeImporter[] = [
@@ -30,6 +36,12 @@ const ALL: NodeImporter[] = [
   prelu,
   relu,
   softmax,
+  constant,
+  globalMaxPool,
+  leakyRelu,
+  reduceMean,
+  scale,
+  sum,
   transpose,
 ];
 
