@@ -11,6 +11,7 @@ import { pool } from './pool.js';
 import { prelu } from './prelu.js';
 import { relu } from './relu.js';
 import { reshape } from './reshape.js';
+import { sigmoid } from './sigmoid.js';
 import { softmax } from './softmax.js';
 
 const ALL: NodeExporter[] = [
@@ -26,6 +27,7 @@ const ALL: NodeExporter[] = [
   prelu,
   relu,
   reshape,
+  sigmoid,
   softmax,
 ];
 

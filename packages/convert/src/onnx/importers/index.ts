@@ -17,6 +17,7 @@ import { prelu } from './prelu.js';
 import { reduceMean } from './reduce-mean.js';
 import { relu } from './relu.js';
 import { scale } from './scale.js';
+import { sigmoid } from './sigmoid.js';
 import { softmax } from './softmax.js';
 import { sum } from './sum.js';
 import { transpose } from './transpose.js';
@@ -41,6 +42,7 @@ const ALL: NodeImporter[] = [
   leakyRelu,
   reduceMean,
   scale,
+  sigmoid,
   sum,
   transpose,
 ];
