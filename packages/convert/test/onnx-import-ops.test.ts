@@ -182,3 +182,78 @@ describe('Gemm C', () => {
     expect(await errorAgainstOrt(gemm(c, beta))).toBeLessThan(1e-6);
   });
 });
+
+describe('Squeeze, Unsqueeze and HardSigmoid', () => {
+  const pooled = (squeeze: ReturnType<typeof node>, opset: number, initializers = {}) => ({
+    opset,
+    inputs: map,
+    initializers,
+    nodes: [{ ...node('GlobalAveragePool', ['x']), output: ['p'] }, squeeze],
+    outputs: ['y'],
+  });
+
+  it('squeezes a pooled map to [N, C] (axes as attribute, then as input)', async () => {
+    expect(
+      await errorAgainstOrt(pooled(node('Squeeze', ['p'], { axes: [2, 3] }), 11)),
+    ).toBeLessThan(1e-6);
+    const axes = { dims: [2], values: [-1, -2], int64: true };
+    expect(
+      await errorAgainstOrt(pooled(node('Squeeze', ['p', 'axes']), 13, { axes })),
+    ).toBeLessThan(1e-6);
+  });
+
+  it('unsqueezes [N, C] to a [N, C, 1, 1] map, and a 3-D value in its own layout', async () => {
+    const spec = {
+      opset: 11,
+      inputs: { x: [2, 6] },
+      nodes: [node('Unsqueeze', ['x'], { axes: [2, 3] })],
+      outputs: ['y'],
+    };
+    expect(await errorAgainstOrt(spec)).toBe(0);
+    const three = {
+      opset: 11,
+      inputs: { x: [2, 6, 4] },
+      nodes: [node('Unsqueeze', ['x'], { axes: [-1] })],
+      outputs: ['y'],
+    };
+    expect(refusal(three)).toMatch(/\(Unsqueeze\): making a 4-D map/);
+    const two = {
+      opset: 11,
+      inputs: { x: [2, 6] },
+      nodes: [node('Unsqueeze', ['x'], { axes: [0] })],
+      outputs: ['y'],
+    };
+    expect(await errorAgainstOrt(two)).toBe(0);
+  });
+
+  it('refuses squeezing channels and unsqueezing a map', () => {
+    expect(refusal(pooled(node('Squeeze', ['p'], { axes: [1] }), 11))).toMatch(
+      /\(Squeeze\): only axes \[2, 3\]/,
+    );
+    expect(
+      refusal({
+        opset: 11,
+        inputs: map,
+        nodes: [node('Unsqueeze', ['x'], { axes: [0] })],
+        outputs: ['y'],
+      }),
+    ).toMatch(/\(Unsqueeze\): adding axes to a 4-D map/);
+  });
+
+  it('HardSigmoid with its alpha and beta', async () => {
+    const spec = {
+      inputs: map,
+      nodes: [
+        {
+          ...node('HardSigmoid', ['x']),
+          attribute: [floatAttr('alpha', 0.3), floatAttr('beta', 0.4)],
+        },
+      ],
+      outputs: ['y'],
+    };
+    expect(await errorAgainstOrt(spec)).toBeLessThan(1e-6);
+    expect(
+      await errorAgainstOrt({ inputs: map, nodes: [node('HardSigmoid', ['x'])], outputs: ['y'] }),
+    ).toBeLessThan(1e-6);
+  });
+});

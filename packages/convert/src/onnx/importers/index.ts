@@ -9,6 +9,7 @@ import { flatten } from './flatten.js';
 import { gemm } from './gemm.js';
 import { globalAveragePool } from './global-average-pool.js';
 import { globalMaxPool } from './global-max-pool.js';
+import { hardSigmoid } from './hard-sigmoid.js';
 import { identity } from './identity.js';
 import { leakyRelu } from './leaky-relu.js';
 import { pad } from './pad.js';
@@ -19,6 +20,7 @@ import { relu } from './relu.js';
 import { scale } from './scale.js';
 import { sigmoid } from './sigmoid.js';
 import { softmax } from './softmax.js';
+import { squeeze } from './squeeze.js';
 import { sum } from './sum.js';
 import { transpose } from './transpose.js';
 
@@ -31,12 +33,14 @@ const ALL: NodeImporter[] = [
   flatten,
   gemm,
   globalAveragePool,
+  hardSigmoid,
   identity,
   pad,
   pool,
   prelu,
   relu,
   softmax,
+  squeeze,
   constant,
   globalMaxPool,
   leakyRelu,
