@@ -3,6 +3,7 @@
 // onnxruntime-web on the same model.
 import { describe, expect, it } from 'vitest';
 import { importOnnx } from '../src/index.js';
+import { onnx } from '../src/onnx/proto.js';
 import { errorAgainstOrt, node, refusal } from './onnx-import-check.js';
 import { buildModel } from './onnx-model.js';
 
@@ -184,5 +185,79 @@ describe('ops the importer used to get wrong', () => {
         outputs: ['y'],
       }),
     ).toMatch(/\(PRelu\): slope of shape \[5\] on a 4-D input/);
+  });
+});
+
+describe('values the importer cannot place', () => {
+  it('refuses an op reading an NHWC value (made by a layout Transpose) as a later input', () => {
+    const spec = {
+      inputs: { x: [1, 2, 2, 2], a: [1, 2, 2, 2] },
+      nodes: [
+        { ...node('Transpose', ['a'], { perm: [0, 2, 3, 1] }), output: ['u'] },
+        node('Concat', ['x', 'u'], { axis: 1 }),
+      ],
+      outputs: ['y'],
+    };
+    expect(refusal(spec)).toMatch(/\(Concat\) reads an NHWC tensor/);
+  });
+
+  it('refuses a graph output that no node computes, and an input without a shape', () => {
+    const constant = {
+      opType: 'Constant',
+      input: [],
+      output: ['y'],
+      attribute: [{ name: 'value_float', type: 1, f: 2 }],
+    };
+    expect(refusal({ inputs: map, nodes: [constant], outputs: ['y'] })).toMatch(
+      /graph output 'y' is not computed/,
+    );
+    const model = buildModel({ inputs: map, nodes: [node('Relu', ['x'])], outputs: ['y'] });
+    const decoded = onnx.ModelProto.decode(model);
+    decoded.graph!.input![0].type!.tensorType!.shape = null;
+    expect(() => importOnnx(onnx.ModelProto.encode(decoded).finish())).toThrow(
+      /graph input 'x' has no shape/,
+    );
+  });
+
+  it('imports Flatten at axis -3 of a 4-D map as axis 1', async () => {
+    const fc = { dims: [3, 50], values: Array.from({ length: 150 }, (_, i) => Math.cos(i)) };
+    const spec = {
+      inputs: map,
+      initializers: { fc },
+      nodes: [
+        { ...node('Flatten', ['x'], { axis: -3 }), output: ['f'] },
+        node('Gemm', ['f', 'fc'], { transB: 1 }),
+      ],
+      outputs: ['y'],
+    };
+    expect(await errorAgainstOrt(spec)).toBeLessThan(1e-5);
+  });
+
+  it('refuses Dropout in training mode, Reshape with allowzero and a 3-D MatMul B', () => {
+    expect(
+      refusal({
+        opset: 13,
+        inputs: { x: [2, 3], r: [], t: [] },
+        nodes: [node('Dropout', ['x', 'r', 't'])],
+        outputs: ['y'],
+      }),
+    ).toMatch(/\(Dropout\): training_mode/);
+    expect(
+      refusal({
+        opset: 14,
+        inputs: { x: [2, 3] },
+        initializers: { s: { dims: [2], values: [0, 6], int64: true } },
+        nodes: [node('Reshape', ['x', 's'], { allowzero: 1 })],
+        outputs: ['y'],
+      }),
+    ).toMatch(/\(Reshape\): allowzero 1/);
+    expect(
+      refusal({
+        inputs: { x: [2, 3] },
+        initializers: { b: { dims: [1, 3, 4], values: Array(12).fill(1) } },
+        nodes: [node('MatMul', ['x', 'b'])],
+        outputs: ['y'],
+      }),
+    ).toMatch(/\(MatMul\): only a 2-D B/);
   });
 });

@@ -46,6 +46,8 @@ export function importOnnx(bytes: Uint8Array): Graph {
         'onnx-input',
         `graph input '${name}' has element type ${typeName(tt?.elemType)}; only FLOAT inputs are supported`,
       );
+    if (!tt.shape)
+      throw new ConvertError('onnx-input', `graph input '${name}' has no shape (not even a rank)`);
     // a dim with a value is that size; a symbolic or absent one is any size (-1)
     const dims = (tt.shape?.dim ?? []).map((d) => {
       if (!Object.hasOwn(d, 'dimValue') || d.dimValue === null) return -1;
@@ -87,6 +89,11 @@ export function importOnnx(bytes: Uint8Array): Graph {
   const outputNames = (graph.output ?? []).map((o) => {
     const name = o.name ?? '';
     const value = final(name);
+    if (!g.has(value))
+      throw new ConvertError(
+        'onnx-graph',
+        `graph output '${name}' is not computed by the graph (a constant or an unknown value)`,
+      );
     const rest = g.info(value).shape.slice(1);
     return value === name || g.has(name) || rest.includes(-1)
       ? value
@@ -110,7 +117,8 @@ export function importOnnx(bytes: Uint8Array): Graph {
 function importNode(node: NodeProto, c: ImportContext): void {
   const importer = ONNX_IMPORTERS.get(node.opType ?? '')!;
   const n = onnxNode(node, c);
-  if (c.nhwc.has(n.xo) && !['Transpose', 'Flatten', 'Reshape'].includes(node.opType ?? ''))
+  const readsNhwc = n.ins.some((v) => c.nhwc.has(v));
+  if (readsNhwc && !['Transpose', 'Flatten', 'Reshape'].includes(node.opType ?? ''))
     throw new ConvertError(
       'onnx-node',
       `${n.where} reads an NHWC tensor; only Transpose, Flatten and Reshape may`,

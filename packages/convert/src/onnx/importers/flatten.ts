@@ -14,6 +14,8 @@ export const flatten = defineImporter({
       const target = c.inits.get(n.ins[1]);
       if (!target || target.values instanceof Float32Array)
         return n.refuse('only a static int64 shape initializer is supported');
+      if (n.at.int('allowzero', 0) === 1 && target.values.includes(0))
+        n.refuse('allowzero 1 with a 0 in the shape is not supported');
       if (!(r === 4 && target.values.length === 2) || nhwc) {
         if ((r === 4 && !nhwc) || target.values.length === 4)
           n.refuse('reshapes into or out of 4-D layouts are not supported, except flattening');
@@ -28,7 +30,8 @@ export const flatten = defineImporter({
         (n0 === 0 || n0 === -1 || shape[0] === -1 || n0 === shape[0]);
       if (!flattens)
         n.refuse(`a reshape of a 4-D map to [${n0}, ${f1}] is not supported, only to [N, C*H*W]`);
-    } else if (n.at.int('axis', 1) !== 1) n.refuse('only axis 1 is supported');
+    } else if (n.at.int('axis', 1) !== 1 && n.at.int('axis', 1) + r !== 1)
+      n.refuse('only axis 1 is supported');
     const result = c.g.flatten(x, n.out);
     const [, h, w, ch] = shape;
     if (r === 4 && !nhwc && !(h === 1 && w === 1) && ch !== 1) {

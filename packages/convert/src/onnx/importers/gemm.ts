@@ -15,6 +15,7 @@ export const gemm = defineImporter({
     const rankA = c.g.info(x).shape.length;
     if (rankA !== 2) n.refuse(`only 2-D inputs A are supported, got rank ${rankA}`);
     const b = c.floatConst(ins[1], `${n.where} B`);
+    if (b.dims.length !== 2) n.refuse(`only a 2-D B is supported, got [${b.dims.join(', ')}]`);
     const transB = isGemm ? at.int('transB', 0) : 0;
     const alpha = isGemm ? at.float('alpha', 1) : 1;
     const [outF, inF] = transB ? b.dims : [b.dims[1], b.dims[0]];
