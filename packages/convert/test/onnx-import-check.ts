@@ -9,14 +9,20 @@ import { randomImage, runOrt } from './onnx-helpers.js';
 import { attrs, buildModel, type ModelSpec } from './onnx-model.js';
 
 /**
- * Runs the model on the js and wasm backends and in onnxruntime-web on the same NCHW data;
- * the largest relative error.
+ * Runs the model on the js and wasm backends and in onnxruntime-web on the same NCHW data (of
+ * `feedDims` where the input's dims are symbolic); the largest relative error.
  */
-export async function errorAgainstOrt(spec: ModelSpec, seed = 3): Promise<number> {
+export async function errorAgainstOrt(
+  spec: ModelSpec,
+  seed = 3,
+  feedDims?: number[],
+): Promise<number> {
   const model = buildModel(spec);
   const graph = importOnnx(model);
   const nchw = new Set(graph.metadata.onnxNchw as string[]);
-  const [name, dims] = Object.entries(spec.inputs)[0] as [string, number[]];
+  const [name, given] = Object.entries(spec.inputs)[0];
+  // symbolic dims need the sizes to feed
+  const dims = feedDims ?? (given as number[]);
   const x = randomImage(dims, seed);
   const feed = nchw.has(name)
     ? tensor(

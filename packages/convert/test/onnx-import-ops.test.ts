@@ -257,3 +257,52 @@ describe('Squeeze, Unsqueeze and HardSigmoid', () => {
     ).toBeLessThan(1e-6);
   });
 });
+
+describe('shapes computed in the graph, folded at import', () => {
+  const int64 = (values: number[], dims = [values.length]) => ({ dims, values, int64: true });
+  const fc = wide([3, 50]);
+  /** x.view(x.size(0), -1) as older PyTorch exports write it, then a Gemm. */
+  const view = (reshaped: string) => ({
+    opset: 11,
+    inputs: { x: ['N', 2, 5, 5] },
+    initializers: { zero: int64([0], []), minus: int64([-1]), fc },
+    nodes: [
+      { ...node('Relu', ['x']), output: ['r'] },
+      { ...node('Shape', ['x']), output: ['s'] },
+      { ...node('Gather', ['s', 'zero']), output: ['b'] },
+      { ...node('Unsqueeze', ['b'], { axes: [0] }), output: ['b1'] },
+      { ...node('Concat', ['b1', 'minus'], { axis: 0 }), output: ['target'] },
+      { ...node('Cast', ['target'], { to: 7 }), output: ['t64'] },
+      { ...node('Reshape', [reshaped, 't64']), output: ['f'] },
+      node('Gemm', ['f', 'fc'], { transB: 1 }),
+    ],
+    outputs: ['y'],
+  });
+
+  it('Shape -> Gather -> Unsqueeze -> Concat -> Reshape with a dynamic batch', async () => {
+    expect(await errorAgainstOrt(view('x'), 3, [3, 2, 5, 5])).toBeLessThan(1e-5);
+  });
+
+  it('refuses a run-time dim taken from another value', () => {
+    expect(refusal(view('r'))).toMatch(/\(Reshape\): a shape with dims known only at run time/);
+  });
+
+  it('ConstantOfShape of a static shape, and Cast of a float value', async () => {
+    const spec = {
+      inputs: { x: [2, 3] },
+      nodes: [
+        { ...node('Shape', ['x']), output: ['s'] },
+        {
+          opType: 'ConstantOfShape',
+          input: ['s'],
+          output: ['k'],
+          attribute: [{ name: 'value', type: 4, t: { dims: [1], dataType: 1, floatData: [0.5] } }],
+        },
+        { ...node('Cast', ['x'], { to: 1 }), output: ['xf'] },
+        node('Add', ['xf', 'k']),
+      ],
+      outputs: ['y'],
+    };
+    expect(await errorAgainstOrt(spec)).toBe(0);
+  });
+});

@@ -2,6 +2,7 @@ import { type GraphBuilder, permute, type Tensor, tensor } from '@pabnn/ir';
 import { ConvertError } from '../errors.js';
 import { type Attributes, attrMap, type Initializer, num } from './onnx-values.js';
 import type { ModelProto, NodeProto } from './proto.js';
+import type { ShapeValue } from './shape-values.js';
 
 type GraphProto = NonNullable<ModelProto['graph']>;
 
@@ -32,6 +33,8 @@ export class ImportContext {
   /** Who reads each ONNX value (node and input slot). */
   readonly readers = new Map<string, { node: NodeProto; slot: number }[]>();
   readonly graphOutputs: Set<string>;
+  /** Small integer values computed from shapes at import, with dims known only at run time. */
+  readonly shapeValues = new Map<string, ShapeValue>();
 
   constructor(
     readonly g: GraphBuilder,

@@ -1,4 +1,22 @@
-import { defineImporter } from '../import-context.js';
+import { defineImporter, type ImportContext, type OnnxNode } from '../import-context.js';
+import { intValue } from '../shape-values.js';
+
+/**
+ * A Reshape's target shape, known at import: an int64 constant, or a folded shape whose run-time
+ * entries are dims of the reshaped value itself, at the same position (they become 0: copy).
+ */
+function reshapeTarget(n: OnnxNode, c: ImportContext): { values: number[] } {
+  const target = intValue(c, n.ins[1]);
+  if (!target) return n.refuse('only a shape known at import is supported');
+  const values = target.values.map((d, i) => {
+    if (typeof d === 'number') return d;
+    if (c.resolve(d.of) === n.x && d.axis === i) return 0;
+    return n.refuse(
+      `a shape with dims known only at run time (dim ${d.axis} of '${d.of}') is not supported here`,
+    );
+  });
+  return { values };
+}
 
 /**
  * Flatten (axis 1) and Reshape with a constant shape. A 4-D map flattens in the IR's HWC order;
@@ -11,9 +29,7 @@ export const flatten = defineImporter({
     const nhwc = c.nhwc.has(xo);
     const shape = c.g.info(x).shape;
     if (n.node.opType === 'Reshape') {
-      const target = c.inits.get(n.ins[1]);
-      if (!target || target.values instanceof Float32Array)
-        return n.refuse('only a static int64 shape initializer is supported');
+      const target = reshapeTarget(n, c);
       if (n.at.int('allowzero', 0) === 1 && target.values.includes(0))
         n.refuse('allowzero 1 with a 0 in the shape is not supported');
       if (!(r === 4 && target.values.length === 2) || nhwc) {

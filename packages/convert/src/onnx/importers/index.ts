@@ -1,11 +1,14 @@
 import type { NodeImporter } from '../import-context.js';
 import { add } from './add.js';
 import { batchNorm } from './batch-norm.js';
+import { cast } from './cast.js';
 import { clip } from './clip.js';
 import { concat } from './concat.js';
 import { constant } from './constant.js';
+import { constantOfShape } from './constant-of-shape.js';
 import { conv } from './conv.js';
 import { flatten } from './flatten.js';
+import { gather } from './gather.js';
 import { gemm } from './gemm.js';
 import { globalAveragePool } from './global-average-pool.js';
 import { globalMaxPool } from './global-max-pool.js';
@@ -18,6 +21,7 @@ import { prelu } from './prelu.js';
 import { reduceMean } from './reduce-mean.js';
 import { relu } from './relu.js';
 import { scale } from './scale.js';
+import { shape } from './shape.js';
 import { sigmoid } from './sigmoid.js';
 import { softmax } from './softmax.js';
 import { squeeze } from './squeeze.js';
@@ -27,26 +31,30 @@ import { transpose } from './transpose.js';
 const ALL: NodeImporter[] = [
   add,
   batchNorm,
+  cast,
   clip,
   concat,
+  constant,
+  constantOfShape,
   conv,
   flatten,
+  gather,
   gemm,
   globalAveragePool,
+  globalMaxPool,
   hardSigmoid,
   identity,
+  leakyRelu,
   pad,
   pool,
   prelu,
+  reduceMean,
   relu,
+  scale,
+  shape,
+  sigmoid,
   softmax,
   squeeze,
-  constant,
-  globalMaxPool,
-  leakyRelu,
-  reduceMean,
-  scale,
-  sigmoid,
   sum,
   transpose,
 ];

@@ -1,4 +1,5 @@
 import { defineImporter, type ImportContext, type OnnxNode } from '../import-context.js';
+import { intValue, setIntValue } from '../shape-values.js';
 
 /**
  * The axes of Squeeze/Unsqueeze (an attribute before opset 13, a constant input after), sorted,
@@ -20,8 +21,18 @@ function axesOf(n: OnnxNode, c: ImportContext, squeeze: boolean): number[] {
 export const squeeze = defineImporter({
   ops: ['Squeeze', 'Unsqueeze'],
   run(n, c) {
-    const shape = c.g.info(n.x).shape;
     const isSqueeze = n.node.opType === 'Squeeze';
+    const folded = intValue(c, n.xo);
+    if (folded && folded.dims.length <= 1) {
+      // a scalar from a shape made a vector, or back: folded at import
+      const rank = folded.dims.length;
+      const one = folded.values.length === 1;
+      if (!one || (isSqueeze ? rank !== 1 : rank !== 0))
+        n.refuse('only a scalar and a 1-element vector of a folded shape convert');
+      setIntValue(c, n.out, { dims: isSqueeze ? [] : [1], values: folded.values });
+      return undefined;
+    }
+    const shape = c.g.info(n.x).shape;
     const axes = axesOf(n, c, isSqueeze);
     const spatial = axes.length === 2 && axes[0] === 2 && axes[1] === 3;
     if (isSqueeze && n.r === 4) {
