@@ -97,7 +97,10 @@ const toNhwc = (dims: number[], data: Float32Array): Tensor =>
   tensor('float32', [dims[0], dims[2], dims[3], dims[1]], permute(data, dims, [0, 2, 3, 1]));
 
 export interface CaseResult {
-  /** Per output: the largest |actual - expected| - rtol |expected| over atol (<= 1 passes). */
+  /**
+   * Over all outputs: the largest (|actual - expected| - rtol |expected|) / atol (<= 1 passes);
+   * equal infinities and NaN against NaN match, as in numpy's assert_allclose.
+   */
   worst: number;
   detail: string;
 }
@@ -133,6 +136,7 @@ export async function runCase(loaded: LoadedCase, backend: string): Promise<Case
       let w = 0;
       for (let k = 0; k < actual.length; k++) {
         const e = expected.data[k];
+        if (Object.is(actual[k], e) || (Number.isNaN(actual[k]) && Number.isNaN(e))) continue;
         const err = Math.abs(actual[k] - e) - RTOL * Math.abs(e);
         if (!(err <= ATOL)) w = Math.max(w, Number.isNaN(err) ? Infinity : err / ATOL);
       }

@@ -306,3 +306,27 @@ describe('shapes computed in the graph, folded at import', () => {
     expect(await errorAgainstOrt(spec)).toBe(0);
   });
 });
+
+describe('Slice of a shape', () => {
+  const spec = (opset: number) => ({
+    opset,
+    inputs: { x: ['N', 6, 4] },
+    initializers: {
+      minus: { dims: [1], values: [-1], int64: true },
+      starts: { dims: [1], values: [0], int64: true },
+      ends: { dims: [1], values: [1], int64: true },
+    },
+    nodes: [
+      { ...node('Shape', ['x']), output: ['s'] },
+      opset < 10
+        ? { ...node('Slice', ['s'], { starts: [0], ends: [1] }), output: ['b'] }
+        : { ...node('Slice', ['s', 'starts', 'ends']), output: ['b'] },
+      { ...node('Concat', ['b', 'minus'], { axis: 0 }), output: ['target'] },
+      node('Reshape', ['x', 'target']),
+    ],
+    outputs: ['y'],
+  });
+  it.each([9, 13])('x.reshape(x.shape[:1] + (-1,)) at opset %i', async (opset) => {
+    expect(await errorAgainstOrt(spec(opset), 3, [2, 6, 4])).toBe(0);
+  });
+});

@@ -56,6 +56,16 @@ describe('ops the importer used to get wrong', () => {
     ).toMatch(/constant value 2 /);
   });
 
+  it('refuses Pad with pads computed at run time', () => {
+    const spec = {
+      opset: 13,
+      inputs: { x: [1, 2, 5, 5], p: [8] },
+      nodes: [node('Pad', ['x', 'p'])],
+      outputs: ['y'],
+    };
+    expect(refusal(spec)).toMatch(/\(Pad\): only constant pads/);
+  });
+
   it.each(['MaxPool', 'AveragePool'])('refuses %s with dilations', (op) => {
     expect(
       refusal({

@@ -19,6 +19,21 @@ function reshapeTarget(n: OnnxNode, c: ImportContext): { values: number[] } {
 }
 
 /**
+ * The IR's Reshape allows one -1, and a copied (0) dim of unknown size counts as one: with both,
+ * the -1 is computed here from the dims that are not copied (all of them known).
+ */
+function resolveInferred(target: number[], shape: readonly number[]): number[] {
+  const copiesUnknown = target.some((d, i) => d === 0 && shape[i] === -1);
+  const inferred = target.indexOf(-1);
+  if (!copiesUnknown || inferred < 0) return target;
+  const rest = shape.filter((d, i) => target[i] !== 0 || i >= target.length);
+  if (rest.some((d) => d < 0)) return target; // the IR reports it
+  const total = rest.reduce((a, b) => a * b, 1);
+  const known = target.reduce((a, d, i) => (d > 0 && i !== inferred ? a * d : a), 1);
+  return target.map((d, i) => (i === inferred ? total / known : d));
+}
+
+/**
  * Flatten (axis 1) and Reshape with a constant shape. A 4-D map flattens in the IR's HWC order;
  * ONNX's CHW order is kept only where a Gemm/MatMul reads the result and absorbs it.
  */
@@ -35,7 +50,7 @@ export const flatten = defineImporter({
       if (!(r === 4 && target.values.length === 2) || nhwc) {
         if ((r === 4 && !nhwc) || target.values.length === 4)
           n.refuse('reshapes into or out of 4-D layouts are not supported, except flattening');
-        return c.g.reshape(x, target.values, n.out);
+        return c.g.reshape(x, resolveInferred(target.values, shape), n.out);
       }
       // a 4-D map to 2-D: only [N, C*H*W], the batch as 0, -1 or itself, the rest as -1 or its size
       const [n0, f1] = target.values;

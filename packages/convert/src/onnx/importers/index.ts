@@ -23,6 +23,7 @@ import { relu } from './relu.js';
 import { scale } from './scale.js';
 import { shape } from './shape.js';
 import { sigmoid } from './sigmoid.js';
+import { slice } from './slice.js';
 import { softmax } from './softmax.js';
 import { squeeze } from './squeeze.js';
 import { sum } from './sum.js';
@@ -53,6 +54,7 @@ const ALL: NodeImporter[] = [
   scale,
   shape,
   sigmoid,
+  slice,
   softmax,
   squeeze,
   sum,

@@ -6,6 +6,7 @@ export const pad = defineImporter({
   run(n, c) {
     const { at, ins } = n;
     const padsInit = ins[1] ? c.inits.get(ins[1]) : undefined;
+    if (ins[1] && !padsInit) n.refuse('only constant pads are supported');
     const p = padsInit ? (padsInit.values as number[]) : at.ints('pads', []);
     const mode = at.string('mode', 'constant');
     if (ins[3]) n.refuse('the axes input is not supported');
