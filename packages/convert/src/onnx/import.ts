@@ -1,10 +1,11 @@
 import { type Graph, GraphBuilder, PabnnError } from '@pabnn/ir';
 import { ConvertError } from '../errors.js';
-import { ImportContext, isTranspose, onnxNode } from './import-context.js';
+import { importInputs } from './graph-inputs.js';
+import { ImportContext, onnxNode } from './import-context.js';
 import { ONNX_IMPORTERS } from './importers/index.js';
-import { decodeOnnx, type Initializer, num, readInitializer, typeName } from './onnx-values.js';
+import { decodeOnnx, type Initializer, readInitializer } from './onnx-values.js';
 import { readOpset } from './opset.js';
-import { DataType, type NodeProto } from './proto.js';
+import type { NodeProto } from './proto.js';
 
 export { decodeOnnx } from './onnx-values.js';
 export { ONNX_OPSETS } from './opset.js';
@@ -37,36 +38,7 @@ export function importOnnx(bytes: Uint8Array): Graph {
   const c = new ImportContext(g, graph, inits, opset);
   const { rank, nhwc, alias } = c;
 
-  for (const input of graph.input ?? []) {
-    const name = input.name ?? '';
-    if (inits.has(name)) continue;
-    const tt = input.type?.tensorType;
-    if (!tt || tt.elemType !== DataType.FLOAT)
-      throw new ConvertError(
-        'onnx-input',
-        `graph input '${name}' has element type ${typeName(tt?.elemType)}; only FLOAT inputs are supported`,
-      );
-    if (!tt.shape)
-      throw new ConvertError('onnx-input', `graph input '${name}' has no shape (not even a rank)`);
-    // a dim with a value is that size; a symbolic or absent one is any size (-1)
-    const dims = (tt.shape?.dim ?? []).map((d) => {
-      if (!Object.hasOwn(d, 'dimValue') || d.dimValue === null) return -1;
-      const size = num(d.dimValue);
-      if (size < 1)
-        throw new ConvertError(
-          'onnx-input',
-          `graph input '${name}' has dimension ${size}; sizes must be positive (or symbolic)`,
-        );
-      return size;
-    });
-    const readers = nodes.filter((n) => n.input?.includes(name));
-    const isNhwc =
-      dims.length === 4 && readers.length > 0 && readers.every((n) => isTranspose(n, [0, 3, 1, 2]));
-    if (isNhwc) nhwc.add(name);
-    const shape = dims.length === 4 && !isNhwc ? [dims[0], dims[2], dims[3], dims[1]] : dims;
-    g.input(name, 'float32', shape);
-    rank.set(name, dims.length);
-  }
+  importInputs(c, graph);
 
   for (const node of nodes) {
     try {

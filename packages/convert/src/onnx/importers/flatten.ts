@@ -26,7 +26,7 @@ function resolveInferred(target: number[], shape: readonly number[]): number[] {
   const copiesUnknown = target.some((d, i) => d === 0 && shape[i] === -1);
   const inferred = target.indexOf(-1);
   if (!copiesUnknown || inferred < 0) return target;
-  const rest = shape.filter((d, i) => target[i] !== 0 || i >= target.length);
+  const rest = shape.filter((_, i) => target[i] !== 0);
   if (rest.some((d) => d < 0)) return target; // the IR reports it
   const total = rest.reduce((a, b) => a * b, 1);
   const known = target.reduce((a, d, i) => (d > 0 && i !== inferred ? a * d : a), 1);
