@@ -29,6 +29,10 @@ it('finds the shared ONNX backend test cases, and lists refusals only for cases 
   expect(existsSync(root), `${root} is missing`).toBe(true);
   expect(cases.length).toBeGreaterThan(150);
   expect(Object.keys(refusals).filter((name) => !cases.includes(name))).toEqual([]);
+  for (const [name, { names, reason }] of Object.entries(refusals)) {
+    expect(names.length, `${name} names what its message must name`).toBeGreaterThan(0);
+    expect(reason.length, `${name} gives a reason`).toBeGreaterThan(10);
+  }
 });
 
 describe.each(['js', 'wasm'])('ONNX backend cases on %s', (backend) => {
