@@ -137,6 +137,10 @@ describe('js float kernels vs TF.js cpu', () => {
     );
     expectClose(await ours({ title: '', op: 'Relu', inputs: [x], attrs: {} }), tf.relu(tfOf(x)));
     expectClose(
+      await ours({ title: '', op: 'Sigmoid', inputs: [x], attrs: {} }),
+      tf.sigmoid(tfOf(x)),
+    );
+    expectClose(
       await ours({ title: '', op: 'Pad', inputs: [x], attrs: { pads: [1, 2, 3, 0] } }),
       tf.pad(tfOf(x), [
         [0, 0],
@@ -149,5 +153,19 @@ describe('js float kernels vs TF.js cpu', () => {
       await ours({ title: '', op: 'Clip', inputs: [x], attrs: { min: -0.2, max: 0.3 } }),
       tf.clipByValue(tfOf(x), -0.2, 0.3),
     );
+  });
+});
+
+describe('js float kernels vs float64', () => {
+  it('Sigmoid, saturating both ways, within 1e-4 of the largest output', async () => {
+    const x = tensor(
+      'float32',
+      [3, 50],
+      Float32Array.from({ length: 150 }, (_, i) => (i - 75) * 1.3 + random()),
+    );
+    const expected = Array.from(x.data, (v) => 1 / (1 + Math.exp(-v)));
+    const got = await ours({ title: '', op: 'Sigmoid', inputs: [x], attrs: {} });
+    expect(relativeMaxError(got, expected)).toBeLessThanOrEqual(1e-4);
+    expect(got.every((v) => v >= 0 && v <= 1)).toBe(true);
   });
 });

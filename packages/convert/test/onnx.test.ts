@@ -37,6 +37,7 @@ function allOpsGraph() {
   const grouped = g.conv2d(y, t([16, 1, 1, 4]), { groups: 2 });
   y = g.clip(g.add(dw, grouped), -0.5, 0.8);
   y = g.add(y, t([16]));
+  y = g.node('Sigmoid', [y]);
   y = g.concat([
     g.maxPool(y, 2, { stride: 1 }),
     g.avgPool(y, 2, { stride: 1, countIncludePad: false }),
@@ -150,6 +151,7 @@ describe('ONNX import', () => {
 
   it('lists every unsupported node and rejects bytes that are not ONNX', () => {
     const model = onnx.ModelProto.encode({
+      opsetImport: [{ version: 13 }],
       graph: {
         input: [
           {

@@ -7,6 +7,7 @@ import { add, batchNorm, clip, prelu, relu } from './elementwise.js';
 import { paConv2d } from './pa-conv2d.js';
 import { avgPool, globalAvgPool, maxPool, pad } from './pooling.js';
 import { flatten, reshape } from './reshape.js';
+import { sigmoid } from './sigmoid.js';
 import { softmax } from './softmax.js';
 
 /** Every kernel of the js backend, by op. */
@@ -28,6 +29,7 @@ export const KERNELS = new Map<string, KernelConfig>(
     prelu,
     relu,
     reshape,
+    sigmoid,
     softmax,
   ].map((k) => [k.op, k as KernelConfig]),
 );

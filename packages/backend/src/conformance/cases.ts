@@ -339,5 +339,7 @@ export function floatCases(seed: number): OpCase[] {
     c('Reshape', 'to [0, -1]', [t([2, 3, 4, 5])], { shape: [0, -1] }),
     c('Softmax', 'last axis, large logits', [t([3, 1000], -60, 60)]),
     c('Softmax', 'axis 1', [t([2, 5, 3])], { axis: 1 }),
+    // last, so that the cases above keep their random inputs
+    c('Sigmoid', 'saturating both ways', [t([2, 3, 3, 33], -40, 40)]),
   ];
 }

@@ -17,6 +17,15 @@ export const Relu = registerOp({
   inferShapes: (inputs) => sameShape(inputs),
 });
 
+export const Sigmoid = registerOp({
+  type: 'Sigmoid',
+  doc: '1 / (1 + exp(-x))',
+  inputs: [{ name: 'x', dtypes: ['float32'], doc: 'any shape' }],
+  numOutputs: 1,
+  attrs: {},
+  inferShapes: (inputs) => sameShape(inputs),
+});
+
 export const PRelu = registerOp({
   type: 'PRelu',
   doc: 'x if x >= 0 else slope[c] * x, slope per channel (last axis) or one shared value',

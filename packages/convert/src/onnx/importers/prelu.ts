@@ -1,0 +1,23 @@
+import { defineImporter } from '../import-context.js';
+
+/** PRelu with one slope or one per channel. */
+export const prelu = defineImporter({
+  ops: ['PRelu'],
+  run(n, c) {
+    const rx = c.g.info(n.x).shape.length;
+    const given = c.floatConst(n.ins[1], `${n.where} slope`);
+    // before opset 7 a slope of C values is per channel (axis 1), not right-aligned
+    const legacy = c.opset < 7 && given.dims.length === 1 && rx > 2;
+    const slope = c.broadcastConst(
+      legacy ? { ...given, dims: [given.dims[0], ...Array(rx - 2).fill(1)] } : given,
+      rx,
+      `${n.where} slope`,
+    );
+    const channels = c.g.info(n.x).shape[rx - 1];
+    if (slope.shape.length !== 1 || (slope.shape[0] !== 1 && slope.shape[0] !== channels))
+      n.refuse(
+        `slope of shape [${given.dims.join(', ')}] on a ${rx}-D input is not supported, only one value or one per channel`,
+      );
+    return c.g.prelu(n.x, c.constant(`${n.ins[1]}__${slope.shape[0]}`, slope), n.out);
+  },
+});

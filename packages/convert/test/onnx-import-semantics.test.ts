@@ -1,0 +1,273 @@
+// The importer applies each op's ONNX semantics (per opset) or refuses the node with a
+// ConvertError naming it: never a different answer. Numbers are checked against
+// onnxruntime-web on the same model.
+import { describe, expect, it } from 'vitest';
+import { importOnnx } from '../src/index.js';
+import { onnx } from '../src/onnx/proto.js';
+import { errorAgainstOrt, node, refusal } from './onnx-import-check.js';
+import { buildModel } from './onnx-model.js';
+
+const map = { x: [1, 2, 5, 5] };
+
+describe('opsets and inputs', () => {
+  it('refuses a model without a default-domain opset, or with one outside the supported range', () => {
+    const spec = { inputs: map, nodes: [node('Relu', ['x'])], outputs: ['y'] };
+    expect(refusal({ ...spec, opset: null })).toMatch(/imports no opset/);
+    expect(refusal({ ...spec, opset: 1 })).toMatch(/opset 1 is not supported/);
+    expect(refusal({ ...spec, opset: 999 })).toMatch(/opset 999 is not supported/);
+    expect(refusal({ ...spec, domain: 'com.example' })).toMatch(/imports no opset/);
+    expect(
+      refusal({ ...spec, nodes: [{ ...node('Relu', ['x']), domain: 'com.microsoft' }] }),
+    ).toMatch(/unknown domains.*com\.microsoft\.Relu/);
+  });
+
+  it('refuses input dims of 0 or below, and keeps symbolic ones as any size', () => {
+    const spec = (dims: (number | string)[]) => ({
+      inputs: { x: dims },
+      nodes: [node('Relu', ['x'])],
+      outputs: ['y'],
+    });
+    expect(refusal(spec([1, 0, 4, 4]))).toMatch(/graph input 'x' has dimension 0/);
+    expect(refusal(spec([1, 2, -3, 4]))).toMatch(/graph input 'x' has dimension -3/);
+    expect(importOnnx(buildModel(spec(['N', 2, 4, 4]))).inputs[0].shape).toEqual([-1, 4, 4, 2]);
+  });
+});
+
+describe('ops the importer used to get wrong', () => {
+  it('refuses Pad with a constant value other than 0 (attribute or input)', () => {
+    expect(
+      refusal({
+        opset: 10,
+        inputs: map,
+        nodes: [node('Pad', ['x'], { pads: [0, 0, 1, 1, 0, 0, 1, 1], value: 1.5 })],
+        outputs: ['y'],
+      }),
+    ).toMatch(/'pad' \(Pad\): constant value 1.5/);
+    expect(
+      refusal({
+        inputs: map,
+        initializers: {
+          pads: { dims: [8], values: [0, 0, 1, 1, 0, 0, 1, 1], int64: true },
+          v: { dims: [], values: [2] },
+        },
+        nodes: [node('Pad', ['x', 'pads', 'v'])],
+        outputs: ['y'],
+      }),
+    ).toMatch(/constant value 2 /);
+  });
+
+  it('refuses Pad with pads computed at run time', () => {
+    const spec = {
+      opset: 13,
+      inputs: { x: [1, 2, 5, 5], p: [8] },
+      nodes: [node('Pad', ['x', 'p'])],
+      outputs: ['y'],
+    };
+    expect(refusal(spec)).toMatch(/\(Pad\): only constant pads/);
+  });
+
+  it.each(['MaxPool', 'AveragePool'])('refuses %s with dilations', (op) => {
+    expect(
+      refusal({
+        inputs: map,
+        nodes: [node(op, ['x'], { kernel_shape: [2, 2], dilations: [2, 2] })],
+        outputs: ['y'],
+      }),
+    ).toMatch(new RegExp(`\\(${op}\\): dilations \\[2, 2\\]`));
+  });
+
+  it('refuses a channel-major Flatten that no Gemm/MatMul absorbs, and keeps the one that is', () => {
+    expect(refusal({ inputs: map, nodes: [node('Flatten', ['x'])], outputs: ['y'] })).toMatch(
+      /\(Flatten\): flattening a 2x5x5 \(CxHxW\) map/,
+    );
+    const fc = { dims: [3, 50], values: Array.from({ length: 150 }, (_, i) => Math.sin(i)) };
+    const gemm = {
+      inputs: map,
+      initializers: { fc },
+      nodes: [
+        { ...node('Flatten', ['x']), output: ['f'] },
+        { ...node('Relu', ['f']), output: ['r'] },
+        node('Gemm', ['r', 'fc'], { transB: 1 }),
+      ],
+      outputs: ['y'],
+    };
+    expect(refusal(gemm)).toMatch(/flattening a 2x5x5/);
+  });
+
+  it('imports a Flatten that feeds Gemm through Identity with ONNX numbers', async () => {
+    const fc = { dims: [3, 50], values: Array.from({ length: 150 }, (_, i) => Math.sin(i)) };
+    const spec = {
+      inputs: map,
+      initializers: { fc },
+      nodes: [
+        { ...node('Flatten', ['x']), output: ['f'] },
+        { ...node('Identity', ['f']), output: ['i'] },
+        node('Gemm', ['i', 'fc'], { transB: 1 }),
+      ],
+      outputs: ['y'],
+    };
+    expect(await errorAgainstOrt(spec)).toBeLessThan(1e-5);
+  });
+
+  it('refuses a 4-D reshape to 2-D that is not [N, C*H*W]', () => {
+    const spec = {
+      inputs: map,
+      initializers: { s: { dims: [2], values: [10, 5], int64: true } },
+      nodes: [node('Reshape', ['x', 's'])],
+      outputs: ['y'],
+    };
+    expect(refusal(spec)).toMatch(/reshape of a 4-D map to \[10, 5\]/);
+  });
+
+  it.each([
+    [11, [1, 2, 5, 5], {}],
+    [11, [2, 2, 3, 3], { axis: 0 }],
+    [11, [2, 3, 4], { axis: 1 }],
+    [11, [2, 3, 4], { axis: 0 }],
+    [13, [1, 2, 5, 5], {}],
+    [13, [1, 2, 5, 5], { axis: 1 }],
+  ])('Softmax at opset %i on %j with %j: ONNX numbers', async (opset, dims, a) => {
+    const spec = { opset, inputs: { x: dims }, nodes: [node('Softmax', ['x'], a)], outputs: ['y'] };
+    expect(await errorAgainstOrt(spec)).toBeLessThan(1e-5);
+  });
+
+  it('refuses Softmax over H and W before opset 13 (not contiguous in NHWC)', () => {
+    expect(
+      refusal({
+        opset: 11,
+        inputs: map,
+        nodes: [node('Softmax', ['x'], { axis: 2 })],
+        outputs: ['y'],
+      }),
+    ).toMatch(/\(Softmax\): axis 2 on a 4-D input is not supported before opset 13/);
+  });
+
+  it('refuses BatchNormalization in training mode and its statistics outputs', () => {
+    const c = { dims: [2], values: [1, 2] };
+    const spec = (a: Record<string, number>, outputs: string[]) => ({
+      opset: 15,
+      inputs: map,
+      initializers: { s: c, b: c, m: c, v: c },
+      nodes: [{ ...node('BatchNormalization', ['x', 's', 'b', 'm', 'v'], a), output: outputs }],
+      outputs,
+    });
+    expect(refusal(spec({ training_mode: 1 }, ['y']))).toMatch(
+      /\(BatchNormalization\): training_mode 1/,
+    );
+    expect(refusal(spec({}, ['y', 'mean']))).toMatch(/output 1 \('mean'\) is not supported/);
+  });
+
+  it('Clip with min above max gives max everywhere, as ONNX', async () => {
+    const spec = {
+      inputs: map,
+      initializers: { lo: { dims: [], values: [0.5] }, hi: { dims: [], values: [0.2] } },
+      nodes: [node('Clip', ['x', 'lo', 'hi'])],
+      outputs: ['y'],
+    };
+    expect(await errorAgainstOrt(spec)).toBe(0);
+  });
+
+  it('broadcasts Add and PRelu constants by ONNX rules on NCHW maps', async () => {
+    const w = { dims: [5], values: [0.1, -0.2, 0.3, -0.4, 0.5] };
+    const perChannel = { dims: [2, 1, 1], values: [0.25, -0.5] };
+    for (const b of [w, perChannel])
+      expect(
+        await errorAgainstOrt({
+          inputs: map,
+          initializers: { b },
+          nodes: [node('Add', ['x', 'b'])],
+          outputs: ['y'],
+        }),
+      ).toBeLessThan(1e-6);
+    expect(
+      await errorAgainstOrt({
+        inputs: map,
+        initializers: { b: perChannel },
+        nodes: [node('PRelu', ['x', 'b'])],
+        outputs: ['y'],
+      }),
+    ).toBeLessThan(1e-6);
+    expect(
+      refusal({
+        inputs: map,
+        initializers: { b: w },
+        nodes: [node('PRelu', ['x', 'b'])],
+        outputs: ['y'],
+      }),
+    ).toMatch(/\(PRelu\): slope of shape \[5\] on a 4-D input/);
+  });
+});
+
+describe('values the importer cannot place', () => {
+  it('refuses an op reading an NHWC value (made by a layout Transpose) as a later input', () => {
+    const spec = {
+      inputs: { x: [1, 2, 2, 2], a: [1, 2, 2, 2] },
+      nodes: [
+        { ...node('Transpose', ['a'], { perm: [0, 2, 3, 1] }), output: ['u'] },
+        node('Concat', ['x', 'u'], { axis: 1 }),
+      ],
+      outputs: ['y'],
+    };
+    expect(refusal(spec)).toMatch(/\(Concat\) reads an NHWC tensor/);
+  });
+
+  it('refuses a graph output that no node computes, and an input without a shape', () => {
+    const constant = {
+      opType: 'Constant',
+      input: [],
+      output: ['y'],
+      attribute: [{ name: 'value_float', type: 1, f: 2 }],
+    };
+    expect(refusal({ inputs: map, nodes: [constant], outputs: ['y'] })).toMatch(
+      /graph output 'y' is not computed/,
+    );
+    const model = buildModel({ inputs: map, nodes: [node('Relu', ['x'])], outputs: ['y'] });
+    const decoded = onnx.ModelProto.decode(model);
+    decoded.graph!.input![0].type!.tensorType!.shape = null;
+    expect(() => importOnnx(onnx.ModelProto.encode(decoded).finish())).toThrow(
+      /graph input 'x' has no shape/,
+    );
+  });
+
+  it('imports Flatten at axis -3 of a 4-D map as axis 1', async () => {
+    const fc = { dims: [3, 50], values: Array.from({ length: 150 }, (_, i) => Math.cos(i)) };
+    const spec = {
+      inputs: map,
+      initializers: { fc },
+      nodes: [
+        { ...node('Flatten', ['x'], { axis: -3 }), output: ['f'] },
+        node('Gemm', ['f', 'fc'], { transB: 1 }),
+      ],
+      outputs: ['y'],
+    };
+    expect(await errorAgainstOrt(spec)).toBeLessThan(1e-5);
+  });
+
+  it('refuses Dropout in training mode, Reshape with allowzero and a 3-D MatMul B', () => {
+    expect(
+      refusal({
+        opset: 13,
+        inputs: { x: [2, 3], r: [], t: [] },
+        nodes: [node('Dropout', ['x', 'r', 't'])],
+        outputs: ['y'],
+      }),
+    ).toMatch(/\(Dropout\): training_mode/);
+    expect(
+      refusal({
+        opset: 14,
+        inputs: { x: [2, 3] },
+        initializers: { s: { dims: [2], values: [0, 6], int64: true } },
+        nodes: [node('Reshape', ['x', 's'], { allowzero: 1 })],
+        outputs: ['y'],
+      }),
+    ).toMatch(/\(Reshape\): allowzero 1/);
+    expect(
+      refusal({
+        inputs: { x: [2, 3] },
+        initializers: { b: { dims: [1, 3, 4], values: Array(12).fill(1) } },
+        nodes: [node('MatMul', ['x', 'b'])],
+        outputs: ['y'],
+      }),
+    ).toMatch(/\(MatMul\): only a 2-D B/);
+  });
+});
