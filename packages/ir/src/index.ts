@@ -12,3 +12,4 @@ export { permute } from './permute.js';
 export { seededRandom } from './random.js';
 export * from './tensor.js';
 export * from './validate.js';
+export { validateValues } from './values.js';

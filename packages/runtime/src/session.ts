@@ -14,6 +14,7 @@ import {
   type ValidatedGraph,
   type ValueInfo,
   validateGraph,
+  validateValues,
 } from '@pabnn/ir';
 import { SessionError } from './errors.js';
 import { checkFeeds } from './feeds.js';
@@ -118,8 +119,10 @@ export class Session {
     model: Uint8Array | ArrayBuffer | Graph,
     options: SessionOptions = {},
   ): Promise<Session> {
-    const graph = model instanceof Uint8Array || model instanceof ArrayBuffer ? load(model) : model;
+    const bytes = model instanceof Uint8Array || model instanceof ArrayBuffer;
+    const graph = bytes ? load(model) : model;
     const validated = validateGraph(graph);
+    if (!bytes) validateValues(graph, validated); // load() checked a file's values already
     const warn = options.onWarning ?? ((m: string) => console.warn(`[pabnn] ${m}`));
     const primary = await selectBackend({ ...options, fallback: options.fallback ?? true, warn });
     const kernelNodeOf = (vn: (typeof validated.order)[number]) => ({

@@ -8,6 +8,7 @@ import {
   type Tensor,
 } from '../tensor.js';
 import { validateGraph } from '../validate.js';
+import { validateValues } from '../values.js';
 import { crc32 } from './crc32.js';
 import { type FileHeader, parseHeader } from './header.js';
 import {
@@ -143,8 +144,9 @@ function readTensors(
 /**
  * Reads a .pabnn file. The bytes are untrusted: every length, offset, shape and dtype is
  * checked before use, memory never grows beyond about the file's size, and anything wrong
- * raises a ModelFormatError (container and header) or GraphValidationError (graph), each
- * with a specific `code` and a message that names the problem.
+ * raises a ModelFormatError (container and header) or GraphValidationError (graph, and the
+ * values of its constants: see validateValues), each with a specific `code` and a message
+ * that names the problem.
  */
 export function load(input: Uint8Array | ArrayBuffer): Graph {
   if (!HOST_IS_LITTLE_ENDIAN) fail('platform', '.pabnn needs a little-endian host');
@@ -154,6 +156,6 @@ export function load(input: Uint8Array | ArrayBuffer): Graph {
   const header = parseHeader(readHeaderJson(bytes, headerLength));
   const constants = readTensors(bytes, header, headerLength);
   const graph: Graph = { ...header.graph, constants };
-  validateGraph(graph);
+  validateValues(graph, validateGraph(graph));
   return graph;
 }
