@@ -1,3 +1,4 @@
+export { DEFAULT_LIMITS, LimitError, type Limits, resolveLimits } from '@pabnn/ir';
 export { SessionError } from './errors.js';
 export { type MemoryPlan, planMemory } from './memory-plan.js';
 export {

@@ -7,7 +7,9 @@ import {
 } from '@pabnn/backend';
 import {
   type Graph,
+  type Limits,
   load,
+  resolveLimits,
   storageByteLength,
   type Tensor,
   type TensorInfo,
@@ -19,6 +21,7 @@ import {
 import { SessionError } from './errors.js';
 import { checkFeeds } from './feeds.js';
 import { type MemoryPlan, planMemory } from './memory-plan.js';
+import { checkPlanLimits } from './plan-limits.js';
 import { fallbackBackend, selectBackend } from './select-backends.js';
 
 export interface SessionOptions {
@@ -31,6 +34,12 @@ export interface SessionOptions {
   onWarning?: (message: string) => void;
   /** Accept NaN and Infinity in float inputs. Default false: they are an error. */
   allowNonFinite?: boolean;
+  /**
+   * Overrides of DEFAULT_LIMITS (@pabnn/ir): the model file's bytes, tensor elements and
+   * metadata depth at load, and per input shape the plan's activation bytes and each value's
+   * elements, checked before its buffers are allocated.
+   */
+  limits?: Partial<Limits>;
 }
 
 export interface NodeProfile {
@@ -91,6 +100,7 @@ export class Session {
   private readonly fallbacks: Fallback[];
   private readonly plans = new Map<string, RunPlan>();
   private readonly options: SessionOptions;
+  private readonly limits: Limits;
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
   private lastProfile: { nodes: NodeProfile[]; ms: number; plan?: MemoryPlan } = {
@@ -113,14 +123,16 @@ export class Session {
     this.backends = backends;
     this.fallbacks = fallbacks;
     this.options = options;
+    this.limits = resolveLimits(options.limits);
   }
 
   static async create(
     model: Uint8Array | ArrayBuffer | Graph,
     options: SessionOptions = {},
   ): Promise<Session> {
+    resolveLimits(options.limits); // an invalid override fails before anything starts
     const bytes = model instanceof Uint8Array || model instanceof ArrayBuffer;
-    const graph = bytes ? load(model) : model;
+    const graph = bytes ? load(model, { limits: options.limits }) : model;
     const validated = validateGraph(graph);
     if (!bytes) validateValues(graph, validated); // load() checked a file's values already
     const warn = options.onWarning ?? ((m: string) => console.warn(`[pabnn] ${m}`));
@@ -211,6 +223,7 @@ export class Session {
       infos,
       new Set(this.outputs),
     );
+    checkPlanLimits(infos, memory, this.limits, key);
     const byName = new Map(this.backends.map((b) => [b.name, b]));
     const buffers = memory.slots.map((slot) => byName.get(slot.backend)!.alloc(slot.byteLength));
     plan = { infos, memory, buffers };
