@@ -2,6 +2,7 @@ export { DEFAULT_LIMITS, LimitError, type Limits, resolveLimits } from '@pabnn/i
 export { SessionError } from './errors.js';
 export { type MemoryPlan, planMemory } from './memory-plan.js';
 export {
+  DEFAULT_MAX_CACHED_PLANS,
   type Fallback,
   type NodeProfile,
   Session,

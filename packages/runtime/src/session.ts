@@ -21,6 +21,7 @@ import {
 import { SessionError } from './errors.js';
 import { checkFeeds } from './feeds.js';
 import { type MemoryPlan, planMemory } from './memory-plan.js';
+import { LruCache } from './plan-cache.js';
 import { checkPlanLimits } from './plan-limits.js';
 import { fallbackBackend, selectBackend } from './select-backends.js';
 
@@ -40,7 +41,15 @@ export interface SessionOptions {
    * elements, checked before its buffers are allocated.
    */
   limits?: Partial<Limits>;
+  /**
+   * Plans (buffers for one set of input shapes) kept for reuse, least recently used evicted
+   * and freed first. Default 8.
+   */
+  maxCachedPlans?: number;
 }
+
+/** Default of SessionOptions.maxCachedPlans. */
+export const DEFAULT_MAX_CACHED_PLANS = 8;
 
 export interface NodeProfile {
   node: string;
@@ -68,6 +77,8 @@ export interface SessionProfile {
   unplannedActivationBytes: number;
   runs: number;
   lastRunMs: number;
+  /** Plans held for reuse (at most maxCachedPlans). */
+  cachedPlans: number;
 }
 
 interface Step {
@@ -98,7 +109,7 @@ export class Session {
   /** Where each graph input is uploaded, kept across runs (a batch-32 image is 19 MB). */
   private readonly inputBuffers = new Map<string, [Backend, BackendBuffer]>(); // same keys
   private readonly fallbacks: Fallback[];
-  private readonly plans = new Map<string, RunPlan>();
+  private readonly plans: LruCache<RunPlan>;
   private readonly options: SessionOptions;
   private readonly limits: Limits;
   private queue: Promise<unknown> = Promise.resolve();
@@ -124,6 +135,9 @@ export class Session {
     this.fallbacks = fallbacks;
     this.options = options;
     this.limits = resolveLimits(options.limits);
+    this.plans = new LruCache(options.maxCachedPlans ?? DEFAULT_MAX_CACHED_PLANS, (plan) =>
+      this.freePlan(plan),
+    );
   }
 
   static async create(
@@ -131,6 +145,10 @@ export class Session {
     options: SessionOptions = {},
   ): Promise<Session> {
     resolveLimits(options.limits); // an invalid override fails before anything starts
+    const cached = options.maxCachedPlans;
+    if (cached !== undefined && !(Number.isSafeInteger(cached) && cached >= 1)) {
+      throw new SessionError('options', `maxCachedPlans must be an integer >= 1, got ${cached}`);
+    }
     const bytes = model instanceof Uint8Array || model instanceof ArrayBuffer;
     const graph = bytes ? load(model, { limits: options.limits }) : model;
     const validated = validateGraph(graph);
@@ -320,7 +338,14 @@ export class Session {
       unplannedActivationBytes: this.lastProfile.plan?.unplannedBytes ?? 0,
       runs: this.runs,
       lastRunMs: this.lastProfile.ms,
+      cachedPlans: this.plans.size,
     };
+  }
+
+  private freePlan(plan: RunPlan): void {
+    plan.memory.slots.forEach((slot, i) =>
+      this.backends.find((b) => b.name === slot.backend)?.free(plan.buffers[i]),
+    );
   }
 
   /** Frees every buffer and the backends this session created. */
@@ -330,11 +355,7 @@ export class Session {
     for (const [key, t] of this.constants)
       this.backends.find((b) => key.startsWith(`${b.name}/`))?.free(t.buffer);
     for (const [backend, buffer] of this.inputBuffers.values()) backend.free(buffer);
-    for (const plan of this.plans.values()) {
-      plan.memory.slots.forEach((slot, i) =>
-        this.backends.find((b) => b.name === slot.backend)?.free(plan.buffers[i]),
-      );
-    }
+    for (const plan of this.plans.values()) this.freePlan(plan);
     for (const b of this.backends) b.dispose();
   }
 }
