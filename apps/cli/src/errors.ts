@@ -1,2 +1,7 @@
+import { PabnnError } from '@pabnn/ir';
+
 /** A mistake in how the command was called: printed with the usage, exit code 2. */
 export class UsageError extends Error {}
+
+/** An image file that cannot be used (not PNG/JPEG, bad header, undecodable): exit code 1. */
+export class ImageError extends PabnnError {}

@@ -1,0 +1,137 @@
+// Hostile images: tiny files whose headers claim enormous sizes, and files that are not images.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { deflateSync } from 'node:zlib';
+import { crc32, LimitError, resolveLimits } from '@pabnn/ir';
+import { PNG } from 'pngjs';
+import { describe, expect, it } from 'vitest';
+import { decodeImage } from '../src/decode-image.js';
+import { ImageError } from '../src/errors.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'pabnn-images-'));
+
+function chunk(type: string, data: Uint8Array): Buffer {
+  const out = Buffer.alloc(12 + data.length);
+  out.writeUInt32BE(data.length, 0);
+  out.write(type, 4, 'latin1');
+  out.set(data, 8);
+  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
+  return out;
+}
+
+/** A valid-looking RGBA PNG whose IHDR claims width x height, with `idat` as its only data. */
+function pngClaiming(width: number, height: number, idat: Uint8Array): Buffer {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 6, 0, 0, 0], 8); // 8-bit RGBA, deflate, no filter method, no interlace
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return Buffer.concat([
+    signature,
+    chunk('IHDR', ihdr),
+    chunk('IDAT', idat),
+    chunk('IEND', new Uint8Array(0)),
+  ]);
+}
+
+/** A real 4 x 4 PNG with one byte of its pixel data flipped (its chunk checksum no longer fits). */
+function corruptPng(): Buffer {
+  const bytes = PNG.sync.write(new PNG({ width: 4, height: 4 }));
+  const idat = bytes.indexOf('IDAT');
+  bytes[idat + 6] ^= 0xff;
+  return bytes;
+}
+
+function write(name: string, bytes: Uint8Array): string {
+  const path = join(dir, name);
+  writeFileSync(path, bytes);
+  return path;
+}
+
+// the 157-byte PNG of the report: 20000 x 20000 declared, a few zero rows compressed
+const bomb = pngClaiming(20000, 20000, deflateSync(Buffer.alloc(80_000)).subarray(0, 100));
+// the 68-byte PNG of the report: 2^31-1 x 2^31-1 declared (pngjs aborts the process on it)
+const huge = pngClaiming(2 ** 31 - 1, 2 ** 31 - 1, new Uint8Array(11));
+// a JPEG whose frame header (SOF0) claims 65535 x 65535
+const jpegBomb = Buffer.from([
+  0xff, 0xd8, 0xff, 0xe0, 0x00, 0x04, 0x00, 0x00, 0xff, 0xc0, 0x00, 0x11, 0x08, 0xff, 0xff, 0xff,
+  0xff, 0x03, 0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01, 0xff, 0xd9,
+]);
+
+function expectPixelLimit(path: string, value: number) {
+  try {
+    decodeImage(path);
+  } catch (error) {
+    expect(error).toBeInstanceOf(LimitError);
+    expect((error as LimitError).limit).toBe('maxImagePixels');
+    expect((error as LimitError).value).toBe(value);
+    expect((error as Error).message).toContain(path);
+    return;
+  }
+  throw new Error(`${path} was decoded`);
+}
+
+describe('image headers are checked before decoding', () => {
+  it('refuses small PNG and JPEG files that declare huge sizes, with the pixel limit', () => {
+    expect(bomb.length).toBeLessThan(200);
+    expect(huge.length).toBe(68);
+    expectPixelLimit(write('bomb.png', bomb), 20000 * 20000);
+    expectPixelLimit(write('huge.png', huge), (2 ** 31 - 1) ** 2);
+    expectPixelLimit(write('bomb.jpg', jpegBomb), 65535 * 65535);
+  });
+
+  it('decodes within an overridden limit and refuses one pixel past it', () => {
+    const png = new PNG({ width: 30, height: 20 });
+    const path = write('ok.png', PNG.sync.write(png));
+    expect(decodeImage(path, resolveLimits({ maxImagePixels: 600 })).width).toBe(30);
+    expect(() => decodeImage(path, resolveLimits({ maxImagePixels: 599 }))).toThrow(
+      /the pixel count \(30 x 20\) is 600, over the limit maxImagePixels = 599/,
+    );
+    expect(() => decodeImage(path, resolveLimits({ maxFileBytes: 10 }))).toThrow(
+      /ok.png: the file size in bytes is \d+, over the limit maxFileBytes = 10/,
+    );
+  });
+
+  it('names files that are not images, or whose data is corrupt, with an ImageError', () => {
+    const text = write('text.png', new TextEncoder().encode('hello, not an image'));
+    expect(() => decodeImage(text)).toThrow(ImageError);
+    expect(() => decodeImage(text)).toThrow(/text.png: not a JPEG or PNG file/);
+    const corrupt = write('corrupt.png', corruptPng());
+    expect(() => decodeImage(corrupt)).toThrow(/corrupt.png: cannot decode the image/);
+    const noFrame = write('noframe.jpg', Buffer.from([0xff, 0xd8, 0xff, 0xd9]));
+    expect(() => decodeImage(noFrame)).toThrow(/no readable frame header/);
+    const zero = write('zero.png', pngClaiming(0, 5, new Uint8Array(3)));
+    expect(() => decodeImage(zero)).toThrow(/declares 0 x 5 pixels/);
+  });
+
+  it('the CLI exits 1 with one line on each, never aborting', async () => {
+    const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+    const model = fileURLToPath(
+      new URL('../../../models/mnist__resnet8__float.pabnn', import.meta.url),
+    );
+    for (const [name, bytes, message] of [
+      ['huge.png', huge, /the pixel count \(2147483647 x 2147483647\).*maxImagePixels = 67108864/],
+      ['corrupt.png', corruptPng(), /cannot decode the image/],
+    ] as const) {
+      const path = write(name, bytes);
+      const result = await promisify(execFile)('node', [
+        cli,
+        'run',
+        model,
+        path,
+        '--backend',
+        'js',
+      ]).then(
+        () => ({ code: 0, stderr: '' }),
+        (e: { code: number; stderr: string }) => e,
+      );
+      expect(result.code, result.stderr).toBe(1);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr).toMatch(message);
+    }
+  }, 60_000);
+});
