@@ -3,6 +3,7 @@ import { DATASETS, type DatasetName, evaluateSession, loadDataset } from '@pabnn
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { loadModel } from '../load-model.js';
+import { intOption } from '../options.js';
 import { progressBar } from '../progress.js';
 
 export const evalCommand: Command = {
@@ -22,10 +23,7 @@ export const evalCommand: Command = {
     if (!DATASETS.includes(dataset)) {
       throw new UsageError(`--dataset must be one of ${DATASETS.join(', ')}`);
     }
-    const limit = values.limit === undefined ? undefined : Number(values.limit);
-    if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) {
-      throw new UsageError(`--limit must be a positive integer, got ${values.limit}`);
-    }
+    const limit = values.limit === undefined ? undefined : intOption(values.limit, 'limit', 1);
     const graph = loadModel(path);
     const trainedOn = graph.metadata.dataset;
     if (trainedOn !== undefined && trainedOn !== dataset) {

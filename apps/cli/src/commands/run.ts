@@ -6,6 +6,9 @@ import type { Command } from '../command.js';
 import { decodeImage } from '../decode-image.js';
 import { UsageError } from '../errors.js';
 import { loadModel } from '../load-model.js';
+import { choiceOption, intOption } from '../options.js';
+
+export const PREPROCESS: readonly Preprocess[] = ['none', 'unit', 'caffe', 'tf'];
 
 export const run: Command = {
   name: 'run',
@@ -22,6 +25,8 @@ export const run: Command = {
   async run([path, ...images], values) {
     if (!path || images.length === 0)
       throw new UsageError('run needs a model and at least one image');
+    const mode = choiceOption(values.preprocess, 'preprocess', PREPROCESS, 'none');
+    const top = intOption(values.top, 'top', 5);
     const graph = loadModel(path);
     const [input] = graph.inputs;
     if (input.shape.length !== 4)
@@ -29,10 +34,6 @@ export const run: Command = {
         `run classifies images; the model's input '${input.name}' is not [N, H, W, C]`,
       );
     const [, h, w, c] = input.shape;
-    const mode = (values.preprocess ?? 'none') as Preprocess;
-    if (!['none', 'unit', 'caffe', 'tf'].includes(mode))
-      throw new UsageError(`unknown --preprocess ${mode}`);
-    const top = Number(values.top ?? 5);
     const labels: string[] | undefined = values.labels
       ? Object.values(JSON.parse(readFileSync(values.labels as string, 'utf8')))
       : undefined;
