@@ -41,6 +41,7 @@ describe('pabnn exit codes', () => {
         /--preprocess must be one of/,
       ],
       [['bench', model, '--runs', '1e3'], /--runs must be an integer >= 1, got 1e3/],
+      [['info', dir], /not a regular file: /],
     ] as const) {
       const r = await pabnn(...args);
       expect(r.code, r.stderr).toBe(2);
