@@ -84,6 +84,14 @@ describe('checkpoints are checked before resuming', () => {
     expect(() => loadCheckpoint(altered)).toThrow(/altered.json fails its checksum/);
   });
 
+  it('refuses a file over maxFileBytes before reading it, and a directory', () => {
+    const path = join(dir, 'good.json');
+    expect(() => loadCheckpoint(path, { limits: { maxFileBytes: 1000 } })).toThrow(
+      /good.json: its size in bytes is \d+, over the limit maxFileBytes = 1000/,
+    );
+    expect(() => loadCheckpoint(dir)).toThrow(/is not a regular file/);
+  });
+
   it('refuses a null or empty state and fields of the wrong type, naming them', () => {
     const text = readFileSync(join(dir, 'good.json'), 'utf8');
     const raw = JSON.parse(text);

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { crc32 } from '@pabnn/ir';
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { checkLimit, crc32, type Limits, resolveLimits } from '@pabnn/ir';
 import { TrainError } from '../errors.js';
 import { checkCheckpointFields } from './checkpoint-fields.js';
 
@@ -62,12 +62,24 @@ export function saveCheckpoint(path: string, c: Checkpoint): void {
 }
 
 /**
- * The checkpoint at `path`, or undefined if there is none. The file is untrusted: its checksum
+ * The checkpoint at `path`, or undefined if there is none. The file is untrusted: a regular
+ * file within maxFileBytes (checked before reading; `options.limits` overrides), its checksum
  * (version 2) and every field's type are checked (checkpoint-fields.ts), and a corrupt or
  * altered file is a TrainError naming the problem, never a silent fresh start.
  */
-export function loadCheckpoint(path: string): Checkpoint | undefined {
+export function loadCheckpoint(
+  path: string,
+  options: { limits?: Partial<Limits> } = {},
+): Checkpoint | undefined {
   if (!existsSync(path)) return undefined;
+  const stat = statSync(path);
+  if (!stat.isFile()) throw new TrainError('checkpoint', `${path} is not a regular file`);
+  checkLimit(
+    resolveLimits(options.limits),
+    'maxFileBytes',
+    stat.size,
+    `${path}: its size in bytes`,
+  );
   let raw: Record<string, unknown>;
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
