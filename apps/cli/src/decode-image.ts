@@ -5,6 +5,7 @@ import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { ImageError, UsageError } from './errors.js';
 import { type ImageSize, imageSize } from './image-header.js';
+import { checkPngData } from './png-data.js';
 
 /**
  * Decodes a JPEG or PNG file to RGBA bytes. The file is untrusted: its byte size
@@ -26,6 +27,7 @@ export function decodeImage(path: string, limits: Limits = resolveLimits()): Rgb
   checkLimit(limits, 'maxImagePixels', width * height, pixels);
   try {
     if (format === 'png') {
+      checkPngData(bytes, width, height);
       const png = PNG.sync.read(bytes);
       return { width: png.width, height: png.height, data: png.data };
     }

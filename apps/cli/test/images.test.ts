@@ -24,11 +24,11 @@ function chunk(type: string, data: Uint8Array): Buffer {
 }
 
 /** A valid-looking RGBA PNG whose IHDR claims width x height, with `idat` as its only data. */
-function pngClaiming(width: number, height: number, idat: Uint8Array): Buffer {
+function pngClaiming(width: number, height: number, idat: Uint8Array, interlace = 0): Buffer {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 6, 0, 0, 0], 8); // 8-bit RGBA, deflate, no filter method, no interlace
+  ihdr.set([8, 6, 0, 0, interlace], 8); // 8-bit RGBA, deflate, filter method 0, interlace
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   return Buffer.concat([
     signature,
@@ -106,6 +106,47 @@ describe('image headers are checked before decoding', () => {
     expect(() => decodeImage(noFrame)).toThrow(/no readable frame header/);
     const zero = write('zero.png', pngClaiming(0, 5, new Uint8Array(3)));
     expect(() => decodeImage(zero)).toThrow(/declares 0 x 5 pixels/);
+  });
+
+  it('refuses PNG pixel data that is damaged, short or long (pngjs would decode black pixels)', () => {
+    const rows = (n: number) => deflateSync(Buffer.alloc(n)); // 4 x 4 RGBA: 4 rows of 1 + 16 bytes
+    expect(decodeImage(write('exact.png', pngClaiming(4, 4, rows(68)))).width).toBe(4);
+    expect(() =>
+      decodeImage(write('garbage.png', pngClaiming(4, 4, new Uint8Array([1, 2, 3, 4])))),
+    ).toThrow(/garbage.png: cannot decode the image \(PNG pixel data is damaged/);
+    expect(() => decodeImage(write('short.png', pngClaiming(4, 4, rows(10))))).toThrow(
+      /PNG pixel data holds 10 bytes, its 4 x 4 header needs 68/,
+    );
+    expect(() => decodeImage(write('long.png', pngClaiming(4, 4, rows(5000))))).toThrow(
+      /PNG pixel data is longer than its 4 x 4 header needs \(68 bytes\)/,
+    );
+  });
+
+  it('knows the length of Adam7-interlaced data', () => {
+    // 4 x 4 RGBA in 7 passes of 1x1, 0, 0, 1x1, 2x1, 2x2, 4x2 pixels: 5 + 5 + 9 + 18 + 34 bytes
+    const adam7 = (n: number) => pngClaiming(4, 4, deflateSync(Buffer.alloc(n)), 1);
+    expect(decodeImage(write('adam7.png', adam7(71))).height).toBe(4);
+    expect(() => decodeImage(write('adam7-short.png', adam7(68)))).toThrow(
+      /holds 68 bytes, its 4 x 4 header needs 71/,
+    );
+  });
+
+  it('accepts the PNG flavours pngjs writes: grey, RGB, RGBA, 16-bit', () => {
+    for (const [colorType, bitDepth, inputHasAlpha] of [
+      [0, 8, false],
+      [2, 8, false],
+      [6, 8, true],
+      [2, 16, false],
+    ] as const) {
+      const png = new PNG({ width: 7, height: 5, colorType, bitDepth, inputHasAlpha });
+      png.data = Buffer.alloc(7 * 5 * 4, 200);
+      const path = write(
+        `flavour-${colorType}-${bitDepth}.png`,
+        PNG.sync.write(png, { colorType, bitDepth, inputHasAlpha }),
+      );
+      const image = decodeImage(path);
+      expect([image.width, image.height, image.data[0]]).toEqual([7, 5, 200]);
+    }
   });
 
   it('the CLI exits 1 with one line on each, never aborting', async () => {
