@@ -5,6 +5,7 @@ import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { ImageError, UsageError } from './errors.js';
 import { type ImageSize, imageSize } from './image-header.js';
+import { checkJpegData } from './jpeg-data.js';
 import { checkPngData } from './png-data.js';
 
 /**
@@ -31,6 +32,7 @@ export function decodeImage(path: string, limits: Limits = resolveLimits()): Rgb
       const png = PNG.sync.read(bytes);
       return { width: png.width, height: png.height, data: png.data };
     }
+    checkJpegData(bytes.length, width, height);
     return jpeg.decode(bytes, {
       useTArray: true,
       maxResolutionInMP: limits.maxImagePixels / 1e6,

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { deflateSync } from 'node:zlib';
 import { crc32, LimitError, resolveLimits } from '@pabnn/ir';
+import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { decodeImage } from '../src/decode-image.js';
@@ -119,6 +120,20 @@ describe('image headers are checked before decoding', () => {
     );
     expect(() => decodeImage(write('long.png', pngClaiming(4, 4, rows(5000))))).toThrow(
       /PNG pixel data is longer than its 4 x 4 header needs \(68 bytes\)/,
+    );
+  });
+
+  it('refuses a JPEG too small for the size it declares (jpeg-js would decode it for seconds)', () => {
+    const data = Buffer.alloc(16 * 16 * 4, 90);
+    const real = Buffer.from(jpeg.encode({ width: 16, height: 16, data }, 80).data);
+    expect(decodeImage(write('real.jpg', real)).width).toBe(16);
+    const sof = real.indexOf(Buffer.from([0xff, 0xc0]));
+    real.writeUInt16BE(8192, sof + 5);
+    real.writeUInt16BE(8192, sof + 7);
+    expect(() => decodeImage(write('inflated.jpg', real))).toThrow(
+      new RegExp(
+        `a 8192 x 8192 JPEG needs at least 65536 bytes of data, the file has ${real.length}`,
+      ),
     );
   });
 
