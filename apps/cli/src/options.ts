@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { listBackends } from '@pabnn/backend';
 import { UsageError } from './errors.js';
 
 /** An integer option within [min, max], or `fallback` when absent; anything else is a UsageError. */
@@ -29,4 +31,26 @@ export function choiceOption<T extends string>(
     throw new UsageError(`--${name} must be one of ${choices.join(', ')}, got ${value}`);
   }
   return value as T;
+}
+
+/** A registered backend's name, or undefined when absent (the session picks by priority). */
+export function backendOption(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  const names = listBackends().map((p) => p.name);
+  return choiceOption(value, 'backend', names, names[0]);
+}
+
+/** A path option that must name an existing file (or folder, with `folder`). */
+export function pathOption(value: unknown, name: string, folder = false): string | undefined {
+  if (value === undefined) return undefined;
+  const path = String(value);
+  let isFolder: boolean;
+  try {
+    isFolder = statSync(path).isDirectory();
+  } catch {
+    throw new UsageError(`--${name}: no such ${folder ? 'folder' : 'file'}: ${path}`);
+  }
+  if (isFolder !== folder)
+    throw new UsageError(`--${name}: ${path} is ${isFolder ? 'a folder' : 'not a folder'}`);
+  return path;
 }

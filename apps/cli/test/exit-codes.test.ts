@@ -42,6 +42,13 @@ describe('pabnn exit codes', () => {
       ],
       [['bench', model, '--runs', '1e3'], /--runs must be an integer >= 1, got 1e3/],
       [['info', dir], /not a regular file: /],
+      [['run', model, image, '--backend', 'cuda'], /--backend must be one of .*js.*, got cuda/],
+      [['bench', model, '--backend', 'gpu'], /--backend must be one of/],
+      [['run', model, image, '--labels', join(dir, 'nope.json')], /--labels: no such file: /],
+      [
+        ['quantize', model, '-o', join(dir, 'q.pabnn'), '--calibrate', image],
+        /--calibrate: .* is not a folder/,
+      ],
     ] as const) {
       const r = await pabnn(...args);
       expect(r.code, r.stderr).toBe(2);
@@ -50,6 +57,29 @@ describe('pabnn exit codes', () => {
       expect(second).toMatch(/^usage: pabnn /);
       expect(r.stdout).toBe('');
     }
+  }, 60_000);
+
+  it('a labels file that is not JSON, or not names, is bad data (exit 1)', async () => {
+    for (const [text, message] of [
+      ['{ not json', /labels are not JSON/],
+      ['null', /labels must be a JSON array or object of class names/],
+      ['[1, 2]', /label 0 is not a string \(1\)/],
+    ] as const) {
+      const labels = join(dir, 'labels.json');
+      writeFileSync(labels, text);
+      const r = await pabnn('run', model, image, '--labels', labels, '--backend', 'js');
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+    }
+    const names = join(dir, 'names.json');
+    writeFileSync(
+      names,
+      JSON.stringify(Object.fromEntries([...'0123456789'].map((d) => [d, ['id', `digit ${d}`]]))),
+    );
+    const r = await pabnn('run', model, image, '--labels', names, '--backend', 'js', '--top', '1');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/digit \d/);
   }, 60_000);
 
   it('a valid --top prints that many classes', async () => {

@@ -3,7 +3,7 @@ import { DATASETS, type DatasetName, evaluateSession, loadDataset } from '@pabnn
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { loadModel } from '../load-model.js';
-import { intOption } from '../options.js';
+import { backendOption, intOption } from '../options.js';
 import { progressBar } from '../progress.js';
 
 export const evalCommand: Command = {
@@ -24,13 +24,14 @@ export const evalCommand: Command = {
       throw new UsageError(`--dataset must be one of ${DATASETS.join(', ')}`);
     }
     const limit = values.limit === undefined ? undefined : intOption(values.limit, 'limit', 1);
+    const requested = backendOption(values.backend);
     const graph = loadModel(path);
     const trainedOn = graph.metadata.dataset;
     if (trainedOn !== undefined && trainedOn !== dataset) {
       process.stderr.write(`warning: ${path} was trained on ${trainedOn}, not ${dataset}\n`);
     }
     const test = loadDataset(dataset, 'test', { limit });
-    const session = await Session.create(graph, { backend: values.backend as string | undefined });
+    const session = await Session.create(graph, { backend: requested });
     const bar = progressBar('eval');
     const r = await evaluateSession(session, test, {
       inputName: graph.inputs[0].name,

@@ -6,7 +6,7 @@ import type { Command } from '../command.js';
 import { decodeImage } from '../decode-image.js';
 import { UsageError } from '../errors.js';
 import { loadModel } from '../load-model.js';
-import { choiceOption, intOption } from '../options.js';
+import { choiceOption, intOption, pathOption } from '../options.js';
 import { progressBar } from '../progress.js';
 import { PREPROCESS } from './run.js';
 
@@ -38,10 +38,11 @@ export const quantize: Command = {
     const preprocess = choiceOption(values.preprocess, 'preprocess', PREPROCESS, 'none');
     const weightBases = intOption(values['weight-bases'], 'weight-bases', 4, 1, 16);
     const activationBases = intOption(values['activation-bases'], 'activation-bases', 5, 1, 16);
+    const calibrate = pathOption(values.calibrate, 'calibrate', true);
     const graph = loadModel(path);
     let calibration: 'batchnorm' | { inputs: Record<string, Tensor>[] } = 'batchnorm';
-    if (values.calibrate) {
-      const folder = values.calibrate as string;
+    if (calibrate) {
+      const folder = calibrate;
       const files = readdirSync(folder).filter((f) => /\.(jpe?g|png)$/i.test(f));
       if (files.length === 0)
         throw new UsageError(`--calibrate ${folder}: no JPEG or PNG images in it`);

@@ -1,12 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { imageToInput, type Preprocess } from '@pabnn/convert';
 import { tensor } from '@pabnn/ir';
 import { Session } from '@pabnn/runtime';
 import type { Command } from '../command.js';
 import { decodeImage } from '../decode-image.js';
 import { UsageError } from '../errors.js';
+import { readLabels } from '../labels.js';
 import { loadModel } from '../load-model.js';
-import { choiceOption, intOption } from '../options.js';
+import { backendOption, choiceOption, intOption, pathOption } from '../options.js';
 
 export const PREPROCESS: readonly Preprocess[] = ['none', 'unit', 'caffe', 'tf'];
 
@@ -27,6 +27,8 @@ export const run: Command = {
       throw new UsageError('run needs a model and at least one image');
     const mode = choiceOption(values.preprocess, 'preprocess', PREPROCESS, 'none');
     const top = intOption(values.top, 'top', 5);
+    const backend = backendOption(values.backend);
+    const labelsPath = pathOption(values.labels, 'labels');
     const graph = loadModel(path);
     const [input] = graph.inputs;
     if (input.shape.length !== 4)
@@ -34,10 +36,8 @@ export const run: Command = {
         `run classifies images; the model's input '${input.name}' is not [N, H, W, C]`,
       );
     const [, h, w, c] = input.shape;
-    const labels: string[] | undefined = values.labels
-      ? Object.values(JSON.parse(readFileSync(values.labels as string, 'utf8')))
-      : undefined;
-    const session = await Session.create(graph, { backend: values.backend as string | undefined });
+    const labels = labelsPath === undefined ? undefined : readLabels(labelsPath);
+    const session = await Session.create(graph, { backend });
     const outputName = (values.output as string | undefined) ?? graph.outputs[0];
     for (const image of images) {
       const x = imageToInput(decodeImage(image), h, w, c, mode);
