@@ -82,6 +82,14 @@ describe('pabnn exit codes', () => {
     expect(r.stdout).toMatch(/digit \d/);
   }, 60_000);
 
+  it("without --backend, GPU probing prints one line at most (not Dawn's native warnings)", async () => {
+    const r = await pabnn('run', model, image, '--top', '1');
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stderr.split('\n').filter((line) => line.trim() !== '');
+    expect(lines.length, r.stderr).toBeLessThanOrEqual(1);
+    expect(r.stderr).not.toMatch(/vkCreateInstance|Warning:|\.cpp/);
+  }, 60_000);
+
   it('a valid --top prints that many classes', async () => {
     const r = await pabnn('run', model, image, '--top', '3', '--backend', 'js');
     expect(r.code, r.stderr).toBe(0);

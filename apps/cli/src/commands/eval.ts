@@ -2,6 +2,7 @@ import { Session } from '@pabnn/runtime';
 import { DATASETS, type DatasetName, evaluateSession, loadDataset } from '@pabnn/train';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
+import { defaultBackends } from '../gpu-probe.js';
 import { loadModel } from '../load-model.js';
 import { backendOption, intOption } from '../options.js';
 import { progressBar } from '../progress.js';
@@ -31,7 +32,7 @@ export const evalCommand: Command = {
       process.stderr.write(`warning: ${path} was trained on ${trainedOn}, not ${dataset}\n`);
     }
     const test = loadDataset(dataset, 'test', { limit });
-    const session = await Session.create(graph, { backend: requested });
+    const session = await Session.create(graph, { backend: requested ?? defaultBackends() });
     const bar = progressBar('eval');
     const r = await evaluateSession(session, test, {
       inputName: graph.inputs[0].name,

@@ -5,6 +5,7 @@ import { save, type Tensor, tensor } from '@pabnn/ir';
 import type { Command } from '../command.js';
 import { decodeImage } from '../decode-image.js';
 import { UsageError } from '../errors.js';
+import { defaultBackends } from '../gpu-probe.js';
 import { loadModel } from '../load-model.js';
 import { choiceOption, intOption, pathOption } from '../options.js';
 import { progressBar } from '../progress.js';
@@ -40,7 +41,8 @@ export const quantize: Command = {
     const activationBases = intOption(values['activation-bases'], 'activation-bases', 5, 1, 16);
     const calibrate = pathOption(values.calibrate, 'calibrate', true);
     const graph = loadModel(path);
-    let calibration: 'batchnorm' | { inputs: Record<string, Tensor>[] } = 'batchnorm';
+    let calibration: 'batchnorm' | { inputs: Record<string, Tensor>[]; backend?: string } =
+      'batchnorm';
     if (calibrate) {
       const folder = calibrate;
       const files = readdirSync(folder).filter((f) => /\.(jpe?g|png)$/i.test(f));
@@ -56,6 +58,7 @@ export const quantize: Command = {
             imageToInput(decodeImage(join(folder, f)), h, w, c, preprocess),
           ),
         })),
+        backend: defaultBackends()?.[0],
       };
     }
     const bar = progressBar(`quantizing (${scheme})`);

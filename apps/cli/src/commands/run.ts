@@ -4,6 +4,7 @@ import { Session } from '@pabnn/runtime';
 import type { Command } from '../command.js';
 import { decodeImage } from '../decode-image.js';
 import { UsageError } from '../errors.js';
+import { defaultBackends } from '../gpu-probe.js';
 import { readLabels } from '../labels.js';
 import { loadModel } from '../load-model.js';
 import { backendOption, choiceOption, intOption, pathOption } from '../options.js';
@@ -37,7 +38,7 @@ export const run: Command = {
       );
     const [, h, w, c] = input.shape;
     const labels = labelsPath === undefined ? undefined : readLabels(labelsPath);
-    const session = await Session.create(graph, { backend });
+    const session = await Session.create(graph, { backend: backend ?? defaultBackends() });
     const outputName = (values.output as string | undefined) ?? graph.outputs[0];
     for (const image of images) {
       const x = imageToInput(decodeImage(image), h, w, c, mode);
