@@ -61,6 +61,15 @@ describe('limits', () => {
     );
   });
 
+  it('refuses a graph input whose fixed dims alone exceed maxTensorElements (a feed to allocate)', () => {
+    const g = new GraphBuilder('wide');
+    g.output(g.relu(g.input('x', 'float32', [-1, 50_000, 50_000, 3])));
+    const bytes = save(g.build());
+    expectLimit(() => load(bytes), 'maxTensorElements', 50_000 * 50_000 * 3);
+    expect(() => load(bytes)).toThrow(/the element count of input 'x' is 7500000000/);
+    expect(load(bytes, { limits: { maxTensorElements: 2 ** 33 } }).inputs[0].shape[1]).toBe(50_000);
+  });
+
   it('refuses metadata nested 200,000 deep at load, without a RangeError', () => {
     const header = `{"graph":{"name":"deep","inputs":[{"name":"x","dtype":"float32","shape":[1]}],"outputs":["y"],"nodes":[{"name":"r","op":"Relu","inputs":["x"],"outputs":["y"]}],"metadata":{"a":${nestedText(200_000)}}},"tensors":[]}`;
     expectLimit(() => load(fileFromHeaderText(header)), 'maxMetadataDepth', 65);

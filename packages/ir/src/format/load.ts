@@ -168,6 +168,11 @@ export function load(input: Uint8Array | ArrayBuffer, options: LoadOptions = {})
   const { headerLength } = readPreamble(bytes);
   const header = parseHeader(readHeaderJson(bytes, headerLength));
   checkMetadataDepth(header.graph.metadata, limits);
+  for (const input of header.graph.inputs) {
+    // the known dims alone: a caller allocates a feed of this size (-1 dims count as 1)
+    const known = input.shape.reduce((n, d) => (d < 0 ? n : n * d), 1);
+    checkLimit(limits, 'maxTensorElements', known, `the element count of input '${input.name}'`);
+  }
   const constants = readTensors(bytes, header, headerLength, limits);
   const graph: Graph = { ...header.graph, constants };
   validateValues(graph, validateGraph(graph));
