@@ -3,7 +3,6 @@ import { parseArgs } from 'node:util';
 import '@pabnn/backend-js';
 import '@pabnn/backend-wasm';
 import '@pabnn/backend-webgpu';
-import { PabnnError } from '@pabnn/ir';
 import type { Command } from './command.js';
 import { bench } from './commands/bench.js';
 import { evalCommand } from './commands/eval.js';
@@ -47,9 +46,10 @@ export async function main(argv: string[]): Promise<number> {
     const usage =
       error instanceof UsageError ||
       (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    process.stderr.write(`pabnn ${name}: ${(error as Error).message}\n`);
-    if (verbose && !(error instanceof PabnnError))
-      process.stderr.write(`${(error as Error).stack}\n`);
+    // one line, whatever the error's message holds; --verbose adds the stack
+    const message = String((error as Error)?.message ?? error).replace(/\s*\n\s*/g, ' ');
+    process.stderr.write(`pabnn ${name}: ${message}\n`);
+    if (verbose) process.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
     if (usage) process.stderr.write(command ? `usage: ${command.usage}\n` : help());
     return usage ? 2 : 1;
   }

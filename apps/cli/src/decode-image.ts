@@ -1,21 +1,61 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { RgbaImage } from '@pabnn/convert';
+import { checkLimit, type Limits, resolveLimits } from '@pabnn/ir';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { UsageError } from './errors.js';
+import { ImageError, UsageError } from './errors.js';
+import { type ImageSize, imageSize } from './image-header.js';
+import { checkJpegData } from './jpeg-data.js';
+import { checkPngData } from './png-data.js';
 
-/** Decodes a JPEG or PNG file to RGBA bytes. */
-export function decodeImage(path: string): RgbaImage {
-  const bytes = readFileSync(path);
+/**
+ * Decodes a JPEG or PNG file to RGBA bytes. The file is untrusted: its byte size
+ * (maxFileBytes) and the width x height its header declares (maxImagePixels) are checked
+ * before it is read and decoded, so a tiny file claiming 20000 x 20000 pixels is a LimitError,
+ * not gigabytes or a native abort; anything else wrong is an ImageError naming the file.
+ */
+export function decodeImage(path: string, limits: Limits = resolveLimits()): RgbaImage {
+  let size: number;
   try {
-    if (bytes[0] === 0x89 && bytes[1] === 0x50) {
+    size = statSync(path).size;
+  } catch {
+    throw new UsageError(`no such file: ${path}`);
+  }
+  checkLimit(limits, 'maxFileBytes', size, `${path}: the file size in bytes`);
+  const bytes = readFileSync(path);
+  const { format, width, height } = headerOf(path, bytes);
+  const pixels = `${path}: the pixel count (${width} x ${height})`;
+  checkLimit(limits, 'maxImagePixels', width * height, pixels);
+  try {
+    if (format === 'png') {
+      checkPngData(bytes, width, height);
       const png = PNG.sync.read(bytes);
       return { width: png.width, height: png.height, data: png.data };
     }
-    if (bytes[0] === 0xff && bytes[1] === 0xd8)
-      return jpeg.decode(bytes, { useTArray: true, maxMemoryUsageInMB: 1024 });
+    checkJpegData(bytes.length, width, height);
+    return jpeg.decode(bytes, {
+      useTArray: true,
+      maxResolutionInMP: limits.maxImagePixels / 1e6,
+      maxMemoryUsageInMB: Math.ceil((limits.maxImagePixels * 8) / 2 ** 20) + 64,
+    });
   } catch (error) {
-    throw new UsageError(`${path}: cannot decode the image (${(error as Error).message})`);
+    const reason = (error as Error).message;
+    throw new ImageError('image-decode', `${path}: cannot decode the image (${reason})`);
   }
-  throw new UsageError(`${path}: not a JPEG or PNG file`);
+}
+
+function headerOf(path: string, bytes: Uint8Array): ImageSize {
+  try {
+    const size = imageSize(bytes);
+    if (size.width === 0 || size.height === 0) {
+      throw new ImageError(
+        'image-header',
+        `the header declares ${size.width} x ${size.height} pixels`,
+      );
+    }
+    return size;
+  } catch (error) {
+    if (!(error instanceof ImageError)) throw error;
+    throw new ImageError(error.code, `${path}: ${error.message}`);
+  }
 }

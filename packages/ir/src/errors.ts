@@ -30,3 +30,19 @@ export class ShapeError extends PabnnError {
     super('shape', message);
   }
 }
+
+/**
+ * An input is larger than a limit allows (see limits.ts): `limit` names the limit, `value`
+ * is what the input asked for and `max` the limit's value. Thrown before allocating.
+ */
+export class LimitError extends PabnnError {
+  readonly limit: string;
+  readonly value: number;
+  readonly max: number;
+  constructor(limit: string, value: number, max: number, what: string) {
+    super('limit', `${what} is ${value}, over the limit ${limit} = ${max}`);
+    this.limit = limit;
+    this.value = value;
+    this.max = max;
+  }
+}

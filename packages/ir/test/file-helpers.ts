@@ -42,3 +42,16 @@ export function withHeaderText(bytes: Uint8Array, text: string): Uint8Array {
 export function withHeader(bytes: Uint8Array, header: unknown): Uint8Array {
   return withHeaderText(bytes, JSON.stringify(header));
 }
+
+/** A complete file around a JSON header given as text, with no tensor payloads. */
+export function fileFromHeaderText(text: string): Uint8Array {
+  const json = new TextEncoder().encode(text);
+  const payloadStart = Math.ceil((32 + json.length) / 64) * 64;
+  const bytes = new Uint8Array(payloadStart + 4);
+  bytes.set([0x89, 0x50, 0x41, 0x42, 0x4e, 0x4e, 0x0d, 0x0a]);
+  view(bytes).setUint32(8, 1, true);
+  view(bytes).setUint32(16, json.length, true);
+  view(bytes).setBigUint64(24, BigInt(bytes.length), true);
+  bytes.set(json, 32);
+  return fixChecksum(bytes);
+}

@@ -10,3 +10,9 @@ it('the README example runs', async () => {
   const module = await runExample(example, { '@pabnn/ir': src });
   expect(module.outputShape).toEqual([-1, 10]);
 });
+
+it('the README limits example refuses a file over maxFileBytes', async () => {
+  const [, example] = readmeExamples(readme);
+  const module = await runExample(example, { '@pabnn/ir': src });
+  expect(module.limit).toBe('maxFileBytes');
+});

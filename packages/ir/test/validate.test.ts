@@ -47,6 +47,16 @@ describe('graph validation', () => {
     expectInvalid(graph, 'dangling', /node 'act': input 'nowhere' is not a graph input/);
   });
 
+  it('refuses a window whose output size computes to exactly -1 (not "unknown")', () => {
+    const g = new GraphBuilder('misfit');
+    const x = g.input('x', 'float32', [-1, 1, 1, 2]);
+    // width 1 with a 3-wide kernel and no side pads: floor((1 - 3) / 1) + 1 = -1
+    const w = tensor('float32', [4, 3, 3, 2]);
+    expect(() => g.conv2d(x, w, { padding: [100, 0, 100, 0], name: 'c' })).toThrow(
+      /node 'c': Conv2D: window 3x3 .* does not fit input 1x1/,
+    );
+  });
+
   it('finds cycles', () => {
     const graph = tiny();
     graph.nodes[0].inputs[0] = 'act';

@@ -1,11 +1,23 @@
-import { formatShape, storageLength, type Tensor, type ValueInfo } from '@pabnn/ir';
+import { type DType, formatShape, storageLength, type Tensor, type ValueInfo } from '@pabnn/ir';
 import { SessionError } from './errors.js';
+
+/** The typed arrays whose elements are the dtype's storage (a uint8 input also takes clamped bytes). */
+const DATA_KINDS: Record<DType, readonly (abstract new (...args: never[]) => unknown)[]> = {
+  float32: [Float32Array],
+  int32: [Int32Array],
+  uint8: [Uint8Array, Uint8ClampedArray],
+  bits: [Uint32Array],
+};
+
+const kindOf = (data: unknown): string =>
+  ArrayBuffer.isView(data) ? data.constructor.name : Array.isArray(data) ? 'Array' : typeof data;
 
 const describeInputs = (inputs: readonly ValueInfo[]) =>
   inputs.map((i) => `${i.name} ${i.dtype} ${formatShape(i.shape)}`).join(', ');
 
 /**
- * Checks run() feeds against the model's inputs: names, dtypes, shapes (-1 matches any size),
+ * Checks run() feeds against the model's inputs: names, dtypes, the typed array's kind
+ * (a Float64Array fed as float32 would be read as raw bytes), shapes (-1 matches any size),
  * data length, and (unless allowed) NaN/Infinity, naming the input and the problem.
  */
 export function checkFeeds(
@@ -38,6 +50,12 @@ export function checkFeeds(
       throw new SessionError(
         'feeds',
         `input '${input.name}' must be ${input.dtype}, got ${t.dtype}`,
+      );
+    }
+    if (!DATA_KINDS[input.dtype].some((kind) => t.data instanceof kind)) {
+      throw new SessionError(
+        'feeds',
+        `input '${input.name}' is ${input.dtype} and takes a ${DATA_KINDS[input.dtype][0].name}, got ${kindOf(t.data)}`,
       );
     }
     const fits =

@@ -1,6 +1,8 @@
+export { DEFAULT_LIMITS, LimitError, type Limits, resolveLimits } from '@pabnn/ir';
 export { SessionError } from './errors.js';
 export { type MemoryPlan, planMemory } from './memory-plan.js';
 export {
+  DEFAULT_MAX_CACHED_PLANS,
   type Fallback,
   type NodeProfile,
   Session,

@@ -7,17 +7,22 @@ import {
 } from '@pabnn/backend';
 import {
   type Graph,
+  type Limits,
   load,
+  resolveLimits,
   storageByteLength,
   type Tensor,
   type TensorInfo,
   type ValidatedGraph,
   type ValueInfo,
   validateGraph,
+  validateValues,
 } from '@pabnn/ir';
 import { SessionError } from './errors.js';
 import { checkFeeds } from './feeds.js';
 import { type MemoryPlan, planMemory } from './memory-plan.js';
+import { LruCache } from './plan-cache.js';
+import { checkPlanLimits } from './plan-limits.js';
 import { fallbackBackend, selectBackend } from './select-backends.js';
 
 export interface SessionOptions {
@@ -30,7 +35,21 @@ export interface SessionOptions {
   onWarning?: (message: string) => void;
   /** Accept NaN and Infinity in float inputs. Default false: they are an error. */
   allowNonFinite?: boolean;
+  /**
+   * Overrides of DEFAULT_LIMITS (@pabnn/ir): the model file's bytes, tensor elements and
+   * metadata depth at load, and per input shape the plan's activation bytes and each value's
+   * elements, checked before its buffers are allocated.
+   */
+  limits?: Partial<Limits>;
+  /**
+   * Plans (buffers for one set of input shapes) kept for reuse, least recently used evicted
+   * and freed first. Default 8.
+   */
+  maxCachedPlans?: number;
 }
+
+/** Default of SessionOptions.maxCachedPlans. */
+export const DEFAULT_MAX_CACHED_PLANS = 8;
 
 export interface NodeProfile {
   node: string;
@@ -58,6 +77,8 @@ export interface SessionProfile {
   unplannedActivationBytes: number;
   runs: number;
   lastRunMs: number;
+  /** Plans held for reuse (at most maxCachedPlans). */
+  cachedPlans: number;
 }
 
 interface Step {
@@ -88,8 +109,9 @@ export class Session {
   /** Where each graph input is uploaded, kept across runs (a batch-32 image is 19 MB). */
   private readonly inputBuffers = new Map<string, [Backend, BackendBuffer]>(); // same keys
   private readonly fallbacks: Fallback[];
-  private readonly plans = new Map<string, RunPlan>();
+  private readonly plans: LruCache<RunPlan>;
   private readonly options: SessionOptions;
+  private readonly limits: Limits;
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
   private lastProfile: { nodes: NodeProfile[]; ms: number; plan?: MemoryPlan } = {
@@ -112,14 +134,25 @@ export class Session {
     this.backends = backends;
     this.fallbacks = fallbacks;
     this.options = options;
+    this.limits = resolveLimits(options.limits);
+    this.plans = new LruCache(options.maxCachedPlans ?? DEFAULT_MAX_CACHED_PLANS, (plan) =>
+      this.freePlan(plan),
+    );
   }
 
   static async create(
     model: Uint8Array | ArrayBuffer | Graph,
     options: SessionOptions = {},
   ): Promise<Session> {
-    const graph = model instanceof Uint8Array || model instanceof ArrayBuffer ? load(model) : model;
+    resolveLimits(options.limits); // an invalid override fails before anything starts
+    const cached = options.maxCachedPlans;
+    if (cached !== undefined && !(Number.isSafeInteger(cached) && cached >= 1)) {
+      throw new SessionError('options', `maxCachedPlans must be an integer >= 1, got ${cached}`);
+    }
+    const bytes = model instanceof Uint8Array || model instanceof ArrayBuffer;
+    const graph = bytes ? load(model, { limits: options.limits }) : model;
     const validated = validateGraph(graph);
+    if (!bytes) validateValues(graph, validated); // load() checked a file's values already
     const warn = options.onWarning ?? ((m: string) => console.warn(`[pabnn] ${m}`));
     const primary = await selectBackend({ ...options, fallback: options.fallback ?? true, warn });
     const kernelNodeOf = (vn: (typeof validated.order)[number]) => ({
@@ -208,6 +241,7 @@ export class Session {
       infos,
       new Set(this.outputs),
     );
+    checkPlanLimits(infos, memory, this.limits, key);
     const byName = new Map(this.backends.map((b) => [b.name, b]));
     const buffers = memory.slots.map((slot) => byName.get(slot.backend)!.alloc(slot.byteLength));
     plan = { infos, memory, buffers };
@@ -304,7 +338,14 @@ export class Session {
       unplannedActivationBytes: this.lastProfile.plan?.unplannedBytes ?? 0,
       runs: this.runs,
       lastRunMs: this.lastProfile.ms,
+      cachedPlans: this.plans.size,
     };
+  }
+
+  private freePlan(plan: RunPlan): void {
+    plan.memory.slots.forEach((slot, i) =>
+      this.backends.find((b) => b.name === slot.backend)?.free(plan.buffers[i]),
+    );
   }
 
   /** Frees every buffer and the backends this session created. */
@@ -314,11 +355,7 @@ export class Session {
     for (const [key, t] of this.constants)
       this.backends.find((b) => key.startsWith(`${b.name}/`))?.free(t.buffer);
     for (const [backend, buffer] of this.inputBuffers.values()) backend.free(buffer);
-    for (const plan of this.plans.values()) {
-      plan.memory.slots.forEach((slot, i) =>
-        this.backends.find((b) => b.name === slot.backend)?.free(plan.buffers[i]),
-      );
-    }
+    for (const plan of this.plans.values()) this.freePlan(plan);
     for (const b of this.backends) b.dispose();
   }
 }

@@ -145,6 +145,32 @@ describe('run() input checks', () => {
     await expect(session.run({ image: good })).rejects.toThrow(SessionError);
   });
 
+  it('rejects a typed array of another kind than the input dtype', async () => {
+    const session = await Session.create(smallPANet(3, 2), { backend: 'js' });
+    const { shape, data } = image();
+    await expect(
+      session.run({ image: { dtype: 'float32', shape, data: Float64Array.from(data) as never } }),
+    ).rejects.toThrow(/input 'image' is float32 and takes a Float32Array, got Float64Array/);
+    await expect(
+      session.run({ image: { dtype: 'float32', shape, data: new Int32Array(data.length) } }),
+    ).rejects.toThrow(/takes a Float32Array, got Int32Array/);
+    await expect(
+      session.run({ image: { dtype: 'float32', shape, data: Array.from(data) as never } }),
+    ).rejects.toThrow(/takes a Float32Array, got Array/);
+  });
+
+  it('checks the values of a graph given in memory as load() checks a file', async () => {
+    const graph = smallPANet(3, 2);
+    const pa = graph.nodes.find((n) => n.op === 'PAConv2D')!;
+    const thresholds = graph.constants.get(pa.inputs[4])!;
+    (thresholds.data as Float32Array).reverse();
+    await expect(Session.create(graph, { backend: 'js' })).rejects.toMatchObject({
+      name: 'GraphValidationError',
+      code: 'value',
+      message: expect.stringMatching(/actThresholds.*not ascending/),
+    });
+  });
+
   it('rejects a corrupt model file with the loader error', async () => {
     const bytes = new Uint8Array(100);
     await expect(Session.create(bytes)).rejects.toThrow(/not a .pabnn file/);

@@ -3,6 +3,7 @@ import { Session } from '@pabnn/runtime';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { loadModel } from '../load-model.js';
+import { backendOption, intOption } from '../options.js';
 
 export const bench: Command = {
   name: 'bench',
@@ -11,10 +12,9 @@ export const bench: Command = {
   options: { backend: { type: 'string' }, runs: { type: 'string' } },
   async run([path], values) {
     if (!path) throw new UsageError('bench needs a model file');
+    const runs = intOption(values.runs, 'runs', 10);
+    const backend = backendOption(values.backend);
     const graph = loadModel(path);
-    const runs = Number(values.runs ?? 10);
-    if (!Number.isInteger(runs) || runs < 1)
-      throw new UsageError(`--runs must be a positive integer, got ${values.runs}`);
     const feeds = Object.fromEntries(
       graph.inputs.map((i) => {
         const shape = i.shape.map((d) => (d < 0 ? 1 : d));
@@ -29,7 +29,7 @@ export const bench: Command = {
         ];
       }),
     );
-    const backends = values.backend ? [values.backend as string] : ['wasm', 'js'];
+    const backends = backend ? [backend] : ['wasm', 'js'];
     for (const name of backends) {
       const session = await Session.create(graph, { backend: name });
       await session.run(feeds); // warm-up: plans memory, compiles

@@ -2,7 +2,9 @@ import { Session } from '@pabnn/runtime';
 import { DATASETS, type DatasetName, evaluateSession, loadDataset } from '@pabnn/train';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
+import { defaultBackends } from '../gpu-probe.js';
 import { loadModel } from '../load-model.js';
+import { backendOption, intOption } from '../options.js';
 import { progressBar } from '../progress.js';
 
 export const evalCommand: Command = {
@@ -22,17 +24,15 @@ export const evalCommand: Command = {
     if (!DATASETS.includes(dataset)) {
       throw new UsageError(`--dataset must be one of ${DATASETS.join(', ')}`);
     }
-    const limit = values.limit === undefined ? undefined : Number(values.limit);
-    if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) {
-      throw new UsageError(`--limit must be a positive integer, got ${values.limit}`);
-    }
+    const limit = values.limit === undefined ? undefined : intOption(values.limit, 'limit', 1);
+    const requested = backendOption(values.backend);
     const graph = loadModel(path);
     const trainedOn = graph.metadata.dataset;
     if (trainedOn !== undefined && trainedOn !== dataset) {
       process.stderr.write(`warning: ${path} was trained on ${trainedOn}, not ${dataset}\n`);
     }
     const test = loadDataset(dataset, 'test', { limit });
-    const session = await Session.create(graph, { backend: values.backend as string | undefined });
+    const session = await Session.create(graph, { backend: requested ?? defaultBackends() });
     const bar = progressBar('eval');
     const r = await evaluateSession(session, test, {
       inputName: graph.inputs[0].name,

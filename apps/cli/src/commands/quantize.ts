@@ -1,20 +1,15 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { imageToInput, type Preprocess, quantizeGraph, simplify } from '@pabnn/convert';
+import { imageToInput, quantizeGraph, simplify } from '@pabnn/convert';
 import { save, type Tensor, tensor } from '@pabnn/ir';
 import type { Command } from '../command.js';
 import { decodeImage } from '../decode-image.js';
 import { UsageError } from '../errors.js';
+import { defaultBackends } from '../gpu-probe.js';
 import { loadModel } from '../load-model.js';
+import { choiceOption, intOption, pathOption } from '../options.js';
 import { progressBar } from '../progress.js';
-
-function positiveInt(value: unknown, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 16)
-    throw new UsageError(`--${name} must be an integer from 1 to 16, got ${value}`);
-  return n;
-}
+import { PREPROCESS } from './run.js';
 
 export const quantize: Command = {
   name: 'quantize',
@@ -34,16 +29,22 @@ export const quantize: Command = {
     if (!path) throw new UsageError('quantize needs a model file');
     const output = values.output as string | undefined;
     if (!output) throw new UsageError('quantize needs -o <out.pabnn>');
-    const scheme = (values.scheme ?? 'pa') as 'pa' | 'abc' | 'xnor';
-    if (!['pa', 'abc', 'xnor'].includes(scheme))
-      throw new UsageError(`--scheme must be pa, abc or xnor, got ${scheme}`);
-    const strategy = (values.strategy ?? 'optimal') as 'optimal';
-    if (!['optimal', 'lloyd', 'quantile', 'uniform'].includes(strategy))
-      throw new UsageError(`unknown --strategy ${strategy}`);
+    const scheme = choiceOption(values.scheme, 'scheme', ['pa', 'abc', 'xnor'] as const, 'pa');
+    const strategy = choiceOption(
+      values.strategy,
+      'strategy',
+      ['optimal', 'lloyd', 'quantile', 'uniform'] as const,
+      'optimal',
+    );
+    const preprocess = choiceOption(values.preprocess, 'preprocess', PREPROCESS, 'none');
+    const weightBases = intOption(values['weight-bases'], 'weight-bases', 4, 1, 16);
+    const activationBases = intOption(values['activation-bases'], 'activation-bases', 5, 1, 16);
+    const calibrate = pathOption(values.calibrate, 'calibrate', true);
     const graph = loadModel(path);
-    let calibration: 'batchnorm' | { inputs: Record<string, Tensor>[] } = 'batchnorm';
-    if (values.calibrate) {
-      const folder = values.calibrate as string;
+    let calibration: 'batchnorm' | { inputs: Record<string, Tensor>[]; backend?: string } =
+      'batchnorm';
+    if (calibrate) {
+      const folder = calibrate;
       const files = readdirSync(folder).filter((f) => /\.(jpe?g|png)$/i.test(f));
       if (files.length === 0)
         throw new UsageError(`--calibrate ${folder}: no JPEG or PNG images in it`);
@@ -54,22 +55,17 @@ export const quantize: Command = {
           [input.name]: tensor(
             'float32',
             [1, h, w, c],
-            imageToInput(
-              decodeImage(join(folder, f)),
-              h,
-              w,
-              c,
-              (values.preprocess ?? 'none') as Preprocess,
-            ),
+            imageToInput(decodeImage(join(folder, f)), h, w, c, preprocess),
           ),
         })),
+        backend: defaultBackends()?.[0],
       };
     }
     const bar = progressBar(`quantizing (${scheme})`);
     const quantized = await quantizeGraph(graph, {
       scheme,
-      weightBases: positiveInt(values['weight-bases'], 'weight-bases', 4),
-      activationBases: positiveInt(values['activation-bases'], 'activation-bases', 5),
+      weightBases,
+      activationBases,
       strategy,
       calibration,
       onProgress: (done, total, layer) => bar(done, total, layer),

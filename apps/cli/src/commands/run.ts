@@ -1,11 +1,15 @@
-import { readFileSync } from 'node:fs';
 import { imageToInput, type Preprocess } from '@pabnn/convert';
 import { tensor } from '@pabnn/ir';
 import { Session } from '@pabnn/runtime';
 import type { Command } from '../command.js';
 import { decodeImage } from '../decode-image.js';
 import { UsageError } from '../errors.js';
+import { defaultBackends } from '../gpu-probe.js';
+import { readLabels } from '../labels.js';
 import { loadModel } from '../load-model.js';
+import { backendOption, choiceOption, intOption, pathOption } from '../options.js';
+
+export const PREPROCESS: readonly Preprocess[] = ['none', 'unit', 'caffe', 'tf'];
 
 export const run: Command = {
   name: 'run',
@@ -22,6 +26,10 @@ export const run: Command = {
   async run([path, ...images], values) {
     if (!path || images.length === 0)
       throw new UsageError('run needs a model and at least one image');
+    const mode = choiceOption(values.preprocess, 'preprocess', PREPROCESS, 'none');
+    const top = intOption(values.top, 'top', 5);
+    const backend = backendOption(values.backend);
+    const labelsPath = pathOption(values.labels, 'labels');
     const graph = loadModel(path);
     const [input] = graph.inputs;
     if (input.shape.length !== 4)
@@ -29,14 +37,8 @@ export const run: Command = {
         `run classifies images; the model's input '${input.name}' is not [N, H, W, C]`,
       );
     const [, h, w, c] = input.shape;
-    const mode = (values.preprocess ?? 'none') as Preprocess;
-    if (!['none', 'unit', 'caffe', 'tf'].includes(mode))
-      throw new UsageError(`unknown --preprocess ${mode}`);
-    const top = Number(values.top ?? 5);
-    const labels: string[] | undefined = values.labels
-      ? Object.values(JSON.parse(readFileSync(values.labels as string, 'utf8')))
-      : undefined;
-    const session = await Session.create(graph, { backend: values.backend as string | undefined });
+    const labels = labelsPath === undefined ? undefined : readLabels(labelsPath);
+    const session = await Session.create(graph, { backend: backend ?? defaultBackends() });
     const outputName = (values.output as string | undefined) ?? graph.outputs[0];
     for (const image of images) {
       const x = imageToInput(decodeImage(image), h, w, c, mode);

@@ -39,6 +39,25 @@ const pair = (v: unknown, what: string): [number, number] => {
   return [a[0], a[1]];
 };
 
+/**
+ * The batch shape of an input layer: Keras 2 writes `batch_input_shape`, Keras 3 `batch_shape`;
+ * null (any size) becomes -1.
+ */
+function inputShape(layer: KerasLayer): number[] {
+  const raw = layer.config.batch_input_shape ?? layer.config.batch_shape;
+  if (
+    !Array.isArray(raw) ||
+    raw.length === 0 ||
+    !raw.every((d) => d === null || (Number.isSafeInteger(d) && d > 0))
+  ) {
+    throw new ConvertError(
+      'tfjs-layer',
+      `input layer '${layer.name}' needs batch_input_shape or batch_shape, a list of positive sizes or null, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return raw.map((d) => (d === null ? -1 : d));
+}
+
 /** Names of a functional layer's inputs (node 0 only: shared layers are not supported). */
 function inboundNames(layer: KerasLayer): string[] {
   const nodes = layer.inbound_nodes ?? [];
@@ -52,7 +71,10 @@ function inboundNames(layer: KerasLayer): string[] {
   const list = Array.isArray(node) ? node : (node as { args?: unknown })?.args;
   if (!Array.isArray(list))
     throw new ConvertError('tfjs-layer', `layer '${layer.name}' has malformed inbound_nodes`);
-  return list.map((entry) => {
+  return list.map((raw) => {
+    // Keras 3 writes each input as a tensor object whose keras_history is [layer, node, index]
+    const history = (raw as { config?: { keras_history?: unknown } })?.config?.keras_history;
+    const entry = Array.isArray(history) ? history : raw;
     if (!Array.isArray(entry) || typeof entry[0] !== 'string')
       throw new ConvertError('tfjs-layer', `layer '${layer.name}' has a malformed inbound node`);
     if (entry[1] !== 0 || entry[2] !== 0)
@@ -156,9 +178,9 @@ export function importTfjsLayers(model: TfjsModel): Graph {
     let inputs = (sequential ? (previous ? [previous] : []) : inboundNames(layer)).map(resolve);
     if (
       layer.class_name === 'InputLayer' ||
-      (sequential && !previous && Array.isArray(c.batch_input_shape))
+      (sequential && !previous && Array.isArray(c.batch_input_shape ?? c.batch_shape))
     ) {
-      const shape = (c.batch_input_shape as (number | null)[]).map((d) => (d === null ? -1 : d));
+      const shape = inputShape(layer);
       const inputName = layer.class_name === 'InputLayer' ? name : `${name}_input`;
       g.input(inputName, 'float32', shape);
       previous = inputName;

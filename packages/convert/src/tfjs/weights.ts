@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { permute } from '@pabnn/ir';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { checkLimit, LimitError, type Limits, permute, resolveLimits } from '@pabnn/ir';
 import { ConvertError } from '../errors.js';
+import { shardFiles } from './shard-files.js';
 
 export interface NamedWeight {
   shape: number[];
@@ -26,13 +27,43 @@ export interface TfjsModel {
   weights: Map<string, NamedWeight>;
 }
 
+/** Checks a group's entries and returns the bytes its shards must hold together. */
+function groupBytes(group: ManifestGroup, limits: Limits): number {
+  let bytes = 0;
+  for (const entry of group.weights) {
+    const name = String(entry?.name);
+    if (entry?.dtype !== 'float32' || entry.quantization) {
+      throw new ConvertError(
+        'tfjs-weight',
+        `weight '${name}' is ${entry?.dtype}${entry?.quantization ? ' (quantized)' : ''}; only float32 is supported`,
+      );
+    }
+    if (
+      !Array.isArray(entry.shape) ||
+      !entry.shape.every((d) => Number.isSafeInteger(d) && d >= 0)
+    ) {
+      throw new ConvertError(
+        'tfjs-weight',
+        `weight '${name}' has an invalid shape ${JSON.stringify(entry.shape)}`,
+      );
+    }
+    const count = entry.shape.reduce((a, b) => a * b, 1);
+    checkLimit(limits, 'maxTensorElements', count, `weight '${name}': its element count`);
+    bytes += count * 4;
+  }
+  return bytes;
+}
+
 /**
  * Cuts the weights out of a manifest's shards: each group's shards are concatenated and
- * read in manifest order. Only float32 weights are supported; anything else is named.
+ * read in manifest order. Only float32 weights are supported; anything else is named. With
+ * `size`, the shards' sizes are checked against the manifest before any shard is read.
  */
 export function parseWeights(
   manifest: unknown,
   shard: (path: string) => Uint8Array,
+  size?: (path: string) => number,
+  limits: Limits = resolveLimits(),
 ): Map<string, NamedWeight> {
   if (!Array.isArray(manifest))
     throw new ConvertError(
@@ -47,7 +78,18 @@ export function parseWeights(
         'a weightsManifest entry needs paths and weights arrays',
       );
     }
-    const shards = group.paths.map((p) => shard(String(p)));
+    const paths = group.paths.map(String);
+    const described = groupBytes(group, limits);
+    if (size) {
+      const held = paths.reduce((n, p) => n + size(p), 0);
+      if (held !== described) {
+        throw new ConvertError(
+          'tfjs-shard',
+          `shards ${paths.join(', ')} hold ${held} bytes, the manifest describes ${described}`,
+        );
+      }
+    }
+    const shards = paths.map((p) => shard(p));
     const bytes = new Uint8Array(shards.reduce((n, s) => n + s.byteLength, 0));
     let at = 0;
     for (const s of shards) {
@@ -56,24 +98,8 @@ export function parseWeights(
     }
     let offset = 0;
     for (const entry of group.weights) {
-      const name = String(entry?.name);
-      if (entry?.dtype !== 'float32' || entry.quantization) {
-        throw new ConvertError(
-          'tfjs-weight',
-          `weight '${name}' is ${entry?.dtype}${entry?.quantization ? ' (quantized)' : ''}; only float32 is supported`,
-        );
-      }
-      if (
-        !Array.isArray(entry.shape) ||
-        !entry.shape.every((d) => Number.isSafeInteger(d) && d >= 0)
-      ) {
-        throw new ConvertError(
-          'tfjs-weight',
-          `weight '${name}' has an invalid shape ${JSON.stringify(entry.shape)}`,
-        );
-      }
-      const count = entry.shape.reduce((a, b) => a * b, 1);
-      const end = offset + count * 4;
+      const name = String(entry.name);
+      const end = offset + entry.shape.reduce((a, b) => a * b, 1) * 4;
       if (end > bytes.byteLength) {
         throw new ConvertError(
           'tfjs-weight',
@@ -96,21 +122,34 @@ export function parseWeights(
   return weights;
 }
 
-/** Reads model.json and its shards from disk (Node). */
-export function readTfjsModel(modelJsonPath: string): TfjsModel {
+/**
+ * Reads model.json and its shards from disk (Node). Both are untrusted: model.json must be a
+ * regular file within maxFileBytes, and every shard path must stay inside model.json's folder
+ * and be a regular file; the shards' sizes must add up to what the manifest describes, all
+ * checked before a shard is read (shard-files.ts).
+ */
+export function readTfjsModel(
+  modelJsonPath: string,
+  options: { limits?: Partial<Limits> } = {},
+): TfjsModel {
+  const limits = resolveLimits(options.limits);
   let modelJson: TfjsModel['modelJson'];
   try {
+    const stat = statSync(modelJsonPath);
+    if (!stat.isFile()) throw new Error('not a regular file');
+    checkLimit(limits, 'maxFileBytes', stat.size, `${modelJsonPath}: its size in bytes`);
     modelJson = JSON.parse(readFileSync(modelJsonPath, 'utf8'));
   } catch (error) {
+    if (error instanceof LimitError) throw error;
     throw new ConvertError(
       'tfjs-json',
       `${modelJsonPath} is not readable JSON: ${(error as Error).message}`,
     );
   }
-  const dir = dirname(modelJsonPath);
+  const shards = shardFiles(dirname(modelJsonPath), limits, (path) => readFileSync(path));
   return {
     modelJson,
-    weights: parseWeights(modelJson?.weightsManifest, (p) => readFileSync(join(dir, p))),
+    weights: parseWeights(modelJson?.weightsManifest, shards.read, shards.size, limits),
   };
 }
 

@@ -1,13 +1,17 @@
 import { ModelFormatError } from '../errors.js';
 import type { Graph } from '../graph.js';
+import { checkLimit, type Limits, resolveLimits } from '../limits.js';
+import { checkMetadataDepth } from '../metadata-depth.js';
 import {
   dataFromBytes,
   formatShape,
+  numElements,
   storageByteLength,
   storageLength,
   type Tensor,
 } from '../tensor.js';
 import { validateGraph } from '../validate.js';
+import { validateValues } from '../values.js';
 import { crc32 } from './crc32.js';
 import { type FileHeader, parseHeader } from './header.js';
 import {
@@ -94,6 +98,7 @@ function readTensors(
   bytes: Uint8Array,
   header: FileHeader,
   headerLength: number,
+  limits: Limits,
 ): Map<string, Tensor> {
   const payloadStart = PREAMBLE_BYTES + headerLength;
   const payloadEnd = bytes.byteLength - CHECKSUM_BYTES;
@@ -127,6 +132,7 @@ function readTensors(
         `${where} (${e.dtype} ${formatShape(e.shape)}) needs ${expected} bytes, the table says ${e.byteLength}`,
       );
     }
+    checkLimit(limits, 'maxTensorElements', numElements(e.shape), `${where}'s element count`);
     spans.push([e.offset, e.offset + e.byteLength, e.name]);
     const data = dataFromBytes(e.dtype, bytes.subarray(e.offset, e.offset + e.byteLength));
     constants.set(e.name, { dtype: e.dtype, shape: e.shape, data });
@@ -140,20 +146,35 @@ function readTensors(
   return constants;
 }
 
+export interface LoadOptions {
+  /** Overrides of DEFAULT_LIMITS (maxFileBytes, maxTensorElements, maxMetadataDepth apply). */
+  limits?: Partial<Limits>;
+}
+
 /**
  * Reads a .pabnn file. The bytes are untrusted: every length, offset, shape and dtype is
  * checked before use, memory never grows beyond about the file's size, and anything wrong
- * raises a ModelFormatError (container and header) or GraphValidationError (graph), each
- * with a specific `code` and a message that names the problem.
+ * raises a ModelFormatError (container and header) or GraphValidationError (graph, and the
+ * values of its constants: see validateValues), each with a specific `code` and a message
+ * that names the problem. Sizes past `options.limits` (file bytes, tensor elements,
+ * metadata depth) are a LimitError, raised before the allocation they guard.
  */
-export function load(input: Uint8Array | ArrayBuffer): Graph {
+export function load(input: Uint8Array | ArrayBuffer, options: LoadOptions = {}): Graph {
   if (!HOST_IS_LITTLE_ENDIAN) fail('platform', '.pabnn needs a little-endian host');
+  const limits = resolveLimits(options.limits);
   const bytes = input instanceof ArrayBuffer ? new Uint8Array(input) : input;
   if (!(bytes instanceof Uint8Array)) fail('input', 'load() takes a Uint8Array or ArrayBuffer');
+  checkLimit(limits, 'maxFileBytes', bytes.byteLength, 'the .pabnn file size in bytes');
   const { headerLength } = readPreamble(bytes);
   const header = parseHeader(readHeaderJson(bytes, headerLength));
-  const constants = readTensors(bytes, header, headerLength);
+  checkMetadataDepth(header.graph.metadata, limits);
+  for (const input of header.graph.inputs) {
+    // the known dims alone: a caller allocates a feed of this size (-1 dims count as 1)
+    const known = input.shape.reduce((n, d) => (d < 0 ? n : n * d), 1);
+    checkLimit(limits, 'maxTensorElements', known, `the element count of input '${input.name}'`);
+  }
+  const constants = readTensors(bytes, header, headerLength, limits);
   const graph: Graph = { ...header.graph, constants };
-  validateGraph(graph);
+  validateValues(graph, validateGraph(graph));
   return graph;
 }

@@ -1,5 +1,7 @@
 import { PabnnError } from '../errors.js';
 import type { Graph } from '../graph.js';
+import { type Limits, resolveLimits } from '../limits.js';
+import { checkMetadataDepth } from '../metadata-depth.js';
 import { bytesOf } from '../tensor.js';
 import { validateGraph } from '../validate.js';
 import { crc32 } from './crc32.js';
@@ -15,11 +17,14 @@ import {
 
 /**
  * Serializes a graph to the .pabnn container (layout.ts). The graph is validated first, so
- * a file that `save` wrote always loads. Deterministic: the same graph gives the same bytes.
+ * a file that `save` wrote always loads (under the same limits: metadata deeper than
+ * maxMetadataDepth is a LimitError, not a stack overflow). Deterministic: the same graph
+ * gives the same bytes.
  */
-export function save(graph: Graph): Uint8Array {
+export function save(graph: Graph, options: { limits?: Partial<Limits> } = {}): Uint8Array {
   if (!HOST_IS_LITTLE_ENDIAN) throw new PabnnError('platform', '.pabnn needs a little-endian host');
   validateGraph(graph);
+  checkMetadataDepth(graph.metadata, resolveLimits(options.limits));
 
   // Offsets depend on the header's length and the header holds the offsets: lay out the
   // payloads relative to 0 first, then shift them past the (fixed-width-offset) header.

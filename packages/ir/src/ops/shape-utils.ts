@@ -119,13 +119,15 @@ export function resolveWindow(
     outH = explicitOut(inH, kh, sh, dh, pads[0] + pads[2]);
     outW = explicitOut(inW, kw, sw, dw, pads[1] + pads[3]);
   }
-  if (inH === UNKNOWN_DIM) outH = UNKNOWN_DIM;
-  if (inW === UNKNOWN_DIM) outW = UNKNOWN_DIM;
-  if ((outH !== UNKNOWN_DIM && outH < 1) || (outW !== UNKNOWN_DIM && outW < 1)) {
+  // judged by the input's dims: a window that does not fit can compute an output of exactly
+  // -1, which must not pass for "unknown until run time"
+  if ((inH !== UNKNOWN_DIM && outH < 1) || (inW !== UNKNOWN_DIM && outW < 1)) {
     throw new ShapeError(
       `window ${kh}x${kw} (dilation ${dh}x${dw}) does not fit input ${inH}x${inW} with pads [${pads.join(', ')}]`,
     );
   }
+  if (inH === UNKNOWN_DIM) outH = UNKNOWN_DIM;
+  if (inW === UNKNOWN_DIM) outW = UNKNOWN_DIM;
   return {
     padTop: pads[0],
     padLeft: pads[1],

@@ -4,6 +4,7 @@ import type { ImageDataset } from '../data/dataset.js';
 import { TrainError } from '../errors.js';
 import type { TrainableModel } from '../model/trainable-model.js';
 import { type Checkpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { checkResumable } from './checkpoint-structure.js';
 import { Optimizer, type OptimizerName } from './optimizer.js';
 import { learningRateAt, type ScheduleName } from './schedule.js';
 import { explainStepFailure } from './step-failure.js';
@@ -121,7 +122,18 @@ export async function fit(
       `${options.checkpoint} belongs to another run (${saved.fingerprint}); delete it or pick another file`,
     );
   }
-  if (saved) model.load(saved.state);
+  if (saved) {
+    const parameters = new Map(
+      Object.entries(await model.state()).map(([name, data]) => [name, data.length]),
+    );
+    checkResumable(options.checkpoint as string, saved, {
+      parameters,
+      binarized: model.binarizedLayers(),
+      epochs: options.epochs,
+      batchesPerEpoch: perEpoch,
+    });
+    model.load(saved.state);
+  }
   // staircases still missing are calibrated on the first batch, before the optimizer is made
   const first = batches(data, { batchSize, seed, epoch: 0 }).next().value;
   if (first) {

@@ -200,6 +200,11 @@ export class TrainableModel {
     return vars;
   }
 
+  /** Names of the binarized layers (their staircases are saved as `<layer>/act_*`). */
+  binarizedLayers(): string[] {
+    return [...this.convs].filter(([, c]) => c.binary).map(([name]) => name);
+  }
+
   /** Whether every binarized layer has its activation staircase (see prepare). */
   get calibrated(): boolean {
     return [...this.convs.values()].every((c) => !c.binary || c.binary.activations);
