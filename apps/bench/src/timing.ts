@@ -4,9 +4,16 @@
  * its baseline compiler and tiers hot functions up in the background, so a large module
  * (onnxruntime-web) measured right after loading looked 2-5x slower than a second later.
  */
+export interface TimingOptions {
+  warmup?: number;
+  warmupMs?: number;
+  minRuns?: number;
+  minMs?: number;
+}
+
 export async function medianMs(
   fn: () => unknown | Promise<unknown>,
-  { warmup = 2, warmupMs = 1000, minRuns = 5, minMs = 500 } = {},
+  { warmup = 2, warmupMs = 1000, minRuns = 5, minMs = 500 }: TimingOptions = {},
 ): Promise<number> {
   const warmStart = performance.now();
   for (let i = 0; i < warmup || performance.now() - warmStart < warmupMs; i++) await fn();
@@ -30,9 +37,10 @@ export async function medianMs(
 export async function bestMedianMs(
   fn: () => unknown | Promise<unknown>,
   rounds = 3,
+  timing?: TimingOptions,
 ): Promise<number> {
   let best = Infinity;
-  for (let i = 0; i < rounds; i++) best = Math.min(best, await medianMs(fn));
+  for (let i = 0; i < rounds; i++) best = Math.min(best, await medianMs(fn, timing));
   return best;
 }
 

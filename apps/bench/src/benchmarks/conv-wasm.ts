@@ -4,9 +4,9 @@ import { WasmBackend } from '@pabnn/backend-wasm';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import onnxProto from 'onnx-proto';
-import * as ort from 'onnxruntime-web';
 import { type CpuPeak, measureCpuPeak } from '../cpu-peak.js';
 import { machineInfo } from '../machine.js';
+import { ortBatchMs } from '../ort-timing.js';
 import { preparePALayer, RESNET8_3X3_LAYERS, RESNET18_3X3_LAYERS } from '../pa-layer.js';
 import { markdownTable, writeReport } from '../reports.js';
 import { bestMedianMs } from '../timing.js';
@@ -71,23 +71,9 @@ function onnxConv(c: number, weight: Float32Array): Uint8Array {
   }).finish();
 }
 
-async function ortTime(
-  model: Uint8Array,
-  x: Float32Array,
-  dims: number[],
-  threads: number,
-): Promise<number> {
-  ort.env.wasm.numThreads = threads;
-  const session = await ort.InferenceSession.create(model, { executionProviders: ['wasm'] });
-  const feeds = { x: new ort.Tensor('float32', x, dims) };
-  const ms = await bestMedianMs(() => session.run(feeds));
-  await session.release();
-  return ms;
-}
-
 /**
  * Our wasm PAConv2D against onnxruntime-web (wasm EP) and TF.js backend-wasm running the float
- * conv, on ResNet-18's 3x3 layers, all in this process: ours at 1 thread against ORT at 1
+ * conv, on ResNet-18's and ResNet-8's 3x3 layers: ours at 1 thread against ORT at 1
  * thread, ours at 2 threads (the worker pool) against ORT at 2; TF.js wasm at 1 thread (its
  * threaded build does not run in Node).
  */
@@ -119,8 +105,9 @@ export async function runConvWasm(): Promise<void> {
       for (let k = 0; k < c; k++) xNchw[k * size * size + p] = xNhwc[p * c + k];
     const w = Float32Array.from({ length: c * c * 9 }, () => r() * 0.1);
     const model = onnxConv(c, w);
-    const ort1 = await ortTime(model, xNchw, [1, c, size, size], 1);
-    const ort2 = await ortTime(model, xNchw, [1, c, size, size], 2);
+    const input = [{ name: 'x', dims: [1, c, size, size], data: xNchw }];
+    const ort1 = ortBatchMs(model, input, 1);
+    const ort2 = ortBatchMs(model, input, 2);
     const tx = tf.tensor4d(xNhwc, [1, size, size, c]);
     const tw = tf.tensor4d(w, [3, 3, c, c]);
     const tfjsMs = await bestMedianMs(() => {
@@ -208,8 +195,9 @@ export async function runConvWasm(): Promise<void> {
     'conv.md',
     `# wasm PAConv2D vs float convs in onnxruntime-web and TF.js
 
-${machine.cpu} (${machine.cores} cores), Node ${machine.node}, ${machine.date.slice(0, 10)}; our ${backend.build} build, all in one
-process; each time is the lowest of three medians (timing.ts bestMedianMs: this VM has slow phases of seconds), the same for every
+${machine.cpu} (${machine.cores} cores), Node ${machine.node}, ${machine.date.slice(0, 10)}; our ${backend.build} build; onnxruntime-web in a
+child process per thread count (it reads its thread count once per process, so timed in one process its 2-thread rows
+were 1 thread, as in this report before), the rest in this process; each time is the lowest of three medians (timing.ts bestMedianMs: this VM has slow phases of seconds), the same for every
 competitor. Each row compares equal thread counts: ours at 1 thread vs onnxruntime-web (wasm EP) at 1, ours at 2 (the
 worker pool: binarization split by pixels, the conv by output rows) vs ORT at 2. TF.js wasm runs at 1 thread only (its
 threaded build does not run in Node). Rivals run the float conv (NCHW for ORT, NHWC for TF.js). Ours includes binarizing

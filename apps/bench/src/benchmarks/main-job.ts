@@ -8,8 +8,8 @@ import { exportOnnx } from '@pabnn/convert';
 import { load, tensor } from '@pabnn/ir';
 import { Session } from '@pabnn/runtime';
 import { type DatasetName, evaluateSession, loadDataset } from '@pabnn/train';
-import * as ort from 'onnxruntime-web';
 import { machineInfo } from '../machine.js';
+import { ortBatchMs } from '../ort-timing.js';
 import { markdownTable, writeReport } from '../reports.js';
 import { bestMedianMs } from '../timing.js';
 import { modelsDir } from './accuracy/paths.js';
@@ -53,13 +53,8 @@ export async function runMainJob(): Promise<void> {
     const floatGraph = load(readFileSync(floatFile));
     const ortMs = new Map<number, number>();
     for (const threads of WASM_THREADS) {
-      ort.env.wasm.numThreads = threads;
-      const ortSession = await ort.InferenceSession.create(exportOnnx(floatGraph), {
-        executionProviders: ['wasm'],
-      });
-      const feeds = { image: new ort.Tensor('float32', one.data as Float32Array, [1, 28, 28, 1]) };
-      ortMs.set(threads, await bestMedianMs(() => ortSession.run(feeds)));
-      await ortSession.release();
+      const input = { name: 'image', dims: [1, 28, 28, 1], data: one.data as Float32Array };
+      ortMs.set(threads, ortBatchMs(exportOnnx(floatGraph), [input], threads));
     }
     // every shipped ResNet-8 of the accuracy recipe's main rows for this dataset
     const prefix = `${dataset}/resnet8/`;
@@ -128,7 +123,7 @@ export async function runMainJob(): Promise<void> {
       `${r.speedupVsOrtFloat.toFixed(2)}x`,
     ]),
   );
-  const md = `# Main job: trained ResNet-8 models on every backend\n\nMeasured on ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, ${machine.date.slice(0, 10)}; ORT = onnxruntime-web 1.30 wasm EP running the float model at the same thread count as the row (js and webgpu rows: against ORT at 1 thread); each time is the lowest of three medians.\n\n${table}\n`;
+  const md = `# Main job: trained ResNet-8 models on every backend\n\nMeasured on ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, ${machine.date.slice(0, 10)}; ORT = onnxruntime-web 1.30 wasm EP running the float model at the same thread count as the row (in a child process per count: it reads its thread count once per process) (js and webgpu rows: against ORT at 1 thread); each time is the lowest of three medians.\n\n${table}\n`;
   writeReport('main.md', md);
   process.stdout.write(`\n${table}\n`);
 }
