@@ -9,6 +9,8 @@ import { load, tensor } from '@pabnn/ir';
 import { Session } from '@pabnn/runtime';
 import { type DatasetName, evaluateSession, loadDataset } from '@pabnn/train';
 import { machineInfo } from '../machine.js';
+import { profileNodes } from '../node-profile.js';
+import { profileSection } from './main-profile.js';
 import { ortBatchMs } from '../ort-timing.js';
 import { markdownTable, writeReport } from '../reports.js';
 import { bestMedianMs } from '../timing.js';
@@ -42,6 +44,7 @@ async function availableBackends(): Promise<string[]> {
  */
 export async function runMainJob(): Promise<void> {
   const rows = [];
+  const profiles = new Map<string, Awaited<ReturnType<typeof profileNodes>>>();
   const backends = await availableBackends();
   for (const dataset of ['fashion-mnist', 'mnist'] as DatasetName[]) {
     const floatFile = join(modelsDir(), `${runFileName(`${dataset}/resnet8/float`)}.pabnn`);
@@ -72,6 +75,9 @@ export async function runMainJob(): Promise<void> {
           });
           accuracy ??= await evaluateSession(session, test);
           const ms = await bestMedianMs(() => session.run({ image: one }));
+          // where the time goes: each node of the fashion-mnist models on wasm at 1 thread
+          if (backend === 'wasm' && threads === 1 && dataset === 'fashion-mnist')
+            profiles.set(scheme, await profileNodes(session, { image: one }));
           session.dispose();
           const ortFloatMs = ortMs.get(threads)!;
           rows.push({
@@ -98,7 +104,12 @@ export async function runMainJob(): Promise<void> {
     throw new Error(`no trained models in ${modelsDir()}: run \`pnpm bench accuracy\` first`);
   }
   const machine = machineInfo();
-  writeReport('main.json', { machine, images: IMAGES, rows });
+  writeReport('main.json', {
+    machine,
+    images: IMAGES,
+    rows,
+    profiles: Object.fromEntries(profiles),
+  });
   const table = markdownTable(
     [
       'dataset',
@@ -123,7 +134,7 @@ export async function runMainJob(): Promise<void> {
       `${r.speedupVsOrtFloat.toFixed(2)}x`,
     ]),
   );
-  const md = `# Main job: trained ResNet-8 models on every backend\n\nMeasured on ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, ${machine.date.slice(0, 10)}; ORT = onnxruntime-web 1.30 wasm EP running the float model at the same thread count as the row (in a child process per count: it reads its thread count once per process) (js and webgpu rows: against ORT at 1 thread); each time is the lowest of three medians.\n\n${table}\n`;
+  const md = `# Main job: trained ResNet-8 models on every backend\n\nMeasured on ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, ${machine.date.slice(0, 10)}; ORT = onnxruntime-web 1.30 wasm EP running the float model at the same thread count as the row (in a child process per count: it reads its thread count once per process; js and webgpu rows: against ORT at 1 thread); each time is the lowest of three medians.\n\n${table}\n${profileSection(profiles)}`;
   writeReport('main.md', md);
   process.stdout.write(`\n${table}\n`);
 }
