@@ -10,12 +10,12 @@ import { Session } from '@pabnn/runtime';
 import { type DatasetName, evaluateSession, loadDataset } from '@pabnn/train';
 import { machineInfo } from '../machine.js';
 import { profileNodes } from '../node-profile.js';
-import { profileSection } from './main-profile.js';
 import { ortBatchMs } from '../ort-timing.js';
 import { markdownTable, writeReport } from '../reports.js';
 import { bestMedianMs } from '../timing.js';
 import { modelsDir } from './accuracy/paths.js';
 import { MAIN_RUNS, runFileName } from './accuracy/recipe.js';
+import { profileSection } from './main-profile.js';
 
 /**
  * Test images the main job evaluates per model (on wasm; reports/accuracy.md compares the
