@@ -1,10 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { RgbaImage } from '@pabnn/convert';
-import { checkLimit, type Limits, resolveLimits } from '@pabnn/ir';
+import { checkImageSize, checkLimit, type Limits, resolveLimits } from '@pabnn/ir';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { ImageError, UsageError } from './errors.js';
-import { type ImageSize, imageSize } from './image-header.js';
 import { checkJpegData } from './jpeg-data.js';
 import { checkPngData } from './png-data.js';
 
@@ -12,7 +11,8 @@ import { checkPngData } from './png-data.js';
  * Decodes a JPEG or PNG file to RGBA bytes. The file is untrusted: its byte size
  * (maxFileBytes) and the width x height its header declares (maxImagePixels) are checked
  * before it is read and decoded, so a tiny file claiming 20000 x 20000 pixels is a LimitError,
- * not gigabytes or a native abort; anything else wrong is an ImageError naming the file.
+ * not gigabytes or a native abort; a file that is not PNG or JPEG is an ImageFormatError and
+ * one that does not decode an ImageError, each naming the file.
  */
 export function decodeImage(path: string, limits: Limits = resolveLimits()): RgbaImage {
   let size: number;
@@ -23,9 +23,7 @@ export function decodeImage(path: string, limits: Limits = resolveLimits()): Rgb
   }
   checkLimit(limits, 'maxFileBytes', size, `${path}: the file size in bytes`);
   const bytes = readFileSync(path);
-  const { format, width, height } = headerOf(path, bytes);
-  const pixels = `${path}: the pixel count (${width} x ${height})`;
-  checkLimit(limits, 'maxImagePixels', width * height, pixels);
+  const { format, width, height } = checkImageSize(bytes, limits, path);
   try {
     if (format === 'png') {
       checkPngData(bytes, width, height);
@@ -41,21 +39,5 @@ export function decodeImage(path: string, limits: Limits = resolveLimits()): Rgb
   } catch (error) {
     const reason = (error as Error).message;
     throw new ImageError('image-decode', `${path}: cannot decode the image (${reason})`);
-  }
-}
-
-function headerOf(path: string, bytes: Uint8Array): ImageSize {
-  try {
-    const size = imageSize(bytes);
-    if (size.width === 0 || size.height === 0) {
-      throw new ImageError(
-        'image-header',
-        `the header declares ${size.width} x ${size.height} pixels`,
-      );
-    }
-    return size;
-  } catch (error) {
-    if (!(error instanceof ImageError)) throw error;
-    throw new ImageError(error.code, `${path}: ${error.message}`);
   }
 }

@@ -1,7 +1,7 @@
 // Structure-aware fuzzing of image decoding: valid PNG and JPEG files get one hostile change
 // (a header size, colour type, bit depth or interlace; flipped bytes with the chunk checksums
 // fixed; a truncation) and are decoded under the default limits. Each case must give an image
-// of the declared size or a typed PabnnError (LimitError, ImageError), never another exception,
+// of the declared size or a typed PabnnError (LimitError, ImageFormatError, ImageError), never another exception,
 // a native abort (which would kill this worker) or a long decode. Seeded: a failing case
 // replays from its number.
 import { mkdtempSync, writeFileSync } from 'node:fs';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { deflateSync } from 'node:zlib';
-import { crc32, LimitError, resolveLimits } from '@pabnn/ir';
+import { crc32, ImageFormatError, LimitError, resolveLimits } from '@pabnn/ir';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
@@ -97,11 +97,12 @@ describe('image headers are checked before decoding', () => {
     );
   });
 
-  it('names files that are not images, or whose data is corrupt, with an ImageError', () => {
+  it('names files that are not images (ImageFormatError) or whose data is corrupt (ImageError)', () => {
     const text = write('text.png', new TextEncoder().encode('hello, not an image'));
-    expect(() => decodeImage(text)).toThrow(ImageError);
+    expect(() => decodeImage(text)).toThrow(ImageFormatError);
     expect(() => decodeImage(text)).toThrow(/text.png: not a JPEG or PNG file/);
     const corrupt = write('corrupt.png', corruptPng());
+    expect(() => decodeImage(corrupt)).toThrow(ImageError);
     expect(() => decodeImage(corrupt)).toThrow(/corrupt.png: cannot decode the image/);
     const noFrame = write('noframe.jpg', Buffer.from([0xff, 0xd8, 0xff, 0xd9]));
     expect(() => decodeImage(noFrame)).toThrow(/no readable frame header/);

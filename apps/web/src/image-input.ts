@@ -1,3 +1,5 @@
+import { checkImageSize, checkLimit, resolveLimits } from '@pabnn/ir';
+
 /** Draws 28x28 grey pixels onto a canvas (scaled by the canvas's CSS size). */
 export function drawPixels(canvas: HTMLCanvasElement, pixels: Uint8Array): void {
   const small = document.createElement('canvas');
@@ -15,10 +17,15 @@ export function drawPixels(canvas: HTMLCanvasElement, pixels: Uint8Array): void 
 }
 
 /**
- * Any image the browser decodes, as the 28x28 grey input the models expect: scaled to fit,
- * centred, and inverted when its background is light (the datasets are light on dark).
+ * A PNG or JPEG file, as the 28x28 grey input the models expect: scaled to fit, centred, and
+ * inverted when its background is light (the datasets are light on dark). The file is
+ * untrusted: its size and the width x height its header declares are checked against the
+ * limits before the browser decodes it (a 157-byte PNG can claim 20000 x 20000 pixels).
  */
 export async function imageToPixels(file: Blob): Promise<Uint8Array> {
+  const limits = resolveLimits();
+  checkLimit(limits, 'maxFileBytes', file.size, 'the image file size in bytes');
+  checkImageSize(new Uint8Array(await file.arrayBuffer()), limits);
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(file);

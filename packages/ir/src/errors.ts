@@ -14,6 +14,9 @@ export class PabnnError extends Error {
 /** A `.pabnn` file (or its JSON header) is not what the format allows. */
 export class ModelFormatError extends PabnnError {}
 
+/** An image file is not a PNG or JPEG, or its header does not say its size (image-size.ts). */
+export class ImageFormatError extends PabnnError {}
+
 /** A graph is structurally wrong: unknown op, dangling edge, cycle, bad attribute, shapes. */
 export class GraphValidationError extends PabnnError {
   /** Name of the offending node, when there is one. */

@@ -7,6 +7,7 @@ export { FORMAT_VERSION, MAGIC } from './format/layout.js';
 export { type LoadOptions, load } from './format/load.js';
 export { save } from './format/save.js';
 export type { Graph, Metadata, Node, ValueInfo } from './graph.js';
+export { checkImageSize, type ImageSize, imageSize } from './image-size.js';
 export { checkLimit, DEFAULT_LIMITS, type Limits, resolveLimits } from './limits.js';
 export { checkMetadataDepth, nestingDepth } from './metadata-depth.js';
 export * from './ops/index.js';

@@ -146,7 +146,7 @@ export function readTfjsModel(
       `${modelJsonPath} is not readable JSON: ${(error as Error).message}`,
     );
   }
-  const shards = shardFiles(dirname(modelJsonPath), limits, (path) => readFileSync(path));
+  const shards = shardFiles(dirname(modelJsonPath), limits);
   return {
     modelJson,
     weights: parseWeights(modelJson?.weightsManifest, shards.read, shards.size, limits),
