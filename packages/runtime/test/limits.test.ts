@@ -50,8 +50,12 @@ describe('activation limits', () => {
     expect(
       (await tight.run({ x: x() }))[Object.keys(await tight.run({ x: x() }))[0]].shape,
     ).toEqual([1, 44, 44, 64]);
+    // the input (16 elements) is checked at load, the weight (64) when the session takes it
     await expect(
       Session.create(small, { backend: 'js', limits: { maxTensorElements: 10 } }),
+    ).rejects.toMatchObject({ limit: 'maxTensorElements', value: 16 });
+    await expect(
+      Session.create(small, { backend: 'js', limits: { maxTensorElements: 32 } }),
     ).rejects.toMatchObject({ limit: 'maxTensorElements', value: 64 });
   });
 });
