@@ -21,7 +21,7 @@ const CHARTS: Record<string, (report: Row) => BarChart> = {
     })),
   }),
   conv: (r) => ({
-    title: `wasm PAConv2D vs float convs, ResNet-18 layers (${r.machine?.cpu ?? r.machine ?? ''})`,
+    title: `wasm PAConv2D vs float convs, ResNet-18 and ResNet-8 layers (${r.machine?.cpu ?? r.machine ?? ''})`,
     unit: 'speed-up over the float rival (x, log scale)',
     series: ['vs onnxruntime-web', 'vs TF.js wasm'],
     log: true,
@@ -39,7 +39,7 @@ const CHARTS: Record<string, (report: Row) => BarChart> = {
     log: true,
     reference: { value: 1, label: 'as fast as onnxruntime-web' },
     groups: r.rows.map((row: Row) => ({
-      label: `${row.dataset} ${row.scheme} ${row.backend}`,
+      label: `${row.dataset} ${row.scheme} ${row.backend}${row.threads ? ` ${row.threads}t` : ''}`,
       values: [row.speedupVsOrtFloat],
     })),
   }),
