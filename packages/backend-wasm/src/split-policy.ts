@@ -1,10 +1,10 @@
 /**
  * When a call is worth splitting across the worker pool. Handing a part to a worker and waiting
  * for it costs microseconds (more when the worker must be woken), so a small layer runs faster
- * on the calling thread alone: ResNet-8's 28x28 layers lost time at 2 threads when every conv
- * was split. A call is split only into parts of at least MIN_NS_PER_PART of estimated work.
+ * on the calling thread alone: ResNet-8's float model ran slower at 2 threads than at 1 when
+ * every conv was split (a 2-vCPU VM). A call is split only into parts of at least MIN_NS_PER_PART of estimated work.
  */
-export const MIN_NS_PER_PART = 60_000;
+export const MIN_NS_PER_PART = 100_000;
 
 /**
  * Rough costs on one core (measured rates of the kernels on a Zen 5 VM, conservatively):

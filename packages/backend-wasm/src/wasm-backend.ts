@@ -38,7 +38,7 @@ export interface WasmBackendOptions {
   threads?: number | 'auto';
   /**
    * Estimated work, in ns, below which a conv or binarization is not split across threads
-   * (default 60,000: a small layer runs faster on one thread than it takes to hand out; see
+   * (default 100,000: a small layer runs faster on one thread than it takes to hand out; see
    * split-policy.ts). 0 splits every call, as the threaded conformance tests do.
    */
   minPartNs?: number;
