@@ -5,6 +5,7 @@ import {
   isPackablePAConv,
   type KernelNode,
   PA_ACTIVATION_CODES,
+  paConvParameters,
 } from '@pabnn/backend';
 import type { Tensor } from '@pabnn/ir';
 import { decompose, type SignDecomposition, tapSums, windowSums } from '@pabnn/quantizer';
@@ -224,14 +225,13 @@ export function preparePAConv(
   node: KernelNode,
   constants: (Tensor | undefined)[],
 ): PreparedPAConv {
-  const named = inputsByName(node.op, constants);
-  const [bits, scales, offset, thresholds, levels] = [
-    named.weightBits,
-    named.weightScales,
-    named.weightOffset,
-    named.actThresholds,
-    named.actLevels,
-  ] as Tensor[];
+  const {
+    weightBits: bits,
+    weightScales: scales,
+    weightOffset: offset,
+    actThresholds: thresholds,
+    actLevels: levels,
+  } = paConvParameters(constants);
   const [m, cout, kh, kw, cinG] = bits.shape;
   const sums = tapSums(bits, scales, offset);
   const stairs = decompose({

@@ -1,3 +1,4 @@
+import { CONV_GEOMETRY_FIELDS } from '@pabnn/backend';
 import { outputBlock, TAPS } from './wgsl-snippets.js';
 
 // WGSL for the float ops, one invocation per output element unless said otherwise. Every
@@ -28,25 +29,8 @@ ${body}
 `;
 }
 
-/** The window geometry of convs and pools (the order of paConvGeometry). */
-const GEOMETRY = [
-  'batch',
-  'inH',
-  'inW',
-  'cin',
-  'groups',
-  'cout',
-  'kh',
-  'kw',
-  'sh',
-  'sw',
-  'dh',
-  'dw',
-  'padTop',
-  'padLeft',
-  'outH',
-  'outW',
-];
+/** The window geometry of convs and pools: @pabnn/backend's list, in its order. */
+const GEOMETRY = CONV_GEOMETRY_FIELDS;
 
 /** Output element i = ((b, oy, ox), o) (the pools). */
 const WINDOW = /* wgsl */ `

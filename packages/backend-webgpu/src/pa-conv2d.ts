@@ -5,6 +5,7 @@ import {
   PA_ACTIVATION_CODES,
   paConvGeometry,
   paConvInputs,
+  paConvParameters,
 } from '@pabnn/backend';
 import type { Tensor } from '@pabnn/ir';
 import { decompose, tapSums, windowSums } from '@pabnn/quantizer';
@@ -30,14 +31,13 @@ export function preparePAConv(
   node: KernelNode,
   constants: (Tensor | undefined)[],
 ): GpuKernel {
-  const named = paConvInputs(constants);
-  const [bits, scales, offset, thresholds, levels] = [
-    named.weightBits,
-    named.weightScales,
-    named.weightOffset,
-    named.actThresholds,
-    named.actLevels,
-  ] as Tensor[];
+  const {
+    weightBits: bits,
+    weightScales: scales,
+    weightOffset: offset,
+    actThresholds: thresholds,
+    actLevels: levels,
+  } = paConvParameters(constants);
   const [m, cout, kh, kw, cinG] = bits.shape;
   const n = thresholds.shape[0];
   const taps = kh * kw;

@@ -12,7 +12,9 @@ export {
   isPackablePAConv,
   PA_PARAMETER_INPUTS,
   type PAConvInputs,
+  type PAConvParameters,
   paConvInputs,
+  paConvParameters,
 } from './pa-conv-inputs.js';
 export * from './registry.js';
 export * from './tensors.js';

@@ -1,3 +1,5 @@
+import type { Tensor } from '@pabnn/ir';
+import { BackendError } from './errors.js';
 import { inputsByName } from './kernel-inputs.js';
 import type { KernelNode } from './types.js';
 
@@ -39,4 +41,15 @@ export function isPackablePAConv(node: KernelNode, constant: boolean[]): boolean
     PA_PARAMETER_INPUTS.every((name) => isConstant[name]) &&
     paConvInputs(node.inputs).actThresholds?.shape.length === 1
   );
+}
+
+/** A PAConv2D's weights and activation staircase (what a kernel prepares from). */
+export type PAConvParameters = Record<(typeof PA_PARAMETER_INPUTS)[number], Tensor>;
+
+/** The five parameter tensors of a PAConv2D node's inputs (or constants), by name. */
+export function paConvParameters(inputs: readonly (Tensor | undefined)[]): PAConvParameters {
+  const named = paConvInputs(inputs);
+  for (const name of PA_PARAMETER_INPUTS)
+    if (!named[name]) throw new BackendError('missing-input', `PAConv2D needs its input '${name}'`);
+  return named as PAConvParameters;
 }

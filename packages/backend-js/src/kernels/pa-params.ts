@@ -1,4 +1,4 @@
-import { paConvInputs } from '@pabnn/backend';
+import { paConvParameters } from '@pabnn/backend';
 import type { Tensor } from '@pabnn/ir';
 import { packedWords } from '@pabnn/ir';
 import { decompose, tapSums } from '@pabnn/quantizer';
@@ -27,14 +27,13 @@ export interface PAParams {
 }
 
 export function paParams(inputs: (Tensor | undefined)[]): PAParams {
-  const named = paConvInputs(inputs);
-  const [bitsT, scalesT, offsetT, thresholdsT, levelsT] = [
-    named.weightBits,
-    named.weightScales,
-    named.weightOffset,
-    named.actThresholds,
-    named.actLevels,
-  ] as Tensor[];
+  const {
+    weightBits: bitsT,
+    weightScales: scalesT,
+    weightOffset: offsetT,
+    actThresholds: thresholdsT,
+    actLevels: levelsT,
+  } = paConvParameters(inputs);
   const [m, cout, kh, kw, cinG] = bitsT.shape;
   const n = thresholdsT.shape[thresholdsT.shape.length - 1];
   const words = packedWords(cinG);
