@@ -1,11 +1,11 @@
 import { runAccuracy } from './benchmarks/accuracy.js';
 import { runApprox } from './benchmarks/approx.js';
+import { runConvWasm } from './benchmarks/conv.js';
 import { runConvJs } from './benchmarks/conv-js.js';
-import { runConvWasm } from './benchmarks/conv-wasm.js';
 import { runCost } from './benchmarks/cost.js';
 import { runImagenetPtq } from './benchmarks/imagenet-ptq.js';
-import { runMainJob } from './benchmarks/main-job.js';
-import { runModelWasm } from './benchmarks/model-wasm.js';
+import { runMainJob } from './benchmarks/main.js';
+import { runModelWasm } from './benchmarks/model.js';
 import { runPlots } from './benchmarks/plots.js';
 import { runWebgpu } from './benchmarks/webgpu.js';
 
@@ -28,7 +28,7 @@ export const BENCHMARKS: Record<string, Benchmark> = {
   },
   conv: {
     description:
-      'wasm PAConv2D (1,1)..(4,5) vs onnxruntime-web and TF.js wasm float convs on ResNet-18 layers (reports/conv.*)',
+      'wasm PAConv2D (1,1)..(4,5) vs onnxruntime-web and TF.js wasm float convs on ResNet-18 and ResNet-8 layers, % of the CPU peak (reports/conv.*)',
     run: runConvWasm,
   },
   'conv-js': {
@@ -53,7 +53,7 @@ export const BENCHMARKS: Record<string, Benchmark> = {
   },
   model: {
     description:
-      'whole ResNet-18 (224, batch 1): PA (1,1), (2,2), (4,5) on wasm at 1 and 2 threads vs float in onnxruntime-web (reports/model.*)',
+      'whole ResNet-18 (224, batch 1): PA (1,1), (2,2), (3,3), (4,5) on wasm at 1 and 2 threads vs float in onnxruntime-web (reports/model.*)',
     run: runModelWasm,
   },
   webgpu: {
