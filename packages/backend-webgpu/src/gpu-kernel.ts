@@ -1,4 +1,5 @@
-import type { BackendBuffer, BackendTensor } from '@pabnn/backend';
+import type { BackendBuffer, BackendTensor, KernelNode } from '@pabnn/backend';
+import type { Tensor } from '@pabnn/ir';
 import { type CommandRecorder, KernelCall } from './recorder.js';
 
 export interface GpuBuffer extends BackendBuffer {
@@ -41,4 +42,21 @@ export function singleCall(
 ): GpuKernel {
   const call = new KernelCall(ctx.device, ctx.recorder, ctx.pipeline(code));
   return { run: (inputs, outputs) => record(call, inputs, outputs) };
+}
+
+/**
+ * One op family of the webgpu backend (one file per op in kernels/, like backend-js and
+ * backend-wasm): `supports` says whether it runs this node (absent: every node of its ops),
+ * `prepare` uploads the constants once and returns the kernel that records a run's dispatches.
+ */
+export interface GpuKernelDef {
+  ops: readonly string[];
+  /** Why `supports` may say no, for the error when a node is prepared anyway. */
+  needs?: string;
+  supports?(node: KernelNode, constant: boolean[]): boolean;
+  prepare(ctx: GpuContext, node: KernelNode, constants: (Tensor | undefined)[]): GpuKernel;
+}
+
+export function defineGpuKernel(def: GpuKernelDef): GpuKernelDef {
+  return def;
 }

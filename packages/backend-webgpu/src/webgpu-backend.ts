@@ -7,11 +7,10 @@ import {
   uploadTarget,
 } from '@pabnn/backend';
 import { dataFromBytes, storageByteLength, type Tensor } from '@pabnn/ir';
-import { FLOAT_OPS, prepareFloat, supportsFloat } from './float-ops.js';
 import { FLOAT_SHADERS } from './float-ops-wgsl.js';
 import { acquireDevice, releaseDevice } from './gpu.js';
 import type { GpuBuffer, GpuContext, GpuKernel } from './gpu-kernel.js';
-import { preparePAConv, supportsPAConv } from './pa-conv2d.js';
+import { GPU_KERNELS } from './kernels/index.js';
 import { BINARIZE_WGSL, CONV_WGSL } from './pa-conv2d-wgsl.js';
 import { CommandRecorder } from './recorder.js';
 
@@ -29,7 +28,7 @@ const STORAGE = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBuff
  */
 export class WebGpuBackend implements Backend {
   readonly name = 'webgpu';
-  readonly ops = ['PAConv2D', ...FLOAT_OPS];
+  readonly ops = [...GPU_KERNELS.keys()];
   private lost: string | undefined;
   private disposed = false;
   private readonly recorder: CommandRecorder;
@@ -103,7 +102,8 @@ export class WebGpuBackend implements Backend {
   }
 
   supportsNode(node: KernelNode, constant: boolean[]): boolean {
-    return node.op === 'PAConv2D' ? supportsPAConv(node, constant) : supportsFloat(node, constant);
+    const kernel = GPU_KERNELS.get(node.op);
+    return kernel !== undefined && (kernel.supports?.(node, constant) ?? true);
   }
 
   alloc(byteLength: number): BackendBuffer {
@@ -186,21 +186,18 @@ export class WebGpuBackend implements Backend {
 
   prepare(node: KernelNode, constants: (Tensor | undefined)[]): GpuKernel {
     this.check();
-    if (node.op === 'PAConv2D' && !supportsPAConv(node, constants.map(Boolean))) {
-      throw new BackendError(
-        'unsupported-node',
-        `the webgpu backend cannot run node '${node.name}' (${node.op}): it needs PAConv2D with constant weights and per-layer activation levels`,
-      );
-    }
-    if (node.op !== 'PAConv2D' && !FLOAT_OPS.includes(node.op)) {
+    const kernel = GPU_KERNELS.get(node.op);
+    if (!kernel)
       throw new BackendError(
         'unsupported-node',
         `the webgpu backend has no kernel for op '${node.op}' (node '${node.name}')`,
       );
-    }
-    return node.op === 'PAConv2D'
-      ? preparePAConv(this.context, node, constants)
-      : prepareFloat(this.context, node, constants);
+    if (!this.supportsNode(node, constants.map(Boolean)))
+      throw new BackendError(
+        'unsupported-node',
+        `the webgpu backend cannot run node '${node.name}' (${node.op})${kernel.needs ? `: it needs ${kernel.needs}` : ''}`,
+      );
+    return kernel.prepare(this.context, node, constants);
   }
 
   run(prepared: unknown, inputs: (BackendTensor | undefined)[], outputs: BackendTensor[]): void {

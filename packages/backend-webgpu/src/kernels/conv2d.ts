@@ -1,0 +1,53 @@
+import { inputsByName, type KernelNode, paConvGeometry } from '@pabnn/backend';
+import type { Tensor } from '@pabnn/ir';
+import { CONV_F32_WGSL } from '../float-ops-wgsl.js';
+import {
+  defineGpuKernel,
+  elements,
+  type GpuContext,
+  gpuBuffer,
+  singleCall,
+} from '../gpu-kernel.js';
+import { channelBlocks } from '../wgsl-snippets.js';
+
+/** Conv2D / DepthwiseConv2D: OHWI weights re-laid [tap][cinG][group][4-channel block] (CONV_F32_WGSL). */
+function prepareConv(ctx: GpuContext, node: KernelNode, constants: (Tensor | undefined)[]) {
+  const { weight, bias } = inputsByName(node.op, constants);
+  const [cout, kh, kw, cinG] = weight!.shape;
+  // a depthwise conv is the grouped conv with one group per input channel
+  const groups =
+    node.op === 'DepthwiseConv2D'
+      ? (node.inputs[0]?.shape[3] as number)
+      : (node.attrs.groups as number);
+  const { lanes, laneOf, threadsPerPixel } = channelBlocks(cout, groups, 4);
+  const taps = kh * kw;
+  const src = weight!.data as Float32Array;
+  const wt = new Float32Array(taps * cinG * lanes);
+  for (let o = 0; o < cout; o++) {
+    const lane = laneOf(o);
+    for (let t = 0; t < taps; t++)
+      for (let c = 0; c < cinG; c++)
+        wt[(t * cinG + c) * lanes + lane] = src[(o * taps + t) * cinG + c];
+  }
+  const wBuffer = ctx.storage(wt);
+  const biasBuffer = bias ? ctx.storage(Float32Array.from(bias.data)) : undefined;
+  return singleCall(ctx, CONV_F32_WGSL, (call, [x], [y]) => {
+    const geometry = paConvGeometry({ ...node.attrs, groups }, x!.shape, cout, kh, kw);
+    const threads = (elements(y.shape) / cout) * threadsPerPixel;
+    call.record(
+      threads,
+      [threads, ...geometry, bias ? 1 : 0],
+      [gpuBuffer(x!), wBuffer, biasBuffer ?? ctx.empty, gpuBuffer(y)],
+    );
+  });
+}
+
+export const conv2dKernel = defineGpuKernel({
+  ops: ['Conv2D', 'DepthwiseConv2D'],
+  needs: 'constant weights and bias',
+  supports: (node, constant) => {
+    const c = inputsByName(node.op, constant);
+    return Boolean(c.weight) && (!node.inputs[2] || Boolean(c.bias));
+  },
+  prepare: prepareConv,
+});
