@@ -271,3 +271,35 @@ describe('values the importer cannot place', () => {
     ).toMatch(/\(MatMul\): only a 2-D B/);
   });
 });
+
+describe('external data', () => {
+  it('refuses an initializer stored in an external file by name, reading nothing', () => {
+    const bytes = onnx.ModelProto.encode({
+      irVersion: 7,
+      opsetImport: [{ domain: '', version: 13 }],
+      graph: {
+        name: 'g',
+        input: [
+          {
+            name: 'x',
+            type: {
+              tensorType: { elemType: 1, shape: { dim: [{ dimValue: 1 }, { dimValue: 4 }] } },
+            },
+          },
+        ],
+        output: [{ name: 'y', type: { tensorType: { elemType: 1 } } }],
+        initializer: [
+          {
+            name: 'w',
+            dims: [4, 2],
+            dataType: 1,
+            dataLocation: 1,
+            externalData: [{ key: 'location', value: '../../../etc/passwd' }],
+          },
+        ],
+        node: [{ opType: 'MatMul', input: ['x', 'w'], output: ['y'] }],
+      },
+    }).finish();
+    expect(() => importOnnx(bytes)).toThrow(/initializer 'w' keeps its data in an external file/);
+  });
+});

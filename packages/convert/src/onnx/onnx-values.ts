@@ -34,6 +34,13 @@ export function readInitializer(t: TensorProto): Initializer {
       'onnx-tensor',
       `initializer '${t.name}' has ${count} elements, more than the ${MAX_ELEMENTS} supported`,
     );
+  // data_location EXTERNAL (1): the values live in a file named by the model; importOnnx reads
+  // no file a model names (an untrusted model could name any path), so it refuses by name
+  if (Number(t.dataLocation ?? 0) === 1)
+    throw new ConvertError(
+      'onnx-external-data',
+      `initializer '${t.name}' keeps its data in an external file, which importOnnx does not read: save the model with its weights inside the .onnx file`,
+    );
   const raw = t.rawData && t.rawData.length > 0 ? t.rawData : undefined;
   if (t.dataType === DataType.FLOAT) {
     let values: Float32Array;
