@@ -6,7 +6,7 @@ export { foldPad } from './passes/fold-pad.js';
 export { type SimplifyReport, simplify } from './passes/simplify.js';
 export { imageToInput, type Preprocess, type RgbaImage } from './preprocess.js';
 export { type PTQOptions, quantizeGraph } from './quantize/ptq.js';
-export { importTfjsLayers } from './tfjs/import.js';
+export { importTfjsLayers, TFJS_LAYERS } from './tfjs/import.js';
 export {
   hwioToOhwi,
   type NamedWeight,

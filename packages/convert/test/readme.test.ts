@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { readmeExamples, runExample } from '@pabnn/config/readme';
 import { expect, it } from 'vitest';
-import { ONNX_EXPORT_OPS, ONNX_IMPORT_OPS, ONNX_OPSETS } from '../src/index.js';
+import { ONNX_EXPORT_OPS, ONNX_IMPORT_OPS, ONNX_OPSETS, TFJS_LAYERS } from '../src/index.js';
 
 const path = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
 
@@ -31,4 +31,5 @@ it('lists the ONNX opsets and ops the code maps', () => {
   expect(marked('onnx-opsets')).toBe(`${ONNX_OPSETS.min} to ${ONNX_OPSETS.max}`);
   expect(marked('onnx-import-ops')).toBe(ONNX_IMPORT_OPS.join(', '));
   expect(marked('onnx-export-ops')).toBe(ONNX_EXPORT_OPS.join(', '));
+  expect(marked('tfjs-layers')).toBe(TFJS_LAYERS.join(', '));
 });
