@@ -1,11 +1,4 @@
-import {
-  type Graph,
-  type Node,
-  permute,
-  resolveWindow,
-  seededRandom,
-  type Tensor,
-} from '@pabnn/ir';
+import { type Graph, type Node, seededRandom, type Tensor } from '@pabnn/ir';
 import {
   calibrateActivations,
   createQuantizer,
@@ -15,13 +8,12 @@ import {
 import { createModel, type ResolvedOptions, type ZooOptions } from '@pabnn/zoo';
 import * as tf from '@tensorflow/tfjs-core';
 import { TrainError } from '../errors.js';
-import { batchNormInfer, batchNormTrain } from '../ops/batch-norm.js';
-import { conv2d } from '../ops/conv2d.js';
-import type { ConvWindow } from '../ops/window.js';
 import { createActivationQuantizer } from '../quant/activation-quantizers.js';
-import { fakeQuantWeights, LatentWeightQuantizer } from '../quant/weight-fake-quant.js';
+import { LatentWeightQuantizer } from '../quant/weight-fake-quant.js';
 import { readBack } from '../read-back.js';
 import type { BatchNormParams, ConvParams, DenseParams } from './layers.js';
+import { loadState, type ModelParams, readState } from './model-state.js';
+import { runTrainOp } from './train-ops.js';
 
 /** Zoo options for a trainable model; weights come from `load` or a seeded He init. */
 export type TrainableModelOptions = Omit<ZooOptions, 'weights'> & {
@@ -38,14 +30,6 @@ export type TrainableModelOptions = Omit<ZooOptions, 'weights'> & {
    */
   weightRefitEvery?: number;
 };
-
-// The IR stores conv filters OHWI and dense weights [out, in]; TF.js wants HWIO filters and
-// [in, out] matrices. Depthwise: TF.js [kh, kw, C, 1], the IR [C, kh, kw, 1] (a permutation too:
-// the channel axis moves from third to first).
-const OHWI_TO_HWIO = [1, 2, 3, 0];
-const HWIO_TO_OHWI = [3, 0, 1, 2];
-const DW_IR_TO_TF = [1, 2, 0, 3];
-const DW_TF_TO_IR = [2, 0, 1, 3];
 
 /** Running statistics follow PyTorch: new = (1 - momentum) * old + momentum * batch. */
 const BN_MOMENTUM = 0.1;
@@ -327,124 +311,24 @@ export class TrainableModel {
       const input = get(node.inputs[0]);
       const conv = this.convs.get(node.name);
       if (conv?.binary && !conv.binary.activations) yield { node, conv, input };
-      values.set(node.outputs[0], this.runNode(node, input, get, training));
+      values.set(
+        node.outputs[0],
+        runTrainOp(
+          {
+            convs: this.convs,
+            norms: this.norms,
+            denses: this.denses,
+            quantized: this.quantized,
+            runningMomentum: this.runningMomentum,
+            training,
+            get,
+          },
+          node,
+          input,
+        ),
+      );
     }
     return get(this.graph.outputs[0]);
-  }
-
-  private window(node: Node, x: tf.Tensor, kernel: number[]): ConvWindow {
-    const w = resolveWindow(
-      x.shape[1] as number,
-      x.shape[2] as number,
-      kernel,
-      { padding: 'explicit', strides: [1, 1], pads: [0, 0, 0, 0], ...node.attrs },
-      (node.attrs.dilations as number[] | undefined) ?? [1, 1],
-    );
-    return {
-      strides: (node.attrs.strides as [number, number] | undefined) ?? [1, 1],
-      pads: [w.padTop, w.padLeft, w.padBottom, w.padRight],
-    };
-  }
-
-  private runNode(
-    node: Node,
-    x: tf.Tensor,
-    get: (name: string) => tf.Tensor,
-    training: boolean,
-  ): tf.Tensor {
-    switch (node.op) {
-      case 'Conv2D':
-      case 'PAConv2D': {
-        const conv = this.convs.get(node.name) as ConvParams;
-        const dil = node.attrs.dilations as number[] | undefined;
-        if (dil && (dil[0] !== 1 || dil[1] !== 1)) {
-          throw new TrainError(
-            'unsupported-op',
-            `node '${node.name}': dilated convs do not train yet`,
-          );
-        }
-        const [kh, kw] = conv.weight.shape;
-        let input = x as tf.Tensor4D;
-        let weight: tf.Tensor4D = conv.weight as tf.Tensor4D;
-        if (conv.binary) {
-          const quantized = this.quantized.get(node.name);
-          if (!quantized) {
-            throw new TrainError(
-              'prepare',
-              `layer '${node.name}': call prepare() before forward()`,
-            );
-          }
-          input = conv.binary.activations?.apply(x) as tf.Tensor4D;
-          weight = fakeQuantWeights(conv.weight, quantized);
-        }
-        const y = conv2d(input, weight, this.window(node, x, [kh, kw]), conv.depthwise);
-        return conv.bias ? tf.add(y, conv.bias) : y;
-      }
-      case 'BatchNorm': {
-        const p = this.norms.get(node.name) as BatchNormParams;
-        const x4 = x as tf.Tensor4D;
-        const [gamma, beta, mean1, var1] = [p.gamma, p.beta, p.mean, p.variance] as tf.Tensor1D[];
-        if (!training) return batchNormInfer(x4, gamma, beta, mean1, var1, p.epsilon);
-        return batchNormTrain(x4, gamma, beta, p.epsilon, (mean, variance) => {
-          const m = x.size / (x.shape[3] as number);
-          tf.tidy(() => {
-            const mo = this.runningMomentum;
-            p.mean.assign(tf.add(tf.mul(p.mean, 1 - mo), tf.mul(mean, mo)));
-            const unbiased = tf.mul(variance, m / Math.max(1, m - 1));
-            p.variance.assign(tf.add(tf.mul(p.variance, 1 - mo), tf.mul(unbiased, mo)));
-          });
-        });
-      }
-      case 'Relu':
-        return tf.relu(x);
-      case 'Clip':
-        return tf.clipByValue(x, node.attrs.min as number, node.attrs.max as number);
-      case 'Add':
-        return tf.add(x, get(node.inputs[1]));
-      case 'Concat':
-        return tf.concat(node.inputs.map(get), (node.attrs.axis as number | undefined) ?? -1);
-      case 'MaxPool':
-      case 'AvgPool': {
-        const k = node.attrs.kernelShape as [number, number];
-        const win = this.window(node, x, k);
-        const [pt, pl, pb, pr] = win.pads;
-        const pool = node.op === 'MaxPool' ? tf.maxPool : tf.avgPool;
-        const padded =
-          pt || pl || pb || pr
-            ? tf.pad(
-                x,
-                [
-                  [0, 0],
-                  [pt, pb],
-                  [pl, pr],
-                  [0, 0],
-                ],
-                node.op === 'MaxPool' ? -3.4e38 : 0,
-              )
-            : x;
-        if (node.op === 'AvgPool' && (pt || pl || pb || pr)) {
-          throw new TrainError(
-            'unsupported-op',
-            `node '${node.name}': padded AvgPool does not train yet`,
-          );
-        }
-        return pool(padded as tf.Tensor4D, k, win.strides, 'valid');
-      }
-      case 'GlobalAvgPool':
-        return tf.mean(x, [1, 2], Boolean(node.attrs.keepDims));
-      case 'Dense': {
-        const d = this.denses.get(node.name) as DenseParams;
-        const y = tf.matMul(x as tf.Tensor2D, d.weight as tf.Tensor2D);
-        return d.bias ? tf.add(y, d.bias) : y;
-      }
-      case 'Flatten':
-        return tf.reshape(x, [x.shape[0], -1]);
-      default:
-        throw new TrainError(
-          'unsupported-op',
-          `node '${node.name}': op ${node.op} has no training implementation`,
-        );
-    }
   }
 
   /**
@@ -453,30 +337,7 @@ export class TrainableModel {
    * passes to the zoo and what `load` accepts (a float model's state initialises a binarized one).
    */
   async state(): Promise<Record<string, Float32Array>> {
-    const out: Record<string, Float32Array> = {};
-    const read = async (v: tf.Variable) => (await readBack(v)) as Float32Array;
-    for (const [name, c] of this.convs) {
-      const [kh, kw, i, o] = c.weight.shape;
-      const hwio = await read(c.weight);
-      out[c.weightName] = permute(hwio, [kh, kw, i, o], c.depthwise ? DW_TF_TO_IR : HWIO_TO_OHWI);
-      if (c.bias) out[this.nameOf(c.bias)] = await read(c.bias);
-      const act = c.binary?.activations;
-      if (act) {
-        const s = await act.staircase();
-        out[`${name}/act_thresholds`] = Float32Array.from(s.thresholds);
-        out[`${name}/act_levels`] = Float32Array.from(s.levels);
-        for (const [k, v] of Object.entries(await act.state())) out[`${name}/act_state/${k}`] = v;
-      }
-    }
-    for (const n of this.norms.values()) {
-      for (const v of [n.gamma, n.beta, n.mean, n.variance]) out[this.nameOf(v)] = await read(v);
-    }
-    for (const d of this.denses.values()) {
-      const [inn, o] = d.weight.shape;
-      out[d.weightName] = permute(await read(d.weight), [inn, o], [1, 0]);
-      if (d.bias && d.biasName) out[d.biasName] = await read(d.bias);
-    }
-    return out;
+    return readState(this.params());
   }
 
   /**
@@ -484,48 +345,17 @@ export class TrainableModel {
    * initialises a binarized one); throws on a size mismatch or a non-finite value.
    */
   load(state: Record<string, Float32Array>): void {
-    const take = (name: string, v: tf.Variable, convert?: (d: Float32Array) => Float32Array) => {
-      const data = state[name];
-      if (!data) return;
-      if (data.length !== v.size) {
-        throw new TrainError(
-          'load',
-          `'${name}' has ${data.length} values, the model needs ${v.size}`,
-        );
-      }
-      if (!data.every(Number.isFinite))
-        throw new TrainError('load', `'${name}' has NaN or Infinity`);
-      v.assign(tf.tensor(convert ? convert(data) : data, v.shape));
+    loadState(this.params(), state);
+  }
+
+  private params(): ModelParams {
+    return {
+      convs: this.convs,
+      norms: this.norms,
+      denses: this.denses,
+      nameOf: (v) => this.nameOf(v),
+      scheme: this.scheme,
     };
-    for (const [name, c] of this.convs) {
-      const [kh, kw, i, o] = c.weight.shape;
-      take(c.weightName, c.weight, (d) =>
-        c.depthwise
-          ? permute(d, [i, kh, kw, o], DW_IR_TO_TF) // [C, kh, kw, 1] -> [kh, kw, C, 1]
-          : permute(d, [o, kh, kw, i], OHWI_TO_HWIO),
-      );
-      if (c.bias) take(this.nameOf(c.bias), c.bias);
-      const prefix = `${name}/act_state/`;
-      const act = Object.keys(state).filter((k) => k.startsWith(prefix));
-      if (c.binary && act.length > 0) {
-        const levels = state[`${name}/act_levels`];
-        const thresholds = state[`${name}/act_thresholds`];
-        c.binary.activations ??= createActivationQuantizer(this.scheme as 'pa' | 'abc' | 'xnor', {
-          thresholds: Float64Array.from(thresholds),
-          levels: Float64Array.from(levels),
-        });
-        c.binary.activations.load(
-          Object.fromEntries(act.map((k) => [k.slice(prefix.length), state[k]])),
-        );
-      }
-    }
-    for (const n of this.norms.values())
-      for (const v of [n.gamma, n.beta, n.mean, n.variance]) take(this.nameOf(v), v);
-    for (const d of this.denses.values()) {
-      const [inn, o] = d.weight.shape;
-      take(d.weightName, d.weight, (w) => permute(w, [o, inn], [1, 0]));
-      if (d.bias && d.biasName) take(d.biasName, d.bias);
-    }
   }
 
   private nameOf(v: tf.Variable): string {
