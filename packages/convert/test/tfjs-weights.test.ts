@@ -60,7 +60,9 @@ describe('TF.js weight manifest reader', () => {
         ],
       }),
     );
-    expect(() => readTfjsModel(short)).toThrow(/shards shard1of2.bin, shard2of2.bin hold 8 bytes, the manifest describes 20/);
+    expect(() => readTfjsModel(short)).toThrow(
+      /shards shard1of2.bin, shard2of2.bin hold 8 bytes, the manifest describes 20/,
+    );
     const quantized = writeModel([{ name: 'q', shape: [2], values: [1, 2] }], {
       quantization: { dtype: 'uint8' },
     });
