@@ -1,6 +1,7 @@
 import '@pabnn/backend-js';
 import '@pabnn/backend-wasm';
-import type { Graph, Node, Tensor } from '@pabnn/ir';
+import { type Graph, GraphBuilder, type Node, type Tensor, tensor } from '@pabnn/ir';
+import { packBits } from '@pabnn/quantizer';
 import { Session } from '@pabnn/runtime';
 
 /** The op of every node, counted: what "the same node kinds" compares. */
@@ -31,4 +32,76 @@ export async function runOn(
   const out = await session.run(feeds);
   session.dispose();
   return Object.fromEntries(Object.entries(out).map(([k, t]) => [k, t.data as Float32Array]));
+}
+
+/**
+ * One grouped, dilated, strided PAConv2D with per-channel thresholds and hardtanh, then a
+ * relu one with a bias only. Weights are thermometer codes with dyadic levels, so that the
+ * dequantized form refits to exactly these bits, scales and offsets.
+ */
+export function handBuilt(v: Record<string, unknown> = {}): Graph {
+  const g = new GraphBuilder('pa-pattern');
+  const x = g.input('image', 'float32', [-1, 9, 9, 4]);
+  const [m, cout, k, cinG] = [3, 6, 3, 2];
+  const size = cout * k * k * cinG;
+  const flags = new Uint8Array(m * size);
+  for (let e = 0; e < size; e++) {
+    const level = (e * 7 + Math.floor(e / 5)) % (m + 1); // every level in every channel
+    for (let j = 1; j <= m; j++) if (level < j) flags[(j - 1) * size + e] = 1;
+  }
+  const scales = Float32Array.from({ length: cout * m }, (_, i) => 0.125 * (1 + (i % 4)));
+  const offset = Float32Array.from({ length: cout }, (_, o) => 0.25 * (o - 2));
+  const thresholds = Float32Array.from({ length: 4 * 2 }, (_, i) => (i % 2 ? 0.3 : -0.2) + i / 40);
+  const levels = Float32Array.from({ length: 4 * 3 }, (_, i) => (i % 3) - 1 + i / 50);
+  const y = g.paConv2d(
+    x,
+    {
+      weightBits: tensor('bits', [m, cout, k, k, cinG], packBits(flags, [m, cout, k, k, cinG])),
+      weightScales: tensor('float32', [cout, m], scales),
+      weightOffset: tensor('float32', [cout], offset),
+      actThresholds: tensor('float32', [4, 2], thresholds),
+      actLevels: tensor('float32', [4, 3], levels),
+      scale: tensor(
+        'float32',
+        [cout],
+        Float32Array.from({ length: cout }, (_, o) => 0.5 + o / 8),
+      ),
+      bias: tensor(
+        'float32',
+        [cout],
+        Float32Array.from({ length: cout }, (_, o) => o / 10 - 0.2),
+      ),
+    },
+    {
+      weightBases: m,
+      activationBases: 2,
+      groups: 2,
+      dilation: (v.dilation as number) ?? 2,
+      stride: (v.stride as number) ?? 2,
+      padding: (v.padding as number[]) ?? [2, 1, 2, 2],
+      activation: (v.activation as 'none') ?? 'hardtanh',
+      name: 'grouped',
+    },
+  );
+  const z = g.paConv2d(
+    y,
+    {
+      weightBits: tensor(
+        'bits',
+        [1, 4, 1, 1, 6],
+        packBits(
+          Array.from({ length: 24 }, (_, i) => ((i * 5) % 3 === 0 ? 1 : 0)), // both signs per channel
+          [1, 4, 1, 1, 6],
+        ),
+      ),
+      weightScales: tensor('float32', [4, 1], [0.5, 0.25, 1, 0.75]),
+      weightOffset: tensor('float32', [4], [0, 0.5, 0, -0.25]),
+      actThresholds: tensor('float32', [1], [0.0137]), // off the dyadic grid: no ties
+      actLevels: tensor('float32', [2], [-1, 1]),
+      bias: tensor('float32', [4], [0.1, -0.2, 0.3, 0]),
+    },
+    { weightBases: 1, activationBases: 1, activation: 'relu', name: 'pointwise' },
+  );
+  g.output(g.globalAvgPool(z, { name: 'pooled' }));
+  return g.build();
 }

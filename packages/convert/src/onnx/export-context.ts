@@ -41,6 +41,8 @@ export class ExportContext {
   private readonly used = new Set<string>();
   private counter = 0;
   private readonly outputs: Set<string>;
+  /** The IR node being exported: its ONNX nodes are named after it ('<node>/<OpType>'). */
+  current = '';
 
   constructor(
     readonly graph: Graph,
@@ -97,7 +99,7 @@ export class ExportContext {
         opType,
         input: inputs,
         output: outputs,
-        name: this.fresh(opType),
+        name: this.fresh(this.current ? `${this.current}/${opType}` : opType),
         attribute,
       }),
     );

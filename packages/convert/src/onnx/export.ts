@@ -29,6 +29,7 @@ export function exportOnnx(graph: Graph, options: ExportOnnxOptions = {}): Uint8
         `node '${node.name}': op ${node.op} has no ONNX export`,
       );
     const x = node.inputs[0];
+    c.current = node.name;
     exporter.run(
       {
         node,
@@ -41,6 +42,7 @@ export function exportOnnx(graph: Graph, options: ExportOnnxOptions = {}): Uint8
       c,
     );
   }
+  c.current = '';
   for (const o of graph.outputs) {
     if (c.is4d(o)) c.add('Transpose', [`${o}__nchw`], [o], [ints('perm', [0, 2, 3, 1])]);
   }
