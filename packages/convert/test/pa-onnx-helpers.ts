@@ -39,7 +39,7 @@ export async function runOn(
  * relu one with a bias only. Weights are thermometer codes with dyadic levels, so that the
  * dequantized form refits to exactly these bits, scales and offsets.
  */
-export function handBuilt(v: Record<string, unknown> = {}): Graph {
+export function handBuilt(): Graph {
   const g = new GraphBuilder('pa-pattern');
   const x = g.input('image', 'float32', [-1, 9, 9, 4]);
   const [m, cout, k, cinG] = [3, 6, 3, 2];
@@ -76,10 +76,10 @@ export function handBuilt(v: Record<string, unknown> = {}): Graph {
       weightBases: m,
       activationBases: 2,
       groups: 2,
-      dilation: (v.dilation as number) ?? 2,
-      stride: (v.stride as number) ?? 2,
-      padding: (v.padding as number[]) ?? [2, 1, 2, 2],
-      activation: (v.activation as 'none') ?? 'hardtanh',
+      dilation: 2,
+      stride: 2,
+      padding: [2, 1, 2, 2],
+      activation: 'hardtanh',
       name: 'grouped',
     },
   );

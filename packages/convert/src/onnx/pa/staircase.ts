@@ -13,6 +13,9 @@ export interface ReadStaircase {
   nodes: NodeProto[];
 }
 
+/** A float32 as its shortest decimal (7 significant digits). */
+const short = (v: number) => Number(v.toPrecision(7));
+
 /**
  * Reads Q_a(x) written as q_0 = v_0, q_j = Where(GreaterOrEqual(x, t_j), v_j, q_{j-1}),
  * ending at `q` (PA-ONNX.md, Activations). Thresholds must ascend (then the last threshold x
@@ -69,7 +72,7 @@ export function readStaircase(view: OnnxGraphView, q: string, reader: NodeProto)
       levels[ch * (n + 1) + j + 1] = at(s.v, s.vPer, ch);
       if (j > 0 && !(thresholds[ch * n + j - 1] <= thresholds[ch * n + j]))
         throw new PatternMismatch(
-          `thresholds must ascend along the chain (channel ${ch}: t_${j} = ${thresholds[ch * n + j - 1]} > t_${j + 1} = ${thresholds[ch * n + j]})`,
+          `thresholds must ascend along the chain (channel ${ch}: t_${j} = ${short(thresholds[ch * n + j - 1])} > t_${j + 1} = ${short(thresholds[ch * n + j])})`,
         );
     });
   }
