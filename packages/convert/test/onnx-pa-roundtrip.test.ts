@@ -3,7 +3,7 @@
 // node kinds, its parameters, and the same outputs on js and wasm (conformance tolerance).
 import { relativeMaxError } from '@pabnn/backend/conformance';
 import { type Graph, validateGraph } from '@pabnn/ir';
-import { createModel } from '@pabnn/zoo';
+import { createModel, type ZooOptions } from '@pabnn/zoo';
 import { describe, expect, it } from 'vitest';
 import { exportOnnx, importOnnx } from '../src/index.js';
 import { randomImage } from './onnx-helpers.js';
@@ -11,14 +11,21 @@ import { opCounts, paNodes, paParams, runOn } from './pa-onnx-helpers.js';
 
 const FAMILIES = ['resnet8', 'densenet121', 'mobilenet_v1'];
 const SCHEMES = ['pa', 'abc', 'xnor'];
-const MODELS = SCHEMES.flatMap((s) => FAMILIES.map((f) => `${s}_${f}`));
+/** Every scheme of every family, then variants: PA on the graph input, PA depthwise convs. */
+const MODELS: [string, ZooOptions][] = [
+  ...SCHEMES.flatMap((s) => FAMILIES.map((f): [string, ZooOptions] => [`${s}_${f}`, {}])),
+  ['pa_resnet18', { binarizeFirstLast: true }],
+  ['pa_mobilenet_v1', { mobilenetBinarize: 'both' }],
+  ['pa_mobilenet_v2', {}],
+];
 
-function zoo(name: string): Graph {
+function zoo(name: string, options: ZooOptions): Graph {
   const single = name.startsWith('xnor');
   return createModel(name, {
     input: 'cifar',
     weightBases: single ? undefined : 2,
     activationBases: single ? undefined : 3,
+    ...options,
   });
 }
 
@@ -32,8 +39,8 @@ async function expectSameOutputs(a: Graph, b: Graph) {
 }
 
 describe('importOnnx(exportOnnx(g)) restores PAConv2D', () => {
-  it.each(MODELS)('%s: same node kinds, parameters and outputs', async (name) => {
-    const graph = zoo(name);
+  it.each(MODELS)('%s %o: same node kinds, parameters and outputs', async (name, options) => {
+    const graph = zoo(name, options);
     const back = importOnnx(exportOnnx(graph));
     expect(opCounts(back)).toEqual(opCounts(graph));
     expect(paNodes(graph).length).toBeGreaterThan(0);
