@@ -22,13 +22,13 @@ export function paParams(graph: Graph, node: Node): Record<string, Tensor | unde
   return params;
 }
 
-/** Runs a graph on one backend (others fall back to js) and returns its outputs. */
+/** Runs a graph on one backend (never another if it fails to start) and returns its outputs. */
 export async function runOn(
   graph: Graph,
   backend: string,
   feeds: Record<string, Tensor>,
 ): Promise<Record<string, Float32Array>> {
-  const session = await Session.create(graph, { backend });
+  const session = await Session.create(graph, { backend, fallback: false });
   const out = await session.run(feeds);
   session.dispose();
   return Object.fromEntries(Object.entries(out).map(([k, t]) => [k, t.data as Float32Array]));
