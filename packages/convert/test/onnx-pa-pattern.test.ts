@@ -120,3 +120,21 @@ describe('what is not a PA conv is refused by name, never imported differently',
     expect(relativeMaxError(ours[back.outputs[0]], ort[back.outputs[0]])).toBeLessThan(1e-4);
   });
 });
+
+describe('malformed PA patterns', () => {
+  it('a Where chain that loops is refused, not followed forever', () => {
+    const m = exported();
+    const wheres = m.graph!.node!.filter((n) => n.opType === 'Where');
+    wheres[0].input![2] = wheres[1].output![0];
+    expect(() => importOnnx(encode(m))).toThrowError(ConvertError);
+  });
+
+  it('a scale that broadcasts along the input channels is no PA weight', () => {
+    const m = exported();
+    const scale = init(m, 'pointwise/w_scale1');
+    scale.dims = [1, 4, 1, 1];
+    expect(() => importOnnx(encode(m))).toThrowError(
+      /'pointwise\/Conv.*only one value or \[O, 1, 1, 1\]/,
+    );
+  });
+});

@@ -1,5 +1,6 @@
 import { permute } from '@pabnn/ir';
 import { packBits } from '@pabnn/quantizer';
+import type { Initializer } from '../onnx-values.js';
 import type { NodeProto } from '../proto.js';
 import { nodeWhere, type OnnxGraphView, PatternMismatch } from './onnx-graph.js';
 
@@ -18,6 +19,21 @@ export interface ReadWeights {
 }
 
 /**
+ * A constant broadcast over the weight's output-channel axis: one value (every dim 1) or
+ * [O, 1, 1, 1]; returns O values.
+ */
+function perOutputChannel(init: Initializer & { values: Float32Array }, o: number, what: string) {
+  const dims = [...Array(Math.max(0, 4 - init.dims.length)).fill(1), ...init.dims];
+  if (dims.length === 4 && dims.every((d) => d === 1))
+    return new Float32Array(o).fill(init.values[0]);
+  if (dims.length === 4 && dims[0] === o && dims.slice(1).every((d) => d === 1))
+    return Float32Array.from(init.values);
+  throw new PatternMismatch(
+    `${what} has shape [${init.dims.join(', ')}]; only one value or [O, 1, 1, 1]`,
+  );
+}
+
+/**
  * Reads a PA conv's weight input: the planes form Sum(offset, Mul(plane_m, scale_m), ...)
  * (exact) or one float initializer Q_w, refitted to a staircase (PA-ONNX.md, Weights).
  */
@@ -30,50 +46,52 @@ export function readWeights(view: OnnxGraphView, w: string, conv: NodeProto): Re
     );
   view.internal(w, conv, 'the weight');
   const nodes: NodeProto[] = [sum];
-  let offset: Float32Array | undefined;
-  const planes: { plane: Float32Array; dims: number[]; scale: Float32Array }[] = [];
+  let offsetInit: (Initializer & { values: Float32Array }) | undefined;
+  const planes: {
+    plane: Initializer & { values: Float32Array };
+    scale: Initializer & { values: Float32Array };
+  }[] = [];
   for (const term of (sum.input ?? []).map((s) => s ?? '')) {
     if (view.inits.has(term)) {
-      if (offset) throw new PatternMismatch(`${nodeWhere(sum)} adds more than one constant`);
-      offset = view.floatInit(term, 'the weight offset').values;
+      if (offsetInit) throw new PatternMismatch(`${nodeWhere(sum)} adds more than one constant`);
+      offsetInit = view.floatInit(term, 'the weight offset');
       continue;
     }
     const mul = view.producedBy(term, 'Mul');
     if (!mul) throw new PatternMismatch(`${nodeWhere(sum)}: '${term}' is not a Mul(plane, scale)`);
     view.internal(term, sum, 'the weight term');
-    const [a, b] = (mul.input ?? []).map((s) => view.floatInit(s ?? '', `${nodeWhere(mul)} input`));
-    const [p, s] = a.dims.length === 4 && a.values.length >= b.values.length ? [a, b] : [b, a];
-    if (p.dims.length !== 4 || !p.values.every((v) => v === 1 || v === -1))
+    if (mul.input?.length !== 2) throw new PatternMismatch(`${nodeWhere(mul)} needs two inputs`);
+    const [a, b] = mul.input.map((s) => view.floatInit(s ?? '', `${nodeWhere(mul)} input`));
+    const [plane, scale] =
+      a.dims.length === 4 && a.values.length >= b.values.length ? [a, b] : [b, a];
+    if (plane.dims.length !== 4 || !plane.values.every((v) => v === 1 || v === -1))
       throw new PatternMismatch(`${nodeWhere(mul)}: the plane must be a 4-D tensor of +1 and -1`);
-    planes.push({ plane: p.values, dims: p.dims, scale: s.values });
+    planes.push({ plane, scale });
     nodes.push(mul);
   }
-  if (!offset || planes.length === 0)
+  if (!offsetInit || planes.length === 0)
     throw new PatternMismatch(`${nodeWhere(sum)} needs one offset and at least one plane term`);
-  const [o, i, kh, kw] = planes[0].dims;
-  for (const p of planes)
-    if (p.dims.join() !== planes[0].dims.join() || p.scale.length !== o)
-      throw new PatternMismatch(
-        `${nodeWhere(sum)}: planes must share one shape and scales be [O, 1, 1, 1]`,
-      );
-  if (offset.length !== o)
-    throw new PatternMismatch(`${nodeWhere(sum)}: the offset must be [O, 1, 1, 1]`);
+  const [o, i, kh, kw] = planes[0].plane.dims;
+  if (planes.some((p) => p.plane.dims.join() !== planes[0].plane.dims.join()))
+    throw new PatternMismatch(`${nodeWhere(sum)}: the planes must share one shape`);
+  const offset = perOutputChannel(offsetInit, o, `${nodeWhere(sum)} offset`);
+  const planeScales = planes.map((p) => perOutputChannel(p.scale, o, `${nodeWhere(sum)} scale`));
   const m = planes.length;
   const size = o * i * kh * kw;
   const flags = new Uint8Array(m * size);
   planes.forEach(({ plane }, j) => {
-    const ohwi = permute(plane, [o, i, kh, kw], [0, 2, 3, 1]);
+    const ohwi = permute(plane.values, [o, i, kh, kw], [0, 2, 3, 1]);
     for (let e = 0; e < size; e++) flags[j * size + e] = ohwi[e] < 0 ? 1 : 0;
   });
   const scales = new Float32Array(o * m);
   for (let ch = 0; ch < o; ch++)
-    for (let j = 0; j < m; j++) scales[ch * m + j] = planes[j].scale[ch];
+    for (let j = 0; j < m; j++) scales[ch * m + j] = planeScales[j][ch];
   return {
     bases: m,
     shape: [o, kh, kw, i],
     bits: packBits(flags, [m, o, kh, kw, i]),
     scales,
-    offset: Float32Array.from(offset),
+    offset,
     nodes,
   };
 }
