@@ -1,10 +1,12 @@
 import { ConvertError } from '../../errors.js';
 import { defineExporter, int, ints } from '../export-context.js';
-import { ohwiToOihw, paStaircase, paWeightValue } from './pa-staircase.js';
+import { ohwiToOihw } from './oihw.js';
+import { paStaircase, paWeightValue } from './pa-pattern.js';
 
 /**
- * Conv2D, DepthwiseConv2D and PAConv2D as a float Conv; PAConv2D with its dequantized weights,
- * the activation staircase before it and its epilogue (scale, bias, activation) after.
+ * Conv2D, DepthwiseConv2D and PAConv2D as a float Conv; PAConv2D as the PA interchange pattern
+ * of PA-ONNX.md: its weights (bit-planes or dequantized), the activation staircase before the
+ * Conv and its epilogue (scale, bias, activation) after.
  */
 export const conv = defineExporter({
   ops: ['Conv2D', 'DepthwiseConv2D', 'PAConv2D'],

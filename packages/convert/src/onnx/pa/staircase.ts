@@ -30,7 +30,8 @@ export function readStaircase(view: OnnxGraphView, q: string, reader: NodeProto)
   for (;;) {
     const where = view.producedBy(cur, 'Where');
     if (!where) break;
-    if (nodes.includes(where)) throw new PatternMismatch(`${nodeWhere(where)} reads its own output`);
+    if (nodes.includes(where))
+      throw new PatternMismatch(`${nodeWhere(where)} reads its own output`);
     view.internal(cur, next, 'the staircase value');
     const [cond, vj, prev] = (where.input ?? []).map((s) => s ?? '');
     const ge = view.producedBy(cond, 'GreaterOrEqual');

@@ -1,22 +1,9 @@
 import { dequantizeWeights, unpackSigns } from '@pabnn/quantizer';
 import { ConvertError } from '../../errors.js';
 import type { ExportContext, IrNode } from '../export-context.js';
+import { ohwiToOihw } from './oihw.js';
 
 // The PA interchange pattern (packages/convert/PA-ONNX.md): a PAConv2D as standard ONNX ops.
-
-/** OHWI (or [M, O, H, W, I]) -> OIHW per leading block. */
-export function ohwiToOihw(
-  values: ArrayLike<number>,
-  [o, h, w, i]: readonly number[],
-): Float32Array {
-  const out = new Float32Array(o * h * w * i);
-  for (let a = 0; a < o; a++)
-    for (let y = 0; y < h; y++)
-      for (let x = 0; x < w; x++)
-        for (let b = 0; b < i; b++)
-          out[((a * i + b) * h + y) * w + x] = values[((a * h + y) * w + x) * i + b];
-  return out;
-}
 
 function paWeightParams({ node }: IrNode, c: ExportContext) {
   const bits = c.constant(node.inputs[1]);
