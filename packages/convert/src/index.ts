@@ -1,5 +1,6 @@
 export { ConvertError } from './errors.js';
 export { exportOnnx, ONNX_EXPORT_OPS } from './onnx/export.js';
+export type { ExportOnnxOptions } from './onnx/export-context.js';
 export { decodeOnnx, importOnnx, ONNX_IMPORT_OPS, ONNX_OPSETS } from './onnx/import.js';
 export { foldBatchNorm } from './passes/fold-batchnorm.js';
 export { foldPad } from './passes/fold-pad.js';

@@ -103,9 +103,14 @@ export interface CaseResult {
    */
   worst: number;
   detail: string;
+  /** How many of the graph's nodes ran on the backend asked for (the rest fell back to js). */
+  onBackend: number;
 }
 
-/** Imports and runs a loaded case on one backend; throws what importOnnx or the Session throws. */
+/**
+ * Imports and runs a loaded case on one backend (nodes whose op it lacks run on js, as the
+ * Session places them); throws what importOnnx or the Session throws.
+ */
 export async function runCase(loaded: LoadedCase, backend: string): Promise<CaseResult> {
   const graph = importOnnx(loaded.model);
   const nchw = new Set((graph.metadata.onnxNchw as string[] | undefined) ?? []);
@@ -143,7 +148,8 @@ export async function runCase(loaded: LoadedCase, backend: string): Promise<Case
       if (w > 1) details.push(`${name}: off by ${(w * ATOL).toExponential(2)} beyond tolerance`);
       worst = Math.max(worst, w);
     }
-    return { worst, detail: details.join('; ') };
+    const onBackend = session.profile().nodes.filter((n) => n.backend === backend).length;
+    return { worst, detail: details.join('; '), onBackend };
   } finally {
     session.dispose();
   }

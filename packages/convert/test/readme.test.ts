@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { readmeExamples, runExample } from '@pabnn/config/readme';
 import { expect, it } from 'vitest';
@@ -22,6 +23,21 @@ it('the README example runs', async () => {
   expect(result.binarized).toBe(8);
   expect(result.report.foldedBatchNorms).toBe(9);
   expect(result.last).toMatch(/^8\/8 /);
+});
+
+it('the PA interchange example of PA-ONNX.md imports and runs', async () => {
+  const [example] = readmeExamples(path('../PA-ONNX.md'));
+  const { result } = (await runExample(example, {
+    '@pabnn/convert': path('../src/index.ts'),
+    '@pabnn/backend-js': path('../../backend-js/dist/index.js'),
+    '@pabnn/ir': path('../../ir/dist/index.js'),
+    '@pabnn/runtime': path('../../runtime/dist/index.js'),
+    'onnx-proto': createRequire(import.meta.url).resolve('onnx-proto'),
+  })) as { result: { ops: string[]; attrs: Record<string, unknown>; y: number[] } };
+  expect(result.ops).toEqual(['PAConv2D']);
+  expect(result.attrs).toMatchObject({ weightBases: 1, activationBases: 2, activation: 'relu' });
+  expect(result.y[0]).toBeCloseTo(0.12, 6);
+  expect(result.y[1]).toBe(0);
 });
 
 it('lists the ONNX opsets and ops the code maps', () => {

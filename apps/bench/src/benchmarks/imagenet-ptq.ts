@@ -180,7 +180,7 @@ export async function runImagenetPtq(): Promise<void> {
       onProgress: () => qbar.tick(),
     });
     const quantizeSeconds = (performance.now() - started) / 1000;
-    const logits = await ortLogits(exportOnnx(q), inputs);
+    const logits = await ortLogits(exportOnnx(q, { paWeights: 'dequantized' }), inputs);
     rows.push({
       scheme: c.scheme,
       weightBases: c.m,
@@ -217,9 +217,12 @@ export async function runImagenetPtq(): Promise<void> {
   pa22.outputs = [...[0, 1, 5, 15, 30, 50].map((i) => paLayers[i]), LOGITS];
   const check = await Session.create(pa22, { backend: 'js' });
   const jsOut = await check.run({ input_1: tensor('float32', [1, 224, 224, 3], inputs[0]) });
-  const ortSession = await ort.InferenceSession.create(exportOnnx(pa22), {
-    executionProviders: ['wasm'],
-  });
+  const ortSession = await ort.InferenceSession.create(
+    exportOnnx(pa22, { paWeights: 'dequantized' }),
+    {
+      executionProviders: ['wasm'],
+    },
+  );
   const ortOut = await ortSession.run({
     input_1: new ort.Tensor('float32', inputs[0], [1, 224, 224, 3]),
   });

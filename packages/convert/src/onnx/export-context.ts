@@ -21,6 +21,16 @@ export const int = (name: string, v: number): OnnxAttribute =>
 export const float = (name: string, v: number): OnnxAttribute =>
   onnx.AttributeProto.create({ name, f: v, type: onnx.AttributeProto.AttributeType.FLOAT });
 
+/** How exportOnnx writes what has more than one ONNX form. */
+export interface ExportOnnxOptions {
+  /**
+   * PAConv2D weights: 'planes' (default) writes the bit-planes, coefficients and constant, so
+   * importOnnx restores them exactly; 'dequantized' writes one float initializer Q_w (smaller,
+   * the form other frameworks write; importOnnx refits a staircase to it). See PA-ONNX.md.
+   */
+  paWeights?: 'planes' | 'dequantized';
+}
+
 /**
  * What the exporter builds while it walks the IR nodes: the ONNX nodes and initializers, fresh
  * names, and the ONNX name of each IR value (4-D graph inputs and outputs live as NCHW copies).
@@ -31,10 +41,13 @@ export class ExportContext {
   private readonly used = new Set<string>();
   private counter = 0;
   private readonly outputs: Set<string>;
+  /** The IR node being exported: its ONNX nodes are named after it ('<node>/<OpType>'). */
+  current = '';
 
   constructor(
     readonly graph: Graph,
     readonly values: Validated['values'],
+    readonly options: ExportOnnxOptions = {},
   ) {
     this.outputs = new Set(graph.outputs);
   }
@@ -86,7 +99,7 @@ export class ExportContext {
         opType,
         input: inputs,
         output: outputs,
-        name: this.fresh(opType),
+        name: this.fresh(this.current ? `${this.current}/${opType}` : opType),
         attribute,
       }),
     );

@@ -1,6 +1,6 @@
 import { type Graph, type TensorInfo, validateGraph } from '@pabnn/ir';
 import { ConvertError } from '../errors.js';
-import { ExportContext, ints } from './export-context.js';
+import { ExportContext, type ExportOnnxOptions, ints } from './export-context.js';
 import { ONNX_EXPORTERS } from './exporters/index.js';
 import { DataType, onnx } from './proto.js';
 
@@ -10,12 +10,13 @@ export const ONNX_EXPORT_OPS: readonly string[] = [...ONNX_EXPORTERS.keys()].sor
 /**
  * The IR graph as an ONNX model (opset 13) that onnxruntime can run, for cross-checks. Inputs
  * and outputs keep the IR's NHWC layout (Transposes at the edges); inside, 4-D values are
- * NCHW. PAConv2D is simulated in float: Q_a(x) = v_0 + sum_j (v_j - v_{j-1}) [x >= t_j] and
- * the dequantized weights Q_w feed a float Conv, then scale, bias and the activation.
+ * NCHW. PAConv2D becomes the PA interchange pattern of PA-ONNX.md (standard ops only): the
+ * activation staircase as a Where chain over GreaterOrEqual, the weights Q_w (bit-planes or
+ * dequantized, `options.paWeights`) into a float Conv, then scale, bias and the activation.
  */
-export function exportOnnx(graph: Graph): Uint8Array {
+export function exportOnnx(graph: Graph, options: ExportOnnxOptions = {}): Uint8Array {
   const { order, values } = validateGraph(graph);
-  const c = new ExportContext(graph, values);
+  const c = new ExportContext(graph, values, options);
   for (const input of graph.inputs) {
     if (input.shape.length === 4)
       c.add('Transpose', [input.name], [`${input.name}__nchw`], [ints('perm', [0, 3, 1, 2])]);
@@ -28,6 +29,7 @@ export function exportOnnx(graph: Graph): Uint8Array {
         `node '${node.name}': op ${node.op} has no ONNX export`,
       );
     const x = node.inputs[0];
+    c.current = node.name;
     exporter.run(
       {
         node,
@@ -40,6 +42,7 @@ export function exportOnnx(graph: Graph): Uint8Array {
       c,
     );
   }
+  c.current = '';
   for (const o of graph.outputs) {
     if (c.is4d(o)) c.add('Transpose', [`${o}__nchw`], [o], [ints('perm', [0, 2, 3, 1])]);
   }

@@ -5,6 +5,8 @@ import { ImportContext, onnxNode } from './import-context.js';
 import { ONNX_IMPORTERS } from './importers/index.js';
 import { decodeOnnx, type Initializer, readInitializer } from './onnx-values.js';
 import { readOpset } from './opset.js';
+import { importPaConv } from './pa/import-pa-conv.js';
+import { findPaPatterns, PA_PATTERN_OPS, type PaMatches } from './pa/match.js';
 import type { NodeProto } from './proto.js';
 
 export { decodeOnnx } from './onnx-values.js';
@@ -25,14 +27,22 @@ export function importOnnx(bytes: Uint8Array): Graph {
   if (!graph) throw new ConvertError('onnx-graph', 'the ONNX model has no graph');
   const opset = readOpset(model);
   const nodes = graph.node ?? [];
-  const unsupported = nodes
-    .filter((n) => !ONNX_IMPORTERS.has(n.opType ?? ''))
-    .map((n) => `${n.name || n.output?.[0] || '?'} (${n.opType})`);
-  if (unsupported.length)
-    throw new ConvertError('unsupported', `unsupported ONNX nodes: ${unsupported.join(', ')}`);
+  const unknown = nodes.filter((n) => !ONNX_IMPORTERS.has(n.opType ?? ''));
+  const listed = (ns: NodeProto[]) =>
+    ns.map((n) => `${n.name || n.output?.[0] || '?'} (${n.opType})`);
+  if (unknown.some((n) => !PA_PATTERN_OPS.has(n.opType ?? '')))
+    throw new ConvertError('unsupported', `unsupported ONNX nodes: ${listed(unknown).join(', ')}`);
 
   const inits = new Map<string, Initializer>();
   for (const t of graph.initializer ?? []) inits.set(t.name ?? '', readInitializer(t));
+  // the PA interchange pattern (PA-ONNX.md) becomes one PAConv2D each
+  const pa = findPaPatterns(graph, inits, opset);
+  const left = unknown.filter((n) => !pa.consumed.has(n));
+  if (left.length)
+    throw new ConvertError(
+      'unsupported',
+      `unsupported ONNX nodes: ${listed(left).join(', ')}${pa.mismatches.length ? `; ${pa.mismatches.join('; ')}` : ''}`,
+    );
   const metadata: Record<string, unknown> = { source: 'onnx', producer: model.producerName ?? '' };
   const g = new GraphBuilder(graph.name || 'onnx-model', metadata);
   const c = new ImportContext(g, graph, inits, opset);
@@ -42,7 +52,7 @@ export function importOnnx(bytes: Uint8Array): Graph {
 
   for (const node of nodes) {
     try {
-      importNode(node, c);
+      importNode(node, c, pa);
     } catch (error) {
       // a shape or attribute the IR rejects is a refusal of this node, named
       if (error instanceof PabnnError && !(error instanceof ConvertError))
@@ -86,7 +96,13 @@ export function importOnnx(bytes: Uint8Array): Graph {
 }
 
 /** Imports one node by its op's handler, then records its outputs' names and ranks. */
-function importNode(node: NodeProto, c: ImportContext): void {
+function importNode(node: NodeProto, c: ImportContext, pa: PaMatches): void {
+  if (pa.consumed.has(node)) {
+    // a PA pattern's nodes become one PAConv2D, added at its last node
+    const match = pa.byLast.get(node);
+    if (match) c.rank.set(importPaConv(match, c), 4);
+    return;
+  }
   const importer = ONNX_IMPORTERS.get(node.opType ?? '')!;
   const n = onnxNode(node, c);
   const readsNhwc = n.ins.some((v) => c.nhwc.has(v));

@@ -1,51 +1,33 @@
 import { ConvertError } from '../../errors.js';
 import { defineExporter, int, ints } from '../export-context.js';
-import { paStaircase, paWeights } from './pa-staircase.js';
-
-/** OHWI -> OIHW. */
-function ohwiToOihw(values: ArrayLike<number>, [o, h, w, i]: readonly number[]): Float32Array {
-  const out = new Float32Array(o * h * w * i);
-  for (let a = 0; a < o; a++)
-    for (let y = 0; y < h; y++)
-      for (let x = 0; x < w; x++)
-        for (let b = 0; b < i; b++)
-          out[((a * i + b) * h + y) * w + x] = values[((a * h + y) * w + x) * i + b];
-  return out;
-}
+import { ohwiToOihw } from './oihw.js';
+import { paStaircase, paWeightValue } from './pa-pattern.js';
 
 /**
- * Conv2D, DepthwiseConv2D and PAConv2D as a float Conv; PAConv2D with its dequantized weights,
- * the activation staircase before it and its epilogue (scale, bias, activation) after.
+ * Conv2D, DepthwiseConv2D and PAConv2D as a float Conv; PAConv2D as the PA interchange pattern
+ * of PA-ONNX.md: its weights (bit-planes or dequantized), the activation staircase before the
+ * Conv and its epilogue (scale, bias, activation) after.
  */
 export const conv = defineExporter({
   ops: ['Conv2D', 'DepthwiseConv2D', 'PAConv2D'],
   run(n, c) {
     const { node, attrs, xin, xInfo, out } = n;
     const pa = node.op === 'PAConv2D';
-    let weight: Float32Array;
-    let shape: readonly number[];
-    if (pa) ({ weight, shape } = paWeights(n, c));
-    else {
-      const w = c.constant(node.inputs[1]);
-      if (!w)
-        throw new ConvertError(
-          'onnx-export',
-          `node '${node.name}': weights must be constants to export`,
-        );
-      shape = w.shape;
-      weight = w.data as Float32Array;
-    }
-    const [cout, kh, kw, cinG] = shape;
+    const w = c.constant(node.inputs[1]);
+    if (!w)
+      throw new ConvertError(
+        'onnx-export',
+        `node '${node.name}' (${node.op}): weights must be constants to export`,
+      );
+    const [cout, kh, kw, cinG] = pa ? w.shape.slice(1) : w.shape;
     const group = node.op === 'DepthwiseConv2D' ? xInfo!.shape[3] : ((attrs.groups as number) ?? 1);
     const dil = attrs.dilations as number[];
     const input = pa ? paStaircase(n, c) : xin;
     const convInputs = [
       input,
-      c.initFloat(
-        `${node.name}/weight`,
-        [cout, cinG, kh, kw],
-        ohwiToOihw(weight, [cout, kh, kw, cinG]),
-      ),
+      pa
+        ? paWeightValue(n, c, c.options.paWeights ?? 'planes')
+        : c.initFloat(`${node.name}/weight`, [cout, cinG, kh, kw], ohwiToOihw(w.data, w.shape)),
     ];
     const bias = node.inputs[pa ? 7 : 2];
     if (!pa && bias)

@@ -1,16 +1,13 @@
-import { defineExporter, int } from '../export-context.js';
+import { defineExporter, int, ints } from '../export-context.js';
 
-/** GlobalAveragePool, flattened to [N, C] unless keepDims. */
+/**
+ * GlobalAveragePool, or ReduceMean over H and W without kept dims (what importOnnx reads back
+ * as one GlobalAvgPool [N, C]).
+ */
 export const globalAvgPool = defineExporter({
   ops: ['GlobalAvgPool'],
-  run({ node, attrs, xin, out }, c) {
+  run({ attrs, xin, out }, c) {
     if (attrs.keepDims) c.add('GlobalAveragePool', [xin], [out]);
-    else
-      c.add(
-        'Flatten',
-        [c.add('GlobalAveragePool', [xin], [c.fresh(`${node.name}/gap`)])],
-        [out],
-        [int('axis', 1)],
-      );
+    else c.add('ReduceMean', [xin], [out], [ints('axes', [2, 3]), int('keepdims', 0)]);
   },
 });
