@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import '@pabnn/backend-wasm';
-import { load } from '@pabnn/ir';
+import { load, save } from '@pabnn/ir';
 import { Session } from '@pabnn/runtime';
 import { evaluateSession, loadDataset } from '@pabnn/train';
 import { PNG } from 'pngjs';
@@ -104,5 +104,29 @@ describe('pabnn run with the model metadata', () => {
       new RegExp(`^ +${best.label} +${best.classIndex} +${(100 * best.probability).toFixed(2)} %$`),
     );
     expect(lines).toHaveLength(4);
+  }, 60_000);
+
+  it('malformed metadata in the model file is bad data: exit 1, one line', async () => {
+    const { readFileSync } = await import('node:fs');
+    for (const [metadata, message] of [
+      [
+        { preprocess: { scale: 1 / 255, mean: [0.286], std: [0] } },
+        /metadata.preprocess.std must be > 0/,
+      ],
+      [
+        { preprocess: { mean: ['x'] } },
+        /metadata.preprocess.mean must be 1 finite number \(a list\), got \["x"\]/,
+      ],
+      [{ labels: 'T-shirt' }, /metadata.labels must be an array of strings/],
+    ] as const) {
+      const graph = load(new Uint8Array(readFileSync(model)));
+      Object.assign(graph.metadata, metadata);
+      const path = join(dir, 'bad-metadata.pabnn');
+      writeFileSync(path, save(graph));
+      const r = await pabnn('run', path, images[0], '--backend', 'js');
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+    }
   }, 60_000);
 });

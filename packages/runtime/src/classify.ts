@@ -25,7 +25,7 @@ function finiteList(value: unknown, what: string, channels: number): number[] {
   ) {
     throw new MetadataError(
       'metadata',
-      `metadata.preprocess.${what} must be 1 or ${channels} finite numbers, got ${JSON.stringify(value)?.slice(0, 80)}`,
+      `metadata.preprocess.${what} must be ${channels === 1 ? '1 finite number' : `1 or ${channels} finite numbers`} (a list), got ${JSON.stringify(value)?.slice(0, 80)}`,
     );
   }
   return value;
