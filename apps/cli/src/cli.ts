@@ -1,9 +1,10 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import '@pabnn/backend-js';
 import '@pabnn/backend-wasm';
 import '@pabnn/backend-webgpu';
-import type { Command } from './command.js';
+import { type Command, commandHelp } from './command.js';
 import { bench } from './commands/bench.js';
 import { evalCommand } from './commands/eval.js';
 import { info } from './commands/info.js';
@@ -13,8 +14,14 @@ import { UsageError } from './errors.js';
 
 const COMMANDS: Command[] = [quantize, run, evalCommand, bench, info];
 
+/** The version of this CLI, from its package.json (next to dist/). */
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  return String(pkg.version);
+}
+
 function help(): string {
-  return `pabnn: binary CNNs with Piecewise Approximation\n\nusage: pabnn <command> [options]   (pabnn <command> --help for details)\n\n${COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}\n\nexit codes: 0 done, 1 the work failed (bad model, bad data), 2 bad usage\n`;
+  return `pabnn ${version()}: binary CNNs with Piecewise Approximation\n\nusage: pabnn <command> [options]   (pabnn <command> --help for details)\n       pabnn --version\n\n${COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}\n\nexit codes: 0 done, 1 the work failed (bad model, bad data), 2 bad usage\n`;
 }
 
 /** Exit code: 0 done, 1 failed, 2 usage. Errors are one line unless --verbose. */
@@ -24,6 +31,10 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(help());
     return name ? 0 : 2;
   }
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`${version()}\n`);
+    return 0;
+  }
   const command = COMMANDS.find((c) => c.name === name);
   const verbose = rest.includes('--verbose');
   try {
@@ -31,14 +42,19 @@ export async function main(argv: string[]): Promise<number> {
     const { positionals, values } = parseArgs({
       args: rest,
       options: {
-        ...command.options,
+        ...Object.fromEntries(
+          Object.entries(command.options).map(([key, o]) => [
+            key,
+            o.short ? { type: o.type, short: o.short } : { type: o.type },
+          ]),
+        ),
         help: { type: 'boolean', short: 'h' },
         verbose: { type: 'boolean' },
       },
       allowPositionals: true,
     });
     if (values.help) {
-      process.stdout.write(`${command.summary}\n\nusage: ${command.usage}\n`);
+      process.stdout.write(commandHelp(command));
       return 0;
     }
     return await command.run(positionals, values as Record<string, string | boolean | undefined>);

@@ -84,13 +84,16 @@ describe('pabnn', () => {
         'unit',
       );
       expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(new RegExp(`ms on ${backend}\\)`));
-      expect(r.stdout.trim().split('\n')).toHaveLength(4);
+      expect(r.stdout).toMatch(new RegExp(`ms on ${backend}, after a warm-up run\\)`));
+      // the image line, the table's header and 3 classes
+      expect(r.stdout.trim().split('\n')).toHaveLength(5);
     }
     const b = await pabnn('bench', outPath, '--runs', '3');
     expect(b.code).toBe(0);
-    expect(b.stdout).toMatch(/wasm +median [\d.]+ ms over 3 runs/);
-    expect(b.stdout).toMatch(/js +median [\d.]+ ms/);
+    expect(b.stdout).toMatch(
+      /wasm +min [\d.]+ ms {2}median [\d.]+ ms {2}p90 [\d.]+ ms {2}spread [\d.]+ ms {2}over 3 runs after 1 warm-up, threads auto/,
+    );
+    expect(b.stdout).toMatch(/js +min [\d.]+ ms {2}median [\d.]+ ms/);
   });
 
   it('classifies on webgpu (Dawn on SwiftShader) with the same top classes as on wasm', async () => {
@@ -100,14 +103,15 @@ describe('pabnn', () => {
     // the Vulkan driver the setup script installs (chromium-common); a GPU's own driver elsewhere
     const env = { VK_ICD_FILENAMES: '/usr/lib/chromium/vk_swiftshader_icd.json' };
     const top = async (backend: string) => {
-      const r = await pabnnWith(env, 'run', model, imagePath, '--backend', backend, '--top', '3');
+      const args = ['run', model, imagePath, '--backend', backend, '--top', '3', '--json'];
+      const r = await pabnnWith(env, ...args);
       expect(r.code, r.stderr).toBe(0);
-      expect(r.stdout).toMatch(new RegExp(`ms on ${backend}\\)`));
-      return r.stdout
-        .trim()
-        .split('\n')
-        .slice(1)
-        .map((line) => line.trim().split(/ +/).slice(0, 2));
+      const [result] = JSON.parse(r.stdout);
+      expect(result.backend).toBe(backend);
+      return (result.top as { classIndex: number; probability: number }[]).map((p) => [
+        p.classIndex,
+        p.probability,
+      ]);
     };
     const gpu = await top('webgpu');
     const wasm = await top('wasm');

@@ -93,7 +93,8 @@ describe('pabnn exit codes', () => {
   it('a valid --top prints that many classes', async () => {
     const r = await pabnn('run', model, image, '--top', '3', '--backend', 'js');
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout.trim().split('\n')).toHaveLength(4);
+    // the image line, the table's header and 3 classes
+    expect(r.stdout.trim().split('\n')).toHaveLength(5);
   }, 30_000);
 
   it('bad data exits 1 with one line; --verbose adds the stack', async () => {

@@ -1,5 +1,5 @@
 import { type Graph, load, tensor } from '@pabnn/ir';
-import { Session } from '@pabnn/runtime';
+import { modelLabels, modelPreprocess, normalizePixels, Session, topK } from '@pabnn/runtime';
 
 export interface Prediction {
   classIndex: number;
@@ -16,12 +16,6 @@ export interface Classification {
   fallbacks: number;
 }
 
-interface Preprocess {
-  scale: number;
-  mean: number[];
-  std: number[];
-}
-
 /** A model opened on one backend; sessions are cached per (model, backend) by the caller. */
 export class Classifier {
   private constructor(
@@ -36,13 +30,13 @@ export class Classifier {
     return new Classifier(graph, session);
   }
 
-  /** The input as the model was trained on it: pixel * scale, minus mean, over std. */
+  /**
+   * The input as the model was trained on it: (pixel * scale - mean) / std from its
+   * metadata.preprocess (@pabnn/runtime, as `pabnn run` does), else pixels / 255.
+   */
   private input(pixels: Uint8Array) {
-    const p = this.graph.metadata.preprocess as Preprocess | undefined;
-    const scale = p?.scale ?? 1 / 255;
-    const mean = p?.mean?.[0] ?? 0;
-    const std = p?.std?.[0] ?? 1;
-    const x = Float32Array.from(pixels, (v) => (v * scale - mean) / std);
+    const p = modelPreprocess(this.graph.metadata, 1) ?? { scale: 1 / 255, mean: [0], std: [1] };
+    const x = normalizePixels(pixels, 1, p);
     return { [this.graph.inputs[0].name]: tensor('float32', [1, 28, 28, 1], x) };
   }
 
@@ -56,20 +50,13 @@ export class Classifier {
       times.push(performance.now() - started);
     }
     times.sort((a, b) => a - b);
-    const logits = out[this.graph.outputs[0]].data as Float32Array;
-    const labels = (this.graph.metadata.labels as string[] | undefined) ?? [];
-    // softmax scores, so the numbers read as probabilities
-    const max = Math.max(...logits);
-    const exp = Array.from(logits, (v) => Math.exp(v - max));
-    const total = exp.reduce((a, b) => a + b, 0);
-    const top5 = exp
-      .map((e, classIndex) => ({
-        classIndex,
-        label: labels[classIndex] ?? String(classIndex),
-        score: e / total,
-      }))
-      .sort((a, b) => b.score - a.score)
-      .slice(0, 5);
+    const logits = out[this.graph.outputs[0]].data;
+    // softmax of the logits, so the numbers read as probabilities (as `pabnn run` prints them)
+    const top5 = topK(logits, 5, modelLabels(this.graph.metadata)).map((p) => ({
+      classIndex: p.classIndex,
+      label: p.label,
+      score: p.probability,
+    }));
     const profile = this.session.profile();
     return {
       top5,

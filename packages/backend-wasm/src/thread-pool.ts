@@ -46,7 +46,10 @@ export function threadsSupported(): boolean {
 /** Hardware threads of this machine (Node: os.availableParallelism; browsers: navigator). */
 export async function hardwareThreads(): Promise<number> {
   if (isNode()) {
-    const os = await import('node:os');
+    // computed specifiers: bundlers leave Node's modules out of browser builds (Node only here)
+    const os = (await import(
+      /* webpackIgnore: true */ /* @vite-ignore */ ['node', 'os'].join(':')
+    )) as typeof import('node:os');
     return os.availableParallelism?.() ?? os.cpus().length;
   }
   return (
@@ -58,7 +61,9 @@ export async function hardwareThreads(): Promise<number> {
 // One literal `new URL(..., import.meta.url)` each, so bundlers ship the worker file.
 async function startWorker(init: WorkerInit): Promise<PoolWorker> {
   if (isNode()) {
-    const { Worker } = await import('node:worker_threads');
+    const { Worker } = (await import(
+      /* webpackIgnore: true */ /* @vite-ignore */ ['node', 'worker_threads'].join(':')
+    )) as typeof import('node:worker_threads');
     const worker = new Worker(new URL('./kernel-worker.js', import.meta.url));
     worker.unref(); // an idle pool never keeps the process alive
     await new Promise<void>((resolve, reject) => {

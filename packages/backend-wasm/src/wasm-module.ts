@@ -59,7 +59,10 @@ const SHARED_PAGES = { initial: 16, maximum: 32768 };
 
 async function wasmBytes(url: URL): Promise<ArrayBuffer | Uint8Array> {
   if (url.protocol === 'file:') {
-    const { readFile } = await import('node:fs/promises');
+    // a computed specifier: bundlers leave it alone (browsers never reach this line)
+    const { readFile } = (await import(
+      /* webpackIgnore: true */ /* @vite-ignore */ ['node', 'fs/promises'].join(':')
+    )) as typeof import('node:fs/promises');
     return readFile(url);
   }
   const response = await fetch(url);

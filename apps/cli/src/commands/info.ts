@@ -8,7 +8,11 @@ export const info: Command = {
   name: 'info',
   summary: 'ops, inputs, outputs, size and cost (params, memory, FLOPs, BOPs, OPs) of a model',
   usage: 'pabnn info <model.pabnn|model.onnx|model.json> [--json]',
-  options: { json: { type: 'boolean' } },
+  options: { json: { type: 'boolean', description: 'print the report as JSON' } },
+  examples: [
+    'pabnn info models/fashion-mnist__resnet8__pa-4x5.pabnn',
+    'pabnn info model.onnx --json',
+  ],
   async run([path], values) {
     if (!path) throw new UsageError('info needs a model file');
     const graph = loadModel(path);

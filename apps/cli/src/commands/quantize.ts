@@ -16,15 +16,35 @@ export const quantize: Command = {
   summary: 'turn a float model into a PA (or ABC-Net, XNOR) model, post-training',
   usage:
     'pabnn quantize <model.onnx|model.json|model.pabnn> -o out.pabnn [--scheme pa|abc|xnor] [--weight-bases 4] [--activation-bases 5] [--strategy optimal|lloyd|quantile|uniform] [--calibrate <image folder>] [--preprocess none|unit|caffe|tf]',
+  details: `Every conv but the first becomes a binarized one (PAConv2D); BatchNorms are folded into
+the convs. Activation thresholds are calibrated from the BatchNorm statistics, or with
+--calibrate from the activations of real images.`,
   options: {
-    output: { type: 'string', short: 'o' },
-    scheme: { type: 'string' },
-    'weight-bases': { type: 'string' },
-    'activation-bases': { type: 'string' },
-    strategy: { type: 'string' },
-    calibrate: { type: 'string' },
-    preprocess: { type: 'string' },
+    output: { type: 'string', short: 'o', description: 'the .pabnn file to write (required)' },
+    scheme: { type: 'string', description: 'pa, abc (ABC-Net) or xnor (default pa)' },
+    'weight-bases': { type: 'string', description: 'M, weight bases per conv, 1-16 (default 4)' },
+    'activation-bases': {
+      type: 'string',
+      description: 'N, activation bases per conv, 1-16 (default 5)',
+    },
+    strategy: {
+      type: 'string',
+      description: 'how staircases are fitted: optimal, lloyd, quantile, uniform (default optimal)',
+    },
+    calibrate: {
+      type: 'string',
+      description:
+        'a folder of PNG/JPEG images to calibrate activations (default: BatchNorm statistics)',
+    },
+    preprocess: {
+      type: 'string',
+      description: 'how calibration pixels become inputs: none, unit, caffe, tf (default none)',
+    },
   },
+  examples: [
+    'pabnn quantize resnet8.onnx -o resnet8-pa.pabnn --weight-bases 2 --activation-bases 3',
+    'pabnn quantize ResNet50/model.json -o resnet50-pa.pabnn --calibrate images/ --preprocess caffe',
+  ],
   async run([path], values) {
     if (!path) throw new UsageError('quantize needs a model file');
     const output = values.output as string | undefined;
