@@ -18,6 +18,18 @@ export interface RunSpec {
   weightRefitEvery?: number;
   /** Train on the first this many training images only (default: all of them). */
   trainImages?: number;
+  /**
+   * Knowledge distillation from the `from` float run (FitOptions.distill of @pabnn/train;
+   * Hinton, Vinyals and Dean 2015): its soft outputs at this temperature, weighted by alpha,
+   * mixed with the labels' cross-entropy (1 - alpha). Absent: labels only.
+   */
+  distill?: { temperature: number; alpha: number };
+  /**
+   * Batch-norm running statistics re-estimated after fine-tuning, before evaluation and export,
+   * on this many training batches (reestimateBatchNorm of @pabnn/train). The run records the
+   * top-1 before it too, so one run gives both rows of the ablation. Absent: not re-estimated.
+   */
+  bnReestimationBatches?: number;
 }
 
 /**
@@ -103,6 +115,35 @@ const binaryRun = (
   trainImages: TRAIN_IMAGES[model],
 });
 
+/**
+ * The few-bases recipe (issue 25; reports/ablation.md): the recipe above plus distillation from
+ * the float run (T = 4, alpha = 0.9: the defaults of @pabnn/train) and batch-norm re-estimation
+ * on 50 training batches (6,400 images) before export. Same epochs, learning rate and schedule.
+ */
+export const DISTILL = { temperature: 4, alpha: 0.9 };
+export const BN_REESTIMATION_BATCHES = 50;
+
+/**
+ * The ablation of issue 25 on Fashion-MNIST ResNet-8, PA (M, N): '-bn' is the recipe with
+ * batch-norm re-estimation (its result also holds the top-1 without it: the baseline row), and
+ * '-kd-bn' adds distillation (also recorded before and after re-estimation). Every row: the
+ * recipe's 3 epochs from the same float run, same data, batch, learning rate and schedule.
+ */
+export const ablationRuns = (m: number, n: number): RunSpec[] => {
+  const base = binaryRun('fashion-mnist', 'resnet8', ['pa', m, n]);
+  const id = `fashion-mnist/resnet8/pa-${m}x${n}`;
+  return [
+    { ...base, id: `${id}-bn`, bnReestimationBatches: BN_REESTIMATION_BATCHES },
+    {
+      ...base,
+      id: `${id}-kd-bn`,
+      distill: DISTILL,
+      bnReestimationBatches: BN_REESTIMATION_BATCHES,
+    },
+  ];
+};
+export const ABLATION_RUNS: RunSpec[] = [...ablationRuns(2, 2), ...ablationRuns(3, 3)];
+
 const runsFor = (dataset: DatasetName, model: string): RunSpec[] => [
   floatRun(dataset, model),
   ...SCHEMES.map((s) => binaryRun(dataset, model, s)),
@@ -119,6 +160,7 @@ export const MAIN_RUNS: RunSpec[] = [
 /** Every run of `pnpm bench accuracy`: Fashion-MNIST on three zoo families, MNIST on ResNet. */
 export const RUNS: RunSpec[] = [
   ...MAIN_RUNS,
+  ...ABLATION_RUNS,
   // ablation: staircases fitted to the signed conv input (weights refitted every step). It is
   // ABC-Net's better calibration on both datasets, so its rows get the recipe's 3 epochs; the
   // PA and XNOR rows (below their ReLU-calibrated twins after 1 epoch: PA by 17-19 points,
