@@ -129,20 +129,36 @@ export const BN_REESTIMATION_BATCHES = 50;
  * '-kd-bn' adds distillation (also recorded before and after re-estimation). Every row: the
  * recipe's 3 epochs from the same float run, same data, batch, learning rate and schedule.
  */
-export const ablationRuns = (m: number, n: number): RunSpec[] => {
-  const base = binaryRun('fashion-mnist', 'resnet8', ['pa', m, n]);
+export const ablationRuns = (
+  m: number,
+  n: number,
+  budget: { epochs: number; trainImages?: number } = { epochs: BINARY_EPOCHS },
+): RunSpec[] => {
+  const base = binaryRun('fashion-mnist', 'resnet8', ['pa', m, n], 'relu', budget.epochs);
+  // the short CPU budget: its own ids ('-10k-1ep'), so its results never pass for the recipe's
+  const suffix =
+    budget.trainImages === undefined ? '' : `-${budget.trainImages / 1000}k-${budget.epochs}ep`;
   const id = `fashion-mnist/resnet8/pa-${m}x${n}`;
+  const short = { ...base, trainImages: budget.trainImages };
   return [
-    { ...base, id: `${id}-bn`, bnReestimationBatches: BN_REESTIMATION_BATCHES },
+    { ...short, id: `${id}-bn${suffix}`, bnReestimationBatches: BN_REESTIMATION_BATCHES },
     {
-      ...base,
-      id: `${id}-kd-bn`,
+      ...short,
+      id: `${id}-kd-bn${suffix}`,
       distill: DISTILL,
       bnReestimationBatches: BN_REESTIMATION_BATCHES,
     },
   ];
 };
+/** The ablation at the recipe's budget (3 epochs, 60,000 images; GPU). */
 export const ABLATION_RUNS: RunSpec[] = [...ablationRuns(2, 2), ...ablationRuns(3, 3)];
+/**
+ * The same ablation at a budget the 2-core CPU affords: 1 epoch on the first 10,000 training
+ * images (78 steps), every row alike; the float run it starts from is the recipe's.
+ */
+export const ABLATION_CPU_RUNS: RunSpec[] = [1, 2, 3].flatMap((b) =>
+  ablationRuns(b, b, { epochs: 1, trainImages: 10_000 }),
+);
 
 const runsFor = (dataset: DatasetName, model: string): RunSpec[] => [
   floatRun(dataset, model),
@@ -161,6 +177,7 @@ export const MAIN_RUNS: RunSpec[] = [
 export const RUNS: RunSpec[] = [
   ...MAIN_RUNS,
   ...ABLATION_RUNS,
+  ...ABLATION_CPU_RUNS,
   // ablation: staircases fitted to the signed conv input (weights refitted every step). It is
   // ABC-Net's better calibration on both datasets, so its rows get the recipe's 3 epochs; the
   // PA and XNOR rows (below their ReLU-calibrated twins after 1 epoch: PA by 17-19 points,
