@@ -10,6 +10,7 @@ import { machineInfo } from '../../machine.js';
 import { markdownTable, writeReport } from '../../reports.js';
 import { runsDir } from './paths.js';
 import {
+  ABLATION_CPU_RUNS,
   BATCH_SIZE,
   BINARY_EPOCHS,
   CPU_MICRO_BATCH,
@@ -233,7 +234,9 @@ const NOTES = `## Notes
 
 /** Reads every finished run, checks it on the runtime (js and wasm), writes reports/accuracy.*. */
 export async function writeAccuracyReport(dataDir?: string): Promise<void> {
-  const runs: RunResult[] = RUNS.map((s) => join(runsDir(), `${runFileName(s.id)}.json`))
+  // the short-budget ablation rows have their own report (pnpm bench ablation)
+  const runs: RunResult[] = RUNS.filter((s) => !ABLATION_CPU_RUNS.includes(s))
+    .map((s) => join(runsDir(), `${runFileName(s.id)}.json`))
     .filter((f) => existsSync(f))
     .map((f) => JSON.parse(readFileSync(f, 'utf8')));
   const rows = [];
