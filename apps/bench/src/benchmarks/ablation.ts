@@ -109,7 +109,7 @@ const NOTES = `## Notes
   "train s" (wall time, pauses included) compares runs only loosely.
 - Seen on the H100 and not investigated: Dawn reported an invalid compute pipeline "AddNPackedProgram" (TF.js webgpu's
   addN) about 5,800 times a run. fit's one addN is the gradients' L1 norm, its check for non-finite gradients, so
-  that check may not have worked there; the weights' updates do not use addN, the loss fell as on the H200 and the
+  that check may not have worked there; @pabnn/train calls addN nowhere else, the loss fell as on the H200 and the
   recipe row's 86.99 % matches the H200's 87.00 %.
 `;
 
