@@ -1,3 +1,4 @@
+import { runAblation } from './benchmarks/ablation.js';
 import { runAccuracy } from './benchmarks/accuracy.js';
 import { runApprox } from './benchmarks/approx.js';
 import { runConvWasm } from './benchmarks/conv.js';
@@ -20,6 +21,11 @@ export const BENCHMARKS: Record<string, Benchmark> = {
     description:
       'QAT on Fashion-MNIST / MNIST: float, xnor, abc 3x3, pa 3x3, pa 4x5; runtime re-evaluation (reports/accuracy.*, models/)',
     run: () => runAccuracy(),
+  },
+  ablation: {
+    description:
+      'few-bases recipe ablation on Fashion-MNIST ResNet-8, PA: BN re-estimation and distillation, from the accuracy runs (reports/ablation.*)',
+    run: runAblation,
   },
   approx: {
     description:

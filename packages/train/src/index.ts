@@ -16,6 +16,13 @@ export {
 } from './data/load-datasets.js';
 export { TrainError } from './errors.js';
 export { type Checkpoint, loadCheckpoint, saveCheckpoint } from './loop/checkpoint.js';
+export {
+  crossEntropy,
+  DEFAULT_DISTILL_ALPHA,
+  DEFAULT_DISTILL_TEMPERATURE,
+  type DistillOptions,
+  distillationLoss,
+} from './loop/distill.js';
 export { type EvaluateOptions, type Evaluation, evaluate } from './loop/evaluate.js';
 export {
   evaluateSession,

@@ -5,6 +5,7 @@ import { TrainError } from '../errors.js';
 import type { TrainableModel } from '../model/trainable-model.js';
 import { type Checkpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { checkResumable } from './checkpoint-structure.js';
+import { type DistillOptions, resolveDistill } from './distill.js';
 import { Optimizer, type OptimizerName } from './optimizer.js';
 import { learningRateAt, type ScheduleName } from './schedule.js';
 import { explainStepFailure } from './step-failure.js';
@@ -35,6 +36,13 @@ export interface FitOptions {
   onProgress?: (p: Progress) => void;
   /** Checked after every step: when true, a checkpoint is written and fit returns (stopped: true). */
   shouldStop?: () => boolean;
+  /**
+   * Knowledge distillation (Hinton, Vinyals and Dean 2015; distill.ts has the loss and its
+   * gradient): every step's loss mixes the teacher's softened outputs (temperature T, default 4)
+   * with weight alpha (default 0.9) and the labels' cross-entropy with 1 - alpha. The teacher
+   * (e.g. the float model a binarized run starts from) is not trained. Default: labels only.
+   */
+  distill?: DistillOptions;
   /** Called after each epoch, e.g. to evaluate. */
   onEpoch?: (e: EpochStats) => void;
 }
@@ -97,6 +105,7 @@ export async function fit(
   // a bad microBatchSize fails here, before the model is touched, not at the first step
   if (options.microBatchSize !== undefined) shareSizes(batchSize, options.microBatchSize);
   if (!(baseLr > 0)) throw new TrainError('options', `learningRate must be > 0, got ${baseLr}`);
+  const distill = options.distill ? resolveDistill(options.distill) : undefined;
   const perEpoch = batchesPerEpoch(data.count, batchSize, true);
   const total = perEpoch * options.epochs;
   const fingerprint = JSON.stringify({
@@ -110,6 +119,9 @@ export async function fit(
     batchSize,
     epochs: options.epochs,
     seed,
+    // a distilled run's checkpoint is not a plain run's (absent without distillation, so older
+    // checkpoints keep their fingerprints)
+    ...(distill ? { distill: [distill.temperature, distill.alpha] } : {}),
   });
   const shape = [data.height, data.width, data.channels];
 
@@ -139,6 +151,8 @@ export async function fit(
   if (first) {
     const x = tf.tensor4d(first.x, [first.size, ...shape] as never);
     await model.prepare(x);
+    const teacher = options.distill?.teacher;
+    if (teacher && typeof teacher !== 'function') await teacher.prepare(x);
     x.dispose();
   }
   const variables = model.trainableVariables();
@@ -201,6 +215,7 @@ export async function fit(
           batch,
           shape,
           options.microBatchSize,
+          distill,
         );
         const finite = Number.isFinite(loss) && Number.isFinite(gradientL1);
         if (finite) optimizer.apply(grads, lr);

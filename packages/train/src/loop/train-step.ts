@@ -3,9 +3,17 @@ import type { Batch } from '../data/batches.js';
 import { TrainError } from '../errors.js';
 import type { TrainableModel } from '../model/trainable-model.js';
 import { readBack } from '../read-back.js';
+import { crossEntropy, distillationLoss } from './distill.js';
+
+/** The distillation of a step (fit resolves DistillOptions into this; see distill.ts). */
+export interface StepDistill {
+  teacherLogits: (x: tf.Tensor4D) => tf.Tensor2D;
+  temperature: number;
+  alpha: number;
+}
 
 export interface StepResult {
-  /** Mean cross-entropy over the batch. */
+  /** Mean loss over the batch: cross-entropy, or the distillation loss with `distill`. */
   loss: number;
   /** Images of the batch whose argmax equals the label. */
   hits: number;
@@ -13,11 +21,6 @@ export interface StepResult {
   grads: tf.NamedTensorMap;
   /** Sum of |g| over every gradient: NaN or Infinity when any gradient is (fit checks it). */
   gradientL1: number;
-}
-
-function crossEntropy(logits: tf.Tensor2D, labels: Uint8Array): tf.Scalar {
-  const oneHot = tf.oneHot(tf.tensor1d(Int32Array.from(labels), 'int32'), logits.shape[1]);
-  return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), 1))) as tf.Scalar;
 }
 
 /** Splits `size` images into `ceil(size / most)` shares whose sizes differ by at most one. */
@@ -45,6 +48,7 @@ export async function trainStep(
   batch: Batch,
   imageShape: number[],
   microBatchSize?: number,
+  distill?: StepDistill,
 ): Promise<StepResult> {
   const sizes =
     microBatchSize === undefined ? [batch.size] : shareSizes(batch.size, microBatchSize);
@@ -62,15 +66,19 @@ export async function trainStep(
       ] as never);
       start += size;
       let predicted: tf.Tensor | undefined;
+      // the teacher runs outside the gradient's scope: its logits are a constant target
+      const target = distill ? tf.tidy(() => distill.teacherLogits(x)) : undefined;
       const { value, grads } = tf.variableGrads(() => {
         const logits = model.forward(x, true, sizes.length);
         // kept past variableGrads' own tidy; disposed below
         predicted = tf.keep(tf.argMax(logits, 1));
-        return crossEntropy(logits, labels);
+        return distill && target
+          ? distillationLoss(logits, target, labels, distill.temperature, distill.alpha)
+          : crossEntropy(logits, labels);
       }, variables);
       const shareLoss = (await readBack(value))[0];
       const pred = await readBack(predicted as tf.Tensor);
-      tf.dispose([x, value, predicted as tf.Tensor]);
+      tf.dispose([x, value, predicted as tf.Tensor, ...(target ? [target] : [])]);
       for (let i = 0; i < size; i++) if (pred[i] === labels[i]) hits++;
       loss += (shareLoss * size) / batch.size;
       if (sizes.length === 1) {

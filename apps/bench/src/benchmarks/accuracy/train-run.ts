@@ -7,6 +7,7 @@ import {
   evaluate,
   fit,
   loadDataset,
+  reestimateBatchNorm,
   TrainableModel,
   TrainError,
   takeImages,
@@ -41,6 +42,10 @@ export interface RunResult {
   trainImages: number;
   /** Images per share when the batch ran as micro-batches (recipe.ts CPU_MICRO_BATCH), else absent. */
   microBatchSize?: number;
+  /** With spec.bnReestimationBatches: the top-1 before re-estimation (the ablation's row without it). */
+  top1BeforeBnReestimation?: number;
+  /** Seconds the re-estimation took (forward passes over its training batches). */
+  bnReestimationSeconds?: number;
   /** Where this process picked the run up (a checkpoint of an earlier process, maybe another device). */
   resumedFrom?: { epoch: number; batch: number };
 }
@@ -88,6 +93,15 @@ export async function trainRun(spec: RunSpec, options: RunOptions): Promise<RunR
     weightRefitEvery: spec.weightRefitEvery,
   });
   if (spec.from) model.load(floatState(modelFile(spec.from)));
+  // the distillation teacher: the float run this one starts from, in inference mode
+  let teacher: TrainableModel | undefined;
+  if (spec.distill) {
+    if (!spec.from) {
+      throw new TrainError('options', `${spec.id}: distill needs a float run to start from`);
+    }
+    teacher = new TrainableModel(spec.model, { scheme: 'float', input: 'mnist' });
+    teacher.load(floatState(modelFile(spec.from)));
+  }
   const name = runFileName(spec.id);
   const checkpoint = join(trainCacheDir(), `${name}${options.smoke ? '.smoke' : ''}.ckpt.json`);
   if (options.smoke) rmSync(checkpoint, { force: true });
@@ -105,7 +119,9 @@ export async function trainRun(spec: RunSpec, options: RunOptions): Promise<RunR
     checkpoint,
     onProgress: consoleProgress(spec.id),
     shouldStop: () => stopRequested,
+    distill: teacher && spec.distill ? { teacher, ...spec.distill } : undefined,
   });
+  teacher?.dispose();
   if (result.stopped) {
     throw new TrainError(
       'stopped',
@@ -113,10 +129,30 @@ export async function trainRun(spec: RunSpec, options: RunOptions): Promise<RunR
     );
   }
   // the shares a device trains in fit its inference too (DenseNet-121 on wasm overflows at 500)
-  const evaluation = await evaluate(model, test, {
+  let evaluation = await evaluate(model, test, {
     batchSize: microBatchSize,
     onProgress: evaluationProgress(spec.id),
   });
+  let top1BeforeBnReestimation: number | undefined;
+  let bnReestimationSeconds: number | undefined;
+  if (spec.bnReestimationBatches !== undefined) {
+    // after fine-tuning, before export: the running statistics become the average over these
+    // batches with the final weights (reports/accuracy.md, Notes)
+    top1BeforeBnReestimation = evaluation.top1;
+    const began = performance.now();
+    await reestimateBatchNorm(model, train, {
+      batches: options.smoke ? 2 : spec.bnReestimationBatches,
+      batchSize: microBatchSize ?? BATCH_SIZE,
+    });
+    bnReestimationSeconds = (performance.now() - began) / 1000;
+    evaluation = await evaluate(model, test, {
+      batchSize: microBatchSize,
+      onProgress: evaluationProgress(spec.id),
+    });
+    console.log(
+      `${spec.id} batch-norm re-estimation: top-1 ${(100 * top1BeforeBnReestimation).toFixed(2)} % -> ${(100 * evaluation.top1).toFixed(2)} %`,
+    );
+  }
   const graph = await model.toGraph({
     dataset: spec.dataset,
     labels: train.classNames,
@@ -142,6 +178,8 @@ export async function trainRun(spec: RunSpec, options: RunOptions): Promise<RunR
     smoke: Boolean(options.smoke),
     microBatchSize,
     resumedFrom: result.resumedFrom,
+    top1BeforeBnReestimation,
+    bnReestimationSeconds,
   };
   if (!options.smoke)
     writeFileSync(join(runsDir(), `${name}.json`), `${JSON.stringify(run, null, 2)}\n`);
