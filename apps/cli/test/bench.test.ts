@@ -1,23 +1,11 @@
-// pabnn bench: min / median / p90 / spread, --warmup and --threads (to the wasm backend).
-import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { latencyStats } from '../src/commands/bench.js';
+import { pabnn } from './run-cli.js';
 
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const model = fileURLToPath(
   new URL('../../../models/fashion-mnist__resnet8__pa-4x5.pabnn', import.meta.url),
 );
-
-async function pabnn(...args: string[]) {
-  try {
-    const { stdout, stderr } = await promisify(execFile)('node', [cli, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    return error as { code: number; stdout: string; stderr: string };
-  }
-}
 
 describe('pabnn bench', () => {
   it('latencyStats: min, median, nearest-rank p90, max, spread = p90 - min', () => {

@@ -1,40 +1,18 @@
-// The CLI as users run it: a child process, its output and its exit code.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { exportOnnx } from '@pabnn/convert';
 import { load } from '@pabnn/ir';
 import { createModel } from '@pabnn/zoo';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { pabnn, pabnnWith } from './run-cli.js';
 
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'pabnn-cli-'));
 const onnxPath = join(dir, 'resnet8.onnx');
 const outPath = join(dir, 'resnet8-pa.pabnn');
 const imagePath = join(dir, 'digit.png');
-
-async function pabnn(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return pabnnWith({}, ...args);
-}
-
-async function pabnnWith(
-  env: Record<string, string>,
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)('node', [cli, ...args], {
-      env: { ...process.env, ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 beforeAll(() => {
   writeFileSync(onnxPath, exportOnnx(createModel('resnet8', { input: 'mnist' })));

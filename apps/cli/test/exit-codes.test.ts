@@ -1,30 +1,17 @@
-// The exit-code contract: 0 done, 1 bad data (model, image), 2 bad usage; one line on stderr
-// per error (and the usage after a usage error), the stack only with --verbose.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
+import { pabnn } from './run-cli.js';
 
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const model = fileURLToPath(
   new URL('../../../models/mnist__resnet8__float.pabnn', import.meta.url),
 );
 const dir = mkdtempSync(join(tmpdir(), 'pabnn-exit-'));
 const image = join(dir, 'digit.png');
 writeFileSync(image, PNG.sync.write(new PNG({ width: 28, height: 28 })));
-
-async function pabnn(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)('node', [cli, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    return error as { code: number; stdout: string; stderr: string };
-  }
-}
 
 describe('pabnn exit codes', () => {
   it('bad option values are usage errors (exit 2), checked before any work', async () => {

@@ -1,26 +1,13 @@
-// --version, each command's --help (every option, an example), and eval's dataset from the
-// model's metadata.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { load, save } from '@pabnn/ir';
 import { describe, expect, it } from 'vitest';
+import { pabnn } from './run-cli.js';
 
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const models = fileURLToPath(new URL('../../../models/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'pabnn-help-'));
-
-async function pabnn(...args: string[]) {
-  try {
-    const { stdout, stderr } = await promisify(execFile)('node', [cli, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    return error as { code: number; stdout: string; stderr: string };
-  }
-}
 
 /** The shipped MNIST model with its metadata.dataset replaced (undefined: removed). */
 function withDataset(dataset: string | undefined): string {

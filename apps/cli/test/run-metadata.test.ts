@@ -1,19 +1,15 @@
-// `pabnn run` on real Fashion-MNIST test images, as PNG files: the model's own preprocessing
-// and labels, softmax probabilities, and the same classes as the runtime and `pabnn eval`.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import '@pabnn/backend-wasm';
 import { load, save } from '@pabnn/ir';
 import { Session } from '@pabnn/runtime';
 import { evaluateSession, loadDataset } from '@pabnn/train';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { pabnn } from './run-cli.js';
 
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const model = fileURLToPath(
   new URL('../../../models/fashion-mnist__resnet8__pa-4x5.pabnn', import.meta.url),
 );
@@ -27,15 +23,6 @@ interface RunResult {
   ms: number;
   backend: string;
   top: { classIndex: number; label: string; probability: number }[];
-}
-
-async function pabnn(...args: string[]) {
-  try {
-    const { stdout, stderr } = await promisify(execFile)('node', [cli, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    return error as { code: number; stdout: string; stderr: string };
-  }
 }
 
 beforeAll(() => {

@@ -41,7 +41,8 @@ beforeAll(async () => {
   url = server.resolvedUrls?.local[0] as string;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    // playwright gives every launch a fresh temporary profile (the --user-data-dir of ENVIRONMENT.md)
+    // playwright gives every launch a fresh temporary profile (its own --user-data-dir), so runs
+    // share no cache or storage
     args: FLAGS,
   });
   mkdirSync(results, { recursive: true });
