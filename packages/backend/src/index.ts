@@ -1,6 +1,6 @@
 export * from './errors.js';
 export { foldBatchNorm, isChannelBroadcast, transposeDense } from './float-constants.js';
-export { inputsByName } from './kernel-inputs.js';
+export { batchNormInputs, hasConstantParameters, inputsByName } from './kernel-inputs.js';
 export {
   CONV_GEOMETRY_FIELDS,
   type ConvGeometry,

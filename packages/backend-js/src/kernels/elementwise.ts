@@ -1,4 +1,4 @@
-import { foldBatchNorm } from '@pabnn/backend';
+import { batchNormInputs, foldBatchNorm } from '@pabnn/backend';
 import type { Tensor } from '@pabnn/ir';
 import { defineKernel } from '../kernel.js';
 
@@ -35,10 +35,11 @@ export const clip = defineKernel({
 
 export const batchNorm = defineKernel({
   op: 'BatchNorm',
-  run(_s, node, [x, ...params], [y]) {
+  run(_s, node, inputs, [y]) {
+    const x = inputs[0];
     const c = x!.shape[x!.shape.length - 1];
     const { scale, shift } = foldBatchNorm(
-      params as Tensor[],
+      batchNormInputs(inputs),
       node.attrs.epsilon as number,
       'float64',
     );

@@ -1,4 +1,4 @@
-import { convGeometry, inputsByName, type KernelNode } from '@pabnn/backend';
+import { convGeometry, hasConstantParameters, inputsByName, type KernelNode } from '@pabnn/backend';
 import type { Tensor } from '@pabnn/ir';
 import { defineKernel } from '../kernel.js';
 import { CONV_F32_PARAMS, paramBytes, writeParams } from '../param-blocks.js';
@@ -50,10 +50,7 @@ function relayWeights(w: Tensor, groups: number): Float32Array {
 export const conv2dKernel = defineKernel<PreparedConv>({
   ops: ['Conv2D', 'DepthwiseConv2D'],
   needs: 'constant weights and bias',
-  supports: (node, constant) => {
-    const c = inputsByName(node.op, constant);
-    return Boolean(c.weight) && (!node.inputs[2] || Boolean(c.bias));
-  },
+  supports: hasConstantParameters,
   prepare(ctx, node, constants) {
     const { weight, bias } = inputsByName(node.op, constants) as Record<string, Tensor>;
     const [cout, kh, kw, cinG] = weight.shape;

@@ -1,4 +1,4 @@
-import { inputsByName, transposeDense } from '@pabnn/backend';
+import { hasConstantParameters, inputsByName, transposeDense } from '@pabnn/backend';
 import type { Tensor } from '@pabnn/ir';
 import { defineKernel } from '../kernel.js';
 
@@ -6,10 +6,7 @@ import { defineKernel } from '../kernel.js';
 export const denseKernel = defineKernel<{ weights: number; bias: number; outF: number }>({
   ops: ['Dense'],
   needs: 'constant weight and bias',
-  supports: (node, constant) => {
-    const c = inputsByName(node.op, constant);
-    return Boolean(c.weight) && (!node.inputs[2] || Boolean(c.bias));
-  },
+  supports: hasConstantParameters,
   prepare(ctx, node, constants) {
     const { weight, bias } = inputsByName(node.op, constants) as Record<string, Tensor>;
     return {

@@ -1,4 +1,9 @@
-import { inputsByName, type KernelNode, paConvGeometry } from '@pabnn/backend';
+import {
+  hasConstantParameters,
+  inputsByName,
+  type KernelNode,
+  paConvGeometry,
+} from '@pabnn/backend';
 import type { Tensor } from '@pabnn/ir';
 import { CONV_F32_WGSL } from '../float-ops-wgsl.js';
 import {
@@ -45,9 +50,6 @@ function prepareConv(ctx: GpuContext, node: KernelNode, constants: (Tensor | und
 export const conv2dKernel = defineGpuKernel({
   ops: ['Conv2D', 'DepthwiseConv2D'],
   needs: 'constant weights and bias',
-  supports: (node, constant) => {
-    const c = inputsByName(node.op, constant);
-    return Boolean(c.weight) && (!node.inputs[2] || Boolean(c.bias));
-  },
+  supports: hasConstantParameters,
   prepare: prepareConv,
 });

@@ -1,4 +1,4 @@
-import { inputsByName, transposeDense } from '@pabnn/backend';
+import { hasConstantParameters, inputsByName, transposeDense } from '@pabnn/backend';
 import { DENSE_WGSL } from '../float-ops-wgsl.js';
 import { defineGpuKernel, elements, gpuBuffer, singleCall } from '../gpu-kernel.js';
 
@@ -6,10 +6,7 @@ import { defineGpuKernel, elements, gpuBuffer, singleCall } from '../gpu-kernel.
 export const denseKernel = defineGpuKernel({
   ops: ['Dense'],
   needs: 'constant weight and bias',
-  supports: (node, constant) => {
-    const c = inputsByName(node.op, constant);
-    return Boolean(c.weight) && (!node.inputs[2] || Boolean(c.bias));
-  },
+  supports: hasConstantParameters,
   prepare(ctx, node, constants) {
     const { weight, bias } = inputsByName(node.op, constants);
     const [outF, inF] = weight!.shape;

@@ -1,5 +1,10 @@
-import { foldBatchNorm, inputsByName, isChannelBroadcast } from '@pabnn/backend';
-import type { Tensor } from '@pabnn/ir';
+import {
+  batchNormInputs,
+  foldBatchNorm,
+  hasConstantParameters,
+  inputsByName,
+  isChannelBroadcast,
+} from '@pabnn/backend';
 import { ADD_WGSL, AFFINE_WGSL, UNARY_WGSL } from '../float-ops-wgsl.js';
 import { defineGpuKernel, elements, gpuBuffer, singleCall } from '../gpu-kernel.js';
 import { f32Bits } from '../recorder.js';
@@ -8,14 +13,10 @@ import { f32Bits } from '../recorder.js';
 export const batchNormKernel = defineGpuKernel({
   ops: ['BatchNorm'],
   needs: 'constant gamma, beta, mean and variance',
-  supports: (node, constant) => {
-    const c = inputsByName(node.op, constant);
-    return Boolean(c.gamma && c.beta && c.mean && c.variance);
-  },
+  supports: hasConstantParameters,
   prepare(ctx, node, constants) {
-    const c = inputsByName(node.op, constants) as Record<string, Tensor>;
     const { scale, shift } = foldBatchNorm(
-      [c.gamma, c.beta, c.mean, c.variance],
+      batchNormInputs(constants),
       node.attrs.epsilon as number,
     );
     const consts = ctx.storage(Float32Array.of(...scale, ...shift));
@@ -48,8 +49,7 @@ export const addKernel = defineGpuKernel({
 export const unaryKernel = defineGpuKernel({
   ops: ['Relu', 'Clip', 'PRelu'],
   needs: 'a constant slope',
-  supports: (node, constant) =>
-    node.op !== 'PRelu' || Boolean(inputsByName(node.op, constant).slope),
+  supports: hasConstantParameters,
   prepare(ctx, node, constants) {
     const mode = { Relu: 0, Clip: 1, PRelu: 2 }[node.op] as number;
     const slopeT = node.op === 'PRelu' ? inputsByName(node.op, constants).slope : undefined;
