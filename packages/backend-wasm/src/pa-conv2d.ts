@@ -1,10 +1,11 @@
 import {
   type BackendTensor,
   convGeometry,
-  inputsByName,
   isPackablePAConv,
   type KernelNode,
   PA_ACTIVATION_CODES,
+  type PAConvInputs,
+  paConvInputs,
   paConvParameters,
 } from '@pabnn/backend';
 import type { Tensor } from '@pabnn/ir';
@@ -79,9 +80,12 @@ export interface PreparedPAConv {
   coef: number;
   /** One conv parameter block per thread. */
   params: number;
-  /** What the parameter blocks at `params` were last written for (skip rewriting them). */
-  paramsKey: string;
-  /** The calls of the last run, reused while paramsKey holds. */
+  /**
+   * The buffers and input shape the parameter blocks at `params` were last written for
+   * (x, out, scale and bias offsets, batch, inH, inW): while they hold, a run reuses the blocks.
+   */
+  paramsFor: number[];
+  /** The conv calls of the last run, reused while paramsFor holds. */
   convCalls: KernelCall[];
   /** Per-run buffers, grown when a larger batch comes; `work` holds one part per thread. */
   scratch: { planes: number; qsum: number; work: number; bytes: number; pixels: number };
@@ -254,7 +258,7 @@ export function preparePAConv(
     thresholds: memory.put(Float32Array.from(thresholds.data)),
     coef: memory.put(Float64Array.of(stairs.constant, ...stairs.coefficients)),
     params: 0,
-    paramsKey: '',
+    paramsFor: [],
     convCalls: [],
     scratch: { planes: 0, qsum: 0, work: 0, bytes: 0, pixels: -1 },
   };
@@ -284,12 +288,11 @@ function workBytes(p: PreparedPAConv, groups: number): number {
 /** The fields of a parameter block past the geometry and the row range, by name. */
 function kernelFields(
   p: PreparedPAConv,
-  inputs: (BackendTensor | undefined)[],
+  { scale, bias }: PAConvInputs<BackendTensor>,
   offsetOf: (t: BackendTensor) => number,
   out: BackendTensor,
   work: number,
 ) {
-  const { scale, bias } = inputsByName(p.node.op, inputs);
   const s = p.scratch;
   const l = p.layout;
   const shared = {
@@ -340,7 +343,8 @@ export function runPAConv(
   offsetOf: (t: BackendTensor) => number,
   pool?: ThreadPool,
 ): void {
-  const x = inputsByName(p.node.op, inputs).x!;
+  const named = paConvInputs(inputs);
+  const x = named.x!;
   const [batch, inH, inW, cin] = x.shape;
   const attrs = p.node.attrs;
   const groups = attrs.groups as number;
@@ -363,7 +367,7 @@ export function runPAConv(
       pixels,
     };
     p.params = memory.alloc(threads * paramBytes(paramBlockOf(p)));
-    p.paramsKey = '';
+    p.paramsFor = [];
   }
   const s = p.scratch;
   const planeBytes = groups * p.n * p.w64 * 8; // one pixel's planes
@@ -387,16 +391,17 @@ export function runPAConv(
 
   // the blocks hold offsets and shapes only: a run on the same buffers reuses them, which
   // saves a small layer's per-run cost of building and writing them
-  const { scale, bias } = inputsByName(p.node.op, inputs);
-  const key = [
-    x.shape,
+  const { scale, bias } = named;
+  const paramsFor = [
     offsetOf(x),
     offsetOf(out),
-    scale && offsetOf(scale),
-    bias && offsetOf(bias),
-    s.work,
-  ].join();
-  if (key !== p.paramsKey) {
+    scale ? offsetOf(scale) : 0,
+    bias ? offsetOf(bias) : 0,
+    batch,
+    inH,
+    inW,
+  ];
+  if (!paramsFor.every((v, i) => v === p.paramsFor[i])) {
     const geometry = convGeometry(attrs, x.shape, p.cout, p.kh, p.kw);
     const rows = batch * geometry.outH;
     const rowWords = p.layout.kind === 'tiled' ? p.layout.rowWords : p.kh * p.kw * p.w64;
@@ -408,14 +413,14 @@ export function runPAConv(
       rows,
       partsFor(words * NS_PER.popcountWord, rows, pool),
       (t, at, rowBegin, rowEnd) => {
-        const own = kernelFields(p, inputs, offsetOf, out, s.work + t * work);
-        const rows = { ...geometry, rowBegin, rowEnd };
+        const own = kernelFields(p, named, offsetOf, out, s.work + t * work);
+        const shared = { ...geometry, rowBegin, rowEnd };
         if (own.kind === 'tiled')
-          writeParams(memory.memory, at, PA_TILED_PARAMS, { ...rows, ...own.fields });
-        else writeParams(memory.memory, at, PA_GROUPED_PARAMS, { ...rows, ...own.fields });
+          writeParams(memory.memory, at, PA_TILED_PARAMS, { ...shared, ...own.fields });
+        else writeParams(memory.memory, at, PA_GROUPED_PARAMS, { ...shared, ...own.fields });
       },
     );
-    p.paramsKey = key;
+    p.paramsFor = paramsFor;
   }
   runCalls(kernels, p.convCalls, pool);
 }
