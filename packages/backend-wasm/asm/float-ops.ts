@@ -161,7 +161,7 @@ function conv2dPatches(p: usize, patches: usize): void {
 
 /**
  * One output pixel of a conv with one input and one output channel per group (a depthwise
- * conv, multiplier 1): weights [tap][c] (src/float-ops.ts lays them out so), four channels an
+ * conv, multiplier 1): weights [tap][c] (src/kernels/conv2d.ts lays them out so), four channels an
  * f32x4 step over the pixel's valid taps, the channels past a multiple of 4 one at a time.
  * The valid taps are a rectangle [ky0, ky1) x [kx0, kx1), found once per pixel.
  */

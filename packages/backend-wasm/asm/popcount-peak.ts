@@ -1,7 +1,7 @@
-// The physical limit the conv benchmark compares against: convTiled's micro-kernel (two
-// activation rows XOR four interleaved weight rows, popcounts summed in registers) over rows
-// that stay in L1, with no gather and no epilogue. Returns the popcount total so that the
-// engine cannot drop the loop.
+// The integer half of convTiled's micro-kernel alone (pa-tiled-block.ts: two activation rows
+// XOR four interleaved weight rows, popcounts summed in registers) over rows that stay in L1,
+// with no gather and no epilogue. The conv benchmark reports it beside the CPU's peak (the
+// denominator of its "% of peak"). Returns the popcount total so the engine cannot drop the loop.
 
 export function popcountPeak(h: usize, w: usize, words: i32, reps: i32): i32 {
   let total: i64 = 0;

@@ -120,10 +120,10 @@ export class WasmBackend implements Backend {
   }
 
   /**
-   * The measured limit of binary work on one thread of this CPU: binary multiply-accumulates
-   * (XOR + popcount bits) per second of the PAConv2D micro-kernel (asm/popcount-peak.ts: two
-   * pixels x four channels) on rows that stay in L1, best of the samples taken over `ms` ms. Benchmarks report their
-   * kernels' rate as a percentage of it.
+   * Binary multiply-accumulates (XOR + popcount bits) per second of the integer half of the
+   * PAConv2D micro-kernel alone (asm/popcount-peak.ts: two pixels x four channels) on rows that
+   * stay in L1, best of the samples taken over `ms` ms, on one thread. A diagnostic: the conv
+   * benchmark's "% of peak" is against the CPU's peak loop, not this.
    */
   popcountPeak(ms = 250): number {
     this.check();
