@@ -10,6 +10,7 @@ import {
 } from '@pabnn/backend';
 import type { Tensor } from '@pabnn/ir';
 import { decompose, type SignDecomposition, tapSums, windowSums } from '@pabnn/quantizer';
+import { CachedCalls } from './cached-calls.js';
 import { PA_GROUPED_PARAMS, PA_TILED_PARAMS, paramBytes, writeParams } from './param-blocks.js';
 import { NS_PER, partsFor } from './split-policy.js';
 import { tapBitsFor } from './tap-packing.js';
@@ -80,13 +81,8 @@ export interface PreparedPAConv {
   coef: number;
   /** One conv parameter block per thread. */
   params: number;
-  /**
-   * The buffers and input shape the parameter blocks at `params` were last written for
-   * (x, out, scale and bias offsets, batch, inH, inW): while they hold, a run reuses the blocks.
-   */
-  paramsFor: number[];
-  /** The conv calls of the last run, reused while paramsFor holds. */
-  convCalls: KernelCall[];
+  /** The conv calls, kept while a run uses the same buffers and input shape. */
+  convCalls: CachedCalls;
   /** Per-run buffers, grown when a larger batch comes; `work` holds one part per thread. */
   scratch: { planes: number; qsum: number; work: number; bytes: number; pixels: number };
 }
@@ -258,8 +254,7 @@ export function preparePAConv(
     thresholds: memory.put(Float32Array.from(thresholds.data)),
     coef: memory.put(Float64Array.of(stairs.constant, ...stairs.coefficients)),
     params: 0,
-    paramsFor: [],
-    convCalls: [],
+    convCalls: new CachedCalls(),
     scratch: { planes: 0, qsum: 0, work: 0, bytes: 0, pixels: -1 },
   };
 }
@@ -367,7 +362,7 @@ export function runPAConv(
       pixels,
     };
     p.params = memory.alloc(threads * paramBytes(paramBlockOf(p)));
-    p.paramsFor = [];
+    p.convCalls.reset();
   }
   const s = p.scratch;
   const planeBytes = groups * p.n * p.w64 * 8; // one pixel's planes
@@ -392,7 +387,7 @@ export function runPAConv(
   // the blocks hold offsets and shapes only: a run on the same buffers reuses them, which
   // saves a small layer's per-run cost of building and writing them
   const { scale, bias } = named;
-  const paramsFor = [
+  const key = [
     offsetOf(x),
     offsetOf(out),
     scale ? offsetOf(scale) : 0,
@@ -401,12 +396,12 @@ export function runPAConv(
     inH,
     inW,
   ];
-  if (!paramsFor.every((v, i) => v === p.paramsFor[i])) {
+  const calls = p.convCalls.get(key, () => {
     const geometry = convGeometry(attrs, x.shape, p.cout, p.kh, p.kw);
     const rows = batch * geometry.outH;
     const rowWords = p.layout.kind === 'tiled' ? p.layout.rowWords : p.kh * p.kw * p.w64;
     const words = rows * geometry.outW * p.cout * p.m * p.n * rowWords;
-    p.convCalls = rowCalls(
+    return rowCalls(
       p.layout.kind === 'tiled' ? 'convTiled' : 'conv',
       p.params,
       paramBytes(paramBlockOf(p)),
@@ -420,7 +415,6 @@ export function runPAConv(
         else writeParams(memory.memory, at, PA_GROUPED_PARAMS, { ...shared, ...own.fields });
       },
     );
-    p.paramsFor = paramsFor;
-  }
-  runCalls(kernels, p.convCalls, pool);
+  });
+  runCalls(kernels, calls, pool);
 }

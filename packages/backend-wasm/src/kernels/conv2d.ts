@@ -1,5 +1,6 @@
 import { convGeometry, hasConstantParameters, inputsByName, type KernelNode } from '@pabnn/backend';
 import type { Tensor } from '@pabnn/ir';
+import { CachedCalls } from '../cached-calls.js';
 import { defineKernel } from '../kernel.js';
 import { CONV_F32_PARAMS, paramBytes, writeParams } from '../param-blocks.js';
 import { NS_PER, partsFor } from '../split-policy.js';
@@ -18,6 +19,8 @@ interface PreparedConv {
   patchBytes: number;
   /** One parameter block per thread: threads split the output rows. */
   params: number;
+  /** The calls, kept while a run uses the same buffers and input shape. */
+  calls: CachedCalls;
 }
 
 /**
@@ -69,31 +72,36 @@ export const conv2dKernel = defineKernel<PreparedConv>({
       patches: groups === 1 ? ctx.memory.alloc(ctx.threads * 4 * kh * kw * cinG * 4) : 0,
       patchBytes: 4 * kh * kw * cinG * 4,
       params: ctx.memory.alloc(ctx.threads * paramBytes(CONV_F32_PARAMS)),
+      calls: new CachedCalls(),
     };
   },
   run(ctx, p, inputs, out) {
     const x = inputs[0]!;
-    const g = convGeometry(p.node.attrs, x.shape, p.cout, p.kh, p.kw);
-    const rows = g.batch * g.outH;
-    const macs = rows * g.outW * g.cout * g.kh * g.kw * (g.cin / g.groups);
-    const calls = rowCalls(
-      'conv2dF32',
-      p.params,
-      paramBytes(CONV_F32_PARAMS),
-      rows,
-      partsFor(macs * NS_PER.floatMac, rows, ctx.pool),
-      (t, at, rowBegin, rowEnd) =>
-        writeParams(ctx.memory.memory, at, CONV_F32_PARAMS, {
-          ...g,
-          x: ctx.offsetOf(x),
-          weights: p.weights,
-          bias: p.bias,
-          y: ctx.offsetOf(out),
-          patches: p.patches && p.patches + t * p.patchBytes,
-          rowBegin,
-          rowEnd,
-        }),
-    );
+    const [batch, inH, inW] = x.shape;
+    const key = [ctx.offsetOf(x), ctx.offsetOf(out), batch, inH, inW];
+    const calls = p.calls.get(key, () => {
+      const g = convGeometry(p.node.attrs, x.shape, p.cout, p.kh, p.kw);
+      const rows = g.batch * g.outH;
+      const macs = rows * g.outW * g.cout * g.kh * g.kw * (g.cin / g.groups);
+      return rowCalls(
+        'conv2dF32',
+        p.params,
+        paramBytes(CONV_F32_PARAMS),
+        rows,
+        partsFor(macs * NS_PER.floatMac, rows, ctx.pool),
+        (t, at, rowBegin, rowEnd) =>
+          writeParams(ctx.memory.memory, at, CONV_F32_PARAMS, {
+            ...g,
+            x: ctx.offsetOf(x),
+            weights: p.weights,
+            bias: p.bias,
+            y: ctx.offsetOf(out),
+            patches: p.patches && p.patches + t * p.patchBytes,
+            rowBegin,
+            rowEnd,
+          }),
+      );
+    });
     runCalls(ctx.kernels, calls, ctx.pool);
   },
 });
