@@ -1,5 +1,6 @@
 import { runAblation } from './benchmarks/ablation.js';
 import { runAccuracy } from './benchmarks/accuracy.js';
+import { runAllocate } from './benchmarks/allocate.js';
 import { runApprox } from './benchmarks/approx.js';
 import { runConvWasm } from './benchmarks/conv.js';
 import { runConvJs } from './benchmarks/conv-js.js';
@@ -26,6 +27,11 @@ export const BENCHMARKS: Record<string, Benchmark> = {
     description:
       'few-bases recipe ablation on Fashion-MNIST ResNet-8, PA: BN re-estimation and distillation, from the accuracy runs (reports/ablation.*)',
     run: runAblation,
+  },
+  allocate: {
+    description:
+      'per-layer (M, N) for Fashion-MNIST ResNet-8: layer sensitivities, wasm layer times, allocations faster than ORT float (reports/allocation.*)',
+    run: () => runAllocate(),
   },
   approx: {
     description:
