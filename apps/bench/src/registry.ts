@@ -8,6 +8,7 @@ import { runCost } from './benchmarks/cost.js';
 import { runImagenetPtq } from './benchmarks/imagenet-ptq.js';
 import { runMainJob } from './benchmarks/main.js';
 import { runModelWasm } from './benchmarks/model.js';
+import { runPareto } from './benchmarks/pareto.js';
 import { runPlots } from './benchmarks/plots.js';
 import { runWebgpu } from './benchmarks/webgpu.js';
 
@@ -62,6 +63,11 @@ export const BENCHMARKS: Record<string, Benchmark> = {
     description:
       'the main job (npm start): shipped trained models, size, top-1 and batch-1 latency per backend vs ORT float (reports/main.*)',
     run: runMainJob,
+  },
+  pareto: {
+    description:
+      'Fashion-MNIST ResNet-8: top-1 vs wasm batch-1 latency and file size for every trained run (float, ORT, XNOR, ABC, uniform PA, per-layer PA) (reports/pareto.*)',
+    run: runPareto,
   },
   model: {
     description:
