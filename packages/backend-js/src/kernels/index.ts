@@ -4,11 +4,15 @@ import { conv2d } from './conv2d.js';
 import { dense } from './dense.js';
 import { depthwiseConv2d } from './depthwise-conv2d.js';
 import { add, batchNorm, clip, prelu, relu } from './elementwise.js';
+import { logSoftmax } from './log-softmax.js';
 import { paConv2d } from './pa-conv2d.js';
-import { avgPool, globalAvgPool, maxPool, pad } from './pooling.js';
+import { pad } from './pad.js';
+import { avgPool, globalAvgPool, maxPool } from './pooling.js';
 import { flatten, reshape } from './reshape.js';
 import { sigmoid } from './sigmoid.js';
 import { softmax } from './softmax.js';
+import { tanh } from './tanh.js';
+import { transpose } from './transpose.js';
 
 /** Every kernel of the js backend, by op. */
 export const KERNELS = new Map<string, KernelConfig>(
@@ -23,6 +27,7 @@ export const KERNELS = new Map<string, KernelConfig>(
     depthwiseConv2d,
     flatten,
     globalAvgPool,
+    logSoftmax,
     maxPool,
     pad,
     paConv2d,
@@ -31,5 +36,7 @@ export const KERNELS = new Map<string, KernelConfig>(
     reshape,
     sigmoid,
     softmax,
+    tanh,
+    transpose,
   ].map((k) => [k.op, k as KernelConfig]),
 );

@@ -7,3 +7,4 @@ export * from './normalization.js';
 export * from './pooling.js';
 export * from './schema.js';
 export * from './shape-utils.js';
+export * from './transpose.js';
