@@ -291,6 +291,35 @@ describe('Tanh and LogSoftmax', () => {
   });
 });
 
+describe('MatMul', () => {
+  it('batched and broadcast, vs TF.js matMul on the broadcast operands', async () => {
+    for (const [as, bs, batch] of [
+      [[2, 3, 4], [2, 4, 5], [2]],
+      [
+        [2, 1, 3, 4],
+        [3, 4, 5],
+        [2, 3],
+      ],
+      [
+        [3, 4],
+        [2, 2, 4, 5],
+        [2, 2],
+      ],
+    ]) {
+      const [a, b] = [t(as), t(bs)];
+      const full = (x: Tensor) =>
+        tf.reshape(tf.broadcastTo(tfOf(x), [...batch, ...x.shape.slice(-2)]), [
+          -1,
+          ...x.shape.slice(-2),
+        ]) as tf.Tensor3D;
+      expectClose(
+        await ours({ title: '', op: 'MatMul', inputs: [a, b], attrs: {} }),
+        tf.matMul(full(a), full(b)),
+      );
+    }
+  });
+});
+
 describe('js float kernels vs float64', () => {
   it('Sigmoid, saturating both ways, within 1e-4 of the largest output', async () => {
     const x = tensor(

@@ -5,6 +5,7 @@ import { dense } from './dense.js';
 import { depthwiseConv2d } from './depthwise-conv2d.js';
 import { add, batchNorm, clip, prelu, relu } from './elementwise.js';
 import { logSoftmax } from './log-softmax.js';
+import { matmul } from './matmul.js';
 import { paConv2d } from './pa-conv2d.js';
 import { pad } from './pad.js';
 import { avgPool, globalAvgPool, maxPool } from './pooling.js';
@@ -28,6 +29,7 @@ export const KERNELS = new Map<string, KernelConfig>(
     flatten,
     globalAvgPool,
     logSoftmax,
+    matmul,
     maxPool,
     pad,
     paConv2d,

@@ -371,5 +371,14 @@ export function floatCases(seed: number): OpCase[] {
     c('Tanh', 'saturating both ways', [t([2, 3, 3, 33], -30, 30)]),
     c('LogSoftmax', 'last axis, large logits', [t([3, 1000], -60, 60)]),
     c('LogSoftmax', 'axis 1', [t([2, 5, 3])], { axis: 1 }),
+    c('MatMul', 'batch 2, constant b', [t([2, 3, 65]), t([2, 65, 7])]),
+    c(
+      'MatMul',
+      'broadcast [2, 1] x [3], two runtime inputs',
+      [t([2, 1, 4, 5]), t([3, 5, 6])],
+      {},
+      2,
+    ),
+    c('MatMul', '2-D', [t([9, 33]), t([33, 4])]),
   ];
 }

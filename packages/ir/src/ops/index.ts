@@ -3,6 +3,7 @@ export * from './activation.js';
 export * from './conv.js';
 export * from './dense.js';
 export * from './elementwise.js';
+export * from './matmul.js';
 export * from './normalization.js';
 export * from './pooling.js';
 export * from './schema.js';
