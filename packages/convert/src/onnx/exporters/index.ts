@@ -13,6 +13,8 @@ import { relu } from './relu.js';
 import { reshape } from './reshape.js';
 import { sigmoid } from './sigmoid.js';
 import { softmax } from './softmax.js';
+import { tanh } from './tanh.js';
+import { transpose } from './transpose.js';
 
 const ALL: NodeExporter[] = [
   add,
@@ -29,6 +31,8 @@ const ALL: NodeExporter[] = [
   reshape,
   sigmoid,
   softmax,
+  tanh,
+  transpose,
 ];
 
 /** The ONNX exporter's handlers by IR op: one module per op (or family of ops). */

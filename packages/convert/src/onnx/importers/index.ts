@@ -27,6 +27,7 @@ import { slice } from './slice.js';
 import { softmax } from './softmax.js';
 import { squeeze } from './squeeze.js';
 import { sum } from './sum.js';
+import { tanh } from './tanh.js';
 import { transpose } from './transpose.js';
 
 const ALL: NodeImporter[] = [
@@ -58,6 +59,7 @@ const ALL: NodeImporter[] = [
   softmax,
   squeeze,
   sum,
+  tanh,
   transpose,
 ];
 
