@@ -320,6 +320,58 @@ describe('MatMul', () => {
   });
 });
 
+describe('ConvTranspose2D', () => {
+  it('stride 2, no pads, vs TF.js conv2dTranspose', async () => {
+    const x = t([2, 4, 3, 5]);
+    const w = t([6, 3, 3, 5]); // [Cout, kh, kw, Cin]; TF.js wants [kh, kw, Cout, Cin]
+    expectClose(
+      await ours({ title: '', op: 'ConvTranspose2D', inputs: [x, w], attrs: { strides: [2, 2] } }),
+      tf.conv2dTranspose(
+        tfOf(x) as tf.Tensor4D,
+        tf.transpose(tfOf(w), [1, 2, 0, 3]) as tf.Tensor4D,
+        [2, 9, 7, 6],
+        2,
+        'valid',
+      ),
+    );
+  });
+
+  it('groups, dilations, pads and output padding vs float64, gathered per output pixel', async () => {
+    const x = t([1, 4, 5, 6]);
+    const w = t([9, 2, 3, 2]);
+    const bias = t([9]);
+    const attrs = {
+      groups: 3,
+      dilations: [2, 1],
+      strides: [2, 3],
+      pads: [1, 2, 0, 1],
+      outputPadding: [1, 2],
+    };
+    const got = await ours({ title: '', op: 'ConvTranspose2D', inputs: [x, w, bias], attrs });
+    // output (oy, ox) reads input (iy, ix) through tap (ky, kx) where oy = iy*2 - 1 + ky*2 and
+    // ox = ix*3 - 2 + kx: the gather form of the same sum
+    const [outH, outW] = [(4 - 1) * 2 + 2 + 1 + 1 - 1, (5 - 1) * 3 + 2 + 1 + 2 - 3];
+    const expected: number[] = [];
+    for (let oy = 0; oy < outH; oy++)
+      for (let ox = 0; ox < outW; ox++)
+        for (let o = 0; o < 9; o++) {
+          let sum = bias.data[o];
+          for (let ky = 0; ky < 2; ky++)
+            for (let kx = 0; kx < 3; kx++) {
+              const [ny, nx] = [oy + 1 - ky * 2, ox + 2 - kx];
+              if (ny % 2 || nx % 3 || ny < 0 || nx < 0 || ny / 2 >= 4 || nx / 3 >= 5) continue;
+              for (let c = 0; c < 2; c++)
+                sum +=
+                  x.data[((ny / 2) * 5 + nx / 3) * 6 + Math.floor(o / 3) * 2 + c] *
+                  w.data[((o * 2 + ky) * 3 + kx) * 2 + c];
+            }
+          expected.push(sum);
+        }
+    expect(got.length).toBe(expected.length);
+    expect(relativeMaxError(got, expected)).toBeLessThanOrEqual(1e-5);
+  });
+});
+
 describe('js float kernels vs float64', () => {
   it('Sigmoid, saturating both ways, within 1e-4 of the largest output', async () => {
     const x = tensor(

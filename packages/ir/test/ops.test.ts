@@ -198,6 +198,26 @@ describe('shape inference', () => {
     );
   });
 
+  it('ConvTranspose2D and batched MatMul shapes', () => {
+    expect(
+      infer('ConvTranspose2D', [f32(-1, 7, 6, 4), f32(8, 3, 3, 2)], {
+        groups: 2,
+        strides: [2, 3],
+        pads: [1, 0, 1, 2],
+        outputPadding: [1, 0],
+      }),
+    ).toEqual([[-1, 14, 16, 8]]);
+    expect(() =>
+      infer('ConvTranspose2D', [f32(1, 7, 6, 4), f32(8, 3, 3, 4)], { outputPadding: [1, 0] }),
+    ).toThrow(/below the stride/);
+    expect(() => infer('ConvTranspose2D', [f32(1, 7, 6, 4), f32(8, 3, 3, 3)])).toThrow(
+      /C \/ groups/,
+    );
+    expect(infer('MatMul', [f32(2, 1, 3, 4), f32(5, 4, 6)])).toEqual([[2, 5, 3, 6]]);
+    expect(() => infer('MatMul', [f32(3, 4), f32(5, 6)])).toThrow(/\(K\)/);
+    expect(() => infer('MatMul', [f32(4), f32(4, 6)])).toThrow(/rank >= 2/);
+  });
+
   it('Transpose permutes the dims and takes only a permutation of the rank', () => {
     expect(infer('Transpose', [f32(-1, 2, 3, 4)], { perm: [0, 3, 1, 2] })).toEqual([[-1, 4, 2, 3]]);
     expect(infer('Transpose', [f32(1, 2, 3, 4, 5, 6)], { perm: [5, 4, 3, 2, 1, 0] })).toEqual([

@@ -1,5 +1,6 @@
 import type { KernelConfig } from '../kernel.js';
 import { concat } from './concat.js';
+import { convTranspose2d } from './conv-transpose2d.js';
 import { conv2d } from './conv2d.js';
 import { dense } from './dense.js';
 import { depthwiseConv2d } from './depthwise-conv2d.js';
@@ -24,6 +25,7 @@ export const KERNELS = new Map<string, KernelConfig>(
     clip,
     concat,
     conv2d,
+    convTranspose2d,
     dense,
     depthwiseConv2d,
     flatten,

@@ -380,5 +380,22 @@ export function floatCases(seed: number): OpCase[] {
       2,
     ),
     c('MatMul', '2-D', [t([9, 33]), t([33, 4])]),
+    c(
+      'ConvTranspose2D',
+      '3x3 stride 2 pad 1, output padding 1, bias',
+      [t([2, 5, 4, 9]), t([6, 3, 3, 9]), t([6])],
+      { strides: [2, 2], pads: [1, 1, 1, 1], outputPadding: [1, 1] },
+    ),
+    c(
+      'ConvTranspose2D',
+      '2x3 groups 3, dilation [2, 1], stride [1, 3]',
+      [t([1, 4, 5, 6]), t([9, 2, 3, 2])],
+      {
+        groups: 3,
+        dilations: [2, 1],
+        strides: [1, 3],
+        pads: [0, 2, 1, 0],
+      },
+    ),
   ];
 }

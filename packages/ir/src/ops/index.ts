@@ -1,6 +1,7 @@
 // Importing this module registers every built-in op (one file per op family).
 export * from './activation.js';
 export * from './conv.js';
+export * from './conv-transpose.js';
 export * from './dense.js';
 export * from './elementwise.js';
 export * from './matmul.js';
