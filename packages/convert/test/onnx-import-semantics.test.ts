@@ -375,6 +375,24 @@ describe('values the importer cannot place', () => {
     expect(await errorAgainstOrt(spec)).toBeLessThan(1e-5);
   });
 
+  it.each([
+    [{ strides: [2, 2] }, 1],
+    [{ strides: [2, 3], pads: [1, 0, 2, 1], output_padding: [1, 2], dilations: [1, 2] }, 1],
+    [{ group: 2, strides: [1, 2], pads: [0, 1, 1, 0] }, 2],
+  ])('ConvTranspose with %j: ONNX numbers', async (a, group) => {
+    const w = { dims: [4, 3, 3, 2], values: Array.from({ length: 72 }, (_, i) => Math.cos(i)) };
+    const spec = {
+      inputs: { x: [1, 4, 5, 4] },
+      initializers: {
+        w,
+        b: { dims: [3 * group], values: [0.5, -1, 2, 0, 1, -2].slice(0, 3 * group) },
+      },
+      nodes: [node('ConvTranspose', ['x', 'w', 'b'], a)],
+      outputs: ['y'],
+    };
+    expect(await errorAgainstOrt(spec)).toBeLessThan(1e-5);
+  });
+
   it('MatMul of a map by itself transposed (two runtime operands): ONNX numbers', async () => {
     const spec = {
       inputs: { x: [1, 2, 3, 4] },

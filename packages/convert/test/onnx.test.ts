@@ -62,6 +62,12 @@ function allOpsGraph() {
     g.softmax(g.dense(flat, t([10, 640]), { bias: t([10]) }), { name: 'probs' }),
     g.node('LogSoftmax', [g.dense(flat, t([4, 640]))], {}, 'logp'),
     g.globalAvgPool(y, { keepDims: true, name: 'gap' }),
+    g.node(
+      'ConvTranspose2D',
+      [y, t([6, 3, 2, 16]), t([6])],
+      { strides: [2, 1], pads: [1, 0, 0, 1], outputPadding: [1, 0], groups: 2, dilations: [1, 2] },
+      'up',
+    ),
   );
   return g.build();
 }

@@ -4,6 +4,7 @@ import { batchNorm } from './batch-norm.js';
 import { clip } from './clip.js';
 import { concat } from './concat.js';
 import { conv } from './conv.js';
+import { convTranspose } from './conv-transpose.js';
 import { dense } from './dense.js';
 import { globalAvgPool } from './global-avg-pool.js';
 import { pad } from './pad.js';
@@ -22,6 +23,7 @@ const ALL: NodeExporter[] = [
   clip,
   concat,
   conv,
+  convTranspose,
   dense,
   globalAvgPool,
   pad,

@@ -7,6 +7,7 @@ import { concat } from './concat.js';
 import { constant } from './constant.js';
 import { constantOfShape } from './constant-of-shape.js';
 import { conv } from './conv.js';
+import { convTranspose } from './conv-transpose.js';
 import { flatten } from './flatten.js';
 import { gather } from './gather.js';
 import { gemm } from './gemm.js';
@@ -39,6 +40,7 @@ const ALL: NodeImporter[] = [
   constant,
   constantOfShape,
   conv,
+  convTranspose,
   flatten,
   gather,
   gemm,
