@@ -12,16 +12,19 @@ export const TILE_PIXELS = 32;
 export const TILE_CHANNELS = 32;
 /** The WebGPU default of maxComputeWorkgroupStorageSize (WebGPU spec, "Limits"): always there. */
 const WORKGROUP_BYTES = 16384;
-/** Bytes of the per-pixel table (32 vec3i, 16-byte strides) next to the staged words. */
-const PIXEL_TABLE_BYTES = TILE_PIXELS * 16;
+/** Bytes of the per-pixel and per-step tables (vec3i, 16-byte strides) next to the staged words. */
+const TABLE_BYTES = (TILE_PIXELS + 8) * 16;
 
 /**
  * Reduction steps (r values) staged at once for M weight and N activation planes: up to 8, as
- * many as fit the 16 KiB of workgroup memory every WebGPU device has. 0 when none fit.
+ * many as fit the 16 KiB of workgroup memory every WebGPU device has (0 when none fit), and for
+ * a layer of `steps` steps (taps x words) no more than even chunks need: 18 steps (3x3, 64
+ * channels) stage 6 at a time, not 8, 8 and 2 with 6 of zeros.
  */
-export function stagedSteps(m: number, n: number): number {
+export function stagedSteps(m: number, n: number, steps = 8): number {
   const perStep = 4 * n * TILE_PIXELS + 4 * m * TILE_CHANNELS;
-  return Math.min(8, Math.floor((WORKGROUP_BYTES - PIXEL_TABLE_BYTES) / perStep));
+  const most = Math.min(8, Math.floor((WORKGROUP_BYTES - TABLE_BYTES) / perStep));
+  return most < 1 ? 0 : Math.ceil(steps / Math.ceil(steps / most));
 }
 
 /**
@@ -45,12 +48,12 @@ const each = (n: number, body: (nn: number, pp: number) => string) =>
   Array.from({ length: n }, (_, nn) => [0, 1].map((pp) => body(nn, pp)).join('\n')).join('\n');
 
 /**
- * The kernel for M weight and N activation planes (both fixed: the counters are unrolled
- * variables, since dynamically indexed per-invocation arrays live in slow local memory on GPUs).
+ * The kernel for M weight and N activation planes, staging `rc` steps a chunk (stagedSteps; all
+ * fixed: the counters are unrolled variables, since dynamically indexed per-invocation arrays
+ * live in slow local memory on GPUs).
  * Dispatch: (pixel tiles folded into x and y by tilesX, channel tiles in z), 64 invocations.
  */
-export function tiledConvWgsl(m: number, n: number): string {
-  const rc = stagedSteps(m, n);
+export function tiledConvWgsl(m: number, n: number, rc: number): string {
   if (rc < 1) throw new Error(`internal: no tiled PAConv2D for M ${m}, N ${n}`);
   return /* wgsl */ `${PARAMS}
 @group(0) @binding(0) var<uniform> p: Params;
@@ -73,6 +76,9 @@ var<workgroup> hs: array<u32, ${rc * n * TILE_PIXELS}>;
 var<workgroup> ws: array<vec4u, ${rc * m * (TILE_CHANNELS / 4)}>;
 // per tile pixel: (b * inH, oy * sh - padTop, ox * sw - padLeft), x = -1 past the last pixel
 var<workgroup> pixIn: array<vec3i, TP>;
+// per staged step of the chunk: (tap row offset ky dh, column offset kx dw, word w), x = -1 past
+// the last step: the divisions by kw and w32 (runtime values, slow on GPUs) once per step
+var<workgroup> stepIn: array<vec3i, RC>;
 
 /** A count below 2^23 as f32 through its bits (an OR and a subtraction, not an int-to-float conversion). */
 fn toF32(c: vec4u) -> vec4f {
@@ -130,19 +136,29 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u
 ${[0, 1].map((pp) => `  var acc${pp}a = vec4f(0.0);\n  var acc${pp}b = vec4f(0.0);`).join('\n')}
   for (var r0 = 0u; r0 < steps; r0 += RC) {
     workgroupBarrier();
+    if (li < RC) {
+      let r = r0 + li;
+      let tap = r / p.w32;
+      var step = vec3i(-1, 0, 0);
+      if (r < steps) {
+        step = vec3i(i32((tap / p.kw) * p.dh), i32((tap % p.kw) * p.dw), i32(r % p.w32));
+      }
+      stepIn[li] = step;
+    }
+    workgroupBarrier();
+    // TP and NB are constants: these divisions are shifts and multiplications
     for (var e = li; e < RC * NB * TP; e += 64u) {
       let px = e % TP;
       let nn = (e / TP) % NB;
-      let r = r0 + e / (TP * NB);
+      let step = stepIn[e / (TP * NB)];
       let info = pixIn[px];
       var v = 0u;
-      if (r < steps && info.x >= 0) {
-        let tap = r / p.w32;
-        let iy = info.y + i32((tap / p.kw) * p.dh);
-        let ix = info.z + i32((tap % p.kw) * p.dw);
+      if (step.x >= 0 && info.x >= 0) {
+        let iy = info.y + step.x;
+        let ix = info.z + step.y;
         if (insideRow(iy) && insideCol(ix)) {
           let at = u32(info.x + iy) * p.inW + u32(ix);
-          v = planes[(at * NB + nn) * p.w32 + r % p.w32];
+          v = planes[(at * NB + nn) * p.w32 + u32(step.z)];
         }
       }
       hs[e] = v;

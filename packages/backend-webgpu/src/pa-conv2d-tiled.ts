@@ -69,7 +69,7 @@ export function prepareTiledConv(ctx: GpuContext, parts: TiledConvParts) {
           relaid[((t * w32 + w) * m + j) * coutPad + o] = word;
           aw[t * coutPad + o] += parts.scales[o * m + j] * popcount(word);
         }
-  const rc = stagedSteps(m, n);
+  const rc = stagedSteps(m, n, taps * w32);
   const staged = Math.ceil((taps * w32) / rc) * rc * 32;
   const extra = staged - taps * cin; // E above
   let sumB = 0;
@@ -106,7 +106,7 @@ export function prepareTiledConv(ctx: GpuContext, parts: TiledConvParts) {
   consts[at + n] = ca;
   const constBuffer = ctx.storage(consts);
   const weights = ctx.storage(relaid);
-  const call = new KernelCall(ctx.device, ctx.recorder, ctx.pipeline(tiledConvWgsl(m, n)));
+  const call = new KernelCall(ctx.device, ctx.recorder, ctx.pipeline(tiledConvWgsl(m, n, rc)));
 
   return {
     /** Records the conv from the binarized planes and qsum into y. */
