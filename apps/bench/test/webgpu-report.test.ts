@@ -38,6 +38,7 @@ const results: JobResults = {
   driver: '580.1',
   software: false,
   tiny: false,
+  layerRepeat: 10,
   machine: { cpu: 'Xeon', node: 'v20' },
   startedAt: '2026-12-06T17:00:00.000Z',
   finishedAt: '2026-12-06T17:05:00.000Z',

@@ -52,12 +52,16 @@ export async function runWebgpuJob({ outDir, ortDir, tiny }: JobOptions): Promis
     tiled: await WebGpuBackend.create({ paConvKernel: 'tiled' }),
   };
   const adapter = backends.direct.adapterName;
+  const layerTiming = tiny
+    ? { repeat: 1, warmupMs: 0, minRuns: 1, minMs: 0 }
+    : { repeat: 10, warmupMs: 200, minRuns: 5, minMs: 300 };
   const file = new ResultsFile(outDir, {
     job: 'webgpu-throughput',
     adapter,
     ...nvidiaSmi(),
     software: /swiftshader|llvmpipe|lavapipe/i.test(adapter),
     tiny,
+    layerRepeat: layerTiming.repeat,
     machine: machineInfo(),
     startedAt: new Date().toISOString(),
     notes: [],
@@ -79,9 +83,6 @@ export async function runWebgpuJob({ outDir, ortDir, tiny }: JobOptions): Promis
         [2, 4, 32],
       ]
     : RESNET18_3X3_LAYERS.map(([size, c]) => [32, size, c]);
-  const layerTiming = tiny
-    ? { repeat: 1, warmupMs: 0, minRuns: 1, minMs: 0 }
-    : { repeat: 10, warmupMs: 200, minRuns: 5, minMs: 300 };
   for (const shape of layers) await timeLayer(backends, shape, layerTiming, (r) => file.layer(r));
 
   let ort: OrtModule | { unavailable: string };

@@ -71,9 +71,9 @@ function shimWriteBuffer(): void {
 export function loadOrtWebgpu(dir: string): OrtModule {
   const target = join(tmpdir(), 'pabnn-ort-webgpu');
   mkdirSync(target, { recursive: true });
+  // written every time: a copy left by another onnxruntime-web version must not be picked up
   for (const file of ORT_FILES) {
     const to = join(target, file);
-    if (existsSync(to)) continue;
     if (existsSync(join(dir, file))) copyFileSync(join(dir, file), to);
     else writeFileSync(to, gunzipSync(readFileSync(join(dir, `${file}.gz`))));
   }

@@ -91,7 +91,7 @@ export function webgpuReport(results: JobResults): { markdown: string; json: obj
 
 ## PAConv2D at batch ${results.layers[0]?.batch ?? '-'} on ResNet-18's 3x3 layers (stride 1, pad 1): GPU time per conv
 
-Inputs on the GPU; each sample queues the conv 10 times and waits for the queue (ours: \`WebGpuBackend#finish\`; TF.js:
+Inputs on the GPU; each sample queues the conv ${results.layerRepeat} times and waits for the queue (ours: \`WebGpuBackend#finish\`; TF.js:
 reading one element of the last output), median per conv. Ours = binarize into bit-planes + XOR/popcount conv with the fused
 epilogue, on the direct kernel (one invocation per pixel and 8 channels) and the tiled one (32 pixels x 32 channels staged in
 workgroup memory); \`auto\` is what the backend picks by shape. TF.js = \`tf.conv2d\` in float32.

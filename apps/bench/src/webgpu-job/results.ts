@@ -39,6 +39,8 @@ export interface JobResults {
   driver?: string;
   software: boolean;
   tiny: boolean;
+  /** Convs queued per layer sample before waiting for the queue. */
+  layerRepeat: number;
   machine: Record<string, unknown>;
   startedAt: string;
   finishedAt?: string;
