@@ -69,6 +69,13 @@ export async function runWebgpuJob({ outDir, ortDir, tiny }: JobOptions): Promis
     models: [],
   });
   process.stderr.write(`adapter: ${adapter}; results in ${file.path}\n`);
+  // a watchdog past the budget: whatever hangs, the process ends with its results written
+  // before the device machine's 10-minute limit kills it
+  setTimeout(() => {
+    file.results.notes.push('the job was stopped by its watchdog: the rows so far are kept.');
+    file.save();
+    process.exit(3);
+  }, budgetMs + 120_000).unref();
   await import('@tensorflow/tfjs-backend-webgpu');
   await tf.setBackend('webgpu');
   const note = (text: string) => {

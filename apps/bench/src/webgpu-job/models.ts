@@ -33,9 +33,9 @@ const row = (r: Omit<ModelRow, 'imagesPerSecond'>): ModelRow => ({
 /**
  * Whole ResNet-18, end to end at each batch (host input in, host logits out: upload, every
  * layer, read-back), as latency (ms a batch) and throughput (images/s): TF.js webgpu running the
- * zoo's float ResNet-18 (seeded weights) through @pabnn/train's TrainableModel,
- * onnxruntime-web's WebGPU EP on the same weights exported to ONNX, and our Session on the
- * webgpu backend: the same float weights and the zoo's PA models at (1,1), (2,2), (4,5).
+ * zoo's float ResNet-18 (seeded weights) through @pabnn/train's TrainableModel, our Session on
+ * the webgpu backend (the same float weights and the zoo's PA models at (1,1), (2,2), (4,5)),
+ * then onnxruntime-web's WebGPU EP on the same float weights exported to ONNX.
  */
 export async function timeModels(plan: ModelPlan): Promise<void> {
   const tfModel = new TrainableModel('resnet18', { input: plan.input });
@@ -67,10 +67,6 @@ export async function timeModels(plan: ModelPlan): Promise<void> {
   }
   const floatGraph = await tfModel.toGraph();
   tfModel.dispose();
-
-  if ('unavailable' in plan.ort) plan.onNote(plan.ort.unavailable);
-  else await timeOrt(plan, plan.ort, floatGraph, inputs, reference, shapeOf);
-
   const models: [Graph, number | null, number | null][] = [
     [floatGraph, null, null],
     ...BASES.map(([m, n]): [Graph, number, number] => [
@@ -113,6 +109,20 @@ export async function timeModels(plan: ModelPlan): Promise<void> {
     }
     session.dispose();
   }
+  // last: a third-party WebGPU runtime in Node is the part most likely to fail or hang
+  if ('unavailable' in plan.ort) plan.onNote(plan.ort.unavailable);
+  else if (performance.now() > plan.deadline)
+    plan.onNote('time budget spent: onnxruntime-web WebGPU EP skipped.');
+  else await timeOrt(plan, plan.ort, floatGraph, inputs, reference, shapeOf);
+}
+
+/** `promise`, or a rejection naming `what` after `ms`: a GPU promise that never settles must not eat the job. */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took over ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** onnxruntime-web's WebGPU EP on the float model, one session for every batch (the export keeps the batch dim free). */
@@ -126,9 +136,11 @@ async function timeOrt(
 ): Promise<void> {
   let session: Awaited<ReturnType<OrtModule['InferenceSession']['create']>>;
   try {
-    session = await ort.InferenceSession.create(exportOnnx(graph), {
-      executionProviders: ['webgpu'],
-    });
+    session = await within(
+      ort.InferenceSession.create(exportOnnx(graph), { executionProviders: ['webgpu'] }),
+      180_000,
+      'creating the session',
+    );
   } catch (error) {
     plan.onNote(
       `onnxruntime-web WebGPU EP: the session failed to start: ${(error as Error).message}`,
@@ -136,12 +148,16 @@ async function timeOrt(
     return;
   }
   for (const batch of plan.batches) {
+    if (performance.now() > plan.deadline) {
+      plan.onNote(`time budget spent: onnxruntime-web WebGPU EP from batch ${batch} on skipped.`);
+      break;
+    }
     try {
       const feeds = {
         [session.inputNames[0]]: new ort.Tensor('float32', inputs.get(batch)!, shapeOf(batch)),
       };
       const run = () => session.run(feeds);
-      const ms = await medianMs(run, plan.timing);
+      const ms = await within(medianMs(run, plan.timing), 120_000, `timing batch ${batch}`);
       const logits = (await run())[session.outputNames[0]].data;
       plan.onRow(
         row({
@@ -161,5 +177,5 @@ async function timeOrt(
       );
     }
   }
-  await session.release();
+  await within(session.release(), 30_000, 'releasing the session').catch(() => undefined);
 }
