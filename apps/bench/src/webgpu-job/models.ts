@@ -125,6 +125,12 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * Seconds onnxruntime-web may take to create its session and to time one batch (its first run
+ * compiles its shaders: a software adapter needs far more, PABNN_WEBGPU_ORT_LIMIT_S raises it).
+ */
+const ortLimitMs = () => Number(process.env.PABNN_WEBGPU_ORT_LIMIT_S ?? 120) * 1000;
+
 /** onnxruntime-web's WebGPU EP on the float model, one session for every batch (the export keeps the batch dim free). */
 async function timeOrt(
   plan: ModelPlan,
@@ -138,7 +144,7 @@ async function timeOrt(
   try {
     session = await within(
       ort.InferenceSession.create(exportOnnx(graph), { executionProviders: ['webgpu'] }),
-      180_000,
+      ortLimitMs() * 1.5,
       'creating the session',
     );
   } catch (error) {
@@ -157,7 +163,7 @@ async function timeOrt(
         [session.inputNames[0]]: new ort.Tensor('float32', inputs.get(batch)!, shapeOf(batch)),
       };
       const run = () => session.run(feeds);
-      const ms = await within(medianMs(run, plan.timing), 120_000, `timing batch ${batch}`);
+      const ms = await within(medianMs(run, plan.timing), ortLimitMs(), `timing batch ${batch}`);
       const logits = (await run())[session.outputNames[0]].data;
       plan.onRow(
         row({
