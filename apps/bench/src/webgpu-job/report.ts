@@ -155,7 +155,7 @@ ${markdownTable(
 )}
 
 ## Issue 29's targets
-
+${results.tiny || results.software ? '\nNot evaluated: tiny shapes or a software adapter (the lines below only show that the report computes them).\n' : ''}
 ${targets.map((t) => `- ${t.met ? 'met' : 'not met'}: ${t.what}: ${x(t.got)} (at least ${t.least}x)`).join('\n')}
 ${results.notes.length ? `\n## Notes\n\n${results.notes.map((n) => `- ${n}`).join('\n')}\n` : ''}
 Produced by the WebGPU throughput job (\`apps/bench/gpu/webgpu-job.ts\`, bundled by \`pnpm --filter @pabnn/bench run gpu-bundle\`,
