@@ -1,5 +1,6 @@
 import type { BackendBuffer, BackendTensor, KernelNode } from '@pabnn/backend';
 import type { Tensor } from '@pabnn/ir';
+import type { PAConvKernelChoice } from './pa-conv2d-variant.js';
 import { type CommandRecorder, KernelCall } from './recorder.js';
 
 export interface GpuBuffer extends BackendBuffer {
@@ -10,12 +11,19 @@ export interface GpuBuffer extends BackendBuffer {
 export interface GpuContext {
   device: GPUDevice;
   recorder: CommandRecorder;
-  /** The pipeline of a WGSL source, compiled once per backend. */
+  /** The pipeline of a WGSL source, compiled once per backend (generated ones on first use). */
   pipeline(code: string): GPUComputePipeline;
+  options: WebGpuOptions;
   /** A storage buffer holding `data` (weights, folded constants). */
   storage(data: ArrayBufferView): GPUBuffer;
   /** A 16-byte buffer bound where an optional input is absent. */
   empty: GPUBuffer;
+}
+
+/** Options of `WebGpuBackend.create` (and of a session's `backendOptions`). */
+export interface WebGpuOptions {
+  /** The PAConv2D conv kernel: 'auto' (default, by shape), 'direct' or 'tiled' (pa-conv2d-variant.ts). */
+  paConvKernel?: PAConvKernelChoice;
 }
 
 /** A node prepared for the GPU: records its dispatches into the run's encoder. */

@@ -10,6 +10,8 @@ import {
 import type { Tensor } from '@pabnn/ir';
 import { decompose, tapSums, windowSums } from '@pabnn/quantizer';
 import { type GpuContext, type GpuKernel, gpuBuffer } from './gpu-kernel.js';
+import { prepareTiledConv } from './pa-conv2d-tiled.js';
+import { choosePAConvKernel } from './pa-conv2d-variant.js';
 import { BINARIZE_WGSL, CONV_WGSL } from './pa-conv2d-wgsl.js';
 import { KernelCall } from './recorder.js';
 import { channelBlocks } from './wgsl-snippets.js';
@@ -24,13 +26,14 @@ const STORAGE = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBuff
 
 /**
  * PAConv2D as two dispatches: binarize the input into N bit-planes (and the per-pixel sum of
- * Q_a), then the popcount conv with the fused epilogue. Weights are re-laid out once here.
+ * Q_a), then the popcount conv with the fused epilogue, by the direct or the tiled kernel
+ * (choosePAConvKernel). Weights are re-laid out once here, for the tiled kernel in its file.
  */
 export function preparePAConv(
   ctx: GpuContext,
   node: KernelNode,
   constants: (Tensor | undefined)[],
-): GpuKernel {
+): GpuKernel & { variant: 'direct' | 'tiled' } {
   const {
     weightBits: bits,
     weightScales: scales,
@@ -86,9 +89,22 @@ export function preparePAConv(
   const binarize = new KernelCall(ctx.device, ctx.recorder, ctx.pipeline(BINARIZE_WGSL));
   const conv = new KernelCall(ctx.device, ctx.recorder, ctx.pipeline(CONV_WGSL));
   const attrs = node.attrs;
+  const tiled =
+    choosePAConvKernel({ m, n, groups }, ctx.options.paConvKernel) === 'tiled'
+      ? prepareTiledConv(ctx, {
+          bits,
+          scales: scales.data,
+          offset: offset.data,
+          perTap,
+          fullSums,
+          coefficients: stairs.coefficients,
+          constant: stairs.constant,
+        })
+      : undefined;
   let scratch: { pixels: number; planes: GPUBuffer; qsum: GPUBuffer } | undefined;
 
   return {
+    variant: tiled ? 'tiled' : 'direct',
     run(inputs, [y]) {
       const { x: input, scale, bias } = paConvInputs(inputs);
       const x = input!;
@@ -108,7 +124,8 @@ export function preparePAConv(
         };
       }
       const geometry = paConvGeometry(attrs, x.shape, cout, kh, kw);
-      const { outH, outW } = convGeometry(attrs, x.shape, cout, kh, kw);
+      const conv2d = convGeometry(attrs, x.shape, cout, kh, kw);
+      const { outH, outW } = conv2d;
       const params = [
         ...geometry,
         m,
@@ -126,6 +143,24 @@ export function preparePAConv(
         scratch.planes,
         scratch.qsum,
       ]);
+      if (tiled) {
+        tiled.record(
+          {
+            geometry: conv2d,
+            act: PA_ACTIVATION_CODES[attrs.activation as string],
+            hasScale: scale !== undefined,
+            hasBias: bias !== undefined,
+          },
+          {
+            planes: scratch.planes,
+            qsum: scratch.qsum,
+            scale: optional(scale),
+            bias: optional(bias),
+            y: gpuBuffer(y),
+          },
+        );
+        return;
+      }
       conv.record(batch * outH * outW * threadsPerPixel, params, [
         consts,
         scratch.planes,

@@ -1,5 +1,6 @@
 import { BACKEND_API_VERSION, type BackendPlugin } from '@pabnn/backend';
 import { requestAdapter } from './gpu.js';
+import type { WebGpuOptions } from './gpu-kernel.js';
 import { WebGpuBackend } from './webgpu-backend.js';
 
 /** The webgpu backend plugin: highest priority where a WebGPU adapter exists. */
@@ -8,5 +9,5 @@ export const webgpuBackend: BackendPlugin = {
   apiVersion: BACKEND_API_VERSION,
   priority: 20,
   isSupported: async () => (await requestAdapter().catch(() => null)) !== null,
-  create: () => WebGpuBackend.create(),
+  create: (options) => WebGpuBackend.create(options as WebGpuOptions | undefined),
 };

@@ -12,6 +12,12 @@ export function grid(threads: number): { x: number; y: number; threadsX: number 
   return { x, y: Math.ceil(groups / x), threadsX: x * WORKGROUP };
 }
 
+/** Workgroups for `tiles` x `z` tiles: tiles folded into x and y past the 65535 limit (the shader unfolds with x). */
+export function grid3(tiles: number, z: number): { x: number; y: number; z: number } {
+  const x = Math.min(Math.max(1, tiles), MAX_GROUPS);
+  return { x, y: Math.ceil(tiles / x), z };
+}
+
 export class CommandRecorder {
   private encoder: GPUCommandEncoder | undefined;
   private pass: GPUComputePassEncoder | undefined;
@@ -26,18 +32,23 @@ export class CommandRecorder {
     return this.pass;
   }
 
-  dispatch(pipeline: GPUComputePipeline, group: GPUBindGroup, x: number, y: number): void {
+  dispatch(pipeline: GPUComputePipeline, group: GPUBindGroup, x: number, y: number, z = 1): void {
     const pass = this.computePass();
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, group);
-    pass.dispatchWorkgroups(x, y);
+    pass.dispatchWorkgroups(x, y, z);
   }
 
   copy(from: GPUBuffer, to: GPUBuffer, bytes: number): void {
+    this.copyTo(from, to, Math.ceil(bytes / 4) * 4);
+  }
+
+  /** A buffer copy recorded between compute passes (`bytes` a multiple of 4). */
+  copyTo(from: GPUBuffer, to: GPUBuffer, bytes: number): void {
     this.pass?.end();
     this.pass = undefined;
     this.encoder ??= this.device.createCommandEncoder();
-    this.encoder.copyBufferToBuffer(from, 0, to, 0, Math.ceil(bytes / 4) * 4);
+    this.encoder.copyBufferToBuffer(from, 0, to, 0, bytes);
   }
 
   /** Submits what was recorded (a no-op when nothing was). */
@@ -83,6 +94,25 @@ export class KernelCall {
     const block = new Uint32Array(params.length + 1);
     block[0] = threadsX;
     block.set(params, 1);
+    this.recordBlock(block, buffers, x, y, 1);
+  }
+
+  /** Records the kernel over explicit workgroup counts; `params` are its whole Params block. */
+  recordGroups(
+    groups: { x: number; y: number; z: number },
+    params: ArrayLike<number>,
+    buffers: GPUBuffer[],
+  ): void {
+    this.recordBlock(Uint32Array.from(params), buffers, groups.x, groups.y, groups.z);
+  }
+
+  private recordBlock(
+    block: Uint32Array<ArrayBuffer>,
+    buffers: GPUBuffer[],
+    x: number,
+    y: number,
+    z: number,
+  ): void {
     if (!this.params || !sameWords(block, this.params)) {
       // a dispatch of this call still unsent must run with the old block
       if (this.recordedIn === this.recorder.generation) this.recorder.flush();
@@ -103,7 +133,7 @@ export class KernelCall {
       });
       this.buffers = buffers;
     }
-    this.recorder.dispatch(this.pipeline, this.group, x, y);
+    this.recorder.dispatch(this.pipeline, this.group, x, y, z);
     this.recordedIn = this.recorder.generation;
   }
 }

@@ -7,14 +7,15 @@ import {
   uploadTarget,
 } from '@pabnn/backend';
 import { dataFromBytes, storageByteLength, type Tensor } from '@pabnn/ir';
+import { FINITE_CHECK_WGSL, recordFiniteCheck } from './finite-check.js';
 import { FLOAT_SHADERS } from './float-ops-wgsl.js';
 import { acquireDevice, releaseDevice } from './gpu.js';
-import type { GpuBuffer, GpuContext, GpuKernel } from './gpu-kernel.js';
+import type { GpuBuffer, GpuContext, GpuKernel, WebGpuOptions } from './gpu-kernel.js';
 import { GPU_KERNELS } from './kernels/index.js';
 import { BINARIZE_WGSL, CONV_WGSL } from './pa-conv2d-wgsl.js';
 import { CommandRecorder } from './recorder.js';
 
-const SHADERS = [BINARIZE_WGSL, CONV_WGSL, ...FLOAT_SHADERS];
+const SHADERS = [BINARIZE_WGSL, CONV_WGSL, FINITE_CHECK_WGSL, ...FLOAT_SHADERS];
 
 const STORAGE = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
 
@@ -39,12 +40,14 @@ export class WebGpuBackend implements Backend {
     /** The adapter's description, e.g. 'SwiftShader driver' or an NVIDIA GPU. */
     readonly adapterName: string,
     private readonly pipelines: Map<string, GPUComputePipeline>,
+    options: WebGpuOptions,
   ) {
     this.recorder = new CommandRecorder(device);
     this.context = {
       device,
       recorder: this.recorder,
       pipeline: (code) => this.pipeline(code),
+      options,
       storage: (data) => this.storage(data),
       empty: device.createBuffer({ size: 16, usage: STORAGE() }),
     };
@@ -53,7 +56,13 @@ export class WebGpuBackend implements Backend {
     });
   }
 
-  static async create(): Promise<WebGpuBackend> {
+  static async create(options: WebGpuOptions = {}): Promise<WebGpuBackend> {
+    const choice = options.paConvKernel;
+    if (choice !== undefined && !['auto', 'direct', 'tiled'].includes(choice))
+      throw new BackendError(
+        'options',
+        `paConvKernel must be 'auto', 'direct' or 'tiled', got ${String(choice)}`,
+      );
     const { adapter, device } = await acquireDevice();
     const info = adapter.info;
     const name =
@@ -82,12 +91,19 @@ export class WebGpuBackend implements Backend {
         );
       }
     }
-    return new WebGpuBackend(device, name, pipelines);
+    return new WebGpuBackend(device, name, pipelines, options);
   }
 
   private pipeline(code: string): GPUComputePipeline {
-    const pipeline = this.pipelines.get(code);
-    if (!pipeline) throw new Error('internal: a WGSL kernel missing from SHADERS');
+    let pipeline = this.pipelines.get(code);
+    if (!pipeline) {
+      // a generated kernel (the tiled PAConv2D per M x N): compiled when a node first needs it
+      pipeline = this.device.createComputePipeline({
+        layout: 'auto',
+        compute: { module: this.device.createShaderModule({ code }), entryPoint: 'main' },
+      });
+      this.pipelines.set(code, pipeline);
+    }
     return pipeline;
   }
 
@@ -127,11 +143,14 @@ export class WebGpuBackend implements Backend {
   private write(target: GPUBuffer, data: ArrayBufferView): void {
     // queue writes land before the next submit: recorded work must go first
     this.recorder.flush();
+    // straight from the caller's memory (writeBuffer copies once, into the queue's staging);
+    // only a length off the 4-byte grid the WebGPU spec asks for goes through a padded copy
     const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    const padded =
-      bytes.byteLength % 4 === 0
-        ? bytes
-        : Uint8Array.from({ length: Math.ceil(bytes.byteLength / 4) * 4 }, (_, i) => bytes[i] ?? 0);
+    let padded = bytes;
+    if (bytes.byteLength % 4 !== 0) {
+      padded = new Uint8Array(Math.ceil(bytes.byteLength / 4) * 4);
+      padded.set(bytes);
+    }
     this.device.queue.writeBuffer(target, 0, padded as Uint8Array<ArrayBuffer>);
   }
 
@@ -165,6 +184,21 @@ export class WebGpuBackend implements Backend {
     staging.unmap();
     staging.destroy();
     return { dtype: t.dtype, shape: [...t.shape], data };
+  }
+
+  /**
+   * NaN/Infinity in a float32 tensor, checked on the GPU with the run's work (finite-check.ts);
+   * the returned function resolves once the flag is read back.
+   */
+  checkFinite(t: BackendTensor): () => Promise<boolean> {
+    this.check();
+    return recordFiniteCheck(
+      this.device,
+      this.recorder,
+      this.pipeline(FINITE_CHECK_WGSL),
+      (t.buffer as GpuBuffer).buffer,
+      t.shape.reduce((a, b) => a * b, 1),
+    );
   }
 
   /** Submits the recorded work and waits until the GPU has done it (benchmarks time runs with it). */

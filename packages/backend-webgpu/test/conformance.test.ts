@@ -4,6 +4,7 @@ import '@pabnn/backend-js';
 import { runConformance } from '@pabnn/backend/conformance';
 import { expect, it } from 'vitest';
 import { WebGpuBackend, webgpuBackend } from '../src/index.js';
+import { GPU_PA_CASES } from './pa-cases.js';
 
 it('finds a WebGPU adapter (the test machine must have one: not skipped)', async () => {
   expect(await webgpuBackend.isSupported()).toBe(true);
@@ -13,4 +14,16 @@ it('finds a WebGPU adapter (the test machine must have one: not skipped)', async
   backend.dispose();
 });
 
-await runConformance(webgpuBackend, { label: 'webgpu' });
+// PAConv2D on each kernel: the tiled one wherever it fits (the shape-based pick is
+// pa-conv-variant.test.ts's), then the direct one everywhere
+await runConformance(webgpuBackend, {
+  label: 'webgpu, tiled PAConv2D',
+  backendOptions: { paConvKernel: 'tiled' },
+  paCases: GPU_PA_CASES,
+});
+await runConformance(webgpuBackend, {
+  label: 'webgpu, direct PAConv2D',
+  backendOptions: { paConvKernel: 'direct' },
+  paCases: GPU_PA_CASES,
+  paConvOnly: true,
+});

@@ -24,6 +24,8 @@ export function checkFeeds(
   inputs: readonly ValueInfo[],
   feeds: Record<string, Tensor>,
   allowNonFinite: boolean,
+  /** Inputs a backend checks for NaN/Infinity on its device during the run (no host scan). */
+  checkedOnDevice: ReadonlySet<string> = new Set(),
 ): void {
   if (typeof feeds !== 'object' || feeds === null) {
     throw new SessionError(
@@ -77,17 +79,23 @@ export function checkFeeds(
         `input '${input.name}' of shape ${formatShape(t.shape)} needs ${expected} values, got ${t.data?.length}`,
       );
     }
-    if (!allowNonFinite && t.dtype === 'float32' && !allFinite(t.data as Float32Array)) {
-      for (let i = 0; i < t.data.length; i++) {
-        if (!Number.isFinite(t.data[i])) {
-          throw new SessionError(
-            'non-finite',
-            `input '${input.name}' contains ${t.data[i]} at index ${i} (pass allowNonFinite: true to run it anyway)`,
-          );
-        }
-      }
-    }
+    if (
+      !allowNonFinite &&
+      !checkedOnDevice.has(input.name) &&
+      t.dtype === 'float32' &&
+      !allFinite(t.data as Float32Array)
+    )
+      throw nonFiniteError(input.name, t);
   }
+}
+
+/** The 'non-finite' error, naming the first NaN/Infinity of the input (a host scan: only on failure). */
+export function nonFiniteError(name: string, t: Tensor): SessionError {
+  const i = (t.data as Float32Array).findIndex((v) => !Number.isFinite(v));
+  return new SessionError(
+    'non-finite',
+    `input '${name}' contains ${t.data[i]} at index ${i} (pass allowNonFinite: true to run it anyway)`,
+  );
 }
 
 /**

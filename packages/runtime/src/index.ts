@@ -15,6 +15,7 @@ export {
   DEFAULT_MAX_CACHED_PLANS,
   type Fallback,
   type NodeProfile,
+  type RunOptions,
   Session,
   type SessionOptions,
   type SessionProfile,

@@ -19,7 +19,7 @@ import {
   validateValues,
 } from '@pabnn/ir';
 import { SessionError } from './errors.js';
-import { checkFeeds } from './feeds.js';
+import { checkFeeds, nonFiniteError } from './feeds.js';
 import { type MemoryPlan, planMemory } from './memory-plan.js';
 import { LruCache } from './plan-cache.js';
 import { checkPlanLimits } from './plan-limits.js';
@@ -33,7 +33,11 @@ export interface SessionOptions {
   fallback?: boolean;
   /** Where warnings go. Default console.warn. */
   onWarning?: (message: string) => void;
-  /** Accept NaN and Infinity in float inputs. Default false: they are an error. */
+  /**
+   * Accept NaN and Infinity in float inputs. Default false: they are an error ('non-finite').
+   * An input whose consumer runs on a backend with `checkFinite` (webgpu) is checked there,
+   * with the run's work, and the run fails after it; other inputs are scanned on the host first.
+   */
   allowNonFinite?: boolean;
   /**
    * Overrides of DEFAULT_LIMITS (@pabnn/ir): the model file's bytes, tensor elements and
@@ -46,6 +50,12 @@ export interface SessionOptions {
    * and freed first. Default 8.
    */
   maxCachedPlans?: number;
+}
+
+/** Options of one `Session#run`. */
+export interface RunOptions {
+  /** The graph outputs to read back (default all): the others are computed but stay on the backend. */
+  outputs?: readonly string[];
 }
 
 /** Default of SessionOptions.maxCachedPlans. */
@@ -109,6 +119,8 @@ export class Session {
   /** Where each graph input is uploaded, kept across runs (a batch-32 image is 19 MB). */
   private readonly inputBuffers = new Map<string, [Backend, BackendBuffer]>(); // same keys
   private readonly fallbacks: Fallback[];
+  /** Float inputs checked for NaN/Infinity on a consumer's backend (its checkFinite), not the host. */
+  private readonly deviceChecks = new Map<string, Backend>();
   private readonly plans: LruCache<RunPlan>;
   private readonly options: SessionOptions;
   private readonly limits: Limits;
@@ -212,12 +224,18 @@ export class Session {
       }
       steps.push({ node: vn, backend, prepared });
     }
+    for (const input of graph.inputs) {
+      const checker = steps.find(
+        (s) => s.backend.checkFinite && s.node.node.inputs.includes(input.name),
+      )?.backend;
+      if (input.dtype === 'float32' && checker) session.deviceChecks.set(input.name, checker);
+    }
     return session;
   }
 
   /** Runs the model on named inputs; resolves to the named outputs (host tensors). */
-  run(feeds: Record<string, Tensor>): Promise<Record<string, Tensor>> {
-    const result = this.queue.then(() => this.execute(feeds));
+  run(feeds: Record<string, Tensor>, options: RunOptions = {}): Promise<Record<string, Tensor>> {
+    const result = this.queue.then(() => this.execute(feeds, options));
     this.queue = result.catch(() => undefined);
     return result;
   }
@@ -249,9 +267,23 @@ export class Session {
     return plan;
   }
 
-  private async execute(feeds: Record<string, Tensor>): Promise<Record<string, Tensor>> {
+  private async execute(
+    feeds: Record<string, Tensor>,
+    options: RunOptions,
+  ): Promise<Record<string, Tensor>> {
     if (this.disposed) throw new SessionError('disposed', 'this session was disposed');
-    checkFeeds(this.inputs, feeds, this.options.allowNonFinite ?? false);
+    const wanted = options.outputs ?? this.outputs;
+    const unknown = Array.isArray(wanted)
+      ? wanted.filter((name) => !this.outputs.includes(name))
+      : [String(wanted)];
+    if (unknown.length)
+      throw new SessionError(
+        'options',
+        `run() outputs must list graph outputs (${this.outputs.join(', ')}), got ${unknown.join(', ')}`,
+      );
+    const allowNonFinite = this.options.allowNonFinite ?? false;
+    checkFeeds(this.inputs, feeds, allowNonFinite, new Set(this.deviceChecks.keys()));
+    const checks: [string, () => Promise<boolean>][] = [];
     const plan = this.planFor(feeds);
     const started = performance.now();
     // where each runtime value lives: graph inputs are uploaded per backend on demand
@@ -272,6 +304,8 @@ export class Session {
         if (kept && !fits) backend.free(kept);
         t = backend.upload(feeds[name], fits ? kept : undefined);
         this.inputBuffers.set(key, [backend, t.buffer]);
+        if (!allowNonFinite && this.deviceChecks.get(name) === backend)
+          checks.push([name, backend.checkFinite!(t)]);
       } else {
         // a value another backend produced: through the host, in a buffer freed after the run
         const owner = producedOn.get(name)!;
@@ -316,14 +350,22 @@ export class Session {
         ms: performance.now() - t0,
       });
     }
-    const results: Record<string, Tensor> = {};
-    for (const name of this.outputs) {
+    // the outputs asked for and the device checks' flags, read back together
+    const downloads = wanted.map((name) => {
       const owner = producedOn.get(name);
-      results[name] = owner
-        ? await owner.download(located.get(`${owner.name}/${name}`)!)
+      return owner
+        ? owner.download(located.get(`${owner.name}/${name}`)!)
         : structuredClone(feeds[name] ?? (this.graph.constants.get(name) as Tensor));
-    }
+    });
+    const flags = checks.map(([, read]) => read());
+    const [tensors, nonFinite] = await Promise.all([Promise.all(downloads), Promise.all(flags)]);
     for (const [backend, t] of temporaries) backend.free(t.buffer);
+    const bad = checks.find((_, i) => nonFinite[i]);
+    if (bad) throw nonFiniteError(bad[0], feeds[bad[0]]);
+    const results: Record<string, Tensor> = {};
+    wanted.forEach((name, i) => {
+      results[name] = tensors[i];
+    });
     this.runs++;
     this.lastProfile = { nodes, ms: performance.now() - started, plan: plan.memory };
     return results;

@@ -50,10 +50,23 @@ const CHARTS: Record<string, (report: Row) => BarChart> = {
     series: ['speed-up'],
     log: true,
     reference: { value: 1, label: 'as fast as TF.js' },
-    groups: [...(r.layers ?? r.rows), ...(r.models ?? [])].map((row: Row) => ({
-      label: `${String(row.layer ?? row.model).split(',')[0]} b${row.batch} ${row.M === null ? 'float' : mn(row)}`,
-      values: [row.speedup ?? null],
-    })),
+    // the throughput job's report (src/webgpu-job/report.ts) has a summary: the kernel 'auto'
+    // picks per layer and images/s per model; older reports have speed-ups per row
+    groups: r.summary
+      ? [
+          ...r.summary.layers.map((row: Row) => ({
+            label: `${String(row.layer).split(',')[0]} ${mn(row)}`,
+            values: [row.autoSpeedup ?? null],
+          })),
+          ...r.summary.models.map((row: Row) => ({
+            label: `${row.model} b${row.batch} ${row.M === null ? 'float' : mn(row)}`,
+            values: [row.vsTfjs ?? null],
+          })),
+        ]
+      : [...(r.layers ?? r.rows), ...(r.models ?? [])].map((row: Row) => ({
+          label: `${String(row.layer ?? row.model).split(',')[0]} b${row.batch} ${row.M === null ? 'float' : mn(row)}`,
+          values: [row.speedup ?? null],
+        })),
   }),
 };
 

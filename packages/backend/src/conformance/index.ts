@@ -2,11 +2,12 @@ import { getOpSchema, listOps, resolveAttrs } from '@pabnn/ir';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getBackend } from '../registry.js';
 import type { Backend, BackendOptions, BackendPlugin, KernelNode } from '../types.js';
-import { floatCases, PA_CASES, paCase } from './cases.js';
+import { floatCases, PA_CASES, type PACaseSpec, paCase } from './cases.js';
 import { describeMismatch, relativeMaxError } from './compare.js';
 import { executeCase, type OpCase } from './execute.js';
 import { paConv2dReference } from './pa-reference.js';
 
+export { type PACaseSpec, paCase } from './cases.js';
 export { relativeMaxError } from './compare.js';
 export type { OpCase } from './execute.js';
 export { executeCase } from './execute.js';
@@ -23,6 +24,10 @@ export interface ConformanceOptions {
   tolerance?: number;
   /** More cases, e.g. for ops of your own. */
   extraCases?: OpCase[];
+  /** More PAConv2D cases (after PA_CASES), checked against the float64 oracle like them. */
+  paCases?: PACaseSpec[];
+  /** Only the PAConv2D cases (a kernel variant of a backend whose other ops ran already). */
+  paConvOnly?: boolean;
 }
 
 /** The node a case runs, as a backend's supportsNode sees it. */
@@ -103,7 +108,7 @@ export async function runConformance(
     });
 
     if (backend.ops.includes('PAConv2D')) {
-      PA_CASES.forEach((spec, i) => {
+      [...PA_CASES, ...(options.paCases ?? [])].forEach((spec, i) => {
         const c = paCase(spec, 100 + i);
         const node = kernelNode(c);
         const attrs = node.attrs;
@@ -123,7 +128,7 @@ export async function runConformance(
       });
     }
 
-    if (reference) {
+    if (reference && !options.paConvOnly) {
       for (const c of cases.filter((k) => backend.ops.includes(k.op) && k.op !== 'PAConv2D')) {
         const node = kernelNode(c);
         if (backend.supportsNode && !backend.supportsNode(node, c.constant)) {

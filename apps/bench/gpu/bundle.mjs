@@ -1,0 +1,35 @@
+// `pnpm --filter @pabnn/bench run gpu-bundle`: the GPU machine's jobs as single CommonJS files in
+// the repository's .gpu/ (../shared/tools/gpu/README.md: webgpu stays external, it comes from
+// the machine's NODE_PATH), one-gpu.sh, and onnxruntime-web's JSEP build in .gpu/ort/ for the
+// WebGPU job (its 28 MB wasm gzipped: what travels to the machine is limited).
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const out = join(here, '../../../.gpu');
+mkdirSync(join(out, 'ort'), { recursive: true });
+for (const job of ['webgpu-job', 'accuracy-job'])
+  await build({
+    entryPoints: [join(here, `${job}.ts`)],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    external: ['webgpu'],
+    mainFields: ['module', 'main'],
+    outfile: join(out, `${job}.cjs`),
+    logLevel: 'warning',
+  });
+copyFileSync(join(here, 'one-gpu.sh'), join(out, 'one-gpu.sh'));
+const ortDist = dirname(createRequire(import.meta.url).resolve('onnxruntime-web/wasm'));
+for (const file of ['ort.all.min.js', 'ort-wasm-simd-threaded.jsep.mjs'])
+  copyFileSync(join(ortDist, file), join(out, 'ort', file));
+const wasm = 'ort-wasm-simd-threaded.jsep.wasm';
+writeFileSync(
+  join(out, 'ort', `${wasm}.gz`),
+  gzipSync(readFileSync(join(ortDist, wasm)), { level: 9 }),
+);
+process.stdout.write(`bundled into ${out}\n`);

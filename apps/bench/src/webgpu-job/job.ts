@@ -1,0 +1,118 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { WebGpuBackend } from '@pabnn/backend-webgpu';
+import * as tf from '@tensorflow/tfjs-core';
+import { machineInfo } from '../machine.js';
+import { RESNET18_3X3_LAYERS } from '../pa-layer.js';
+import { timeLayer } from './layers.js';
+import { timeModels } from './models.js';
+import { loadOrtWebgpu, type OrtModule } from './ort-webgpu.js';
+import { ResultsFile } from './results.js';
+
+/** Card and driver as nvidia-smi names them, where it exists (the GPU machine); else undefined. */
+function nvidiaSmi(): { card?: string; driver?: string } {
+  try {
+    const line = execFileSync(
+      'nvidia-smi',
+      ['--query-gpu=name,driver_version', '--format=csv,noheader'],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+    )
+      .split('\n')[0]
+      .trim();
+    const [card, driver] = line.split(',').map((s) => s.trim());
+    return { card, driver };
+  } catch {
+    return {};
+  }
+}
+
+export interface JobOptions {
+  /** Where webgpu-results.json goes (the GPU machine's $OUT). */
+  outDir: string;
+  /** onnxruntime-web's files (ORT_FILES, the wasm maybe gzipped). */
+  ortDir: string;
+  /** Small shapes and one run a sample: proves the job end to end on SwiftShader. */
+  tiny: boolean;
+}
+
+/**
+ * The WebGPU throughput job (reports/webgpu-nvidia.md): PAConv2D at batch 32 on ResNet-18's four
+ * 3x3 layers on both conv kernels vs TF.js webgpu's float conv, then whole ResNet-18 (float and
+ * PA (1,1), (2,2), (4,5)) at batches 1, 8, 32 against TF.js webgpu and onnxruntime-web's WebGPU
+ * EP. Results are rewritten to webgpu-results.json after every row; report.ts turns them into
+ * the report. Layers first: the models part is the longer one and the one a deadline cuts.
+ */
+export async function runWebgpuJob({ outDir, ortDir, tiny }: JobOptions): Promise<void> {
+  mkdirSync(outDir, { recursive: true });
+  const started = performance.now();
+  // the device machine gives a command 10 minutes; stop starting new parts past 7
+  const budgetMs = Number(process.env.PABNN_WEBGPU_BUDGET_S ?? 420) * 1000;
+  const backends = {
+    direct: await WebGpuBackend.create({ paConvKernel: 'direct' }),
+    tiled: await WebGpuBackend.create({ paConvKernel: 'tiled' }),
+  };
+  const adapter = backends.direct.adapterName;
+  const layerTiming = tiny
+    ? { repeat: 1, warmupMs: 0, minRuns: 1, minMs: 0 }
+    : { repeat: 10, warmupMs: 200, minRuns: 5, minMs: 300 };
+  const file = new ResultsFile(outDir, {
+    job: 'webgpu-throughput',
+    adapter,
+    ...nvidiaSmi(),
+    software: /swiftshader|llvmpipe|lavapipe/i.test(adapter),
+    tiny,
+    layerRepeat: layerTiming.repeat,
+    machine: machineInfo(),
+    startedAt: new Date().toISOString(),
+    notes: [],
+    layers: [],
+    models: [],
+  });
+  process.stderr.write(`adapter: ${adapter}; results in ${file.path}\n`);
+  // a watchdog past the budget: whatever hangs, the process ends with its results written
+  // before the device machine's 10-minute limit kills it
+  setTimeout(() => {
+    file.results.notes.push('the job was stopped by its watchdog: the rows so far are kept.');
+    file.save();
+    process.exit(3);
+  }, budgetMs + 120_000).unref();
+  await import('@tensorflow/tfjs-backend-webgpu');
+  await tf.setBackend('webgpu');
+  const note = (text: string) => {
+    file.results.notes.push(text);
+    file.save();
+    process.stderr.write(`${text}\n`);
+  };
+
+  const layers: [number, number, number][] = tiny
+    ? [
+        [2, 8, 16],
+        [2, 4, 32],
+      ]
+    : RESNET18_3X3_LAYERS.map(([size, c]) => [32, size, c]);
+  for (const shape of layers) await timeLayer(backends, shape, layerTiming, (r) => file.layer(r));
+
+  let ort: OrtModule | { unavailable: string };
+  try {
+    ort = loadOrtWebgpu(ortDir);
+  } catch (error) {
+    ort = { unavailable: `onnxruntime-web could not be loaded: ${(error as Error).message}` };
+  }
+  if (performance.now() - started < budgetMs)
+    await timeModels({
+      input: tiny ? 'cifar' : 'imagenet',
+      batches: tiny ? [1, 2] : [1, 8, 32],
+      timing: tiny
+        ? { warmup: 1, warmupMs: 0, minRuns: 1, minMs: 0 }
+        : { warmup: 2, warmupMs: 200, minRuns: 5, minMs: 800 },
+      ort,
+      onRow: (r) => file.model(r),
+      onNote: note,
+      deadline: started + budgetMs,
+    });
+  else note('the whole-model part was skipped: the layers took the time budget');
+  file.results.finishedAt = new Date().toISOString();
+  file.save();
+  backends.direct.dispose();
+  backends.tiled.dispose();
+}

@@ -1,0 +1,166 @@
+import { markdownTable } from '../reports.js';
+import type { JobResults, LayerRow, ModelRow } from './results.js';
+
+const x = (v: number | undefined) => (v === undefined ? '-' : `${v.toFixed(2)}x`);
+const ms = (v: number | undefined, digits = 3) => (v === undefined ? '-' : v.toFixed(digits));
+const bases = (m: number | null, n: number | null) => (m === null ? 'float' : `${m} x ${n}`);
+
+/** Issue 29's targets on the batch-32 layers: PAConv2D at least this many times TF.js's float conv. */
+const LAYER_TARGETS: Record<string, number> = { '1x1': 10, '2x2': 5, '4x5': 1.2 };
+/** And on the whole ResNet-18 (images/s vs TF.js float): batch 32, and batch 1 for (1,1) and (2,2). */
+const MODEL_TARGETS: { M: number; N: number; batch: number; least: number }[] = [
+  { M: 2, N: 2, batch: 32, least: 3 },
+  { M: 4, N: 5, batch: 32, least: 1.5 },
+  { M: 1, N: 1, batch: 1, least: 5 },
+  { M: 2, N: 2, batch: 1, least: 5 },
+];
+
+/** One row per (layer, M x N): both kernels, the one 'auto' picks, TF.js. */
+function layerTable(layers: LayerRow[]) {
+  const keys = [...new Set(layers.map((r) => `${r.layer}|${r.M}|${r.N}`))];
+  return keys.map((key) => {
+    const rows = layers.filter((r) => `${r.layer}|${r.M}|${r.N}` === key);
+    const direct = rows.find((r) => r.kernel === 'direct');
+    const tiled = rows.find((r) => r.kernel === 'tiled');
+    const first = rows[0];
+    const auto = first.autoKernel === 'tiled' ? tiled : direct;
+    const best = Math.min(...rows.map((r) => r.oursMs));
+    return {
+      layer: first.layer,
+      M: first.M,
+      N: first.N,
+      direct: direct?.oursMs,
+      tiled: tiled?.oursMs,
+      autoKernel: first.autoKernel,
+      tfjs: first.tfjsWebgpuMs,
+      autoSpeedup: auto ? first.tfjsWebgpuMs / auto.oursMs : undefined,
+      bestSpeedup: first.tfjsWebgpuMs / best,
+    };
+  });
+}
+
+function find(
+  models: ModelRow[],
+  runtime: ModelRow['runtime'],
+  batch: number,
+  m: number | null,
+  n: number | null,
+) {
+  return models.find((r) => r.runtime === runtime && r.batch === batch && r.M === m && r.N === n);
+}
+
+/** The report (Markdown) and its JSON, from the job's results: everything in them is measured. */
+export function webgpuReport(results: JobResults): { markdown: string; json: object } {
+  const layers = layerTable(results.layers);
+  const ours = results.models.filter((r) => r.runtime === 'ours');
+  const modelRows = ours.map((r) => {
+    const tfjs = find(results.models, 'tfjs-webgpu', r.batch, null, null);
+    const ort = find(results.models, 'ort-webgpu', r.batch, null, null);
+    return {
+      ...r,
+      tfjsImagesPerSecond: tfjs?.imagesPerSecond,
+      ortImagesPerSecond: ort?.imagesPerSecond,
+      vsTfjs: tfjs ? r.imagesPerSecond / tfjs.imagesPerSecond : undefined,
+      vsOrt: ort ? r.imagesPerSecond / ort.imagesPerSecond : undefined,
+    };
+  });
+  const targets = [
+    ...layers
+      .filter((l) => LAYER_TARGETS[`${l.M}x${l.N}`] !== undefined)
+      .map((l) => ({
+        what: `PAConv2D ${l.layer} (${l.M},${l.N}), kernel '${l.autoKernel}' (auto)`,
+        least: LAYER_TARGETS[`${l.M}x${l.N}`],
+        got: l.autoSpeedup,
+      })),
+    ...MODEL_TARGETS.map((t) => ({
+      what: `PA ResNet-18 (${t.M},${t.N}) at batch ${t.batch}, images/s vs TF.js float`,
+      least: t.least,
+      got: modelRows.find((r) => r.M === t.M && r.N === t.N && r.batch === t.batch)?.vsTfjs,
+    })),
+  ].map((t) => ({ ...t, met: t.got !== undefined && t.got >= t.least }));
+  const float = ours.find((r) => r.M === null && r.errorVsTfjs !== undefined);
+  const ortCheck = results.models.find((r) => r.runtime === 'ort-webgpu');
+  const card = results.card
+    ? `${results.card}, driver ${results.driver}`
+    : 'card not named by nvidia-smi';
+  const date = (results.finishedAt ?? results.startedAt).slice(0, 10);
+  const machine = results.machine as { cpu?: string; node?: string };
+  const markdown = `# WebGPU on ${results.card ?? 'this adapter'}: PA-BNN vs TF.js webgpu and onnxruntime-web WebGPU (float)
+
+**${card}**; Dawn adapter: ${results.adapter}; ${machine.cpu}, Node ${machine.node}, ${date}.${results.software ? ' A software adapter: these numbers say nothing about GPUs.' : ''}${results.tiny ? ' Tiny shapes (PABNN_WEBGPU_TINY=1): a check that the job runs, not a measurement.' : ''}
+
+## PAConv2D at batch ${results.layers[0]?.batch ?? '-'} on ResNet-18's 3x3 layers (stride 1, pad 1): GPU time per conv
+
+Inputs on the GPU; each sample queues the conv ${results.layerRepeat} times and waits for the queue (ours: \`WebGpuBackend#finish\`; TF.js:
+reading one element of the last output), median per conv. Ours = binarize into bit-planes + XOR/popcount conv with the fused
+epilogue, on the direct kernel (one invocation per pixel and 8 channels) and the tiled one (32 pixels x 32 channels staged in
+workgroup memory); \`auto\` is what the backend picks by shape. TF.js = \`tf.conv2d\` in float32.
+
+${markdownTable(
+  [
+    'layer',
+    'M x N',
+    'direct (ms)',
+    'tiled (ms)',
+    'auto',
+    'TF.js webgpu float (ms)',
+    'speed-up (auto)',
+    'speed-up (best kernel)',
+  ],
+  layers.map((l) => [
+    l.layer,
+    `${l.M} x ${l.N}`,
+    ms(l.direct),
+    ms(l.tiled),
+    l.autoKernel,
+    ms(l.tfjs),
+    x(l.autoSpeedup),
+    x(l.bestSpeedup),
+  ]),
+)}
+
+## Whole ResNet-18, end to end: latency and throughput
+
+Host input in, host logits out on every side (upload, every layer, read-back); images/s = batch / median ms of sequential
+runs, so batch 1 is the latency. TF.js runs the zoo's float ResNet-18 (seeded weights) through @pabnn/train's TrainableModel;
+onnxruntime-web ${ortCheck ? 'its WebGPU EP (the JSEP build in Node on Dawn, with a shim that copies its SharedArrayBuffer uploads, see src/webgpu-job/ort-webgpu.ts)' : 'did not run (notes below)'}
+on the same weights exported to ONNX; our \`Session\` on the webgpu backend runs those weights too${float ? ` (logits within ${float.errorVsTfjs?.toExponential(1)} of TF.js's largest)` : ''}${ortCheck?.errorVsTfjs !== undefined ? `, ORT's within ${ortCheck.errorVsTfjs.toExponential(1)}` : ''},
+and the zoo's seeded PA models. The runtime checks inputs for NaN/Infinity on the GPU with the run and reads back the logits only.
+
+${markdownTable(
+  [
+    'model',
+    'M x N',
+    'batch',
+    'ours (ms)',
+    'ours (images/s)',
+    'TF.js webgpu float (images/s)',
+    'ORT webgpu float (images/s)',
+    'vs TF.js',
+    'vs ORT',
+    'model MB',
+  ],
+  modelRows.map((r) => [
+    r.model,
+    bases(r.M, r.N),
+    r.batch,
+    ms(r.ms, 2),
+    r.imagesPerSecond.toFixed(1),
+    r.tfjsImagesPerSecond?.toFixed(1) ?? '-',
+    r.ortImagesPerSecond?.toFixed(1) ?? '-',
+    x(r.vsTfjs),
+    x(r.vsOrt),
+    r.modelBytes === undefined ? '-' : (r.modelBytes / 1e6).toFixed(1),
+  ]),
+)}
+
+## Issue 29's targets
+${results.tiny || results.software ? '\nNot evaluated: tiny shapes or a software adapter (the lines below only show that the report computes them).\n' : ''}
+${targets.map((t) => `- ${t.met ? 'met' : 'not met'}: ${t.what}: ${x(t.got)} (at least ${t.least}x)`).join('\n')}
+${results.notes.length ? `\n## Notes\n\n${results.notes.map((n) => `- ${n}`).join('\n')}\n` : ''}
+Produced by the WebGPU throughput job (\`apps/bench/gpu/webgpu-job.ts\`, bundled by \`pnpm --filter @pabnn/bench run gpu-bundle\`,
+run with \`source .gpu/setup.sh && node .gpu/webgpu-job.cjs\`) and written from its \`webgpu-results.json\` by
+\`pnpm --filter @pabnn/bench run webgpu-report <webgpu-results.json>\`.
+`;
+  return { markdown, json: { ...results, summary: { layers, models: modelRows, targets } } };
+}

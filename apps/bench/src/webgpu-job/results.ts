@@ -1,0 +1,77 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** One PAConv2D layer timing: GPU time per conv, inputs resident (../benchmarks/webgpu.ts's method). */
+export interface LayerRow {
+  layer: string;
+  batch: number;
+  M: number;
+  N: number;
+  /** The conv kernel forced for this row ('direct' or 'tiled'), and the one 'auto' picks. */
+  kernel: 'direct' | 'tiled';
+  autoKernel: 'direct' | 'tiled';
+  oursMs: number;
+  tfjsWebgpuMs: number;
+  speedup: number;
+}
+
+/** One whole-model timing, end to end (host input in, host logits out). */
+export interface ModelRow {
+  /** 'ours' (our Session on webgpu), 'tfjs-webgpu' or 'ort-webgpu' (onnxruntime-web's WebGPU EP). */
+  runtime: 'ours' | 'tfjs-webgpu' | 'ort-webgpu';
+  model: 'resnet18' | 'pa_resnet18';
+  M: number | null;
+  N: number | null;
+  batch: number;
+  ms: number;
+  imagesPerSecond: number;
+  /** Logits vs TF.js's on the same float weights, relative to their largest magnitude. */
+  errorVsTfjs?: number;
+  modelBytes?: number;
+  fallbacks?: number;
+}
+
+export interface JobResults {
+  job: 'webgpu-throughput';
+  /** Dawn's adapter description and nvidia-smi's card and driver, where it runs. */
+  adapter: string;
+  card?: string;
+  driver?: string;
+  software: boolean;
+  tiny: boolean;
+  /** Convs queued per layer sample before waiting for the queue. */
+  layerRepeat: number;
+  machine: Record<string, unknown>;
+  startedAt: string;
+  finishedAt?: string;
+  /** What did not run and why (onnxruntime-web's WebGPU EP, parts cut by the time budget). */
+  notes: string[];
+  layers: LayerRow[];
+  models: ModelRow[];
+}
+
+/** Keeps the results and rewrites the JSON file after every change, so a cut-off run leaves what it measured. */
+export class ResultsFile {
+  readonly path: string;
+  constructor(
+    dir: string,
+    readonly results: JobResults,
+  ) {
+    this.path = join(dir, 'webgpu-results.json');
+    this.save();
+  }
+
+  save(): void {
+    writeFileSync(this.path, `${JSON.stringify(this.results, null, 2)}\n`);
+  }
+
+  layer(row: LayerRow): void {
+    this.results.layers.push(row);
+    this.save();
+  }
+
+  model(row: ModelRow): void {
+    this.results.models.push(row);
+    this.save();
+  }
+}

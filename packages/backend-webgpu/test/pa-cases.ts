@@ -1,0 +1,79 @@
+import type { PACaseSpec } from '@pabnn/backend/conformance';
+
+/**
+ * PAConv2D shapes for the tiled kernel (src/pa-conv2d-tiled-wgsl.ts) on top of the shared
+ * PA_CASES: input channels 1, 3, 16, 32, 96 (words partly filled, one, three), stride 2, 1x1,
+ * dilation, M x N up to 4 x 5 and 8 x 8 (fewer staged steps), more than one 32-channel tile
+ * with a partial last one, several 32-pixel tiles (7 x 6 outputs and batch 2), and N 9, which
+ * the tiled kernel does not take (the direct one runs it).
+ */
+export const GPU_PA_CASES: PACaseSpec[] = [
+  {
+    title: '3x3 pad 1, 1 channel, M2 N2',
+    cin: 1,
+    cout: 8,
+    kernel: 3,
+    m: 2,
+    n: 2,
+    attrs: { pads: [1, 1, 1, 1] },
+  },
+  {
+    title: '3x3 stride 2 pad 1, 3 channels, 40 outputs, M4 N5, relu, scale and bias',
+    size: [9, 8],
+    cin: 3,
+    cout: 40,
+    kernel: 3,
+    m: 4,
+    n: 5,
+    attrs: { strides: [2, 2], pads: [1, 1, 1, 1], activation: 'relu' },
+    scaleBias: true,
+  },
+  { title: '1x1, 16 channels, 33 outputs, M3 N3', cin: 16, cout: 33, kernel: 1, m: 3, n: 3 },
+  {
+    title: '3x3 dilation 2 pad 2, 32 channels, M2 N3',
+    cin: 32,
+    cout: 16,
+    kernel: 3,
+    m: 2,
+    n: 3,
+    attrs: { dilations: [2, 2], pads: [2, 2, 2, 2] },
+  },
+  {
+    title: 'batch 2, 3x3 pad 1, 96 channels, 36 outputs, M4 N5, hardtanh',
+    batch: 2,
+    cin: 96,
+    cout: 36,
+    kernel: 3,
+    m: 4,
+    n: 5,
+    attrs: { pads: [1, 1, 1, 1], activation: 'hardtanh' },
+    scaleBias: true,
+  },
+  {
+    title: '3x3 stride 2 pad 1, 96 channels, M1 N1',
+    cin: 96,
+    cout: 32,
+    kernel: 3,
+    m: 1,
+    n: 1,
+    attrs: { strides: [2, 2], pads: [1, 1, 1, 1] },
+  },
+  {
+    title: '3x3 pad 1, 40 channels, M8 N8',
+    cin: 40,
+    cout: 8,
+    kernel: 3,
+    m: 8,
+    n: 8,
+    attrs: { pads: [1, 1, 1, 1] },
+  },
+  {
+    title: '3x3 pad 1, 16 channels, M2 N9',
+    cin: 16,
+    cout: 8,
+    kernel: 3,
+    m: 2,
+    n: 9,
+    attrs: { pads: [1, 1, 1, 1] },
+  },
+];
