@@ -20,6 +20,7 @@ import {
 } from '@pabnn/ir';
 import { SessionError } from './errors.js';
 import { checkFeeds } from './feeds.js';
+import { foldBatchNorm } from './fold-batch-norm.js';
 import { type MemoryPlan, planMemory } from './memory-plan.js';
 import { LruCache } from './plan-cache.js';
 import { checkPlanLimits } from './plan-limits.js';
@@ -46,6 +47,12 @@ export interface SessionOptions {
    * and freed first. Default 8.
    */
   maxCachedPlans?: number;
+  /**
+   * Fold each BatchNorm that only rescales a PAConv2D's output into the conv's scale and bias
+   * (one node instead of two; the same result up to float rounding). Default true; the
+   * profile then lists the conv under its own name and the BatchNorm not at all.
+   */
+  foldBatchNorm?: boolean;
 }
 
 /** Default of SessionOptions.maxCachedPlans. */
@@ -155,9 +162,12 @@ export class Session {
       throw new SessionError('options', `maxCachedPlans must be an integer >= 1, got ${cached}`);
     }
     const bytes = model instanceof Uint8Array || model instanceof ArrayBuffer;
-    const graph = bytes ? load(model, { limits: options.limits }) : model;
-    const validated = validateGraph(graph);
-    if (!bytes) validateValues(graph, validated); // load() checked a file's values already
+    const given = bytes ? load(model, { limits: options.limits }) : model;
+    const checked = validateGraph(given);
+    if (!bytes) validateValues(given, checked); // load() checked a file's values already
+    // a BatchNorm right after a PAConv2D becomes the conv's scale and bias (fold-batch-norm.ts)
+    const graph = options.foldBatchNorm === false ? given : foldBatchNorm(given);
+    const validated = graph === given ? checked : validateGraph(graph);
     const warn = options.onWarning ?? ((m: string) => console.warn(`[pabnn] ${m}`));
     const primary = await selectBackend({ ...options, fallback: options.fallback ?? true, warn });
     const kernelNodeOf = (vn: (typeof validated.order)[number]) => ({
