@@ -43,7 +43,7 @@ interface TiledLayout {
   rowWords: number;
   /** u64 [channel block of 8][m][rowWords][8]. */
   weights: number;
-  /** f32 [block][m][n][8]: a_{o,m} b_n. */
+  /** f32 [block][m][n][8]: -2 a_{o,m} b_n (asm/pa-tiled-block.ts term()). */
   ab: number;
   /** f32 [blocks * 8]: the weight offsets c_w, 0 past cout (epilogue lanes and E). */
   cw: number;
@@ -151,7 +151,7 @@ function tiledLayout(
         }
       for (let k = 0; k < n; k++)
         ab[((blk * m + j) * n + k) * TILE_CHANNELS + lane] =
-          scales.data[o * m + j] * stairs.coefficients[k];
+          -2 * scales.data[o * m + j] * stairs.coefficients[k];
     }
   }
   const sumB = stairs.coefficients.reduce((a, b) => a + b, 0);
