@@ -23,7 +23,7 @@
 // (docs/PA-METHOD.md, "Zero padding").
 
 import { endTap, firstTap, param } from './conv-geometry';
-import { blockScalar, blockSimd } from './pa-tiled-block';
+import { blockScalar, blockSimd, blockSimdOneWord } from './pa-tiled-block';
 // convTiled()'s parameter block (PA_TILED_PARAMS in src/param-blocks.ts, which documents each field)
 import {
   AB,
@@ -270,7 +270,8 @@ export function convTiled(p: usize): void {
       for (let blk = 0; blk < blocks; blk++) {
         const w0 = wTiled + <usize>blk * m * baseBytes;
         const ab0 = abPtr + (<usize>(blk * m * n) << 5);
-        if (ASC_FEATURE_SIMD) blockSimd(rows, rowWords, m, n, w0, ab0, kc0, kc1, blk << 3, cout, e0, e1, bq0, bq1, cwPtr, scale, bias, y0, y1, second, act);
+        if (ASC_FEATURE_SIMD && rowWords == 1) blockSimdOneWord(rows, m, n, w0, ab0, kc0, kc1, blk << 3, cout, e0, e1, bq0, bq1, cwPtr, scale, bias, y0, y1, second, act);
+        else if (ASC_FEATURE_SIMD) blockSimd(rows, rowWords, m, n, w0, ab0, kc0, kc1, blk << 3, cout, e0, e1, bq0, bq1, cwPtr, scale, bias, y0, y1, second, act);
         else blockScalar(rows, rowWords, m, n, w0, ab0, kc0, kc1, blk << 3, cout, e0, e1, bq0, bq1, cwPtr, scale, bias, y0, y1, second, act);
       }
     }

@@ -149,6 +149,50 @@ const BYTE_WORDS = 31;
   }
 }
 
+/**
+ * SIMD build, rows of one word (1x1 convs up to 64 channels): blockSimd's result with all 8
+ * channels on i64 POPCNT. With a single word there is nothing to accumulate, and the v128
+ * half's byte counts would cost more to reduce to lanes than the popcounts themselves; each
+ * base's 8 weight words are loaded once for its N planes.
+ */
+@inline export function blockSimdOneWord(rows: usize, m: i32, n: i32, w0: usize, ab0: usize, kc0: i32, kc1: i32, o0: i32, cout: i32, e0: usize, e1: usize, bq0: f32, bq1: f32, cw: usize, scale: usize, bias: usize, y0: usize, y1: usize, second: bool, act: i32): void {
+  let x0lo = f32x4.splat(0), x0hi = f32x4.splat(0), x1lo = f32x4.splat(0), x1hi = f32x4.splat(0);
+  const half0 = f32x4.splat(<f32>kc0 * 0.5);
+  const half1 = f32x4.splat(<f32>kc1 * 0.5);
+  let ab = ab0;
+  for (let mm = 0; mm < m; mm++) {
+    // weights [block][m][1 word][8 channels]: one base's words are 64 bytes
+    const wp = w0 + (<usize>mm << 6);
+    const wa = load<i64>(wp);
+    const wb = load<i64>(wp, 8);
+    const wc = load<i64>(wp, 16);
+    const wd = load<i64>(wp, 24);
+    const we = load<i64>(wp, 32);
+    const wf = load<i64>(wp, 40);
+    const wg = load<i64>(wp, 48);
+    const wh = load<i64>(wp, 56);
+    for (let nn = 0; nn < n; nn++) {
+      // rows [n][1 word][2 pixels]
+      const hp = rows + (<usize>nn << 4);
+      const h0 = load<i64>(hp);
+      const h1 = load<i64>(hp, 8);
+      const abLo = v128.load(ab);
+      const abHi = v128.load(ab, 16);
+      x0lo = f32x4.add(x0lo, term(abLo, half0, lanes(popcnt<i64>(h0 ^ wa), popcnt<i64>(h0 ^ wb), popcnt<i64>(h0 ^ wc), popcnt<i64>(h0 ^ wd))));
+      x0hi = f32x4.add(x0hi, term(abHi, half0, lanes(popcnt<i64>(h0 ^ we), popcnt<i64>(h0 ^ wf), popcnt<i64>(h0 ^ wg), popcnt<i64>(h0 ^ wh))));
+      x1lo = f32x4.add(x1lo, term(abLo, half1, lanes(popcnt<i64>(h1 ^ wa), popcnt<i64>(h1 ^ wb), popcnt<i64>(h1 ^ wc), popcnt<i64>(h1 ^ wd))));
+      x1hi = f32x4.add(x1hi, term(abHi, half1, lanes(popcnt<i64>(h1 ^ we), popcnt<i64>(h1 ^ wf), popcnt<i64>(h1 ^ wg), popcnt<i64>(h1 ^ wh))));
+      ab += 32;
+    }
+  }
+  store4(y0, x0lo, e0, cw, bq0, scale, bias, o0, cout, act);
+  store4(y0, x0hi, e0, cw, bq0, scale, bias, o0 + 4, cout, act);
+  if (second) {
+    store4(y1, x1lo, e1, cw, bq1, scale, bias, o0, cout, act);
+    store4(y1, x1hi, e1, cw, bq1, scale, bias, o0 + 4, cout, act);
+  }
+}
+
 /** The scalar build's epilogue for one channel of one pixel. */
 @inline function storeChannel(y: usize, acc: f32, e: usize, cw: usize, bq: f32, scale: usize, bias: usize, o: i32, cout: i32, act: i32): void {
   if (o >= cout) return;
