@@ -36,7 +36,7 @@ export function profileSection(
   return `
 ## Where the time goes (fashion-mnist models, wasm, 1 thread)
 
-Each node's mean time over 300 runs of one image (\`Session#profile\`; "PA" marks the binary convs of the binarized
+Each node's median time over 300 runs of one image (\`Session#profile\`; "PA" marks the binary convs of the binarized
 models, which replace the float model's Conv2D nodes except the stem). The session folds each BatchNorm that follows a
 conv into it (\`foldBatchNorm\`, docs/DESIGN.md), so no BatchNorm node runs. The PA rows are bounded by their binary
 convs: an M x N layer is M x N popcount passes over rows of 3 words (16 channels) to 9 (64). Timed with parts of the
