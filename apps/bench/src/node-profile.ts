@@ -1,7 +1,7 @@
 import type { Tensor } from '@pabnn/ir';
 import type { Session } from '@pabnn/runtime';
 
-/** Mean wall time per node over `runs` runs (after `warmup`), from the session's profile. */
+/** Median wall time per node over `runs` runs (after `warmup`), from the session's profile. */
 export interface NodeTime {
   node: string;
   op: string;
@@ -9,9 +9,11 @@ export interface NodeTime {
 }
 
 /**
- * Where a model's time goes: each node's mean time over many runs of one input (the runtime
- * times every node of a run: Session#profile). The per-node sum is below the run's time by
- * the runtime's own work (feeds, plans, download).
+ * Where a model's time goes: each node's median time over many runs of one input (the runtime
+ * times every node of a run: Session#profile), and the median run. Medians, not means: this
+ * shared VM has slow phases and other processes' bursts, whose outliers made a mean put a
+ * quarter of a run on a 10 us node. The per-node sum is below the run's time by the runtime's
+ * own work (feeds, plans, download).
  */
 export async function profileNodes(
   session: Session,
@@ -19,20 +21,25 @@ export async function profileNodes(
   { warmup = 50, runs = 300 } = {},
 ): Promise<{ nodes: NodeTime[]; runMs: number }> {
   for (let i = 0; i < warmup; i++) await session.run(feeds);
-  const sums = new Map<string, NodeTime>();
-  let total = 0;
+  const times = new Map<string, { node: string; op: string; ms: number[] }>();
+  const total: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
     await session.run(feeds);
-    total += performance.now() - t0;
+    total.push(performance.now() - t0);
     for (const n of session.profile().nodes) {
-      const s = sums.get(n.node) ?? { node: n.node, op: n.op, ms: 0 };
-      s.ms += n.ms;
-      sums.set(n.node, s);
+      const t = times.get(n.node) ?? { node: n.node, op: n.op, ms: [] };
+      t.ms.push(n.ms);
+      times.set(n.node, t);
     }
   }
   return {
-    nodes: [...sums.values()].map((s) => ({ ...s, ms: s.ms / runs })),
-    runMs: total / runs,
+    nodes: [...times.values()].map((t) => ({ node: t.node, op: t.op, ms: median(t.ms) })),
+    runMs: median(total),
   };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
 }

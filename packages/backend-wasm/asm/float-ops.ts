@@ -2,6 +2,7 @@
 // ReLU, residual adds), so a model's layers stay in wasm memory instead of running on js.
 // NHWC activations; every argument is a byte offset into memory owned by the JS side.
 
+import { conv2dFewInputs, FEW_INPUTS, FEW_OUTPUTS } from './conv-few-inputs';
 import { endTap, firstTap, param } from './conv-geometry';
 // conv2dF32()'s parameter block (CONV_F32_PARAMS in src/param-blocks.ts); threads split a conv
 // by output rows [ROW_BEGIN, ROW_END), each with its own block and patches
@@ -206,6 +207,12 @@ function conv2dPatches(p: usize, patches: usize): void {
  * accumulators sweep the valid taps and input channels (padded taps contribute nothing).
  */
 export function conv2dF32(p: usize): void {
+  // narrow stems (an image's 1 or 3 channels in, at most 16 out): read the input directly
+  // (conv-few-inputs.ts); wider ones reuse each weight over the 4 pixels of the im2col path
+  if (ASC_FEATURE_SIMD && param(p, GROUPS) == 1 && param(p, CIN) <= FEW_INPUTS && param(p, COUT) <= FEW_OUTPUTS && (param(p, COUT) & 3) == 0) {
+    conv2dFewInputs(p);
+    return;
+  }
   const patches = <usize>param(p, PATCHES);
   if (ASC_FEATURE_SIMD && patches) {
     conv2dPatches(p, patches);

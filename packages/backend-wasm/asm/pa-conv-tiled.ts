@@ -23,7 +23,7 @@
 // (docs/PA-METHOD.md, "Zero padding").
 
 import { endTap, firstTap, param } from './conv-geometry';
-import { blockScalar, blockSimd } from './pa-tiled-block';
+import { blockScalar, blockSimd, blockSimdOneWord } from './pa-tiled-block';
 // convTiled()'s parameter block (PA_TILED_PARAMS in src/param-blocks.ts, which documents each field)
 import {
   AB,
@@ -82,16 +82,75 @@ import {
   return e;
 }
 
+/** Sum of qsum over the valid taps [ky0, ky1) x [kx0, kx1) of the window at pix0. */
+@inline function windowQsum(qsum: usize, pix0: i32, inW: i32, dh: i32, dw: i32, ky0: i32, ky1: i32, kx0: i32, kx1: i32): f32 {
+  let bq: f64 = 0;
+  for (let ky = ky0; ky < ky1; ky++) {
+    for (let kx = kx0; kx < kx1; kx++) bq += load<f64>(qsum + (<usize>(pix0 + ky * dh * inW + kx * dw) << 3));
+  }
+  return <f32>bq;
+}
+
+/** Word w of both pixels' rows, stored as one v128 in the SIMD build (see gatherPair()). */
+@inline function storePair(at: usize, a: u64, b: u64): void {
+  if (ASC_FEATURE_SIMD) {
+    v128.store(at, i64x2.replace_lane(i64x2.splat(a), 1, b));
+  } else {
+    store<u64>(at, a);
+    store<u64>(at, b, 8);
+  }
+}
+
+/**
+ * gather() for both pixels of a pair when a pixel's channels fit one plane word (cin <= 64,
+ * tapBits <= 64; binarize() leaves the bits past cin 0): each row word of both pixels is built
+ * in registers from 64 / tapBits taps and stored once, as one v128 in the SIMD build. The
+ * sweep (pa-tiled-block.ts) reads word w of both pixels with one v128 load right after, and a
+ * load that spans two narrower stores cannot be forwarded from them: it waits for them to
+ * reach the cache, which on these short rows cost as much as the whole gather.
+ */
+@inline function gatherPair(dst: usize, planes: usize, pixA: i32, pixB: i32, inW: i32, kh: i32, kw: i32, dh: i32, dw: i32, ky0: i32, ky1: i32, ax0: i32, ax1: i32, bx0: i32, bx1: i32, n: i32, tapBits: i32, planeBytes: usize): void {
+  const pixelBytes = <usize>n << 3;
+  for (let nn = 0; nn < n; nn++) {
+    let at = dst + <usize>nn * planeBytes;
+    const src = planes + (<usize>nn << 3);
+    let a: u64 = 0;
+    let b: u64 = 0;
+    let fill = 0;
+    for (let ky = 0; ky < kh; ky++) {
+      const rowInside = ky >= ky0 && ky < ky1;
+      const rowA = pixA + ky * dh * inW;
+      const rowB = pixB + ky * dh * inW;
+      for (let kx = 0; kx < kw; kx++) {
+        // a tap outside the input gathers zeros (docs/PA-METHOD.md, "Zero padding")
+        if (rowInside && kx >= ax0 && kx < ax1) a |= load<u64>(src + <usize>(rowA + kx * dw) * pixelBytes) << (<u64>fill);
+        if (rowInside && kx >= bx0 && kx < bx1) b |= load<u64>(src + <usize>(rowB + kx * dw) * pixelBytes) << (<u64>fill);
+        fill += tapBits;
+        if (fill == 64) {
+          storePair(at, a, b);
+          at += 16;
+          a = 0;
+          b = 0;
+          fill = 0;
+        }
+      }
+    }
+    // the last, partly filled word: its bits past the last tap are 0
+    if (fill) storePair(at, a, b);
+  }
+}
+
 /**
  * Gathers one pixel's im2col row for every plane into its lane of the pair's rows (`dst` =
  * rows + 8 * lane; word w of plane nn at dst + (nn * rowWords + w) * 16; zeros outside the
- * input; the tail bits past the last tap stay as convTiled() zeroed them) and returns the sum
- * of its valid taps' qsum. Taps of tapBits < 64 are copied as one u8/u16/u32 each.
+ * input) and returns the sum
+ * of its valid taps' qsum: for more than 64 channels (tapBits a multiple of 64, whole words a
+ * tap); gatherPair() serves the rest.
  */
-@inline function gather(dst: usize, planes: usize, qsum: usize, pix0: i32, inW: i32, kh: i32, kw: i32, dh: i32, dw: i32, ky0: i32, ky1: i32, kx0: i32, kx1: i32, n: i32, w64: i32, tapBits: i32, planeBytes: usize): f32 {
+@inline function gather(dst: usize, planes: usize, qsum: usize, pix0: i32, inW: i32, kh: i32, kw: i32, dh: i32, dw: i32, ky0: i32, ky1: i32, kx0: i32, kx1: i32, n: i32, w64: i32, planeBytes: usize): f32 {
   const pixelBytes = <usize>n * w64 * 8;
   let bq: f64 = 0;
-  if (tapBits >= 64 && n == 1 && dw == 1 && ky0 == 0 && ky1 == kh && kx0 == 0 && kx1 == kw) {
+  if (n == 1 && dw == 1 && ky0 == 0 && ky1 == kh && kx0 == 0 && kx1 == kw) {
     // an interior pixel of a single-plane input: each kernel row's taps are kw neighbouring
     // pixels, contiguous in the planes and in the row, so one word loop per kernel row
     const words = <usize>kw * w64;
@@ -107,9 +166,7 @@ import {
   }
   for (let ky = 0; ky < kh; ky++) {
     for (let kx = 0; kx < kw; kx++) {
-      const bit = <usize>(ky * kw + kx) * tapBits;
-      // word (bit / 64) of the row, byte (bit % 64) / 8 inside it
-      const at = dst + ((bit >> 6) << 4) + ((bit & 63) >> 3);
+      const at = dst + ((<usize>(ky * kw + kx) * w64) << 4); // the tap's first word
       const inside = ky >= ky0 && ky < ky1 && kx >= kx0 && kx < kx1;
       const pix = pix0 + ky * dh * inW + kx * dw;
       if (inside) bq += load<f64>(qsum + (<usize>pix << 3));
@@ -117,10 +174,7 @@ import {
       for (let nn = 0; nn < n; nn++) {
         const to = at + <usize>nn * planeBytes;
         const from = src + <usize>nn * w64 * 8;
-        if (tapBits == 8) store<u8>(to, inside ? load<u8>(from) : 0);
-        else if (tapBits == 16) store<u16>(to, inside ? load<u16>(from) : 0);
-        else if (tapBits == 32) store<u32>(to, inside ? load<u32>(from) : 0);
-        else for (let i = 0; i < w64; i++) store<u64>(to + (<usize>i << 4), inside ? load<u64>(from + (<usize>i << 3)) : 0);
+        for (let i = 0; i < w64; i++) store<u64>(to + (<usize>i << 4), inside ? load<u64>(from + (<usize>i << 3)) : 0);
       }
     }
   }
@@ -173,13 +227,6 @@ export function convTiled(p: usize): void {
   const classKeys = state + 8;
   const maxClasses = 2 * kw + 1;
   const classTable = classKeys + ((<usize>maxClasses * 4 + 7) & ~(<usize>7));
-  // the rows' tail words, past the last tap, are read by every sweep: zero them (a gather
-  // writes taps only)
-  const lastWord = (<usize>rowWords - 1) << 4;
-  for (let nn = 0; nn < n; nn++) {
-    store<u64>(rows + <usize>nn * planeBytes + lastWord, 0);
-    store<u64>(rows + <usize>nn * planeBytes + lastWord, 0, 8);
-  }
   let rowKey = -1;
   const rowEnd = min(param(p, ROW_END), param(p, BATCH) * outH);
   for (let row = param(p, ROW_BEGIN); row < rowEnd; row++) {
@@ -203,20 +250,28 @@ export function convTiled(p: usize): void {
       const kx1 = max(kx0, endTap(ix0, dw, kw, inW));
       const kc0 = (ky1 - ky0) * (kx1 - kx0) * cin;
       const e0 = classE(state, classKeys, classTable, kx0 << 16 | kx1, ky0, ky1, kx0, kx1, <f32>kc0, cout, cout8, taps, kw, g0, gTap, cwPtr, ca);
-      const bq0 = gather(rows, planes, qsum, rowPix + ix0, inW, kh, kw, dh, dw, ky0, ky1, kx0, kx1, n, w64, tapBits, planeBytes);
       const second = ox + 1 < outW;
       const ix1 = second ? ix0 + sw : ix0;
       const jx0 = firstTap(ix1, dw, kw);
       const jx1 = max(jx0, endTap(ix1, dw, kw, inW));
       const kc1 = (ky1 - ky0) * (jx1 - jx0) * cin;
       const e1 = classE(state, classKeys, classTable, jx0 << 16 | jx1, ky0, ky1, jx0, jx1, <f32>kc1, cout, cout8, taps, kw, g0, gTap, cwPtr, ca);
-      const bq1 = gather(rows + 8, planes, qsum, rowPix + ix1, inW, kh, kw, dh, dw, ky0, ky1, jx0, jx1, n, w64, tapBits, planeBytes);
+      let bq0: f32, bq1: f32;
+      if (tapBits <= 64) {
+        gatherPair(rows, planes, rowPix + ix0, rowPix + ix1, inW, kh, kw, dh, dw, ky0, ky1, kx0, kx1, jx0, jx1, n, tapBits, planeBytes);
+        bq0 = windowQsum(qsum, rowPix + ix0, inW, dh, dw, ky0, ky1, kx0, kx1);
+        bq1 = windowQsum(qsum, rowPix + ix1, inW, dh, dw, ky0, ky1, jx0, jx1);
+      } else {
+        bq0 = gather(rows, planes, qsum, rowPix + ix0, inW, kh, kw, dh, dw, ky0, ky1, kx0, kx1, n, w64, planeBytes);
+        bq1 = gather(rows + 8, planes, qsum, rowPix + ix1, inW, kh, kw, dh, dw, ky0, ky1, jx0, jx1, n, w64, planeBytes);
+      }
       const y0 = out + ((<usize>row * outW + ox) * cout << 2);
       const y1 = y0 + (<usize>cout << 2);
       for (let blk = 0; blk < blocks; blk++) {
         const w0 = wTiled + <usize>blk * m * baseBytes;
         const ab0 = abPtr + (<usize>(blk * m * n) << 5);
-        if (ASC_FEATURE_SIMD) blockSimd(rows, rowWords, m, n, w0, ab0, kc0, kc1, blk << 3, cout, e0, e1, bq0, bq1, cwPtr, scale, bias, y0, y1, second, act);
+        if (ASC_FEATURE_SIMD && rowWords == 1) blockSimdOneWord(rows, m, n, w0, ab0, kc0, kc1, blk << 3, cout, e0, e1, bq0, bq1, cwPtr, scale, bias, y0, y1, second, act);
+        else if (ASC_FEATURE_SIMD) blockSimd(rows, rowWords, m, n, w0, ab0, kc0, kc1, blk << 3, cout, e0, e1, bq0, bq1, cwPtr, scale, bias, y0, y1, second, act);
         else blockScalar(rows, rowWords, m, n, w0, ab0, kc0, kc1, blk << 3, cout, e0, e1, bq0, bq1, cwPtr, scale, bias, y0, y1, second, act);
       }
     }

@@ -5,7 +5,8 @@
 //
 // Layouts: a pixel pair's gathered rows interleave the two pixels word by word,
 // [n][rowWords][2] u64, so one v128 load holds word w of both; weights are
-// [block][m][rowWords][8 channels] u64; ab is [block][m][n][8] f32.
+// [block][m][rowWords][8 channels] u64; ab is [block][m][n][8] f32 holding -2 a_{o,m} b_n
+// (term()).
 //
 // The SIMD build splits each sweep between the CPU's integer and vector units, which work in
 // parallel: channels 0-3 on i64 XOR + POPCNT (8 scalar accumulators, two pixels x four
@@ -54,9 +55,14 @@ const BYTE_WORDS = 31;
   return i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(<i32>a), 1, <i32>b), 2, <i32>c), 3, <i32>d);
 }
 
-/** ab * (kc - 2 P) for four channels (kc splatted). */
-@inline function term(ab: v128, kc: v128, pop: v128): v128 {
-  return f32x4.mul(ab, f32x4.convert_i32x4_s(i32x4.sub(kc, i32x4.shl(pop, 1))));
+/**
+ * a b (kc - 2 P) for four channels, as (-2 a b) (P - kc / 2) with ab holding -2 a b and
+ * `half` kc / 2 splatted: P and kc / 2 are exact in f32 (below 2^22, halves included), so is
+ * their difference, and -2 a b is a b scaled by a power of two; the product is the same real
+ * number, rounded once, as a b (kc - 2 P), in one operation fewer.
+ */
+@inline function term(ab: v128, half: v128, pop: v128): v128 {
+  return f32x4.mul(ab, f32x4.sub(f32x4.convert_i32x4_s(pop), half));
 }
 
 /**
@@ -67,8 +73,8 @@ const BYTE_WORDS = 31;
   const planeBytes = <usize>rowWords << 4;
   const baseBytes = <usize>rowWords << 6;
   let x0lo = f32x4.splat(0), x0hi = f32x4.splat(0), x1lo = f32x4.splat(0), x1hi = f32x4.splat(0);
-  const kcv0 = i32x4.splat(kc0);
-  const kcv1 = i32x4.splat(kc1);
+  const kcv0 = f32x4.splat(<f32>kc0 * 0.5);
+  const kcv1 = f32x4.splat(<f32>kc1 * 0.5);
   let ab = ab0;
   for (let mm = 0; mm < m; mm++) {
     const wRow = w0 + <usize>mm * baseBytes;
@@ -104,11 +110,19 @@ const BYTE_WORDS = 31;
           hp += 16;
           wp += 64;
         }
-        // the byte counters as i16 (at most 8 x 31 a byte: two bytes' sum fits), a chunk at a time
-        c4 = i16x8.add(c4, i16x8.extadd_pairwise_i8x16_u(v4));
-        c5 = i16x8.add(c5, i16x8.extadd_pairwise_i8x16_u(v5));
-        c6 = i16x8.add(c6, i16x8.extadd_pairwise_i8x16_u(v6));
-        c7 = i16x8.add(c7, i16x8.extadd_pairwise_i8x16_u(v7));
+        // the byte counters as i16 (at most 8 x 31 a byte: two bytes' sum fits), a chunk at a
+        // time; the first chunk (the only one of rows up to 31 words) needs no add
+        if (w <= BYTE_WORDS) {
+          c4 = i16x8.extadd_pairwise_i8x16_u(v4);
+          c5 = i16x8.extadd_pairwise_i8x16_u(v5);
+          c6 = i16x8.extadd_pairwise_i8x16_u(v6);
+          c7 = i16x8.extadd_pairwise_i8x16_u(v7);
+        } else {
+          c4 = i16x8.add(c4, i16x8.extadd_pairwise_i8x16_u(v4));
+          c5 = i16x8.add(c5, i16x8.extadd_pairwise_i8x16_u(v5));
+          c6 = i16x8.add(c6, i16x8.extadd_pairwise_i8x16_u(v6));
+          c7 = i16x8.add(c7, i16x8.extadd_pairwise_i8x16_u(v7));
+        }
       }
       c4 = i32x4.extadd_pairwise_i16x8_u(c4);
       c5 = i32x4.extadd_pairwise_i16x8_u(c5);
@@ -135,6 +149,50 @@ const BYTE_WORDS = 31;
   }
 }
 
+/**
+ * SIMD build, rows of one word (1x1 convs up to 64 channels): blockSimd's result with all 8
+ * channels on i64 POPCNT. With a single word there is nothing to accumulate, and the v128
+ * half's byte counts would cost more to reduce to lanes than the popcounts themselves; each
+ * base's 8 weight words are loaded once for its N planes.
+ */
+@inline export function blockSimdOneWord(rows: usize, m: i32, n: i32, w0: usize, ab0: usize, kc0: i32, kc1: i32, o0: i32, cout: i32, e0: usize, e1: usize, bq0: f32, bq1: f32, cw: usize, scale: usize, bias: usize, y0: usize, y1: usize, second: bool, act: i32): void {
+  let x0lo = f32x4.splat(0), x0hi = f32x4.splat(0), x1lo = f32x4.splat(0), x1hi = f32x4.splat(0);
+  const half0 = f32x4.splat(<f32>kc0 * 0.5);
+  const half1 = f32x4.splat(<f32>kc1 * 0.5);
+  let ab = ab0;
+  for (let mm = 0; mm < m; mm++) {
+    // weights [block][m][1 word][8 channels]: one base's words are 64 bytes
+    const wp = w0 + (<usize>mm << 6);
+    const wa = load<i64>(wp);
+    const wb = load<i64>(wp, 8);
+    const wc = load<i64>(wp, 16);
+    const wd = load<i64>(wp, 24);
+    const we = load<i64>(wp, 32);
+    const wf = load<i64>(wp, 40);
+    const wg = load<i64>(wp, 48);
+    const wh = load<i64>(wp, 56);
+    for (let nn = 0; nn < n; nn++) {
+      // rows [n][1 word][2 pixels]
+      const hp = rows + (<usize>nn << 4);
+      const h0 = load<i64>(hp);
+      const h1 = load<i64>(hp, 8);
+      const abLo = v128.load(ab);
+      const abHi = v128.load(ab, 16);
+      x0lo = f32x4.add(x0lo, term(abLo, half0, lanes(popcnt<i64>(h0 ^ wa), popcnt<i64>(h0 ^ wb), popcnt<i64>(h0 ^ wc), popcnt<i64>(h0 ^ wd))));
+      x0hi = f32x4.add(x0hi, term(abHi, half0, lanes(popcnt<i64>(h0 ^ we), popcnt<i64>(h0 ^ wf), popcnt<i64>(h0 ^ wg), popcnt<i64>(h0 ^ wh))));
+      x1lo = f32x4.add(x1lo, term(abLo, half1, lanes(popcnt<i64>(h1 ^ wa), popcnt<i64>(h1 ^ wb), popcnt<i64>(h1 ^ wc), popcnt<i64>(h1 ^ wd))));
+      x1hi = f32x4.add(x1hi, term(abHi, half1, lanes(popcnt<i64>(h1 ^ we), popcnt<i64>(h1 ^ wf), popcnt<i64>(h1 ^ wg), popcnt<i64>(h1 ^ wh))));
+      ab += 32;
+    }
+  }
+  store4(y0, x0lo, e0, cw, bq0, scale, bias, o0, cout, act);
+  store4(y0, x0hi, e0, cw, bq0, scale, bias, o0 + 4, cout, act);
+  if (second) {
+    store4(y1, x1lo, e1, cw, bq1, scale, bias, o0, cout, act);
+    store4(y1, x1hi, e1, cw, bq1, scale, bias, o0 + 4, cout, act);
+  }
+}
+
 /** The scalar build's epilogue for one channel of one pixel. */
 @inline function storeChannel(y: usize, acc: f32, e: usize, cw: usize, bq: f32, scale: usize, bias: usize, o: i32, cout: i32, act: i32): void {
   if (o >= cout) return;
@@ -148,6 +206,8 @@ const BYTE_WORDS = 31;
 @inline export function blockScalar(rows: usize, rowWords: i32, m: i32, n: i32, w0: usize, ab0: usize, kc0: i32, kc1: i32, o0: i32, cout: i32, e0: usize, e1: usize, bq0: f32, bq1: f32, cw: usize, scale: usize, bias: usize, y0: usize, y1: usize, second: bool, act: i32): void {
   const planeBytes = <usize>rowWords << 4;
   const baseBytes = <usize>rowWords << 6;
+  const half0 = <f32>kc0 * 0.5;
+  const half1 = <f32>kc1 * 0.5;
   for (let half = 0; half < 2; half++) {
     let a00: f32 = 0, a01: f32 = 0, a02: f32 = 0, a03: f32 = 0;
     let a10: f32 = 0, a11: f32 = 0, a12: f32 = 0, a13: f32 = 0;
@@ -180,14 +240,15 @@ const BYTE_WORDS = 31;
         const b1 = load<f32>(ab, 4);
         const b2 = load<f32>(ab, 8);
         const b3 = load<f32>(ab, 12);
-        a00 += b0 * <f32>(kc0 - (<i32>q0 << 1));
-        a01 += b1 * <f32>(kc0 - (<i32>q1 << 1));
-        a02 += b2 * <f32>(kc0 - (<i32>q2 << 1));
-        a03 += b3 * <f32>(kc0 - (<i32>q3 << 1));
-        a10 += b0 * <f32>(kc1 - (<i32>r0 << 1));
-        a11 += b1 * <f32>(kc1 - (<i32>r1 << 1));
-        a12 += b2 * <f32>(kc1 - (<i32>r2 << 1));
-        a13 += b3 * <f32>(kc1 - (<i32>r3 << 1));
+        // ab holds -2 a b: (-2 a b) (P - kc / 2) is a b (kc - 2 P) exactly (term())
+        a00 += b0 * (<f32><i32>q0 - half0);
+        a01 += b1 * (<f32><i32>q1 - half0);
+        a02 += b2 * (<f32><i32>q2 - half0);
+        a03 += b3 * (<f32><i32>q3 - half0);
+        a10 += b0 * (<f32><i32>r0 - half1);
+        a11 += b1 * (<f32><i32>r1 - half1);
+        a12 += b2 * (<f32><i32>r2 - half1);
+        a13 += b3 * (<f32><i32>r3 - half1);
         ab += 32;
       }
     }

@@ -43,7 +43,7 @@ interface TiledLayout {
   rowWords: number;
   /** u64 [channel block of 8][m][rowWords][8]. */
   weights: number;
-  /** f32 [block][m][n][8]: a_{o,m} b_n. */
+  /** f32 [block][m][n][8]: -2 a_{o,m} b_n (asm/pa-tiled-block.ts term()). */
   ab: number;
   /** f32 [blocks * 8]: the weight offsets c_w, 0 past cout (epilogue lanes and E). */
   cw: number;
@@ -81,7 +81,8 @@ export interface PreparedPAConv {
   coef: number;
   /** One conv parameter block per thread. */
   params: number;
-  /** The conv calls, kept while a run uses the same buffers and input shape. */
+  /** The binarize and conv calls, kept while a run uses the same buffers and input shape. */
+  binarizeCalls: CachedCalls;
   convCalls: CachedCalls;
   /** Per-run buffers, grown when a larger batch comes; `work` holds one part per thread. */
   scratch: { planes: number; qsum: number; work: number; bytes: number; pixels: number };
@@ -150,7 +151,7 @@ function tiledLayout(
         }
       for (let k = 0; k < n; k++)
         ab[((blk * m + j) * n + k) * TILE_CHANNELS + lane] =
-          scales.data[o * m + j] * stairs.coefficients[k];
+          -2 * scales.data[o * m + j] * stairs.coefficients[k];
     }
   }
   const sumB = stairs.coefficients.reduce((a, b) => a + b, 0);
@@ -254,6 +255,7 @@ export function preparePAConv(
     thresholds: memory.put(Float32Array.from(thresholds.data)),
     coef: memory.put(Float64Array.of(stairs.constant, ...stairs.coefficients)),
     params: 0,
+    binarizeCalls: new CachedCalls(),
     convCalls: new CachedCalls(),
     scratch: { planes: 0, qsum: 0, work: 0, bytes: 0, pixels: -1 },
   };
@@ -362,6 +364,7 @@ export function runPAConv(
       pixels,
     };
     p.params = memory.alloc(threads * paramBytes(paramBlockOf(p)));
+    p.binarizeCalls.reset();
     p.convCalls.reset();
   }
   const s = p.scratch;
@@ -380,9 +383,12 @@ export function runPAConv(
       s.qsum + begin * groups * 8,
     ],
   });
-  const compares = pixels * cin * p.n;
-  const binarizeParts = partsFor(compares * NS_PER.thresholdCompare, pixels, pool);
-  runCalls(kernels, splitRange(pixels, binarizeParts).map(binarize), pool);
+  const binarizeCalls = p.binarizeCalls.get([offsetOf(x), batch, inH, inW], () => {
+    const compares = pixels * cin * p.n;
+    const parts = partsFor(compares * NS_PER.thresholdCompare, pixels, pool);
+    return splitRange(pixels, parts).map(binarize);
+  });
+  runCalls(kernels, binarizeCalls, pool);
 
   // the blocks hold offsets and shapes only: a run on the same buffers reuses them, which
   // saves a small layer's per-run cost of building and writing them

@@ -30,9 +30,9 @@ export const PA_TILED_PARAMS = block('pa-tiled-params', [
   'act', // PA_ACTIVATION_CODES
   'planes', // u64 [pixel][n][w64] activation bit-planes (binarize())
   'qsum', // f64 [pixel]: the staircase's constant part summed over channels
-  'weights', // u64 [block of 4][m][rowWords][4]
-  'ab', // f32 [block][m][n][4]: a_{o,m} b_n
-  'cw', // f32 [cout rounded up to 4]: weight offsets c_w
+  'weights', // u64 [block of 8][m][rowWords][8]
+  'ab', // f32 [block][m][n][8]: -2 a_{o,m} b_n
+  'cw', // f32 [cout rounded up to 8]: weight offsets c_w
   'gTap', // f64 [cout][taps]: per-tap part of E
   'g0', // f64 [cout]: whole-window part of E
   'ca', // f64 scalar: the activation staircase's constant

@@ -20,6 +20,7 @@ import {
 } from '@pabnn/ir';
 import { SessionError } from './errors.js';
 import { checkFeeds, nonFiniteError } from './feeds.js';
+import { foldBatchNorm } from './fold-batch-norm.js';
 import { type MemoryPlan, planMemory } from './memory-plan.js';
 import { LruCache } from './plan-cache.js';
 import { checkPlanLimits } from './plan-limits.js';
@@ -50,6 +51,12 @@ export interface SessionOptions {
    * and freed first. Default 8.
    */
   maxCachedPlans?: number;
+  /**
+   * Fold each BatchNorm that only rescales a PAConv2D's output into the conv's scale and bias
+   * (one node instead of two; the same result up to float rounding). Default true; the
+   * profile then lists the conv under its own name and the BatchNorm not at all.
+   */
+  foldBatchNorm?: boolean;
 }
 
 /** Options of one `Session#run`. */
@@ -95,12 +102,17 @@ interface Step {
   node: ValidatedGraph['order'][number];
   backend: Backend;
   prepared: unknown;
+  /** Where each input and output is looked up, `backend/value`, built once, not per run. */
+  inputKeys: string[];
+  outputKeys: string[];
 }
 
 interface RunPlan {
   infos: Map<string, TensorInfo>;
   memory: MemoryPlan;
   buffers: BackendBuffer[];
+  /** Each step's output tensors in the plan's buffers, built on the plan's first run. */
+  outputs?: BackendTensor[][];
 }
 
 /**
@@ -162,9 +174,12 @@ export class Session {
       throw new SessionError('options', `maxCachedPlans must be an integer >= 1, got ${cached}`);
     }
     const bytes = model instanceof Uint8Array || model instanceof ArrayBuffer;
-    const graph = bytes ? load(model, { limits: options.limits }) : model;
-    const validated = validateGraph(graph);
-    if (!bytes) validateValues(graph, validated); // load() checked a file's values already
+    const given = bytes ? load(model, { limits: options.limits }) : model;
+    const checked = validateGraph(given);
+    if (!bytes) validateValues(given, checked); // load() checked a file's values already
+    // a BatchNorm right after a PAConv2D becomes the conv's scale and bias (fold-batch-norm.ts)
+    const graph = options.foldBatchNorm === false ? given : foldBatchNorm(given);
+    const validated = graph === given ? checked : validateGraph(graph);
     const warn = options.onWarning ?? ((m: string) => console.warn(`[pabnn] ${m}`));
     const primary = await selectBackend({ ...options, fallback: options.fallback ?? true, warn });
     const kernelNodeOf = (vn: (typeof validated.order)[number]) => ({
@@ -222,7 +237,14 @@ export class Session {
         const key = `${backend.name}/${name}`;
         if (t && !session.constants.has(key)) session.constants.set(key, backend.upload(t));
       }
-      steps.push({ node: vn, backend, prepared });
+      const keyOf = (name: string) => `${backend.name}/${name}`;
+      steps.push({
+        node: vn,
+        backend,
+        prepared,
+        inputKeys: vn.node.inputs.map(keyOf),
+        outputKeys: vn.node.outputs.map(keyOf),
+      });
     }
     for (const input of graph.inputs) {
       const checker = steps.find(
@@ -316,23 +338,39 @@ export class Session {
       return t;
     };
     const nodes: NodeProfile[] = [];
-    for (const step of this.steps) {
-      const { node } = step.node;
-      const inputs = await Promise.all(node.inputs.map((name) => locate(name, step.backend)));
-      const outputs = node.outputs.map((name) => {
+    // the output tensors of every step depend on the plan only
+    plan.outputs ??= this.steps.map((step) =>
+      step.node.node.outputs.map((name) => {
         const info = plan.infos.get(name)!;
-        const t: BackendTensor = {
+        return {
           dtype: info.dtype,
           shape: info.shape,
           buffer: plan.buffers[plan.memory.slotOf.get(name)!],
         };
-        located.set(`${step.backend.name}/${name}`, t);
+      }),
+    );
+    for (const [index, step] of this.steps.entries()) {
+      const { node } = step.node;
+      // a value already on the step's backend (a constant or an earlier node's output: every
+      // input of a model that runs on one backend) is taken without an await: each await is a
+      // trip through the microtask queue, which on ResNet-8's ~30 small nodes cost more than
+      // some of the kernels
+      const inputs: (BackendTensor | undefined)[] = [];
+      for (const [i, name] of node.inputs.entries()) {
+        const key = step.inputKeys[i];
+        const found = name === '' ? undefined : (this.constants.get(key) ?? located.get(key));
+        inputs.push(found ?? (await locate(name, step.backend)));
+      }
+      const outputs = plan.outputs[index];
+      for (const [i, name] of node.outputs.entries()) {
+        located.set(step.outputKeys[i], outputs[i]);
         producedOn.set(name, step.backend);
-        return t;
-      });
+      }
       const t0 = performance.now();
       try {
-        await step.backend.run(step.prepared, inputs, outputs);
+        // Backend#run returns void or a promise: only a promise (any thenable) is awaited
+        const ran = step.backend.run(step.prepared, inputs, outputs) as unknown;
+        if (typeof (ran as PromiseLike<void> | undefined)?.then === 'function') await ran;
       } catch (error) {
         const reason =
           error instanceof BackendError

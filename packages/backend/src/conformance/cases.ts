@@ -199,6 +199,30 @@ export const PA_CASES: PACaseSpec[] = [
     n: 1,
     attrs: { pads: [2, 1, 0, 1] },
   },
+  // one plane word per pixel (up to 64 channels): the wasm kernel builds both pixels' row
+  // words of a pair in registers (pa-conv-tiled.ts gatherPair), odd widths repeat a pixel
+  {
+    title: "1x1 stride 2, 32 channels, M4 N5, odd width (ResNet-8's downsampling)",
+    size: [9, 7],
+    cin: 32,
+    cout: 12,
+    kernel: 1,
+    m: 4,
+    n: 5,
+    attrs: { strides: [2, 2] },
+    scaleBias: true,
+  },
+  {
+    title: '3x3 pad 1, 48 channels, M2 N3 (64-bit taps, 3 planes), batch 2',
+    batch: 2,
+    size: [5, 7],
+    cin: 48,
+    cout: 9,
+    kernel: 3,
+    m: 2,
+    n: 3,
+    attrs: { pads: [1, 1, 1, 1], activation: 'relu' },
+  },
 ];
 
 function sortedRandom(r: () => number, count: number, lo: number, hi: number): Float32Array {
@@ -276,6 +300,15 @@ export function floatCases(seed: number): OpCase[] {
     c('Conv2D', '7x7 stride 2 pad 3, 3 channels', [t([1, 16, 15, 3]), t([4, 7, 7, 3])], {
       strides: [2, 2],
       pads: [3, 3, 3, 3],
+    }),
+    // narrow stems (the wasm backend's direct kernel, asm/conv-few-inputs.ts)
+    c('Conv2D', '3x3 pad 1, 1 -> 16, bias, batch 2', [t([2, 7, 6, 1]), t([16, 3, 3, 1]), t([16])], {
+      pads: [1, 1, 1, 1],
+    }),
+    c('Conv2D', '3x3 stride 2 dilation 2 pad 1, 2 -> 12', [t([1, 9, 8, 2]), t([12, 3, 3, 2])], {
+      strides: [2, 2],
+      dilations: [2, 2],
+      pads: [1, 1, 1, 1],
     }),
     c('Conv2D', '3x3 dilation 2, 1 channel', [t([2, 9, 9, 1]), t([3, 3, 3, 1])], {
       dilations: [2, 2],
