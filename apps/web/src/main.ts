@@ -6,13 +6,22 @@ import '@pabnn/backend-webgpu';
 import { getBackend } from '@pabnn/backend';
 import { load } from '@pabnn/ir';
 import { createQuantizer, staircasePlot } from '@pabnn/quantizer';
-import { fetchModel, loadCatalog, type ModelEntry, type Sample } from './catalog.js';
+import {
+  CHANCE_TOP1,
+  fetchModel,
+  loadCatalog,
+  type ModelEntry,
+  RECOMMENDED,
+  type Sample,
+} from './catalog.js';
 import { Classifier } from './classify.js';
 import { drawPixels, imageToPixels } from './image-input.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const modelSelect = $<HTMLSelectElement>('model');
 const backendSelect = $<HTMLSelectElement>('backend');
+const threadsSelect = $<HTMLSelectElement>('threads');
+const truth = $<HTMLParagraphElement>('truth');
 const status = $<HTMLParagraphElement>('status');
 const top5 = $<HTMLOListElement>('top5');
 const inputCanvas = $<HTMLCanvasElement>('input');
@@ -23,6 +32,10 @@ const HISTOGRAM_LAYER = 'layer1.0.conv1';
 const classifiers = new Map<string, Promise<Classifier>>();
 let models: ModelEntry[] = [];
 let current: Uint8Array | undefined;
+/** Bumped by every new request and every model change: a result of an older one is dropped. */
+let latest = 0;
+/** Classifications finished, current or dropped (body[data-finished], for the tests). */
+let finished = 0;
 
 function setStatus(state: 'idle' | 'running' | 'done' | 'error', text: string, extra = {}) {
   status.dataset.state = state;
@@ -33,11 +46,11 @@ function setStatus(state: 'idle' | 'running' | 'done' | 'error', text: string, e
 
 const selectedModel = () => models.find((m) => m.file === modelSelect.value) as ModelEntry;
 
-function classifier(entry: ModelEntry, backend: string): Promise<Classifier> {
-  const key = `${entry.file}|${backend}`;
+function classifier(entry: ModelEntry, backend: string, threads: number): Promise<Classifier> {
+  const key = `${entry.file}|${backend}|${threads}`;
   let c = classifiers.get(key);
   if (!c) {
-    c = fetchModel(entry).then((bytes) => Classifier.open(bytes, backend));
+    c = fetchModel(entry).then((bytes) => Classifier.open(bytes, backend, threads));
     c.catch(() => classifiers.delete(key)); // a failed backend can be retried
     classifiers.set(key, c);
   }
@@ -48,10 +61,13 @@ async function classify(): Promise<void> {
   if (!current) return;
   const entry = selectedModel();
   const backend = backendSelect.value;
+  const threads = Number(threadsSelect.value);
+  const ticket = ++latest;
   setStatus('running', `running ${entry.scheme} on ${backend}...`);
   top5.replaceChildren();
   try {
-    const result = await (await classifier(entry, backend)).classify(current);
+    const result = await (await classifier(entry, backend, threads)).classify(current);
+    if (ticket !== latest) return; // the model, backend or image changed meanwhile
     for (const p of result.top5) {
       const li = document.createElement('li');
       li.dataset.class = String(p.classIndex);
@@ -60,12 +76,15 @@ async function classify(): Promise<void> {
       top5.append(li);
     }
     const fallbacks = result.fallbacks ? ` (${result.fallbacks} float ops on js)` : '';
-    setStatus('done', `${result.ms.toFixed(2)} ms on ${result.backend}${fallbacks}`, {
+    const on = backend === 'wasm' ? `${result.backend}, ${threads} thread(s)` : result.backend;
+    setStatus('done', `${result.ms.toFixed(2)} ms on ${on}${fallbacks}`, {
       backend: result.backend,
       class: String(result.top5[0].classIndex),
     });
   } catch (error) {
-    setStatus('error', (error as Error).message);
+    if (ticket === latest) setStatus('error', (error as Error).message);
+  } finally {
+    document.body.dataset.finished = String(++finished);
   }
 }
 
@@ -121,15 +140,17 @@ function showSamples(samples: Sample[]): void {
     button.addEventListener('click', () => {
       box.querySelectorAll('button').forEach((b) => b.setAttribute('aria-pressed', 'false'));
       button.setAttribute('aria-pressed', 'true');
-      useImage(s.pixels);
+      useImage(s.pixels, s.className);
     });
     box.append(button);
   }
 }
 
-function useImage(pixels: Uint8Array): void {
+function useImage(pixels: Uint8Array, label?: string): void {
   current = pixels;
   drawPixels(inputCanvas, pixels);
+  truth.textContent = label ? `true label: ${label}` : 'true label: unknown (your image)';
+  truth.dataset.label = label ?? '';
   void classify();
 }
 
@@ -139,8 +160,25 @@ async function main(): Promise<void> {
   for (const m of models) {
     const size = `${(m.bytes / 1024).toFixed(0)} KB`;
     const top1 = m.top1 === undefined ? '' : `, ${(100 * m.top1).toFixed(1)} %`;
-    modelSelect.add(new Option(`${m.dataset} ${m.model} ${m.scheme} (${size}${top1})`, m.file));
+    const chance = m.top1 !== undefined && m.top1 <= CHANCE_TOP1 ? ', at chance' : '';
+    const text = `${m.dataset} ${m.model} ${m.scheme} (${size}${top1}${chance})`;
+    const option = new Option(m.file === RECOMMENDED ? `${text}, recommended` : text, m.file);
+    if (chance) option.dataset.chance = 'true';
+    modelSelect.add(option);
   }
+  if (models.some((m) => m.file === RECOMMENDED)) modelSelect.value = RECOMMENDED;
+  // wasm threads need SharedArrayBuffer: a cross-origin isolated page (vite.config.ts headers)
+  const isolated = globalThis.crossOriginIsolated === true;
+  for (const n of [1, 2, 4]) {
+    const option = new Option(String(n), String(n));
+    option.disabled = n > 1 && !isolated;
+    threadsSelect.add(option);
+  }
+  const isolation = $<HTMLParagraphElement>('isolation');
+  isolation.dataset.isolated = String(isolated);
+  isolation.textContent = isolated
+    ? 'cross-origin isolated: wasm can run on several threads'
+    : 'not cross-origin isolated: wasm runs on one thread';
   for (const name of BACKENDS) {
     const supported = await Promise.resolve(getBackend(name).isSupported()).catch(() => false);
     const option = new Option(supported ? name : `${name} (not available here)`, name);
@@ -153,11 +191,15 @@ async function main(): Promise<void> {
       `${m.file}: ${m.bytes.toLocaleString()} bytes`;
     showSamples(catalog.samples);
     current = undefined;
+    latest++; // a result still coming for the previous model is dropped
+    truth.textContent = '';
+    top5.replaceChildren();
     void drawHistogram(m);
     setStatus('idle', 'choose an image');
   };
   modelSelect.addEventListener('change', onModel);
   backendSelect.addEventListener('change', () => void classify());
+  threadsSelect.addEventListener('change', () => void classify());
   const file = $<HTMLInputElement>('file');
   const drop = $<HTMLLabelElement>('drop');
   const fromFile = async (f: File | undefined) => {

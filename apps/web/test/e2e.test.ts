@@ -80,6 +80,7 @@ interface SampleJson {
   id: string;
   dataset: string;
   label: number;
+  className: string;
   pixels: string;
 }
 
@@ -137,4 +138,111 @@ describe('apps/web in headless Chromium', () => {
       await page.close();
     });
   }
+});
+
+const samples = () =>
+  JSON.parse(readFileSync(join(app, 'public/samples.json'), 'utf8')) as SampleJson[];
+
+/** A fresh page of the app, ready, with its page errors collected. */
+async function openApp(): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready=true]', { timeout: 60_000 });
+  return { page, errors };
+}
+
+const finished = (page: Page, n: number) =>
+  page.waitForSelector(`body[data-finished="${n}"]`, { timeout: 120_000 });
+
+describe('apps/web: what the page shows around a classification', () => {
+  it('opens on the recommended PA model, marks models at chance, shows the true label', async () => {
+    const { page, errors } = await openApp();
+    expect(await page.$eval('#model', (s) => (s as HTMLSelectElement).value)).toBe(
+      'models/fashion-mnist__resnet8__pa-4x5.pabnn',
+    );
+    const options = await page.$$eval('#model option', (o) =>
+      o.map((x) => ({ text: x.textContent ?? '', chance: x.getAttribute('data-chance') })),
+    );
+    const index = JSON.parse(readFileSync(join(app, 'public/models/index.json'), 'utf8')) as {
+      top1?: number;
+    }[];
+    const atChance = index.filter((m) => m.top1 !== undefined && m.top1 <= 0.2).length;
+    expect(atChance).toBeGreaterThan(0); // the shipped ABC DenseNet is at 10 %
+    expect(options.filter((o) => o.chance === 'true')).toHaveLength(atChance);
+    for (const o of options.filter((x) => x.chance === 'true')) expect(o.text).toMatch(/at chance/);
+    const sample = samples().find((s) => s.dataset === 'fashion-mnist') as SampleJson;
+    await page.click(`button[data-sample="${sample.id}"]`);
+    expect(await page.$eval('#truth', (t) => t.textContent)).toBe(
+      `true label: ${sample.className}`,
+    );
+    await finished(page, 1);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('is cross-origin isolated, so wasm runs on 2 threads', async () => {
+    const { page, errors } = await openApp();
+    expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
+    expect(await page.$eval('#isolation', (p) => p.getAttribute('data-isolated'))).toBe('true');
+    await page.selectOption('#backend', 'wasm');
+    await page.selectOption('#threads', '2');
+    await page.click('#samples button');
+    await finished(page, 1);
+    const status = await page.$eval('#status', (s) => ({
+      state: s.getAttribute('data-state'),
+      text: s.textContent ?? '',
+    }));
+    // fallback is off: without SharedArrayBuffer the backend fails instead of using 1 thread
+    expect(status.state, status.text).toBe('done');
+    expect(status.text).toMatch(/on wasm, 2 thread\(s\)/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('fetches each model file once, whatever asks for it', async () => {
+    const page = await browser.newPage();
+    const requests: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('.pabnn')) requests.push(new URL(r.url()).pathname);
+    });
+    await page.goto(url);
+    await page.waitForSelector('body[data-ready=true]', { timeout: 60_000 });
+    // a float model: the histogram and the classifier want the same file at once, then the
+    // classifier again on two more backends
+    await page.selectOption('#model', 'models/fashion-mnist__resnet8__float.pabnn');
+    await page.click('#samples button');
+    await finished(page, 1);
+    await page.selectOption('#backend', 'js');
+    await finished(page, 2);
+    await page.selectOption('#backend', 'wasm');
+    await finished(page, 3);
+    expect(requests.length).toBeGreaterThanOrEqual(2);
+    expect(requests.filter((r, i) => requests.indexOf(r) !== i)).toEqual([]);
+    await page.close();
+  });
+
+  it('drops a result that arrives after the model changed', async () => {
+    const { page, errors } = await openApp();
+    await page.click('#samples button'); // starts fetching and classifying the default model
+    await page.selectOption('#model', 'models/mnist__resnet8__pa-4x5.pabnn');
+    await finished(page, 1);
+    expect(await page.$eval('#status', (s) => s.getAttribute('data-state'))).toBe('idle');
+    expect(await page.$$eval('#top5 li', (l) => l.length)).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("draws the chart's axis text at least 12 px high", async () => {
+    const { page } = await openApp();
+    await page.waitForSelector('#histogram svg text');
+    const heights = await page.$$eval('#histogram svg text', (t) =>
+      t.map((x) => x.getBoundingClientRect().height),
+    );
+    expect(heights.length).toBeGreaterThan(3);
+    expect(Math.min(...heights)).toBeGreaterThanOrEqual(12);
+    await page.screenshot({ path: join(results, 'layout.png'), fullPage: true });
+    await page.close();
+  });
 });
