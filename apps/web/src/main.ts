@@ -58,7 +58,8 @@ function classifier(entry: ModelEntry, backend: string, threads: number): Promis
 }
 
 async function classify(): Promise<void> {
-  if (!current) return;
+  const pixels = current; // the image of this request, whatever is chosen meanwhile
+  if (!pixels) return;
   const entry = selectedModel();
   const backend = backendSelect.value;
   const threads = Number(threadsSelect.value);
@@ -66,7 +67,7 @@ async function classify(): Promise<void> {
   setStatus('running', `running ${entry.scheme} on ${backend}...`);
   top5.replaceChildren();
   try {
-    const result = await (await classifier(entry, backend, threads)).classify(current);
+    const result = await (await classifier(entry, backend, threads)).classify(pixels);
     if (ticket !== latest) return; // the model, backend or image changed meanwhile
     for (const p of result.top5) {
       const li = document.createElement('li');
