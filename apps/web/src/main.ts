@@ -15,6 +15,7 @@ import {
   type Sample,
 } from './catalog.js';
 import { Classifier } from './classify.js';
+import { floatCounterpart, renderComparison } from './compare.js';
 import { drawPixels, imageToPixels } from './image-input.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -22,6 +23,7 @@ const modelSelect = $<HTMLSelectElement>('model');
 const backendSelect = $<HTMLSelectElement>('backend');
 const threadsSelect = $<HTMLSelectElement>('threads');
 const truth = $<HTMLParagraphElement>('truth');
+const compare = $<HTMLTableElement>('compare');
 const status = $<HTMLParagraphElement>('status');
 const top5 = $<HTMLOListElement>('top5');
 const inputCanvas = $<HTMLCanvasElement>('input');
@@ -66,16 +68,30 @@ async function classify(): Promise<void> {
   const ticket = ++latest;
   setStatus('running', `running ${entry.scheme} on ${backend}...`);
   top5.replaceChildren();
+  renderComparison(compare, []);
   try {
     const result = await (await classifier(entry, backend, threads)).classify(pixels);
+    // the float baseline on the same backend and image, beside a binarized model
+    const float = entry.scheme === 'float' ? undefined : floatCounterpart(models, entry);
+    const baseline = float && (await (await classifier(float, backend, threads)).classify(pixels));
     if (ticket !== latest) return; // the model, backend or image changed meanwhile
     for (const p of result.top5) {
       const li = document.createElement('li');
       li.dataset.class = String(p.classIndex);
       li.dataset.score = String(p.score);
       li.textContent = `${p.label}: ${(100 * p.score).toFixed(1)} %`;
+      li.style.setProperty('--p', `${(100 * p.score).toFixed(1)}%`); // its bar (style.css)
       top5.append(li);
     }
+    renderComparison(
+      compare,
+      float && baseline
+        ? [
+            { entry, result },
+            { entry: float, result: baseline },
+          ]
+        : [],
+    );
     const fallbacks = result.fallbacks ? ` (${result.fallbacks} float ops on js)` : '';
     const on = backend === 'wasm' ? `${result.backend}, ${threads} thread(s)` : result.backend;
     setStatus('done', `${result.ms.toFixed(2)} ms on ${on}${fallbacks}`, {
@@ -195,6 +211,7 @@ async function main(): Promise<void> {
     latest++; // a result still coming for the previous model is dropped
     truth.textContent = '';
     top5.replaceChildren();
+    renderComparison(compare, []);
     void drawHistogram(m);
     setStatus('idle', 'choose an image');
   };

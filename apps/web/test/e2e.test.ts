@@ -240,6 +240,51 @@ describe('apps/web: what the page shows around a classification', () => {
     await page.close();
   });
 
+  it('puts the float model beside the PA one: size, test top-1, latency here, prediction', async () => {
+    const { page, errors } = await openApp();
+    const sample = samples().find((s) => s.dataset === 'fashion-mnist') as SampleJson;
+    await page.selectOption('#backend', 'wasm');
+    await page.click(`button[data-sample="${sample.id}"]`);
+    await finished(page, 1);
+    const rows = await page.$$eval('#compare tr[data-scheme]', (r) =>
+      r.map((tr) => ({ ...(tr as HTMLElement).dataset })),
+    );
+    expect(rows.map((r) => r.scheme)).toEqual(['pa-4x5', 'float']);
+    const [pa, float] = rows;
+    expect(Number(pa.bytes) * 3).toBeLessThan(Number(float.bytes)); // 71 KB vs 316 KB
+    for (const r of rows) expect(Number(r.ms)).toBeGreaterThan(0);
+    const shown = await page.$eval('#status', (s) => s.getAttribute('data-class'));
+    expect(pa.class).toBe(shown);
+    // the float row's prediction is the float model's in Node
+    const graph = load(
+      readFileSync(join(app, 'public/models/fashion-mnist__resnet8__float.pabnn')),
+    );
+    const p = graph.metadata.preprocess as { scale: number; mean: number[]; std: number[] };
+    const x = Float32Array.from(
+      Buffer.from(sample.pixels, 'base64'),
+      (v) => (v * p.scale - p.mean[0]) / p.std[0],
+    );
+    const session = await Session.create(graph, { backend: 'js' });
+    const out = await session.run({ image: tensor('float32', [1, 28, 28, 1], x) });
+    session.dispose();
+    const logits = Array.from(out[graph.outputs[0]].data as Float32Array);
+    expect(Number(float.class)).toBe(logits.indexOf(Math.max(...logits)));
+    // each of the top 5 has a bar as long as its probability
+    const bars = await page.$$eval('#top5 li', (l) =>
+      l.map((li) => ({
+        score: Number(li.dataset.score),
+        p: (li as HTMLElement).style.getPropertyValue('--p'),
+        bg: getComputedStyle(li).backgroundImage,
+      })),
+    );
+    for (const b of bars) {
+      expect(b.p).toBe(`${(100 * b.score).toFixed(1)}%`);
+      expect(b.bg).toMatch(/^linear-gradient/);
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it("draws the chart's axis text at least 12 px high", async () => {
     const { page } = await openApp();
     await page.waitForSelector('#histogram svg text');
