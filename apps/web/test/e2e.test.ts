@@ -9,7 +9,7 @@ import '@pabnn/backend-js';
 import { load, tensor } from '@pabnn/ir';
 import { Session } from '@pabnn/runtime';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { build, type PreviewServer, preview } from 'vite';
+import { build, createServer, type PreviewServer, preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const app = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -296,4 +296,40 @@ describe('apps/web: what the page shows around a classification', () => {
     await page.screenshot({ path: join(results, 'layout.png'), fullPage: true });
     await page.close();
   });
+});
+
+describe('apps/web on the Vite dev server', () => {
+  // The dev server pre-bundles dependencies into another folder: the wasm backend's .wasm URL
+  // then returned the page's HTML (issue #28) unless the config excludes the package, as ours does.
+  it('runs a sample on wasm, cross-origin isolated', async () => {
+    const dev = await createServer({
+      root: app,
+      server: { port: 4400, strictPort: false },
+      logLevel: 'warn',
+    });
+    await dev.listen();
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(dev.resolvedUrls?.local[0] as string);
+      await page.waitForSelector('body[data-ready=true]', { timeout: 120_000 });
+      expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
+      await page.selectOption('#backend', 'wasm');
+      await page.selectOption('#threads', '2');
+      await page.click('#samples button');
+      await finished(page, 1);
+      const status = await page.$eval('#status', (s) => ({
+        state: s.getAttribute('data-state'),
+        backend: s.getAttribute('data-backend'),
+        text: s.textContent ?? '',
+      }));
+      expect(status.state, status.text).toBe('done');
+      expect(status.backend).toBe('wasm');
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      await dev.close();
+    }
+  }, 180_000);
 });
