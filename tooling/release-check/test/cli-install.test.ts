@@ -2,12 +2,12 @@
 // together with its run-time dependencies packed from the workspace's own install
 // (dependency-closure.ts), offline, then run as a user would (`npm exec pabnn`, i.e. npx).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dependencyClosure } from './dependency-closure.js';
-import { installApp, pack, root, run } from './packed-app.js';
+import { installApp, pack, root, run, userEnv } from './packed-app.js';
 
 const cliDir = join(root, 'apps/cli');
 const cliManifest = JSON.parse(readFileSync(join(cliDir, 'package.json'), 'utf8'));
@@ -39,15 +39,12 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-// the environment without pnpm's npm_* settings (this test may run under pnpm), as a user has it
-const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
-
 /** `npm exec --offline -- pabnn ...args` in the app folder: its exit code and output. */
 function pabnn(...args: string[]) {
   const r = spawnSync('npm', ['exec', '--offline', '--', 'pabnn', ...args], {
     cwd: app,
     encoding: 'utf8',
-    env,
+    env: userEnv,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -92,6 +89,24 @@ describe('the pabnn CLI packed and installed with npm', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toBe(
       'pabnn eval: this command needs @pabnn/train (with TensorFlow.js), an optional peer dependency of pabnn; install it with npm install @pabnn/train\n',
+    );
+  });
+
+  it('@pabnn/backend-webgpu, installed without its optional peer webgpu, names it', () => {
+    expect(existsSync(join(app, 'node_modules/webgpu'))).toBe(false);
+    writeFileSync(
+      join(app, 'gpu.mjs'),
+      `import { WebGpuBackend } from '@pabnn/backend-webgpu';
+try {
+  (await WebGpuBackend.create()).dispose();
+  console.log('created');
+} catch (error) {
+  console.log(\`\${error.code}: \${error.message}\`);
+}
+`,
+    );
+    expect(run(process.execPath, ['gpu.mjs'], app)).toMatch(
+      /^no-adapter: .*the optional peer dependency 'webgpu' \(Dawn\) is not installed: npm install webgpu\)$/m,
     );
   });
 });

@@ -8,8 +8,22 @@ import { fileURLToPath } from 'node:url';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 
+/**
+ * The environment a user's shell has: without NODE_PATH, which pnpm's bin shims (vitest's among
+ * them) point at the workspace's hoisted node_modules, so a `require` there would find packages
+ * the app never installed; and without pnpm's npm_* settings, which npm warns about.
+ */
+export const userEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([k]) => k !== 'NODE_PATH' && !/^npm_/i.test(k)),
+);
+
 export const run = (cmd: string, args: string[], cwd: string) =>
-  execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync(cmd, args, {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: userEnv,
+  });
 
 /** Packs each folder (relative to the root) into `dest`; the tarballs' paths, in order. */
 export function pack(folders: string[], dest: string): string[] {
