@@ -1,6 +1,7 @@
 // What a user outside this monorepo gets (packed-app.ts): the packages installed with plain
 // npm into an empty folder, then a shipped PA model run from a small ESM script and from a
-// CommonJS one (require), and a TypeScript file type-checked against the installed declarations.
+// CommonJS one (require), the packages bundled for browsers by esbuild, and a TypeScript file
+// type-checked against the installed declarations.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -118,6 +119,37 @@ const { getBackend } = require('@pabnn/backend');
     result.logits.forEach((v: number, i: number) => {
       expect(Math.abs(v - expected[i])).toBeLessThanOrEqual(1e-4 * scale);
     });
+  });
+
+  it('bundle them for browsers with esbuild --platform=browser, no externals', async () => {
+    const app = join(dir, 'app');
+    // the workspace's esbuild (a devDependency of apps/bench), as the packages' bundle tests use
+    const esbuild = createRequire(join(root, 'apps/bench/package.json'))('esbuild') as {
+      build(
+        o: Record<string, unknown>,
+      ): Promise<{ errors: unknown[]; outputFiles: { text: string }[] }>;
+    };
+    const result = await esbuild.build({
+      stdin: {
+        contents: `import '@pabnn/backend-js';
+import '@pabnn/backend-wasm';
+import { load } from '@pabnn/ir';
+import { createQuantizer } from '@pabnn/quantizer';
+import { Session } from '@pabnn/runtime';
+globalThis.api = { load, createQuantizer, Session };`,
+        resolveDir: app,
+      },
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      write: false,
+      logLevel: 'silent',
+    });
+    expect(result.errors).toEqual([]);
+    const code = result.outputFiles[0].text;
+    // resolved from the installed packages, not the workspace
+    expect(code).toMatch(/node_modules\/@pabnn\/runtime\/dist\/session\.js/);
+    expect(code).not.toMatch(/(from|import\s*\(|require\s*\()\s*["']node:/);
   });
 
   it('type-check a TypeScript user file against the installed declarations', () => {
