@@ -285,7 +285,38 @@ describe('apps/web: what the page shows around a classification', () => {
     await page.close();
   });
 
-  it("draws the chart's axis text at least 12 px high", async () => {
+  it('classifies an image dropped on the page', async () => {
+    const { page, errors } = await openApp();
+    // a PNG made in the page (a light square on black), dropped as a user's file would be
+    await page.evaluate(async () => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 40;
+      canvas.height = 40;
+      const g = canvas.getContext('2d') as CanvasRenderingContext2D;
+      g.fillStyle = '#000';
+      g.fillRect(0, 0, 40, 40);
+      g.fillStyle = '#ddd';
+      g.fillRect(10, 8, 20, 24);
+      const blob = await new Promise<Blob>((resolve) =>
+        canvas.toBlob((b) => resolve(b as Blob), 'image/png'),
+      );
+      const data = new DataTransfer();
+      data.items.add(new File([blob], 'mine.png', { type: 'image/png' }));
+      const drop = document.getElementById('drop') as HTMLElement;
+      drop.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, cancelable: true }));
+      drop.dispatchEvent(new DragEvent('drop', { dataTransfer: data, cancelable: true }));
+    });
+    await finished(page, 1);
+    expect(await page.$eval('#status', (s) => s.getAttribute('data-state'))).toBe('done');
+    expect(await page.$eval('#truth', (t) => t.textContent)).toBe(
+      'true label: unknown (your image)',
+    );
+    expect(await page.$$eval('#top5 li', (l) => l.length)).toBe(5);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("draws the chart's axis text at least 12 px high, in a layout whose sections do not overlap", async () => {
     const { page } = await openApp();
     await page.waitForSelector('#histogram svg text');
     const heights = await page.$$eval('#histogram svg text', (t) =>
@@ -293,6 +324,23 @@ describe('apps/web: what the page shows around a classification', () => {
     );
     expect(heights.length).toBeGreaterThan(3);
     expect(Math.min(...heights)).toBeGreaterThanOrEqual(12);
+    // the layout: every section inside the viewport's width, no two overlapping
+    const boxes = await page.$$eval('main > section', (list) =>
+      list.map((el) => {
+        const r = el.getBoundingClientRect();
+        return { left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+      }),
+    );
+    const width = await page.evaluate(() => document.documentElement.clientWidth);
+    expect(boxes.length).toBeGreaterThanOrEqual(5);
+    for (const b of boxes) {
+      expect(b.left).toBeGreaterThanOrEqual(0);
+      expect(b.right).toBeLessThanOrEqual(width);
+    }
+    const overlap = (a: (typeof boxes)[0], b: (typeof boxes)[0]) =>
+      a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) expect(overlap(boxes[i], boxes[j])).toBe(false);
     await page.screenshot({ path: join(results, 'layout.png'), fullPage: true });
     await page.close();
   });
