@@ -6,6 +6,7 @@ import '@pabnn/backend-webgpu';
 import { getBackend } from '@pabnn/backend';
 import { load } from '@pabnn/ir';
 import { createQuantizer, staircasePlot } from '@pabnn/quantizer';
+import { type Camera, startCamera } from './camera.js';
 import {
   CHANCE_TOP1,
   fetchModel,
@@ -163,10 +164,10 @@ function showSamples(samples: Sample[]): void {
   }
 }
 
-function useImage(pixels: Uint8Array, label?: string): void {
+function useImage(pixels: Uint8Array, label?: string, source = 'your image'): void {
   current = pixels;
   drawPixels(inputCanvas, pixels);
-  truth.textContent = label ? `true label: ${label}` : 'true label: unknown (your image)';
+  truth.textContent = label ? `true label: ${label}` : `true label: unknown (${source})`;
   truth.dataset.label = label ?? '';
   void classify();
 }
@@ -229,6 +230,34 @@ async function main(): Promise<void> {
     }
   };
   file.addEventListener('change', () => void fromFile(file.files?.[0]));
+  const video = $<HTMLVideoElement>('video');
+  const cameraButton = $<HTMLButtonElement>('camera');
+  const captureButton = $<HTMLButtonElement>('capture');
+  let camera: Camera | undefined;
+  cameraButton.addEventListener('click', async () => {
+    if (camera) {
+      camera.stop();
+      camera = undefined;
+      video.hidden = captureButton.hidden = true;
+      cameraButton.textContent = 'Use the camera';
+      return;
+    }
+    try {
+      camera = await startCamera(video);
+      video.hidden = captureButton.hidden = false;
+      cameraButton.textContent = 'Stop the camera';
+    } catch (error) {
+      setStatus('error', `camera: ${(error as Error).message}`);
+    }
+  });
+  captureButton.addEventListener('click', async () => {
+    if (!camera) return;
+    try {
+      useImage(await imageToPixels(await camera.capture()), undefined, 'camera');
+    } catch (error) {
+      setStatus('error', (error as Error).message);
+    }
+  });
   drop.addEventListener('dragover', (e) => {
     e.preventDefault();
     drop.classList.add('over');

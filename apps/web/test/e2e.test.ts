@@ -24,6 +24,9 @@ const FLAGS = [
   '--disable-sync',
   '--no-first-run',
   '--disable-quic',
+  // a synthetic camera that needs no permission prompt, for the camera test
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
 ];
 
 let server: PreviewServer;
@@ -312,6 +315,27 @@ describe('apps/web: what the page shows around a classification', () => {
       'true label: unknown (your image)',
     );
     expect(await page.$$eval('#top5 li', (l) => l.length)).toBe(5);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("classifies a frame of the camera (Chromium's synthetic one)", async () => {
+    const { page, errors } = await openApp();
+    await page.click('#camera');
+    await page.waitForSelector('#capture:not([hidden])', { timeout: 30_000 });
+    await page.waitForFunction(
+      () => (document.getElementById('video') as HTMLVideoElement).readyState >= 2,
+    );
+    await page.click('#capture');
+    await finished(page, 1);
+    const status = await page.$eval('#status', (s) => ({
+      state: s.getAttribute('data-state'),
+      text: s.textContent ?? '',
+    }));
+    expect(status.state, status.text).toBe('done');
+    expect(await page.$eval('#truth', (t) => t.textContent)).toBe('true label: unknown (camera)');
+    await page.click('#camera'); // stops it
+    expect(await page.$eval('#video', (v) => (v as HTMLVideoElement).hidden)).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
   });
