@@ -1,5 +1,6 @@
 import { runAblation } from './benchmarks/ablation.js';
 import { runAccuracy } from './benchmarks/accuracy.js';
+import { runAllocate } from './benchmarks/allocate.js';
 import { runApprox } from './benchmarks/approx.js';
 import { runConvWasm } from './benchmarks/conv.js';
 import { runConvJs } from './benchmarks/conv-js.js';
@@ -7,6 +8,7 @@ import { runCost } from './benchmarks/cost.js';
 import { runImagenetPtq } from './benchmarks/imagenet-ptq.js';
 import { runMainJob } from './benchmarks/main.js';
 import { runModelWasm } from './benchmarks/model.js';
+import { runPareto } from './benchmarks/pareto.js';
 import { runPlots } from './benchmarks/plots.js';
 import { runWebgpu } from './benchmarks/webgpu.js';
 
@@ -26,6 +28,11 @@ export const BENCHMARKS: Record<string, Benchmark> = {
     description:
       'few-bases recipe ablation on Fashion-MNIST ResNet-8, PA: BN re-estimation and distillation, from the accuracy runs (reports/ablation.*)',
     run: runAblation,
+  },
+  allocate: {
+    description:
+      'per-layer (M, N) for Fashion-MNIST ResNet-8: layer sensitivities, wasm layer times, allocations faster than ORT float (reports/allocation.*)',
+    run: () => runAllocate(),
   },
   approx: {
     description:
@@ -56,6 +63,11 @@ export const BENCHMARKS: Record<string, Benchmark> = {
     description:
       'the main job (npm start): shipped trained models, size, top-1 and batch-1 latency per backend vs ORT float (reports/main.*)',
     run: runMainJob,
+  },
+  pareto: {
+    description:
+      'Fashion-MNIST ResNet-8: top-1 vs wasm batch-1 latency and file size for every trained run (float, ORT, XNOR, ABC, uniform PA, per-layer PA) (reports/pareto.*)',
+    run: runPareto,
   },
   model: {
     description:

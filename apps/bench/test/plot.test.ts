@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { barChart } from '../src/plot/bar-chart.js';
+import { scatterChart } from '../src/plot/scatter-chart.js';
 import { markdownTable } from '../src/reports.js';
 
 it('writes Markdown tables', () => {
@@ -37,5 +38,31 @@ describe('barChart', () => {
     // on a log axis 8 is as far past 2 as 2 is past 0.5
     const [a, b, c] = widths(chart(true));
     expect(c - a).toBeCloseTo(a - b, 0);
+  });
+});
+
+describe('scatterChart', () => {
+  const svg = scatterChart({
+    title: 'top-1 <vs> time',
+    xUnit: 'ms',
+    yUnit: '%',
+    points: [
+      { label: 'slow', x: 2, y: 89, series: 'pa' },
+      { label: 'fast', x: 0.5, y: 80, series: 'xnor' },
+    ],
+    xReference: { value: 1, label: 'ORT' },
+  });
+  const circles = [...svg.matchAll(/<circle cx="([\d.]+)" cy="([\d.]+)" r="5"/g)].map((m) => [
+    Number(m[1]),
+    Number(m[2]),
+  ]);
+
+  it('places a faster, less accurate point left of and below a slower, better one', () => {
+    // two legend markers, then the points in order
+    const [slow, fast] = circles.slice(2);
+    expect(fast[0]).toBeLessThan(slow[0]);
+    expect(fast[1]).toBeGreaterThan(slow[1]); // SVG y grows downwards
+    expect(svg).toContain('top-1 &lt;vs> time');
+    expect(svg).toMatch(/stroke-dasharray="4 3"/);
   });
 });

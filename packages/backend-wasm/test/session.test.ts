@@ -7,8 +7,17 @@ import { createModel } from '@pabnn/zoo';
 import { expect, it } from 'vitest';
 import '../src/index.js';
 
-it('runs pa_resnet8 with PAConv2D on wasm and matches the js backend', async () => {
-  const graph = createModel('pa_resnet8', { input: 'cifar', weightBases: 2, activationBases: 3 });
+it.each([
+  { weightBases: 2, activationBases: 3 },
+  {
+    // per-layer bases: each PAConv2D node has its own M and N
+    layerBases: {
+      'layer1.0.conv1': { weightBases: 1, activationBases: 3 },
+      'layer2.0.conv2': { weightBases: 3, activationBases: 1 },
+    },
+  },
+])('runs pa_resnet8 (%o) with PAConv2D on wasm and matches the js backend', async (bases) => {
+  const graph = createModel('pa_resnet8', { input: 'cifar', ...bases });
   const image = tensor(
     'float32',
     [2, 32, 32, 3],

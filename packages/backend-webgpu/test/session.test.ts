@@ -18,6 +18,17 @@ const image = (batch: number, [h, w, c]: number[]) =>
 // outputs match the js backend. Two batch sizes: parameter blocks are rewritten, buffers regrown.
 for (const [model, options] of [
   ['pa_resnet8', { input: 'cifar', weightBases: 2, activationBases: 3 }],
+  // per-layer bases: each PAConv2D node has its own M and N
+  [
+    'pa_resnet8',
+    {
+      input: 'cifar',
+      layerBases: {
+        'layer1.0.conv1': { weightBases: 1, activationBases: 3 },
+        'layer2.0.conv2': { weightBases: 3, activationBases: 1 },
+      },
+    },
+  ],
   ['resnet8', { input: 'cifar' }],
   ['pa_densenet121', { input: 'mnist', weightBases: 1, activationBases: 2 }],
   ['pa_mobilenet_v1', { input: 'mnist', weightBases: 3, activationBases: 3 }],

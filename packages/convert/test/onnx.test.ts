@@ -21,7 +21,11 @@ function allOpsGraph() {
     );
   const g = new GraphBuilder('all-ops');
   const x = g.input('image', 'float32', [-1, 9, 8, 3]);
-  let y = g.conv2d(g.pad(x, [1, 0, 2, 1]), t([8, 3, 3, 3]), {
+  // the Pad modes: edge, reflect and a constant other than 0 (together [1, 0, 2, 1])
+  const edge = g.node('Pad', [x], { pads: [1, 0, 0, 0], mode: 'edge' });
+  const reflect = g.node('Pad', [edge], { pads: [0, 0, 1, 1], mode: 'reflect' });
+  const padded = g.node('Pad', [reflect], { pads: [0, 0, 1, 0], value: 0.5 });
+  let y = g.conv2d(padded, t([8, 3, 3, 3]), {
     stride: 2,
     padding: 'same',
     bias: t([8]),
@@ -38,14 +42,32 @@ function allOpsGraph() {
   y = g.clip(g.add(dw, grouped), -0.5, 0.8);
   y = g.add(y, t([16]));
   y = g.node('Sigmoid', [y]);
+  y = g.node('Tanh', [y]);
+  // a Transpose there and back (H and W swapped, then C and W): the exported perms compose
+  y = g.node('Transpose', [g.node('Transpose', [y], { perm: [0, 2, 1, 3] })], {
+    perm: [0, 3, 2, 1],
+  });
+  y = g.node('Transpose', [y], { perm: [0, 2, 3, 1] });
   y = g.concat([
     g.maxPool(y, 2, { stride: 1 }),
     g.avgPool(y, 2, { stride: 1, countIncludePad: false }),
   ]);
+  // a dilated MaxPool, padded to keep the size (opset 13's AveragePool has no dilations)
+  y = g.add(
+    y,
+    g.node('MaxPool', [y], { kernelShape: [3, 2], dilations: [1, 2], pads: [1, 1, 1, 1] }),
+  );
   const flat = g.flatten(y);
   g.output(
     g.softmax(g.dense(flat, t([10, 640]), { bias: t([10]) }), { name: 'probs' }),
+    g.node('LogSoftmax', [g.dense(flat, t([4, 640]))], {}, 'logp'),
     g.globalAvgPool(y, { keepDims: true, name: 'gap' }),
+    g.node(
+      'ConvTranspose2D',
+      [y, t([6, 3, 2, 16]), t([6])],
+      { strides: [2, 1], pads: [1, 0, 0, 1], outputPadding: [1, 0], groups: 2, dilations: [1, 2] },
+      'up',
+    ),
   );
   return g.build();
 }

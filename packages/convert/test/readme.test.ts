@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { readmeExamples, runExample } from '@pabnn/config/readme';
 import { expect, it } from 'vitest';
 import { ONNX_EXPORT_OPS, ONNX_IMPORT_OPS, ONNX_OPSETS, TFJS_LAYERS } from '../src/index.js';
+import { listCases } from './onnx-backend-cases.js';
 
 const path = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
 
@@ -48,4 +49,18 @@ it('lists the ONNX opsets and ops the code maps', () => {
   expect(marked('onnx-import-ops')).toBe(ONNX_IMPORT_OPS.join(', '));
   expect(marked('onnx-export-ops')).toBe(ONNX_EXPORT_OPS.join(', '));
   expect(marked('tfjs-layers')).toBe(TFJS_LAYERS.join(', '));
+});
+
+it('gives the passing count of the shared ONNX backend cases: all but the listed refusals', () => {
+  const readme = readFileSync(path('../README.md'), 'utf8');
+  const marked = (name: string) =>
+    Number(readme.match(new RegExp(`<!-- ${name} -->([^<]*)<!-- /${name} -->`))?.[1]);
+  const root = path('../../../../shared/onnx-backend-tests');
+  expect(existsSync(root), `${root} is missing`).toBe(true);
+  const refused = Object.keys(
+    JSON.parse(readFileSync(path('./onnx-backend-refusals.json'), 'utf8')),
+  ).length;
+  const cases = listCases(root).length;
+  expect(marked('onnx-backend-cases')).toBe(cases);
+  expect(marked('onnx-backend-passing')).toBe(cases - refused);
 });

@@ -175,4 +175,58 @@ describe('shape inference', () => {
     expect(() => infer('Clip', [f32(2)], { min: 1, max: 0 })).toThrow(/greater than max/);
     expect(() => infer('Softmax', [f32(2, 3)], { axis: 2 })).toThrow(/out of range/);
   });
+
+  it('dilated pools and Pad modes', () => {
+    expect(
+      infer('MaxPool', [f32(1, 9, 9, 4)], {
+        kernelShape: [3, 3],
+        dilations: [2, 2],
+        pads: [1, 1, 1, 1],
+      }),
+    ).toEqual([[1, 7, 7, 4]]);
+    expect(infer('AvgPool', [f32(1, 9, 8, 4)], { kernelShape: [2, 3], dilations: [3, 2] })).toEqual(
+      [[1, 6, 4, 4]],
+    );
+    expect(infer('Pad', [f32(1, 3, 4, 5)], { pads: [2, 0, 1, 3], mode: 'reflect' })).toEqual([
+      [1, 6, 7, 5],
+    ]);
+    expect(() =>
+      infer('Pad', [f32(1, 3, 4, 5)], { pads: [1, 1, 1, 1], mode: 'symmetric' }),
+    ).toThrow(/one of 'constant', 'reflect', 'edge', 'wrap'/);
+    expect(() => infer('Pad', [f32(1, 0, 4, 5)], { pads: [1, 0, 0, 0], mode: 'edge' })).toThrow(
+      /cannot pad an empty axis/,
+    );
+  });
+
+  it('ConvTranspose2D and batched MatMul shapes', () => {
+    expect(
+      infer('ConvTranspose2D', [f32(-1, 7, 6, 4), f32(8, 3, 3, 2)], {
+        groups: 2,
+        strides: [2, 3],
+        pads: [1, 0, 1, 2],
+        outputPadding: [1, 0],
+      }),
+    ).toEqual([[-1, 14, 16, 8]]);
+    expect(() =>
+      infer('ConvTranspose2D', [f32(1, 7, 6, 4), f32(8, 3, 3, 4)], { outputPadding: [1, 0] }),
+    ).toThrow(/below the stride/);
+    expect(() => infer('ConvTranspose2D', [f32(1, 7, 6, 4), f32(8, 3, 3, 3)])).toThrow(
+      /C \/ groups/,
+    );
+    expect(infer('MatMul', [f32(2, 1, 3, 4), f32(5, 4, 6)])).toEqual([[2, 5, 3, 6]]);
+    expect(() => infer('MatMul', [f32(3, 4), f32(5, 6)])).toThrow(/\(K\)/);
+    expect(() => infer('MatMul', [f32(4), f32(4, 6)])).toThrow(/rank >= 2/);
+  });
+
+  it('Transpose permutes the dims and takes only a permutation of the rank', () => {
+    expect(infer('Transpose', [f32(-1, 2, 3, 4)], { perm: [0, 3, 1, 2] })).toEqual([[-1, 4, 2, 3]]);
+    expect(infer('Transpose', [f32(1, 2, 3, 4, 5, 6)], { perm: [5, 4, 3, 2, 1, 0] })).toEqual([
+      [6, 5, 4, 3, 2, 1],
+    ]);
+    expect(() => infer('Transpose', [f32(2, 3)], { perm: [0, 0] })).toThrow(/not a permutation/);
+    expect(() => infer('Transpose', [f32(2, 3)], { perm: [1, 0, 2] })).toThrow(
+      /not a permutation of rank 2/,
+    );
+    expect(() => infer('Transpose', [f32(2, 3)], { perm: [1, -1] })).toThrow(GraphValidationError);
+  });
 });

@@ -1,4 +1,18 @@
 export {
+  type Allocation,
+  allocateBases,
+  type BasesChoice,
+  type LayerChoices,
+} from './allocate/allocate-bases.js';
+export { binaryOpsCost, choicesFromSensitivity, type LayerCost } from './allocate/choices.js';
+export {
+  type LayerSensitivity,
+  measureSensitivity,
+  type OutputError,
+  type Sensitivity,
+  type SensitivityOptions,
+} from './allocate/sensitivity.js';
+export {
   type Augmentation,
   type Batch,
   batches,

@@ -15,3 +15,11 @@ it('the README example runs', async () => {
   expect(r.top1Finite).toBe(true);
   expect(r.fileBytes).toBeGreaterThan(10_000);
 }, 300_000);
+
+it('the per-layer bases example runs', async () => {
+  const [, example] = readmeExamples(path('../README.md'));
+  const result = await runExample(example, {
+    '@pabnn/train': path('../dist/index.js'),
+  });
+  expect(result.result).toEqual({ layers: 8, withinBudget: true, mixedLayers: 8 });
+}, 300_000);

@@ -7,10 +7,14 @@ import { load, save, tensor } from '@pabnn/ir';
 import { Session } from '@pabnn/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  allocateBases,
   batches,
+  binaryOpsCost,
+  choicesFromSensitivity,
   evaluate,
   fit,
   loadDataset,
+  measureSensitivity,
   TrainableModel,
   TrainError,
   useDevice,
@@ -84,6 +88,77 @@ describe('smoke training on Fashion-MNIST (wasm, CPU)', () => {
       }
       session.dispose();
       // identical but for activations within float32 rounding of a threshold (none expected)
+      expect(agree / test.count).toBeGreaterThanOrEqual(0.995);
+    }
+    model.dispose();
+  }, 300_000);
+
+  it('a per-layer allocation, fine-tuned with distillation, runs the same on js and wasm', async () => {
+    // issue 25's pipeline end to end: sensitivities -> allocation under a budget -> training
+    // with the float teacher -> .pabnn -> the runtime on js and wasm
+    const options = { input: 'mnist', scheme: 'pa', weightBases: 2, activationBases: 2 } as const;
+    const sensitivity = await measureSensitivity({
+      model: 'resnet8',
+      options,
+      floatState,
+      data: train,
+      images: 128,
+      candidates: [{ weightBases: 1, activationBases: 1 }],
+      bnReestimationBatches: 1,
+    });
+    expect(sensitivity.layers).toHaveLength(8);
+    expect(sensitivity.reference.agreement).toBeGreaterThan(0.3);
+    const cost = binaryOpsCost('resnet8', options);
+    const choices = choicesFromSensitivity(sensitivity, cost);
+    const full = choices.reduce((a, l) => a + l.choices[0].cost, 0);
+    const { layerBases } = allocateBases(choices, 0.6 * full);
+    const values = Object.values(layerBases);
+    expect(values.some((b) => b.weightBases === 1)).toBe(true);
+    expect(values.some((b) => b.weightBases === 2)).toBe(true);
+
+    const model = new TrainableModel('resnet8', { ...options, layerBases });
+    model.load(floatState);
+    const teacher = new TrainableModel('resnet8', { input: 'mnist' });
+    teacher.load(floatState);
+    const result = await fit(model, train, {
+      epochs: 1,
+      batchSize: 64,
+      maxSteps: 10,
+      learningRate: 5e-4,
+      distill: { teacher, temperature: 4, alpha: 0.5 },
+    });
+    teacher.dispose();
+    expect(result.lastLoss).toBeLessThan(result.firstLoss);
+    const tfEval = await evaluate(model, test);
+    const graph = load(save(await model.toGraph()));
+    for (const node of graph.nodes.filter((n) => n.op === 'PAConv2D')) {
+      expect([node.attrs.weightBases, node.attrs.activationBases]).toEqual([
+        layerBases[node.name].weightBases,
+        layerBases[node.name].activationBases,
+      ]);
+    }
+    for (const backend of ['js', 'wasm']) {
+      const session = await Session.create(graph, { backend });
+      const out = await session.run({
+        image: tensor(
+          'float32',
+          [test.count, 28, 28, 1],
+          [...batches(test, { batchSize: test.count, shuffle: false })][0].x,
+        ),
+      });
+      const logits = Object.values(out)[0].data as Float32Array;
+      let agree = 0;
+      for (let i = 0; i < test.count; i++) {
+        const row = Array.from(logits.subarray(i * 10, i * 10 + 10));
+        if (row.indexOf(Math.max(...row)) === tfEval.predictions[i]) agree++;
+      }
+      expect(
+        session
+          .profile()
+          .nodes.filter((n) => n.op === 'PAConv2D')
+          .every((n) => n.backend === backend),
+      ).toBe(true);
+      session.dispose();
       expect(agree / test.count).toBeGreaterThanOrEqual(0.995);
     }
     model.dispose();

@@ -28,14 +28,7 @@ export interface ModelCost {
  * - Everything else (ReLU, pooling, Add, Concat) is free.
  */
 export function costOf(graph: Graph): ModelCost {
-  const batch1 = {
-    ...graph,
-    inputs: graph.inputs.map((i) => ({
-      ...i,
-      shape: i.shape.map((d, k) => (k === 0 && d === -1 ? 1 : d)),
-    })),
-  };
-  const { order, values } = validateGraph(batch1);
+  const { order, values } = atBatchOne(graph);
   const size = (name: string) => values.get(name)!.shape.reduce((a, b) => a * b, 1);
   let params = 0; // logical: each weight once
   let floatStored = 0; // values stored as 32-bit floats
@@ -99,4 +92,31 @@ export function costOf(graph: Graph): ModelCost {
     bops,
     ops: flops + bops / 64,
   };
+}
+
+/** The graph's nodes in order and its value shapes, with a dynamic batch set to 1. */
+function atBatchOne(graph: Graph) {
+  return validateGraph({
+    ...graph,
+    inputs: graph.inputs.map((i) => ({
+      ...i,
+      shape: i.shape.map((d, k) => (k === 0 && d === -1 ? 1 : d)),
+    })),
+  });
+}
+
+/**
+ * Multiply-accumulates of each binarized conv (PAConv2D) at batch 1, by node name: the layer
+ * costs M x N times this in binary MACs (per-layer bases, docs/PA-METHOD.md).
+ */
+export function binaryConvMacs(graph: Graph): Record<string, number> {
+  const { order, values } = atBatchOne(graph);
+  const macs: Record<string, number> = {};
+  for (const { node } of order) {
+    if (node.op !== 'PAConv2D') continue;
+    const [, , kh, kw, cinG] = values.get(node.inputs[1])!.shape;
+    const outputs = values.get(node.outputs[0])!.shape.reduce((a, b) => a * b, 1);
+    macs[node.name] = outputs * kh * kw * cinG;
+  }
+  return macs;
 }

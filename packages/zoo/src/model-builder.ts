@@ -34,6 +34,8 @@ export class ModelBuilder {
   readonly g: GraphBuilder;
   private readonly random: () => number;
   private readonly calibrations = new Map<string, { thresholds: Tensor; levels: Tensor }>();
+  /** Binarized convs built so far: every layerBases name must be one of them (build). */
+  private readonly binarizedConvs = new Set<string>();
 
   constructor(
     readonly model: string,
@@ -103,16 +105,23 @@ export class ModelBuilder {
         : { name: 'pa', bases };
   }
 
-  /** Data-free activation staircase of a BN output N(0, 1) (the same for every layer). */
-  private activationStaircase() {
-    const key = this.o.scheme;
+  /** A binarized conv's (M, N): its layerBases entry, else the model's. */
+  basesOf(name: string): { m: number; n: number } {
+    const own = this.o.layerBases[name];
+    return {
+      m: own?.weightBases ?? this.o.weightBases,
+      n: own?.activationBases ?? this.o.activationBases,
+    };
+  }
+
+  /** Data-free activation staircase of a BN output N(0, 1) (the same for every layer of N bases). */
+  private activationStaircase(n: number) {
+    const key = `${this.o.scheme}/${n}`;
     let cal = this.calibrations.get(key);
     if (!cal) {
-      cal = calibrateFromBatchNorm(
-        { gamma: [1], beta: [0] },
-        this.quantizer(this.o.activationBases),
-        { points: 4096 },
-      );
+      cal = calibrateFromBatchNorm({ gamma: [1], beta: [0] }, this.quantizer(n), {
+        points: 4096,
+      });
       this.calibrations.set(key, cal);
     }
     return cal;
@@ -128,7 +137,7 @@ export class ModelBuilder {
     const thresholds = w[`${name}/act_thresholds`];
     const levels = w[`${name}/act_levels`];
     if (!thresholds && !levels) return undefined;
-    const n = this.o.activationBases;
+    const { n } = this.basesOf(name);
     const perChannel = thresholds?.length === channels * n;
     if (
       !thresholds ||
@@ -149,7 +158,7 @@ export class ModelBuilder {
 
   /** PAConv2D parameters: quantized supplied weights, or random / zero bit-planes. */
   private binaryWeights(name: string, shape: number[]) {
-    const m = this.o.weightBases;
+    const { m } = this.basesOf(name);
     const [cout, kh, kw, cinG] = shape;
     const supplied =
       typeof this.o.weights === 'object' ? this.o.weights[`${name}/weight`] : undefined;
@@ -199,7 +208,9 @@ export class ModelBuilder {
       return this.g.conv2d(x, w, opts);
     }
     const q = this.binaryWeights(name, shape);
-    const act = this.suppliedStaircase(name, cin) ?? this.activationStaircase();
+    const { m, n } = this.basesOf(name);
+    this.binarizedConvs.add(name);
+    const act = this.suppliedStaircase(name, cin) ?? this.activationStaircase(n);
     const c = (suffix: string, t: Tensor) => this.g.constant(t, `${name}/${suffix}`);
     return this.g.paConv2d(
       x,
@@ -210,7 +221,7 @@ export class ModelBuilder {
         actThresholds: c('act_thresholds', act.thresholds),
         actLevels: c('act_levels', act.levels),
       },
-      { ...opts, weightBases: this.o.weightBases, activationBases: this.o.activationBases },
+      { ...opts, weightBases: m, activationBases: n },
     );
   }
 
@@ -259,6 +270,13 @@ export class ModelBuilder {
   }
 
   build(output: string): Graph {
+    const unknown = Object.keys(this.o.layerBases).filter((l) => !this.binarizedConvs.has(l));
+    if (unknown.length > 0) {
+      throw new PabnnError(
+        'zoo-options',
+        `layerBases names ${unknown.map((l) => `'${l}'`).join(', ')}, not a binarized conv of ${this.model} (binarized: ${[...this.binarizedConvs].join(', ')})`,
+      );
+    }
     this.g.output(output);
     return this.g.build();
   }

@@ -10,6 +10,13 @@ export interface ZooOptions {
   weightBases?: number;
   /** N. Default 5 for pa/abc; xnor is always 1. */
   activationBases?: number;
+  /**
+   * Per-layer (M, N): each binarized conv named here gets its own bases instead of
+   * weightBases / activationBases (docs/PA-METHOD.md, Per-layer bases). A PA layer's cost is
+   * M x N binary convs, so layers that lose little with few bases can be given few. Names must be
+   * binarized convs of the model (`createModel` refuses others); pa and abc only.
+   */
+  layerBases?: Record<string, LayerBases>;
   /** Binarize the 1x1 downsampling convs (ResNet shortcuts, DenseNet transitions). Default: true for pa and abc, false for xnor (the single-binary convention). */
   binarizeDownsample?: boolean;
   /** Binarize the first conv and the classifier's input conv too. Default false. */
@@ -31,10 +38,18 @@ export interface ZooOptions {
   seed?: number;
 }
 
+/** One layer's (M, N). */
+export interface LayerBases {
+  weightBases: number;
+  activationBases: number;
+}
+
 export interface ResolvedOptions {
   scheme: Scheme;
   weightBases: number;
   activationBases: number;
+  /** Per-layer overrides of (weightBases, activationBases), by conv name ({} when none). */
+  layerBases: Record<string, LayerBases>;
   binarizeDownsample: boolean;
   binarizeFirstLast: boolean;
   mobilenetBinarize: 'pointwise' | 'depthwise' | 'both';
@@ -51,6 +66,36 @@ const INPUTS: Record<InputKind, { shape: [number, number, number]; classes: numb
   cifar: { shape: [32, 32, 3], classes: 10 },
 };
 
+function checkBases(name: string, v: unknown): number {
+  if (!Number.isInteger(v) || (v as number) < 1 || (v as number) > 16)
+    throw new PabnnError('zoo-options', `${name} must be an integer from 1 to 16, got ${v}`);
+  return v as number;
+}
+
+function resolveLayerBases(
+  layerBases: Record<string, LayerBases>,
+  scheme: Scheme,
+): Record<string, LayerBases> {
+  if (typeof layerBases !== 'object' || layerBases === null || Array.isArray(layerBases))
+    throw new PabnnError('zoo-options', 'layerBases must be an object keyed by layer name');
+  const names = Object.keys(layerBases);
+  if (names.length > 0 && scheme !== 'pa' && scheme !== 'abc') {
+    throw new PabnnError(
+      'zoo-options',
+      `layerBases needs scheme pa or abc (got '${scheme}'; xnor is single-binary, float has no bases)`,
+    );
+  }
+  const out: Record<string, LayerBases> = {};
+  for (const name of names) {
+    const b = layerBases[name] as Partial<LayerBases> | undefined;
+    out[name] = {
+      weightBases: checkBases(`layerBases['${name}'].weightBases`, b?.weightBases),
+      activationBases: checkBases(`layerBases['${name}'].activationBases`, b?.activationBases),
+    };
+  }
+  return out;
+}
+
 export function resolveOptions(
   options: ZooOptions,
   defaults: Partial<ZooOptions> = {},
@@ -63,19 +108,15 @@ export function resolveOptions(
   const single = scheme === 'xnor';
   const weightBases = single ? 1 : (o.weightBases ?? 4);
   const activationBases = single ? 1 : (o.activationBases ?? 5);
-  for (const [name, v] of [
-    ['weightBases', weightBases],
-    ['activationBases', activationBases],
-  ] as const) {
-    if (!Number.isInteger(v) || v < 1 || v > 16)
-      throw new PabnnError('zoo-options', `${name} must be an integer from 1 to 16, got ${v}`);
-  }
+  checkBases('weightBases', weightBases);
+  checkBases('activationBases', activationBases);
   if (single && ((o.weightBases ?? 1) !== 1 || (o.activationBases ?? 1) !== 1)) {
     throw new PabnnError(
       'zoo-options',
       'xnor is single-binary: weightBases and activationBases must be 1',
     );
   }
+  const layerBases = resolveLayerBases(o.layerBases ?? {}, scheme);
   const input = o.input ?? 'imagenet';
   if (!(input in INPUTS))
     throw new PabnnError('zoo-options', `unknown input '${input}' (use imagenet, mnist or cifar)`);
@@ -83,6 +124,7 @@ export function resolveOptions(
     scheme,
     weightBases,
     activationBases,
+    layerBases,
     binarizeDownsample: o.binarizeDownsample ?? (scheme === 'pa' || scheme === 'abc'),
     binarizeFirstLast: o.binarizeFirstLast ?? false,
     mobilenetBinarize: o.mobilenetBinarize ?? 'pointwise',

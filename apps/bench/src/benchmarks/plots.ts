@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BarChart, barChart } from '../plot/bar-chart.js';
 import { reportsDir, writeReport } from '../reports.js';
+import { type ParetoRow, paretoChart } from './pareto.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: report rows are plain JSON written by the other benchmarks
 type Row = Record<string, any>;
@@ -70,4 +71,11 @@ export async function runPlots(): Promise<void> {
     );
     process.stderr.write(`[plots] ${path}\n`);
   }
+  const pareto = join(reportsDir(), 'pareto.json');
+  if (existsSync(pareto)) {
+    const r = JSON.parse(readFileSync(pareto, 'utf8')) as { ortFloatMs: number; rows: ParetoRow[] };
+    const float = r.rows.find((row) => row.kind === 'float');
+    const path = writeReport('pareto.svg', paretoChart(r.rows, r.ortFloatMs, float?.top1));
+    process.stderr.write(`[plots] ${path}\n`);
+  } else process.stderr.write('[plots] no reports/pareto.json: run pnpm bench pareto first\n');
 }

@@ -1,7 +1,10 @@
 import { type Attrs, resolveWindow, type Tensor } from '@pabnn/ir';
 import { defineKernel } from '../kernel.js';
 
-/** Visits each output element's window; `reduce` gets the values of taps inside the input. */
+/**
+ * Visits each output element's window (taps `dilations` apart); `reduce` gets the values of taps
+ * inside the input.
+ */
 function pool(
   x: Tensor,
   y: Tensor,
@@ -11,7 +14,8 @@ function pool(
   const [batch, inH, inW, c] = x.shape;
   const [kh, kw] = attrs.kernelShape as number[];
   const [sh, sw] = attrs.strides as number[];
-  const win = resolveWindow(inH, inW, [kh, kw], attrs);
+  const [dh, dw] = attrs.dilations as number[];
+  const win = resolveWindow(inH, inW, [kh, kw], attrs, [dh, dw]);
   const [, outH, outW] = y.shape;
   const values: number[] = [];
   for (let b = 0; b < batch; b++)
@@ -20,10 +24,10 @@ function pool(
         for (let ch = 0; ch < c; ch++) {
           values.length = 0;
           for (let ky = 0; ky < kh; ky++) {
-            const iy = oy * sh - win.padTop + ky;
+            const iy = oy * sh - win.padTop + ky * dh;
             if (iy < 0 || iy >= inH) continue;
             for (let kx = 0; kx < kw; kx++) {
-              const ix = ox * sw - win.padLeft + kx;
+              const ix = ox * sw - win.padLeft + kx * dw;
               if (ix >= 0 && ix < inW) values.push(x.data[((b * inH + iy) * inW + ix) * c + ch]);
             }
           }
@@ -58,20 +62,5 @@ export const globalAvgPool = defineKernel({
       for (let p = 0; p < h * w; p++)
         for (let ch = 0; ch < c; ch++) y.data[b * c + ch] += x!.data[(b * h * w + p) * c + ch];
     for (let i = 0; i < y.data.length; i++) y.data[i] /= h * w;
-  },
-});
-
-export const pad = defineKernel({
-  op: 'Pad',
-  run(_s, node, [x], [y]) {
-    const [batch, h, w, c] = x!.shape;
-    const [top, left] = node.attrs.pads as number[];
-    const [, oh, ow] = y.shape;
-    y.data.fill(0);
-    for (let b = 0; b < batch; b++)
-      for (let i = 0; i < h; i++) {
-        const src = (b * h + i) * w * c;
-        y.data.set(x!.data.subarray(src, src + w * c), ((b * oh + i + top) * ow + left) * c);
-      }
   },
 });

@@ -6,6 +6,9 @@ import { POOL_F32_PARAMS, paramBytes, writeParams } from '../param-blocks.js';
 /** MaxPool and AvgPool over NHWC windows (asm poolF32). */
 export const poolKernel = defineKernel<{ node: KernelNode; params: number }>({
   ops: ['MaxPool', 'AvgPool'],
+  // asm poolF32 walks adjacent taps: dilated windows run on js
+  needs: 'dilations [1, 1]',
+  supports: (node) => (node.attrs.dilations as number[]).every((d) => d === 1),
   prepare: (ctx, node) => ({ node, params: ctx.memory.alloc(paramBytes(POOL_F32_PARAMS)) }),
   run(ctx, p, [x], out) {
     const [batch, inH, inW, c] = x!.shape;

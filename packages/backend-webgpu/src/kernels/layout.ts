@@ -31,9 +31,11 @@ export const concatKernel = defineGpuKernel({
   },
 });
 
-/** Zero padding of H and W (PAD_WGSL). */
+/** Zero padding of H and W (PAD_WGSL); other modes and values run on js. */
 export const padKernel = defineGpuKernel({
   ops: ['Pad'],
+  needs: "mode 'constant' with value 0",
+  supports: (node) => node.attrs.mode === 'constant' && node.attrs.value === 0,
   prepare(ctx, node) {
     const [top, left] = node.attrs.pads as number[];
     return singleCall(ctx, PAD_WGSL, (call, [x], [y]) => {

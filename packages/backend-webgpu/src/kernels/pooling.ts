@@ -2,7 +2,7 @@ import { paConvGeometry } from '@pabnn/backend';
 import { GLOBAL_AVG_POOL_WGSL, POOL_WGSL } from '../float-ops-wgsl.js';
 import { defineGpuKernel, elements, gpuBuffer, singleCall } from '../gpu-kernel.js';
 
-/** MaxPool and AvgPool: the window loop of a conv with one group per channel, no dilation. */
+/** MaxPool and AvgPool: the window loop of a conv with one group per channel. */
 export const poolKernel = defineGpuKernel({
   ops: ['MaxPool', 'AvgPool'],
   prepare(ctx, node) {
@@ -11,13 +11,7 @@ export const poolKernel = defineGpuKernel({
     const mode = node.op === 'MaxPool' ? 0 : attrs.countIncludePad ? 2 : 1;
     return singleCall(ctx, POOL_WGSL, (call, [x], [y]) => {
       const c = x!.shape[3];
-      const geometry = paConvGeometry(
-        { ...attrs, groups: c, dilations: [1, 1] },
-        x!.shape,
-        c,
-        kh,
-        kw,
-      );
+      const geometry = paConvGeometry({ ...attrs, groups: c }, x!.shape, c, kh, kw);
       call.record(
         elements(y.shape),
         [elements(y.shape), ...geometry, mode],

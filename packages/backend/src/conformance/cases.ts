@@ -341,5 +341,61 @@ export function floatCases(seed: number): OpCase[] {
     c('Softmax', 'axis 1', [t([2, 5, 3])], { axis: 1 }),
     // last, so that the cases above keep their random inputs
     c('Sigmoid', 'saturating both ways', [t([2, 3, 3, 33], -40, 40)]),
+    c('Transpose', 'NHWC to NCHW, batch 2', [t([2, 3, 4, 33])], { perm: [0, 3, 1, 2] }),
+    c('Transpose', 'rank 6, reversed', [t([2, 1, 3, 2, 4, 3])], { perm: [5, 4, 3, 2, 1, 0] }),
+    c('Transpose', 'rank 2', [t([7, 65])], { perm: [1, 0] }),
+    c('MaxPool', '3x3 dilation 2 stride 2 pad 2', [t([2, 11, 10, 9])], {
+      kernelShape: [3, 3],
+      strides: [2, 2],
+      dilations: [2, 2],
+      pads: [2, 2, 2, 1],
+    }),
+    c('AvgPool', '2x3 dilation [3, 2] pad 1, taps inside only', [t([1, 9, 9, 33])], {
+      kernelShape: [2, 3],
+      dilations: [3, 2],
+      pads: [1, 1, 1, 1],
+    }),
+    c('AvgPool', '3x3 dilation 2 pad 1, count pad', [t([1, 8, 7, 5])], {
+      kernelShape: [3, 3],
+      dilations: [2, 2],
+      pads: [1, 1, 1, 1],
+      countIncludePad: true,
+    }),
+    c('Pad', 'reflect, pads up to H - 1', [t([2, 4, 5, 33])], {
+      pads: [3, 1, 2, 4],
+      mode: 'reflect',
+    }),
+    c('Pad', 'edge', [t([1, 3, 4, 5])], { pads: [2, 0, 1, 3], mode: 'edge' }),
+    c('Pad', 'wrap, wider than W', [t([1, 3, 2, 5])], { pads: [1, 3, 0, 2], mode: 'wrap' }),
+    c('Pad', 'constant 1.5', [t([2, 3, 4, 7])], { pads: [1, 0, 2, 1], value: 1.5 }),
+    c('Tanh', 'saturating both ways', [t([2, 3, 3, 33], -30, 30)]),
+    c('LogSoftmax', 'last axis, large logits', [t([3, 1000], -60, 60)]),
+    c('LogSoftmax', 'axis 1', [t([2, 5, 3])], { axis: 1 }),
+    c('MatMul', 'batch 2, constant b', [t([2, 3, 65]), t([2, 65, 7])]),
+    c(
+      'MatMul',
+      'broadcast [2, 1] x [3], two runtime inputs',
+      [t([2, 1, 4, 5]), t([3, 5, 6])],
+      {},
+      2,
+    ),
+    c('MatMul', '2-D', [t([9, 33]), t([33, 4])]),
+    c(
+      'ConvTranspose2D',
+      '3x3 stride 2 pad 1, output padding 1, bias',
+      [t([2, 5, 4, 9]), t([6, 3, 3, 9]), t([6])],
+      { strides: [2, 2], pads: [1, 1, 1, 1], outputPadding: [1, 1] },
+    ),
+    c(
+      'ConvTranspose2D',
+      '2x3 groups 3, dilation [2, 1], stride [1, 3]',
+      [t([1, 4, 5, 6]), t([9, 2, 3, 2])],
+      {
+        groups: 3,
+        dilations: [2, 1],
+        strides: [1, 3],
+        pads: [0, 2, 1, 0],
+      },
+    ),
   ];
 }

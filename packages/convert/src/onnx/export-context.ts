@@ -20,6 +20,12 @@ export const int = (name: string, v: number): OnnxAttribute =>
   onnx.AttributeProto.create({ name, i: v, type: onnx.AttributeProto.AttributeType.INT });
 export const float = (name: string, v: number): OnnxAttribute =>
   onnx.AttributeProto.create({ name, f: v, type: onnx.AttributeProto.AttributeType.FLOAT });
+export const string = (name: string, v: string): OnnxAttribute =>
+  onnx.AttributeProto.create({
+    name,
+    s: new TextEncoder().encode(v),
+    type: onnx.AttributeProto.AttributeType.STRING,
+  });
 
 /** How exportOnnx writes what has more than one ONNX form. */
 export interface ExportOnnxOptions {

@@ -52,14 +52,19 @@ export class ImportContext {
     return this.alias.get(name) ?? name;
   }
 
-  /** The value is read only as the data input of Gemm/MatMul (through Identity/Dropout). */
+  /**
+   * The value is read only as the data input of Gemm (without transA) or MatMul with a constant
+   * B (through Identity/Dropout): its columns meet B's rows, whose order the importer permutes.
+   */
   feedsOnlyDense(name: string): boolean {
     return (
       !this.graphOutputs.has(name) &&
       (this.readers.get(name) ?? []).every(({ node: n, slot }) =>
         n.opType === 'Identity' || (n.opType === 'Dropout' && slot === 0)
           ? this.feedsOnlyDense(n.output?.[0] ?? '')
-          : (n.opType === 'Gemm' || n.opType === 'MatMul') && slot === 0,
+          : slot === 0 &&
+            ((n.opType === 'MatMul' && this.inits.has(n.input?.[1] ?? '')) ||
+              (n.opType === 'Gemm' && !attrMap(n).int('transA', 0))),
       )
     );
   }

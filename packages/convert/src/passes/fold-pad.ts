@@ -19,6 +19,8 @@ export function foldPad(input: Graph): { graph: Graph; folded: number } {
     if (!CONVS.includes(conv.op) || mode === 'same') continue; // 'valid' is explicit zero pads
     const pad = producers.get(conv.inputs[0]);
     if (!pad || pad.op !== 'Pad' || !onlyReader(graph, readers, conv.inputs[0], conv)) continue;
+    // only zeros are what a conv's own padding adds
+    if ((pad.attrs.mode ?? 'constant') !== 'constant' || (pad.attrs.value ?? 0) !== 0) continue;
     const [t, l, b, r] = pad.attrs.pads as number[];
     const own =
       mode === 'valid' ? [0, 0, 0, 0] : ((conv.attrs.pads as number[] | undefined) ?? [0, 0, 0, 0]);

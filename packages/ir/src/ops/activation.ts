@@ -1,6 +1,6 @@
 import { ShapeError } from '../errors.js';
 import type { TensorInfo } from '../tensor.js';
-import { registerOp } from './schema.js';
+import { type Attrs, registerOp } from './schema.js';
 import { expectRank, required } from './shape-utils.js';
 
 const sameShape = (inputs: readonly (TensorInfo | undefined)[]): TensorInfo[] => {
@@ -20,6 +20,15 @@ export const Relu = registerOp({
 export const Sigmoid = registerOp({
   type: 'Sigmoid',
   doc: '1 / (1 + exp(-x))',
+  inputs: [{ name: 'x', dtypes: ['float32'], doc: 'any shape' }],
+  numOutputs: 1,
+  attrs: {},
+  inferShapes: (inputs) => sameShape(inputs),
+});
+
+export const Tanh = registerOp({
+  type: 'Tanh',
+  doc: '(exp(x) - exp(-x)) / (exp(x) + exp(-x))',
   inputs: [{ name: 'x', dtypes: ['float32'], doc: 'any shape' }],
   numOutputs: 1,
   attrs: {},
@@ -65,18 +74,29 @@ export const Clip = registerOp({
   },
 });
 
+function axisShape(inputs: readonly (TensorInfo | undefined)[], attrs: Attrs): TensorInfo[] {
+  const x = required(inputs, 0);
+  const axis = attrs.axis as number;
+  if (axis >= x.shape.length || axis < -x.shape.length) {
+    throw new ShapeError(`axis ${axis} is out of range for rank ${x.shape.length}`);
+  }
+  return sameShape(inputs);
+}
+
 export const Softmax = registerOp({
   type: 'Softmax',
   doc: 'softmax along an axis (default: last)',
   inputs: [{ name: 'x', dtypes: ['float32'], doc: 'any shape' }],
   numOutputs: 1,
   attrs: { axis: { type: 'int', default: -1, doc: 'axis, negative counts from the end' } },
-  inferShapes(inputs, attrs) {
-    const x = required(inputs, 0);
-    const axis = attrs.axis as number;
-    if (axis >= x.shape.length || axis < -x.shape.length) {
-      throw new ShapeError(`axis ${axis} is out of range for rank ${x.shape.length}`);
-    }
-    return sameShape(inputs);
-  },
+  inferShapes: axisShape,
+});
+
+export const LogSoftmax = registerOp({
+  type: 'LogSoftmax',
+  doc: 'log of the softmax along an axis (default: last): x - max - log(sum(exp(x - max)))',
+  inputs: [{ name: 'x', dtypes: ['float32'], doc: 'any shape' }],
+  numOutputs: 1,
+  attrs: { axis: { type: 'int', default: -1, doc: 'axis, negative counts from the end' } },
+  inferShapes: axisShape,
 });

@@ -113,6 +113,10 @@ export async function fit(
     scheme: model.scheme,
     // a checkpoint of another M, N or calibration must not be resumed by mistake
     bases: [model.options.weightBases, model.options.activationBases],
+    // per-layer bases (absent when none, so older checkpoints keep their fingerprints)
+    ...(Object.keys(model.options.layerBases).length > 0
+      ? { layerBases: model.options.layerBases }
+      : {}),
     calibration: model.calibration,
     learningRate: options.learningRate,
     data: [data.name, data.count],

@@ -89,6 +89,7 @@ export async function trainRun(spec: RunSpec, options: RunOptions): Promise<RunR
     scheme: spec.scheme,
     input: 'mnist',
     ...(binary ? { weightBases: spec.M, activationBases: spec.N } : {}),
+    ...(spec.layerBases ? { layerBases: spec.layerBases } : {}),
     calibration: spec.calibration,
     weightRefitEvery: spec.weightRefitEvery,
   });

@@ -4,6 +4,7 @@ import { batchNorm } from './batch-norm.js';
 import { clip } from './clip.js';
 import { concat } from './concat.js';
 import { conv } from './conv.js';
+import { convTranspose } from './conv-transpose.js';
 import { dense } from './dense.js';
 import { globalAvgPool } from './global-avg-pool.js';
 import { pad } from './pad.js';
@@ -13,6 +14,8 @@ import { relu } from './relu.js';
 import { reshape } from './reshape.js';
 import { sigmoid } from './sigmoid.js';
 import { softmax } from './softmax.js';
+import { tanh } from './tanh.js';
+import { transpose } from './transpose.js';
 
 const ALL: NodeExporter[] = [
   add,
@@ -20,6 +23,7 @@ const ALL: NodeExporter[] = [
   clip,
   concat,
   conv,
+  convTranspose,
   dense,
   globalAvgPool,
   pad,
@@ -29,6 +33,8 @@ const ALL: NodeExporter[] = [
   reshape,
   sigmoid,
   softmax,
+  tanh,
+  transpose,
 ];
 
 /** The ONNX exporter's handlers by IR op: one module per op (or family of ops). */

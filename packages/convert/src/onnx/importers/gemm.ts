@@ -1,19 +1,26 @@
 import { tensor } from '@pabnn/ir';
 import { defineImporter } from '../import-context.js';
+import { batchedMatMul } from './batched-matmul.js';
 
 /**
- * Gemm and MatMul with a constant B as Dense. A Flatten of an NCHW map before it is absorbed
+ * Gemm and MatMul with a constant B as Dense (transA: A transposed first); any other MatMul as
+ * the IR's batched MatMul. A Flatten of an NCHW map before it is absorbed
  * here: the IR's features are in HWC order, ONNX's in CHW, so the weight columns are permuted.
  */
 export const gemm = defineImporter({
   ops: ['Gemm', 'MatMul'],
   outputRank: 2,
   run(n, c) {
-    const { at, ins, x } = n;
+    const { at, ins } = n;
     const isGemm = n.node.opType === 'Gemm';
-    if (isGemm && at.int('transA', 0)) n.refuse('transA is not supported');
-    const rankA = c.g.info(x).shape.length;
+    const b0 = c.inits.get(ins[1]);
+    const denseB = b0?.values instanceof Float32Array && b0.dims.length === 2;
+    if (!isGemm && !c.inits.has(ins[0]) && (c.g.info(n.x).shape.length !== 2 || !denseB))
+      return batchedMatMul(n, c);
+    const rankA = c.g.info(n.x).shape.length;
     if (rankA !== 2) n.refuse(`only 2-D inputs A are supported, got rank ${rankA}`);
+    const transA = isGemm && at.int('transA', 0) !== 0;
+    const x = transA ? c.g.node('Transpose', [n.x], { perm: [1, 0] }) : n.x;
     const b = c.floatConst(ins[1], `${n.where} B`);
     if (b.dims.length !== 2) n.refuse(`only a 2-D B is supported, got [${b.dims.join(', ')}]`);
     const transB = isGemm ? at.int('transB', 0) : 0;

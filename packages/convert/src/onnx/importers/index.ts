@@ -7,6 +7,7 @@ import { concat } from './concat.js';
 import { constant } from './constant.js';
 import { constantOfShape } from './constant-of-shape.js';
 import { conv } from './conv.js';
+import { convTranspose } from './conv-transpose.js';
 import { flatten } from './flatten.js';
 import { gather } from './gather.js';
 import { gemm } from './gemm.js';
@@ -27,6 +28,7 @@ import { slice } from './slice.js';
 import { softmax } from './softmax.js';
 import { squeeze } from './squeeze.js';
 import { sum } from './sum.js';
+import { tanh } from './tanh.js';
 import { transpose } from './transpose.js';
 
 const ALL: NodeImporter[] = [
@@ -38,6 +40,7 @@ const ALL: NodeImporter[] = [
   constant,
   constantOfShape,
   conv,
+  convTranspose,
   flatten,
   gather,
   gemm,
@@ -58,6 +61,7 @@ const ALL: NodeImporter[] = [
   softmax,
   squeeze,
   sum,
+  tanh,
   transpose,
 ];
 

@@ -1,6 +1,8 @@
+import { tensor } from '@pabnn/ir';
 import { defineImporter } from '../import-context.js';
+import { as2d, from2d } from '../one-d.js';
 
-/** PRelu with one slope or one per channel. */
+/** PRelu with one slope, one per last axis, or one per channel (axis 1) of [N, C, L]. */
 export const prelu = defineImporter({
   ops: ['PRelu'],
   run(n, c) {
@@ -13,6 +15,13 @@ export const prelu = defineImporter({
       rx,
       `${n.where} slope`,
     );
+    // [N, C, L] with a slope per C (axis 1): as an [N, 1, L, C] map, whose channels are last
+    const perC = rx === 3 && slope.shape.length === 2 && slope.shape[1] === 1;
+    if (perC && slope.shape[0] === c.g.info(n.x).shape[1]) {
+      const values = tensor('float32', [slope.shape[0]], slope.data as Float32Array);
+      const y = c.g.prelu(as2d(n, c).x, c.constant(`${n.ins[1]}__${slope.shape[0]}`, values));
+      return from2d(c, y, n.out);
+    }
     const channels = c.g.info(n.x).shape[rx - 1];
     if (slope.shape.length !== 1 || (slope.shape[0] !== 1 && slope.shape[0] !== channels))
       n.refuse(

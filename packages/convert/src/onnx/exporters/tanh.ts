@@ -1,0 +1,8 @@
+import { defineExporter } from '../export-context.js';
+
+export const tanh = defineExporter({
+  ops: ['Tanh'],
+  run: ({ xin, out }, c) => {
+    c.add('Tanh', [xin], [out]);
+  },
+});
