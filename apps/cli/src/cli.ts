@@ -5,6 +5,7 @@ import '@pabnn/backend-js';
 import '@pabnn/backend-wasm';
 import '@pabnn/backend-webgpu';
 import { type Command, commandHelp } from './command.js';
+import { allocate } from './commands/allocate.js';
 import { bench } from './commands/bench.js';
 import { evalCommand } from './commands/eval.js';
 import { info } from './commands/info.js';
@@ -12,7 +13,7 @@ import { quantize } from './commands/quantize.js';
 import { run } from './commands/run.js';
 import { UsageError } from './errors.js';
 
-const COMMANDS: Command[] = [quantize, run, evalCommand, bench, info];
+const COMMANDS: Command[] = [quantize, run, evalCommand, bench, info, allocate];
 
 /** The version of this CLI, from its package.json (next to dist/). */
 export function version(): string {
