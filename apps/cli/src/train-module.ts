@@ -1,5 +1,6 @@
 // @pabnn/train (and TensorFlow.js under it, ~290 MB installed) is an optional peer of the
-// published CLI: only `eval` needs it, so it is loaded when eval runs, and its absence is named.
+// published CLI: only `eval` and `allocate` need it, so it is loaded when they run, and its absence
+// is named.
 import { PabnnError } from '@pabnn/ir';
 
 /** An optional package a command needs is not installed: exit code 1, with how to install it. */

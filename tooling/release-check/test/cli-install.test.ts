@@ -84,12 +84,15 @@ describe('the pabnn CLI packed and installed with npm', () => {
     expect(JSON.stringify(JSON.parse(bench.stdout))).toMatch(/"backend":"wasm"/);
   });
 
-  it('pabnn eval without the optional @pabnn/train says how to get it (exit 1)', () => {
-    const r = pabnn('eval', MODEL);
-    expect(r.status).toBe(1);
-    expect(r.stderr).toBe(
-      'pabnn eval: this command needs @pabnn/train (with TensorFlow.js), an optional peer dependency of pabnn; install it with npm install @pabnn/train\n',
-    );
+  it('pabnn eval and allocate without the optional @pabnn/train say how to get it (exit 1)', () => {
+    expect(existsSync(join(app, 'node_modules/@pabnn/train'))).toBe(false);
+    for (const command of ['eval', 'allocate']) {
+      const r = pabnn(command, join(root, 'models/fashion-mnist__resnet8__float.pabnn'));
+      expect(r.status).toBe(1);
+      expect(r.stderr).toBe(
+        `pabnn ${command}: this command needs @pabnn/train (with TensorFlow.js), an optional peer dependency of pabnn; install it with npm install @pabnn/train\n`,
+      );
+    }
   });
 
   it('@pabnn/backend-webgpu, installed without its optional peer webgpu, names it', () => {
