@@ -1,5 +1,12 @@
 import { defineConfig } from 'vite';
 
+// Cross-origin isolation, so SharedArrayBuffer exists and the wasm backend can run threads
+// (packages/backend-wasm/README.md, "Threads"); the app loads nothing from other origins.
+const ISOLATION = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
 export default defineConfig({
   // our packages load their .wasm with `new URL('../wasm/...', import.meta.url)`: Vite must see
   // their files as they are (pre-bundling would move them away from their wasm/ folder)
@@ -8,5 +15,6 @@ export default defineConfig({
   // @pabnn/backend-wasm's thread pool starts module workers (kernel-worker.js); Vite's default
   // worker format, iife, cannot hold its code-split parts
   worker: { format: 'es' },
-  preview: { strictPort: true },
+  server: { headers: ISOLATION },
+  preview: { strictPort: true, headers: ISOLATION },
 });

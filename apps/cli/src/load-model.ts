@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { importOnnx, importTfjsLayers, readTfjsModel } from '@pabnn/convert';
+import { importOnnx, importTfjsLayers, readTfjsModel } from '@pabnn/convert/node';
 import { checkLimit, type Graph, load, resolveLimits } from '@pabnn/ir';
 import { UsageError } from './errors.js';
 

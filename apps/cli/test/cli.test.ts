@@ -48,6 +48,23 @@ describe('pabnn', () => {
     expect((await pabnn('info', outPath)).stdout).toMatch(/params +0\.\d+M \(0\.\d+M binary\)/);
   });
 
+  it('quantize --json prints what it wrote as one JSON object', async () => {
+    const xnorPath = join(dir, 'resnet8-xnor.pabnn');
+    const q = await pabnn('quantize', onnxPath, '-o', xnorPath, '--scheme', 'xnor', '--json');
+    expect(q.code).toBe(0);
+    const summary = JSON.parse(q.stdout);
+    const { statSync } = await import('node:fs');
+    expect(summary).toEqual({
+      output: xnorPath,
+      scheme: 'xnor',
+      weightBases: 4,
+      activationBases: 5,
+      binarizedConvs: 8,
+      foldedBatchNorms: 9,
+      bytes: statSync(xnorPath).size,
+    });
+  });
+
   it('classifies an image on wasm and on js, and benchmarks both', async () => {
     for (const backend of ['wasm', 'js']) {
       const r = await pabnn(

@@ -32,6 +32,7 @@ const OPTIONS: Record<string, string[]> = {
     'strategy',
     'calibrate',
     'preprocess',
+    'json',
   ],
 };
 

@@ -37,8 +37,25 @@ export async function loadCatalog(): Promise<{ models: ModelEntry[]; samples: Sa
   return { models, samples };
 }
 
-export async function fetchModel(entry: ModelEntry): Promise<Uint8Array> {
-  const response = await fetch(new URL(entry.file, document.baseURI));
-  if (!response.ok) throw new Error(`could not load ${entry.file}: HTTP ${response.status}`);
-  return new Uint8Array(await response.arrayBuffer());
+// One request per model file, however many backends and the histogram ask for it at once:
+// two parallel fetches of the 12.7 MB MobileNet once failed in Chromium's cache (issue #28).
+const fetched = new Map<string, Promise<Uint8Array>>();
+
+export function fetchModel(entry: ModelEntry): Promise<Uint8Array> {
+  let bytes = fetched.get(entry.file);
+  if (!bytes) {
+    bytes = fetch(new URL(entry.file, document.baseURI)).then(async (response) => {
+      if (!response.ok) throw new Error(`could not load ${entry.file}: HTTP ${response.status}`);
+      return new Uint8Array(await response.arrayBuffer());
+    });
+    bytes.catch(() => fetched.delete(entry.file)); // a failed fetch can be retried
+    fetched.set(entry.file, bytes);
+  }
+  return bytes;
 }
+
+/** The model the page opens with: PA 4x5 ResNet-8 on Fashion-MNIST, near the float top-1. */
+export const RECOMMENDED = 'models/fashion-mnist__resnet8__pa-4x5.pabnn';
+
+/** Top-1 at or below this (10 classes: chance is 10 %) marks a model as no better than chance. */
+export const CHANCE_TOP1 = 0.2;

@@ -23,10 +23,15 @@ export class Classifier {
     private readonly session: Session,
   ) {}
 
-  static async open(bytes: Uint8Array, backend: string): Promise<Classifier> {
+  /** `threads`: the wasm backend's thread count (it fails where threads are impossible). */
+  static async open(bytes: Uint8Array, backend: string, threads = 1): Promise<Classifier> {
     const graph = load(bytes);
     // no silent fallback: the page shows which backend really runs, or why it cannot
-    const session = await Session.create(graph, { backend, fallback: false });
+    const session = await Session.create(graph, {
+      backend,
+      fallback: false,
+      backendOptions: backend === 'wasm' ? { threads } : undefined,
+    });
     return new Classifier(graph, session);
   }
 

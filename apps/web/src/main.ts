@@ -6,13 +6,25 @@ import '@pabnn/backend-webgpu';
 import { getBackend } from '@pabnn/backend';
 import { load } from '@pabnn/ir';
 import { createQuantizer, staircasePlot } from '@pabnn/quantizer';
-import { fetchModel, loadCatalog, type ModelEntry, type Sample } from './catalog.js';
+import { type Camera, startCamera } from './camera.js';
+import {
+  CHANCE_TOP1,
+  fetchModel,
+  loadCatalog,
+  type ModelEntry,
+  RECOMMENDED,
+  type Sample,
+} from './catalog.js';
 import { Classifier } from './classify.js';
+import { floatCounterpart, renderComparison } from './compare.js';
 import { drawPixels, imageToPixels } from './image-input.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const modelSelect = $<HTMLSelectElement>('model');
 const backendSelect = $<HTMLSelectElement>('backend');
+const threadsSelect = $<HTMLSelectElement>('threads');
+const truth = $<HTMLParagraphElement>('truth');
+const compare = $<HTMLTableElement>('compare');
 const status = $<HTMLParagraphElement>('status');
 const top5 = $<HTMLOListElement>('top5');
 const inputCanvas = $<HTMLCanvasElement>('input');
@@ -23,6 +35,10 @@ const HISTOGRAM_LAYER = 'layer1.0.conv1';
 const classifiers = new Map<string, Promise<Classifier>>();
 let models: ModelEntry[] = [];
 let current: Uint8Array | undefined;
+/** Bumped by every new request and every model change: a result of an older one is dropped. */
+let latest = 0;
+/** Classifications finished, current or dropped (body[data-finished], for the tests). */
+let finished = 0;
 
 function setStatus(state: 'idle' | 'running' | 'done' | 'error', text: string, extra = {}) {
   status.dataset.state = state;
@@ -33,11 +49,11 @@ function setStatus(state: 'idle' | 'running' | 'done' | 'error', text: string, e
 
 const selectedModel = () => models.find((m) => m.file === modelSelect.value) as ModelEntry;
 
-function classifier(entry: ModelEntry, backend: string): Promise<Classifier> {
-  const key = `${entry.file}|${backend}`;
+function classifier(entry: ModelEntry, backend: string, threads: number): Promise<Classifier> {
+  const key = `${entry.file}|${backend}|${threads}`;
   let c = classifiers.get(key);
   if (!c) {
-    c = fetchModel(entry).then((bytes) => Classifier.open(bytes, backend));
+    c = fetchModel(entry).then((bytes) => Classifier.open(bytes, backend, threads));
     c.catch(() => classifiers.delete(key)); // a failed backend can be retried
     classifiers.set(key, c);
   }
@@ -45,27 +61,48 @@ function classifier(entry: ModelEntry, backend: string): Promise<Classifier> {
 }
 
 async function classify(): Promise<void> {
-  if (!current) return;
+  const pixels = current; // the image of this request, whatever is chosen meanwhile
+  if (!pixels) return;
   const entry = selectedModel();
   const backend = backendSelect.value;
+  const threads = Number(threadsSelect.value);
+  const ticket = ++latest;
   setStatus('running', `running ${entry.scheme} on ${backend}...`);
   top5.replaceChildren();
+  renderComparison(compare, []);
   try {
-    const result = await (await classifier(entry, backend)).classify(current);
+    const result = await (await classifier(entry, backend, threads)).classify(pixels);
+    // the float baseline on the same backend and image, beside a binarized model
+    const float = entry.scheme === 'float' ? undefined : floatCounterpart(models, entry);
+    const baseline = float && (await (await classifier(float, backend, threads)).classify(pixels));
+    if (ticket !== latest) return; // the model, backend or image changed meanwhile
     for (const p of result.top5) {
       const li = document.createElement('li');
       li.dataset.class = String(p.classIndex);
       li.dataset.score = String(p.score);
       li.textContent = `${p.label}: ${(100 * p.score).toFixed(1)} %`;
+      li.style.setProperty('--p', `${(100 * p.score).toFixed(1)}%`); // its bar (style.css)
       top5.append(li);
     }
+    renderComparison(
+      compare,
+      float && baseline
+        ? [
+            { entry, result },
+            { entry: float, result: baseline },
+          ]
+        : [],
+    );
     const fallbacks = result.fallbacks ? ` (${result.fallbacks} float ops on js)` : '';
-    setStatus('done', `${result.ms.toFixed(2)} ms on ${result.backend}${fallbacks}`, {
+    const on = backend === 'wasm' ? `${result.backend}, ${threads} thread(s)` : result.backend;
+    setStatus('done', `${result.ms.toFixed(2)} ms on ${on}${fallbacks}`, {
       backend: result.backend,
       class: String(result.top5[0].classIndex),
     });
   } catch (error) {
-    setStatus('error', (error as Error).message);
+    if (ticket === latest) setStatus('error', (error as Error).message);
+  } finally {
+    document.body.dataset.finished = String(++finished);
   }
 }
 
@@ -121,15 +158,17 @@ function showSamples(samples: Sample[]): void {
     button.addEventListener('click', () => {
       box.querySelectorAll('button').forEach((b) => b.setAttribute('aria-pressed', 'false'));
       button.setAttribute('aria-pressed', 'true');
-      useImage(s.pixels);
+      useImage(s.pixels, s.className);
     });
     box.append(button);
   }
 }
 
-function useImage(pixels: Uint8Array): void {
+function useImage(pixels: Uint8Array, label?: string, source = 'your image'): void {
   current = pixels;
   drawPixels(inputCanvas, pixels);
+  truth.textContent = label ? `true label: ${label}` : `true label: unknown (${source})`;
+  truth.dataset.label = label ?? '';
   void classify();
 }
 
@@ -139,8 +178,25 @@ async function main(): Promise<void> {
   for (const m of models) {
     const size = `${(m.bytes / 1024).toFixed(0)} KB`;
     const top1 = m.top1 === undefined ? '' : `, ${(100 * m.top1).toFixed(1)} %`;
-    modelSelect.add(new Option(`${m.dataset} ${m.model} ${m.scheme} (${size}${top1})`, m.file));
+    const chance = m.top1 !== undefined && m.top1 <= CHANCE_TOP1 ? ', at chance' : '';
+    const text = `${m.dataset} ${m.model} ${m.scheme} (${size}${top1}${chance})`;
+    const option = new Option(m.file === RECOMMENDED ? `${text}, recommended` : text, m.file);
+    if (chance) option.dataset.chance = 'true';
+    modelSelect.add(option);
   }
+  if (models.some((m) => m.file === RECOMMENDED)) modelSelect.value = RECOMMENDED;
+  // wasm threads need SharedArrayBuffer: a cross-origin isolated page (vite.config.ts headers)
+  const isolated = globalThis.crossOriginIsolated === true;
+  for (const n of [1, 2, 4]) {
+    const option = new Option(String(n), String(n));
+    option.disabled = n > 1 && !isolated;
+    threadsSelect.add(option);
+  }
+  const isolation = $<HTMLParagraphElement>('isolation');
+  isolation.dataset.isolated = String(isolated);
+  isolation.textContent = isolated
+    ? 'cross-origin isolated: wasm can run on several threads'
+    : 'not cross-origin isolated: wasm runs on one thread';
   for (const name of BACKENDS) {
     const supported = await Promise.resolve(getBackend(name).isSupported()).catch(() => false);
     const option = new Option(supported ? name : `${name} (not available here)`, name);
@@ -153,11 +209,16 @@ async function main(): Promise<void> {
       `${m.file}: ${m.bytes.toLocaleString()} bytes`;
     showSamples(catalog.samples);
     current = undefined;
+    latest++; // a result still coming for the previous model is dropped
+    truth.textContent = '';
+    top5.replaceChildren();
+    renderComparison(compare, []);
     void drawHistogram(m);
     setStatus('idle', 'choose an image');
   };
   modelSelect.addEventListener('change', onModel);
   backendSelect.addEventListener('change', () => void classify());
+  threadsSelect.addEventListener('change', () => void classify());
   const file = $<HTMLInputElement>('file');
   const drop = $<HTMLLabelElement>('drop');
   const fromFile = async (f: File | undefined) => {
@@ -169,6 +230,34 @@ async function main(): Promise<void> {
     }
   };
   file.addEventListener('change', () => void fromFile(file.files?.[0]));
+  const video = $<HTMLVideoElement>('video');
+  const cameraButton = $<HTMLButtonElement>('camera');
+  const captureButton = $<HTMLButtonElement>('capture');
+  let camera: Camera | undefined;
+  cameraButton.addEventListener('click', async () => {
+    if (camera) {
+      camera.stop();
+      camera = undefined;
+      video.hidden = captureButton.hidden = true;
+      cameraButton.textContent = 'Use the camera';
+      return;
+    }
+    try {
+      camera = await startCamera(video);
+      video.hidden = captureButton.hidden = false;
+      cameraButton.textContent = 'Stop the camera';
+    } catch (error) {
+      setStatus('error', `camera: ${(error as Error).message}`);
+    }
+  });
+  captureButton.addEventListener('click', async () => {
+    if (!camera) return;
+    try {
+      useImage(await imageToPixels(await camera.capture()), undefined, 'camera');
+    } catch (error) {
+      setStatus('error', (error as Error).message);
+    }
+  });
   drop.addEventListener('dragover', (e) => {
     e.preventDefault();
     drop.classList.add('over');

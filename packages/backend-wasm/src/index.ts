@@ -11,3 +11,4 @@ try {
 export { wasmBackend } from './plugin.js';
 export { WasmBackend, type WasmBackendOptions } from './wasm-backend.js';
 export { simdSupported } from './wasm-module.js';
+export { WASM_FILES, type WasmFile, type WasmPaths } from './wasm-paths.js';

@@ -58,13 +58,17 @@ export async function hardwareThreads(): Promise<number> {
   );
 }
 
-// One literal `new URL(..., import.meta.url)` each, so bundlers ship the worker file.
-async function startWorker(init: WorkerInit): Promise<PoolWorker> {
+// One literal `new Worker(new URL(..., import.meta.url))` each, so bundlers (Vite, webpack)
+// recognize the worker and ship it; `url` (the workerUrl option, wasm-paths.ts) is a separate
+// call, since any other expression inside `new Worker(...)` hides the pattern from them.
+async function startWorker(init: WorkerInit, url?: URL): Promise<PoolWorker> {
   if (isNode()) {
     const { Worker } = (await import(
       /* webpackIgnore: true */ /* @vite-ignore */ ['node', 'worker_threads'].join(':')
     )) as typeof import('node:worker_threads');
-    const worker = new Worker(new URL('./kernel-worker.js', import.meta.url));
+    const worker = url
+      ? new Worker(url)
+      : new Worker(new URL('./kernel-worker.js', import.meta.url));
     worker.unref(); // an idle pool never keeps the process alive
     await new Promise<void>((resolve, reject) => {
       worker.once('message', () => resolve());
@@ -73,7 +77,9 @@ async function startWorker(init: WorkerInit): Promise<PoolWorker> {
     });
     return worker;
   }
-  const worker = new Worker(new URL('./kernel-worker.js', import.meta.url), { type: 'module' });
+  const worker = url
+    ? new Worker(url, { type: 'module' })
+    : new Worker(new URL('./kernel-worker.js', import.meta.url), { type: 'module' });
   await new Promise<void>((resolve, reject) => {
     worker.onmessage = () => resolve();
     worker.onerror = (e) => reject(new Error(e.message));
@@ -115,15 +121,18 @@ export class ThreadPool {
     memory: WebAssembly.Memory,
     kernels: PAKernels,
     minPartNs = MIN_NS_PER_PART,
+    workerUrl?: URL,
   ): Promise<ThreadPool> {
     const count = threads - 1;
     const control = new SharedArrayBuffer(controlWords(count) * 4);
     const workers = await Promise.all(
-      Array.from({ length: count }, (_, index) => startWorker({ module, memory, control, index })),
+      Array.from({ length: count }, (_, index) =>
+        startWorker({ module, memory, control, index }, workerUrl),
+      ),
     ).catch((error: unknown) => {
       throw new BackendError(
         'threads-unavailable',
-        `the wasm backend could not start ${count} worker(s): ${(error as Error).message}`,
+        `the wasm backend could not start ${count} worker(s)${workerUrl ? ` from ${workerUrl}` : ''}: ${(error as Error).message}`,
       );
     });
     return new ThreadPool(workers, control, kernels, minPartNs);

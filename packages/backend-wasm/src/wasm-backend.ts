@@ -13,6 +13,7 @@ import { MIN_NS_PER_PART } from './split-policy.js';
 import { hardwareThreads, ThreadPool, threadsSupported } from './thread-pool.js';
 import { WasmMemory } from './wasm-memory.js';
 import { loadKernels, type PAKernels } from './wasm-module.js';
+import { type WasmPaths, workerScriptUrl } from './wasm-paths.js';
 
 /** A prepared node: its kernel and what the kernel's prepare kept. */
 interface Prepared {
@@ -42,6 +43,13 @@ export interface WasmBackendOptions {
    * split-policy.ts). 0 splits every call, as the threaded conformance tests do.
    */
   minPartNs?: number;
+  /**
+   * Where the .wasm files are fetched from (default: the package's `wasm/` folder beside its
+   * code): a folder URL serving them under their names, or a URL per file name (wasm-paths.ts).
+   */
+  wasmPaths?: WasmPaths;
+  /** Where the thread pool's worker script (the package's `dist/kernel-worker.js`) is served. */
+  workerUrl?: string | URL;
 }
 
 /** The most threads 'auto' picks: past 4, a conv of a small model splits into too little work. */
@@ -112,9 +120,21 @@ export class WasmBackend implements Backend {
         'bad-option',
         `wasm backend: minPartNs must be >= 0, got ${minPartNs}`,
       );
-    const { kernels, simd, shared } = await loadKernels(options.simd ?? true, threads > 1);
+    const { kernels, simd, shared } = await loadKernels(
+      options.simd ?? true,
+      threads > 1,
+      options.wasmPaths,
+    );
+    const workerUrl = workerScriptUrl(options.workerUrl);
     const pool = shared
-      ? await ThreadPool.create(threads, shared.module, shared.memory, kernels, minPartNs)
+      ? await ThreadPool.create(
+          threads,
+          shared.module,
+          shared.memory,
+          kernels,
+          minPartNs,
+          workerUrl,
+        )
       : undefined;
     return new WasmBackend(kernels, new WasmMemory(kernels.memory), simd ? 'simd' : 'scalar', pool);
   }

@@ -1,3 +1,6 @@
+import { BackendError } from '@pabnn/backend';
+import { checkWasmBytes, type WasmFile, type WasmPaths, wasmFileUrl } from './wasm-paths.js';
+
 /** The exports of asm/kernels.ts. */
 export interface PAKernels {
   memory: WebAssembly.Memory;
@@ -47,27 +50,46 @@ export function simdSupported(): boolean {
 
 // One literal `new URL(..., import.meta.url)` per file: bundlers (Vite, webpack, Parcel) find
 // these and ship the .wasm files with the app; a computed path would leave them behind.
-const WASM_URLS = {
-  simd: () => new URL('../wasm/pa-simd.wasm', import.meta.url),
-  scalar: () => new URL('../wasm/pa-scalar.wasm', import.meta.url),
-  simdThreads: () => new URL('../wasm/pa-simd-threads.wasm', import.meta.url),
-  scalarThreads: () => new URL('../wasm/pa-scalar-threads.wasm', import.meta.url),
+const WASM_URLS: Record<WasmFile, () => URL> = {
+  'pa-simd.wasm': () => new URL('../wasm/pa-simd.wasm', import.meta.url),
+  'pa-scalar.wasm': () => new URL('../wasm/pa-scalar.wasm', import.meta.url),
+  'pa-simd-threads.wasm': () => new URL('../wasm/pa-simd-threads.wasm', import.meta.url),
+  'pa-scalar-threads.wasm': () => new URL('../wasm/pa-scalar-threads.wasm', import.meta.url),
 };
 
 /** The threaded builds' memory: 16 pages to start (as the module declares), 2 GiB at most. */
 const SHARED_PAGES = { initial: 16, maximum: 32768 };
 
-async function wasmBytes(url: URL): Promise<ArrayBuffer | Uint8Array> {
+async function wasmBytes(url: URL): Promise<Uint8Array> {
   if (url.protocol === 'file:') {
     // a computed specifier: bundlers leave it alone (browsers never reach this line)
     const { readFile } = (await import(
       /* webpackIgnore: true */ /* @vite-ignore */ ['node', 'fs/promises'].join(':')
     )) as typeof import('node:fs/promises');
-    return readFile(url);
+    try {
+      return await readFile(url);
+    } catch (error) {
+      throw new BackendError(
+        'wasm-fetch',
+        `wasm backend: could not read ${url}: ${(error as Error).message}`,
+      );
+    }
   }
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`could not load ${url}: HTTP ${response.status}`);
-  return response.arrayBuffer();
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    throw new BackendError(
+      'wasm-fetch',
+      `wasm backend: could not fetch ${url}: ${(error as Error).message}`,
+    );
+  }
+  if (!response.ok)
+    throw new BackendError(
+      'wasm-fetch',
+      `wasm backend: could not fetch ${url}: HTTP ${response.status} (serve the package's wasm/ folder there, or set the wasmPaths option)`,
+    );
+  return new Uint8Array(await response.arrayBuffer());
 }
 
 export interface LoadedKernels {
@@ -79,18 +101,20 @@ export interface LoadedKernels {
 
 /**
  * Instantiates the SIMD build where the engine supports it (unless told not to), else the scalar
- * one; the threaded variant (an imported shared memory) when `threaded`.
+ * one; the threaded variant (an imported shared memory) when `threaded`; from `paths` where
+ * given (wasm-paths.ts).
  */
-export async function loadKernels(simd: boolean, threaded = false): Promise<LoadedKernels> {
+export async function loadKernels(
+  simd: boolean,
+  threaded = false,
+  paths?: WasmPaths,
+): Promise<LoadedKernels> {
   const useSimd = simd && simdSupported();
-  const url = threaded
-    ? useSimd
-      ? WASM_URLS.simdThreads()
-      : WASM_URLS.scalarThreads()
-    : useSimd
-      ? WASM_URLS.simd()
-      : WASM_URLS.scalar();
-  const module = await WebAssembly.compile((await wasmBytes(url)) as BufferSource);
+  const file: WasmFile = `pa-${useSimd ? 'simd' : 'scalar'}${threaded ? '-threads' : ''}.wasm`;
+  const url = wasmFileUrl(file, paths, WASM_URLS[file]());
+  const bytes = await wasmBytes(url);
+  checkWasmBytes(bytes, url);
+  const module = await WebAssembly.compile(bytes as BufferSource);
   const memory = threaded ? new WebAssembly.Memory({ ...SHARED_PAGES, shared: true }) : undefined;
   const instance = await WebAssembly.instantiate(module, {
     env: {

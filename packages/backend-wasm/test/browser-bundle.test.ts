@@ -23,7 +23,7 @@ const esbuild = createRequire(join(root, 'apps/bench/package.json'))('esbuild') 
 describe('browser bundle', () => {
   it('esbuild --platform=browser bundles the package entry without errors', async () => {
     const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
-    const entry = join(pkgDir, pkg.exports['.'].import);
+    const entry = join(pkgDir, pkg.exports['.'].default);
     for (const minify of [false, true]) {
       const result = await esbuild.build({
         entryPoints: [entry],

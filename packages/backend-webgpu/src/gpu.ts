@@ -5,6 +5,8 @@ import { BackendError } from '@pabnn/backend';
 // Node can exit: the backends count their users.
 let nodeGpu: GPU | undefined;
 let users = 0;
+/** Why Dawn could not be loaded in Node (the optional peer `webgpu` missing, say), for errors. */
+let nodeGpuProblem: string | undefined;
 
 async function nodeWebGpu(): Promise<GPU | undefined> {
   if (nodeGpu) return nodeGpu;
@@ -19,7 +21,11 @@ async function nodeWebGpu(): Promise<GPU | undefined> {
       if (!(key in globalThis)) (globalThis as Record<string, unknown>)[key] = value;
     nodeGpu = dawn.create([]);
     return nodeGpu;
-  } catch {
+  } catch (error) {
+    const missing = (error as { code?: string }).code === 'MODULE_NOT_FOUND';
+    nodeGpuProblem = missing
+      ? "the optional peer dependency 'webgpu' (Dawn) is not installed: npm install webgpu"
+      : `the 'webgpu' package (Dawn) failed to load: ${(error as Error).message}`;
     return undefined;
   }
 }
@@ -42,7 +48,7 @@ export async function acquireDevice(): Promise<{ adapter: GPUAdapter; device: GP
   if (!adapter)
     throw new BackendError(
       'no-adapter',
-      'no WebGPU adapter: this browser or machine has no WebGPU (in Node, a Vulkan driver is needed)',
+      `no WebGPU adapter: this browser or machine has no WebGPU (in Node, ${nodeGpuProblem ?? 'a Vulkan driver is needed'})`,
     );
   const device = await adapter.requestDevice({
     requiredLimits: {

@@ -17,5 +17,6 @@ export {
   paConvParameters,
 } from './pa-conv-inputs.js';
 export * from './registry.js';
+export { loadedCopies, type RegistryCopy } from './registry-copies.js';
 export * from './tensors.js';
 export type * from './types.js';

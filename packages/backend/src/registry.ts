@@ -1,10 +1,13 @@
 import { BackendError } from './errors.js';
+import { announceCopy, type RegistryCopy } from './registry-copies.js';
 import type { BackendPlugin } from './types.js';
 
 /** The version of the backend interface this package defines. Plugins must match its major. */
 export const BACKEND_API_VERSION = '1.0.0';
 
 const plugins = new Map<string, BackendPlugin>();
+const self: RegistryCopy = { location: import.meta.url, apiVersion: BACKEND_API_VERSION, plugins };
+const copies = announceCopy(self);
 
 function major(version: string): number {
   const m = /^(\d+)\.\d+\.\d+/.exec(version);
@@ -59,6 +62,8 @@ export function listBackends(): BackendPlugin[] {
 export function getBackend(name: string): BackendPlugin {
   const plugin = plugins.get(name);
   if (!plugin) {
+    const other = copies.find((c) => c !== self && c.plugins.has(name));
+    if (other) throw duplicateCopyError(name, other);
     const known = [...plugins.keys()];
     throw new BackendError(
       'missing-backend',
@@ -66,4 +71,25 @@ export function getBackend(name: string): BackendPlugin {
     );
   }
   return plugin;
+}
+
+/** Where the plugin a lookup missed sits: in another loaded copy of this package. */
+function duplicateCopyError(name: string, other: RegistryCopy): BackendError {
+  return new BackendError(
+    'duplicate-package',
+    `backend '${name}' is registered in another copy of @pabnn/backend (${other.location}, backend API ${other.apiVersion}), not in the one asked (${self.location}): ${copies.length} copies of @pabnn/backend are loaded and each has its own registry. Install one copy: give every @pabnn/* package the same version, then run 'npm dedupe' ('npm ls @pabnn/backend' shows the copies)`,
+  );
+}
+
+/**
+ * A warning when another loaded copy of @pabnn/backend holds plugins this copy lacks (a
+ * Session reading this copy cannot pick them), else undefined.
+ */
+export function strayBackendsWarning(): string | undefined {
+  const strays = copies
+    .filter((c) => c !== self)
+    .flatMap((c) => [...c.plugins.keys()].filter((n) => !plugins.has(n)).map((n) => ({ n, c })));
+  if (strays.length === 0) return undefined;
+  const { n, c } = strays[0];
+  return duplicateCopyError(n, c).message;
 }

@@ -12,6 +12,5 @@ export {
   hwioToOhwi,
   type NamedWeight,
   parseWeights,
-  readTfjsModel,
   type TfjsModel,
 } from './tfjs/weights.js';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pick, rng } from '@pabnn/config/fuzz';
 import { PabnnError } from '@pabnn/ir';
 import { describe, expect, it } from 'vitest';
-import { readTfjsModel } from '../src/index.js';
+import { readTfjsModel } from '../src/node.js';
 
 const CASES = 600;
 const SECRET = 0x5ec2e7; // every float of the secret file holds this bit pattern

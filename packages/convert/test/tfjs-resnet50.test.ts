@@ -11,7 +11,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { expect, it } from 'vitest';
-import { importTfjsLayers, readTfjsModel } from '../src/index.js';
+import { importTfjsLayers, readTfjsModel } from '../src/node.js';
 
 it('imports the Keras ResNet-50 and matches TF.js on it', async () => {
   const model = readTfjsModel(resnet50ModelJson());

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConvertError, importTfjsLayers, readTfjsModel } from '../src/index.js';
+import { ConvertError, importTfjsLayers, readTfjsModel } from '../src/node.js';
 
 /**
  * A folder `model/` with model.json (one float32 weight 'w' of `count` values whose shard is

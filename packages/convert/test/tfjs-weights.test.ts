@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hwioToOhwi, readTfjsModel } from '../src/tfjs/weights.js';
+import { readTfjsModel } from '../src/tfjs/read-model.js';
+import { hwioToOhwi } from '../src/tfjs/weights.js';
 
 /** Writes a TF.js layers model.json whose weights span two shards, as the converter does. */
 function writeModel(

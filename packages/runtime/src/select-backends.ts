@@ -1,4 +1,10 @@
-import { type Backend, type BackendOptions, getBackend, listBackends } from '@pabnn/backend';
+import {
+  type Backend,
+  type BackendOptions,
+  getBackend,
+  listBackends,
+  strayBackendsWarning,
+} from '@pabnn/backend';
 import { SessionError } from './errors.js';
 
 export interface SelectOptions {
@@ -14,6 +20,12 @@ export interface SelectOptions {
  * priority): supported here and created without error.
  */
 export async function selectBackend(options: SelectOptions): Promise<Backend> {
+  const stray = strayBackendsWarning();
+  if (stray) {
+    if (options.backend === undefined && listBackends().length === 0)
+      throw new SessionError('duplicate-package', stray);
+    if (options.backend === undefined) options.warn(stray);
+  }
   const names =
     options.backend === undefined
       ? listBackends().map((p) => p.name)

@@ -1,43 +1,32 @@
-// What a user outside this monorepo gets: the packages packed as they would be published
-// (`pnpm pack` turns workspace:* into versions), installed with plain npm into an empty folder
-// (no workspace, no pnpm), then a shipped PA model run from a small ESM script and a
-// TypeScript file type-checked against the installed declarations.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// What a user outside this monorepo gets (packed-app.ts): the packages installed with plain
+// npm into an empty folder, then a shipped PA model run from a small ESM script and from a
+// CommonJS one (require), the packages bundled for browsers by esbuild, and a TypeScript file
+// type-checked against the installed declarations.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import '@pabnn/backend-js';
 import '@pabnn/backend-wasm';
 import { load, tensor } from '@pabnn/ir';
 import { Session } from '@pabnn/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installApp, pack, root, run } from './packed-app.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 // @pabnn/runtime with the wasm backend needs these (dependencies, and js for the float ops)
 const PACKAGES = ['ir', 'quantizer', 'backend', 'backend-js', 'backend-wasm', 'runtime'];
 // a PA model, so the wasm XOR/popcount kernels really run
 const MODEL = join(root, 'models/fashion-mnist__resnet8__pa-4x5.pabnn');
 
 let dir: string;
-const run = (cmd: string, args: string[], cwd: string) =>
-  execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'pabnn-install-'));
-  const tarballs = join(dir, 'tarballs');
-  mkdirSync(tarballs);
-  for (const p of PACKAGES)
-    run('pnpm', ['pack', '--pack-destination', tarballs], join(root, 'packages', p));
-  const app = join(dir, 'app');
-  mkdirSync(app);
-  writeFileSync(
-    join(app, 'package.json'),
-    JSON.stringify({ name: 'user-app', private: true, type: 'module' }),
+  const tarballs = pack(
+    PACKAGES.map((p) => `packages/${p}`),
+    join(dir, 'tarballs'),
   );
-  const files = PACKAGES.map((p) => join(tarballs, `pabnn-${p}-0.0.0.tgz`));
-  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...files], app);
+  installApp(join(dir, 'app'), tarballs);
 }, 300_000);
 
 afterAll(() => {
@@ -94,6 +83,73 @@ process.stdout.write(JSON.stringify({ backend: session.profile().backend, logits
     expect(readFileSync(join(wasm, 'pa-simd.wasm')).length).toBeGreaterThan(0);
     expect(readFileSync(join(wasm, 'pa-scalar.wasm')).length).toBeGreaterThan(0);
     expect(readFileSync(join(wasm, 'pa-simd-threads.wasm')).length).toBeGreaterThan(0);
+  });
+
+  it('require() them from a CommonJS script (ESM-only, loaded through the default condition)', async () => {
+    const app = join(dir, 'app');
+    writeFileSync(
+      join(app, 'main.cjs'),
+      `const { readFileSync } = require('node:fs');
+require('@pabnn/backend-js');
+require('@pabnn/backend-wasm');
+const { load, tensor } = require('@pabnn/ir');
+const { Session } = require('@pabnn/runtime');
+const { getBackend } = require('@pabnn/backend');
+
+(async () => {
+  const graph = load(readFileSync(process.argv[2]));
+  const x = Float32Array.from({ length: 784 }, (_, i) => Math.sin(i / 7));
+  const session = await Session.create(graph, { backend: 'wasm', fallback: false });
+  const out = await session.run({ image: tensor('float32', [1, 28, 28, 1], x) });
+  process.stdout.write(JSON.stringify({
+    backend: session.profile().backend,
+    registered: getBackend('wasm').name,
+    logits: Array.from(Object.values(out)[0].data),
+  }));
+})();
+`,
+    );
+    const result = JSON.parse(run(process.execPath, ['main.cjs', MODEL], app));
+    expect(result.backend).toBe('wasm');
+    expect(result.registered).toBe('wasm');
+    const x = Float32Array.from({ length: 784 }, (_, i) => Math.sin(i / 7));
+    const expected = await workspaceLogits(x);
+    const scale = Math.max(...expected.map(Math.abs));
+    expect(result.logits).toHaveLength(10);
+    result.logits.forEach((v: number, i: number) => {
+      expect(Math.abs(v - expected[i])).toBeLessThanOrEqual(1e-4 * scale);
+    });
+  });
+
+  it('bundle them for browsers with esbuild --platform=browser, no externals', async () => {
+    const app = join(dir, 'app');
+    // the workspace's esbuild (a devDependency of apps/bench), as the packages' bundle tests use
+    const esbuild = createRequire(join(root, 'apps/bench/package.json'))('esbuild') as {
+      build(
+        o: Record<string, unknown>,
+      ): Promise<{ errors: unknown[]; outputFiles: { text: string }[] }>;
+    };
+    const result = await esbuild.build({
+      stdin: {
+        contents: `import '@pabnn/backend-js';
+import '@pabnn/backend-wasm';
+import { load } from '@pabnn/ir';
+import { createQuantizer } from '@pabnn/quantizer';
+import { Session } from '@pabnn/runtime';
+globalThis.api = { load, createQuantizer, Session };`,
+        resolveDir: app,
+      },
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      write: false,
+      logLevel: 'silent',
+    });
+    expect(result.errors).toEqual([]);
+    const code = result.outputFiles[0].text;
+    // resolved from the installed packages, not the workspace
+    expect(code).toMatch(/node_modules\/@pabnn\/runtime\/dist\/session\.js/);
+    expect(code).not.toMatch(/(from|import\s*\(|require\s*\()\s*["']node:/);
   });
 
   it('type-check a TypeScript user file against the installed declarations', () => {

@@ -1,20 +1,12 @@
 import type { Graph } from '@pabnn/ir';
-import {
-  allocateBases,
-  binaryOpsCost,
-  choicesFromSensitivity,
-  DATASETS,
-  type DatasetName,
-  loadDataset,
-  measureSensitivity,
-  useDevice,
-} from '@pabnn/train';
+import type { DatasetName } from '@pabnn/train';
 import type { LayerBases } from '@pabnn/zoo';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { loadModel } from '../load-model.js';
 import { intOption } from '../options.js';
 import { progressBar } from '../progress.js';
+import { loadTrain } from '../train-module.js';
 
 /** '3x3' -> { weightBases: 3, activationBases: 3 }. */
 function basesOption(value: string, name: string): LayerBases {
@@ -86,6 +78,15 @@ option) that trains it. docs/PA-METHOD.md, Per-layer bases, explains the method.
     if (!(budget > 0 && budget <= 1)) {
       throw new UsageError(`--budget must be a number in (0, 1], got ${values.budget}`);
     }
+    const {
+      allocateBases,
+      binaryOpsCost,
+      choicesFromSensitivity,
+      DATASETS,
+      loadDataset,
+      measureSensitivity,
+      useDevice,
+    } = await loadTrain();
     const images = intOption(values.images, 'images', 512, 1, 60_000);
     const bnBatches = intOption(values['bn-batches'], 'bn-batches', 8, 0, 1000);
     const graph = loadModel(path);

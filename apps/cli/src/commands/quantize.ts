@@ -15,7 +15,7 @@ export const quantize: Command = {
   name: 'quantize',
   summary: 'turn a float model into a PA (or ABC-Net, XNOR) model, post-training',
   usage:
-    'pabnn quantize <model.onnx|model.json|model.pabnn> -o out.pabnn [--scheme pa|abc|xnor] [--weight-bases 4] [--activation-bases 5] [--strategy optimal|lloyd|quantile|uniform] [--calibrate <image folder>] [--preprocess none|unit|caffe|tf]',
+    'pabnn quantize <model.onnx|model.json|model.pabnn> -o out.pabnn [--scheme pa|abc|xnor] [--weight-bases 4] [--activation-bases 5] [--strategy optimal|lloyd|quantile|uniform] [--calibrate <image folder>] [--preprocess none|unit|caffe|tf] [--json]',
   details: `Every conv but the first becomes a binarized one (PAConv2D); BatchNorms are folded into
 the convs. Activation thresholds are calibrated from the BatchNorm statistics, or with
 --calibrate from the activations of real images.`,
@@ -40,6 +40,7 @@ the convs. Activation thresholds are calibrated from the BatchNorm statistics, o
       type: 'string',
       description: 'how calibration pixels become inputs: none, unit, caffe, tf (default none)',
     },
+    json: { type: 'boolean', description: 'print what was written as JSON' },
   },
   examples: [
     'pabnn quantize resnet8.onnx -o resnet8-pa.pabnn --weight-bases 2 --activation-bases 3',
@@ -94,8 +95,19 @@ the convs. Activation thresholds are calibrated from the BatchNorm statistics, o
     const bytes = save(simplified);
     writeFileSync(output, bytes);
     const layers = (quantized.metadata.quantization as { layers: string[] }).layers.length;
+    const summary = {
+      output,
+      scheme,
+      weightBases,
+      activationBases,
+      binarizedConvs: layers,
+      foldedBatchNorms: report.foldedBatchNorms,
+      bytes: bytes.length,
+    };
     process.stdout.write(
-      `wrote ${output}: ${layers} convs binarized, ${report.foldedBatchNorms} BatchNorms folded, ${(bytes.length / 1e6).toFixed(2)} MB\n`,
+      values.json
+        ? `${JSON.stringify(summary)}\n`
+        : `wrote ${output}: ${layers} convs binarized, ${report.foldedBatchNorms} BatchNorms folded, ${(bytes.length / 1e6).toFixed(2)} MB\n`,
     );
     return 0;
   },

@@ -1,8 +1,5 @@
-import { readFileSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { checkLimit, LimitError, type Limits, permute, resolveLimits } from '@pabnn/ir';
+import { checkLimit, type Limits, permute, resolveLimits } from '@pabnn/ir';
 import { ConvertError } from '../errors.js';
-import { shardFiles } from './shard-files.js';
 
 export interface NamedWeight {
   shape: number[];
@@ -21,7 +18,7 @@ export interface ManifestGroup {
   weights: ManifestEntry[];
 }
 
-/** A TF.js layers model as read from disk: its model.json and its weights by name. */
+/** A TF.js layers model: its model.json and its weights by name (read-model.ts reads one from disk). */
 export interface TfjsModel {
   modelJson: { modelTopology?: unknown; weightsManifest?: ManifestGroup[]; [key: string]: unknown };
   weights: Map<string, NamedWeight>;
@@ -120,37 +117,6 @@ export function parseWeights(
     }
   }
   return weights;
-}
-
-/**
- * Reads model.json and its shards from disk (Node). Both are untrusted: model.json must be a
- * regular file within maxFileBytes, and every shard path must stay inside model.json's folder
- * and be a regular file; the shards' sizes must add up to what the manifest describes, all
- * checked before a shard is read (shard-files.ts).
- */
-export function readTfjsModel(
-  modelJsonPath: string,
-  options: { limits?: Partial<Limits> } = {},
-): TfjsModel {
-  const limits = resolveLimits(options.limits);
-  let modelJson: TfjsModel['modelJson'];
-  try {
-    const stat = statSync(modelJsonPath);
-    if (!stat.isFile()) throw new Error('not a regular file');
-    checkLimit(limits, 'maxFileBytes', stat.size, `${modelJsonPath}: its size in bytes`);
-    modelJson = JSON.parse(readFileSync(modelJsonPath, 'utf8'));
-  } catch (error) {
-    if (error instanceof LimitError) throw error;
-    throw new ConvertError(
-      'tfjs-json',
-      `${modelJsonPath} is not readable JSON: ${(error as Error).message}`,
-    );
-  }
-  const shards = shardFiles(dirname(modelJsonPath), limits);
-  return {
-    modelJson,
-    weights: parseWeights(modelJson?.weightsManifest, shards.read, shards.size, limits),
-  };
 }
 
 /** Keras conv kernel [kh, kw, Cin, Cout] (HWIO) -> our OHWI [Cout, kh, kw, Cin]. */

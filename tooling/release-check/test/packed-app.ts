@@ -1,0 +1,51 @@
+// What a user outside this monorepo starts from: workspace packages packed as they would be
+// published (`pnpm pack` turns workspace:* ranges into versions) and installed with plain npm
+// into an empty app folder, with no workspace and no pnpm around it.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/**
+ * The environment a user's shell has: without NODE_PATH, which pnpm's bin shims (vitest's among
+ * them) point at the workspace's hoisted node_modules, so a `require` there would find packages
+ * the app never installed; and without pnpm's npm_* settings, which npm warns about.
+ */
+export const userEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([k]) => k !== 'NODE_PATH' && !/^npm_/i.test(k)),
+);
+
+export const run = (cmd: string, args: string[], cwd: string) =>
+  execFileSync(cmd, args, {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: userEnv,
+  });
+
+/** Packs each folder (relative to the root) into `dest`; the tarballs' paths, in order. */
+export function pack(folders: string[], dest: string): string[] {
+  mkdirSync(dest, { recursive: true });
+  return folders.map((folder) => {
+    const out = run('pnpm', ['pack', '--pack-destination', dest], join(root, folder));
+    // pnpm prints the tarball's path as its last line
+    return out.trim().split('\n').at(-1) as string;
+  });
+}
+
+/** An empty ESM app at `dir` with the tarballs installed by npm, offline. */
+export function installApp(dir: string, tarballs: string[]): string {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'user-app', private: true, type: 'module' }),
+  );
+  run(
+    'npm',
+    ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs],
+    dir,
+  );
+  return dir;
+}
