@@ -310,7 +310,8 @@ describe('MatMul', () => {
       const full = (x: Tensor) =>
         tf.reshape(tf.broadcastTo(tfOf(x), [...batch, ...x.shape.slice(-2)]), [
           -1,
-          ...x.shape.slice(-2),
+          x.shape[x.shape.length - 2],
+          x.shape[x.shape.length - 1],
         ]) as tf.Tensor3D;
       expectClose(
         await ours({ title: '', op: 'MatMul', inputs: [a, b], attrs: {} }),
