@@ -198,10 +198,10 @@ const NOTES = `## Notes
   images, Adam 5e-4, cosine; first 500 test images) abc 3x3 goes from 9.80 % (one class on 327 of the 500) to
   16.60 % (relu calibration) and from 11.60 % (class 4 on 499) to 20.20 % (identity), and pa 3x3 from 34.20 % to
   37.60 %. DenseNet-121 abc 3x3 the same way (calibration batch of 16, \`... densenet121 abc 3 relu running|batch 1000
-  0 16\`): with the old pass its staircases reach thresholds of 1.7 million in the last dense block, every input
-  there on one step, and 103 of its 120 convs get a zero gradient at the first step; with the new one the
-  thresholds stay within -0.2..1.0, 65-68 % of the inputs lie within a window and none of the 120 gets a zero
-  gradient. The table's rows were trained before the change; the deep nets' rows have to be retrained to show it at
+  0 16\`): with the old pass its staircases reach thresholds of 2.6 million, on 109 of its 119 binarized layers no
+  input lies within a window, and 103 of its 120 convs get a zero gradient at the first step; with the new one the
+  thresholds stay within -0.18..1.0, 65-68 % of each layer's inputs lie within a window and none of the 120 convs
+  gets a zero gradient. The table's rows were trained before the change; the deep nets' rows have to be retrained to show it at
   the recipe's budget.
   XNOR MobileNet-V1 (14.52 %) is another matter: its one threshold is 0 at any scale, and 15 steps give 8.80 %
   with the old pass and 10.20 % with the new. Its first-step weight gradients grow ~2-4x a block on the way back
