@@ -118,6 +118,9 @@ export async function fit(
       ? { layerBases: model.options.layerBases }
       : {}),
     calibration: model.calibration,
+    // staircases fitted with batch statistics (absent for the running statistics, the only
+    // calibration before the option, so older checkpoints keep their fingerprints)
+    ...(model.calibrationStatistics === 'batch' ? { calibrationStatistics: 'batch' } : {}),
     learningRate: options.learningRate,
     data: [data.name, data.count],
     batchSize,

@@ -25,6 +25,19 @@ export type TrainableModelOptions = Omit<ZooOptions, 'weights'> & {
    */
   calibration?: 'identity' | 'relu';
   /**
+   * Which batch-norm statistics the calibration pass normalises with: 'batch' (default: the
+   * calibration batch's own, as the training-mode forwards of `fit` do; the running statistics
+   * are left as they are) or 'running' (the running statistics, as inference does; the only
+   * behaviour before this option). The running statistics of a float model do not match its
+   * binarized version: the quantized layers change each later layer's input, so staircases fitted
+   * in inference mode can sit at a scale training never sees. ABC-Net 3x3 on MobileNet-V1
+   * (relu calibration) was fitted to inputs whose standard deviation doubled block by block, to
+   * 2,231 at the 13th, while training mode normalises them to ~1: every input then fell on one
+   * step, outside every straight-through window, and no gradient reached the convs below the
+   * last one (reports/accuracy.md, Notes).
+   */
+  calibrationStatistics?: 'batch' | 'running';
+  /**
    * Refit PA weight thresholds every this many steps (default 1: every step); in between the
    * levels still follow the weights (LatentWeightQuantizer). Evaluation and export refit.
    */
@@ -45,6 +58,8 @@ export class TrainableModel {
   readonly options: ResolvedOptions;
   /** What the activation staircases were first fitted to (TrainableModelOptions). */
   readonly calibration: 'identity' | 'relu';
+  /** The batch-norm statistics of the calibration pass (TrainableModelOptions). */
+  readonly calibrationStatistics: 'batch' | 'running';
   private readonly weightRefitEvery: number;
   private readonly convs = new Map<string, ConvParams>();
   private readonly norms = new Map<string, BatchNormParams>();
@@ -58,7 +73,12 @@ export class TrainableModel {
 
   constructor(
     readonly modelName: string,
-    { calibration = 'relu', weightRefitEvery = 1, ...zooOptions }: TrainableModelOptions = {},
+    {
+      calibration = 'relu',
+      calibrationStatistics = 'batch',
+      weightRefitEvery = 1,
+      ...zooOptions
+    }: TrainableModelOptions = {},
   ) {
     if (!(Number.isInteger(weightRefitEvery) && weightRefitEvery >= 1)) {
       throw new TrainError(
@@ -66,7 +86,14 @@ export class TrainableModel {
         `weightRefitEvery must be a positive integer, got ${weightRefitEvery}`,
       );
     }
+    if (calibrationStatistics !== 'batch' && calibrationStatistics !== 'running') {
+      throw new TrainError(
+        'options',
+        `calibrationStatistics must be 'batch' or 'running', got ${calibrationStatistics}`,
+      );
+    }
     this.calibration = calibration;
+    this.calibrationStatistics = calibrationStatistics;
     this.weightRefitEvery = weightRefitEvery;
     this.graph = createModel(modelName, { ...zooOptions, weights: 'zeros' });
     this.options = (this.graph.metadata.zoo as { options: ResolvedOptions }).options;
@@ -226,8 +253,12 @@ export class TrainableModel {
     // a manual scope instead of tidy, because the read-backs are asynchronous: the scope ends
     // (and frees the intermediates) only once the last layer's input has reached the host
     tf.engine().startScope();
+    // 'batch': the batch statistics of a training-mode forward, with momentum 0 so that the
+    // running statistics stay as they are
+    const training = this.calibrationStatistics === 'batch';
+    this.runningMomentum = 0;
     try {
-      for (const { node, conv, input } of this.walk(batch, false)) {
+      for (const { node, conv, input } of this.walk(batch, training)) {
         const samples = (await readBack(input)) as Float32Array;
         if (this.calibration === 'relu')
           for (let i = 0; i < samples.length; i++) samples[i] = Math.max(0, samples[i]);
@@ -247,6 +278,7 @@ export class TrainableModel {
         );
       }
     } finally {
+      this.runningMomentum = BN_MOMENTUM;
       tf.engine().endScope();
     }
   }
