@@ -13,10 +13,6 @@ const published = readdirSync(join(root, 'packages')).filter((p) => {
   return existsSync(file) && !JSON.parse(readFileSync(file, 'utf8')).private;
 });
 
-// packages/train is not changed here (other work owns it for now): its exports still lack
-// `default`, which issue #28 lists as left
-const REQUIRE_PENDING = ['train'];
-
 describe('published package metadata', () => {
   it('the root LICENSE is MIT, copyright the PA-BNN authors', () => {
     expect(license.split('\n')[0]).toBe('MIT License');
@@ -37,11 +33,10 @@ describe('published package metadata', () => {
       for (const k of pkg.keywords) expect(typeof k).toBe('string');
       // ESM only, but every entry has a `default` condition, which both import and require()
       // match (Node's require of ES modules); an `import`-only entry breaks require
-      if (!REQUIRE_PENDING.includes(p))
-        for (const entry of Object.values(pkg.exports) as Record<string, unknown>[]) {
-          expect(entry).toHaveProperty('default');
-          expect(entry).not.toHaveProperty('import');
-        }
+      for (const entry of Object.values(pkg.exports) as Record<string, unknown>[]) {
+        expect(entry).toHaveProperty('default');
+        expect(entry).not.toHaveProperty('import');
+      }
       // what `npm publish` would upload: the file list of a dry-run pack
       const [packed] = JSON.parse(
         execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
