@@ -17,6 +17,16 @@ const MODELS: [string, ZooOptions][] = [
   ['pa_resnet18', { binarizeFirstLast: true }],
   ['pa_mobilenet_v1', { mobilenetBinarize: 'both' }],
   ['pa_mobilenet_v2', {}],
+  // per-layer bases: every PAConv2D keeps its own (M, N) through the interchange pattern
+  [
+    'pa_resnet8',
+    {
+      layerBases: {
+        'layer1.0.conv1': { weightBases: 1, activationBases: 4 },
+        'layer2.0.downsample.0': { weightBases: 3, activationBases: 1 },
+      },
+    },
+  ],
 ];
 
 function zoo(name: string, options: ZooOptions): Graph {
