@@ -20,6 +20,25 @@ async function registerGradients(): Promise<void> {
 }
 
 /**
+ * A TF.js package @pabnn/train takes as a peer dependency (the app picks the TF.js version and
+ * backends it installs): its import, or a TrainError that names the package to install.
+ */
+export async function importPeer<T>(
+  load: () => Promise<T>,
+  name: string,
+  device: string,
+): Promise<T> {
+  try {
+    return await load();
+  } catch {
+    throw new TrainError(
+      'no-device',
+      `device '${device}' needs the peer dependency ${name}@4.22.0: npm install ${name}@4.22.0`,
+    );
+  }
+}
+
+/**
  * Selects TF.js's backend for training. 'wasm' (default) is XNNPACK: fast forward convs; its
  * missing conv backward kernels are covered by our own gradients (ops/conv2d.ts). 'cpu' is
  * TF.js's plain JS backend (slow, always there). 'webgpu' needs `navigator.gpu` (a browser, or
@@ -30,14 +49,22 @@ export async function useDevice(device: Device = 'wasm'): Promise<Device> {
   await registerGradients();
   if (tf.getBackend() === device) return device;
   if (device === 'wasm') {
-    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    const wasm = await importPeer(
+      () => import('@tensorflow/tfjs-backend-wasm'),
+      '@tensorflow/tfjs-backend-wasm',
+      device,
+    );
     if (isNode) {
       const require = createRequire(import.meta.url);
       const file = require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm');
       wasm.setWasmPaths(`${dirname(file)}/`);
     }
   } else if (device === 'cpu') {
-    await import('@tensorflow/tfjs-backend-cpu');
+    await importPeer(
+      () => import('@tensorflow/tfjs-backend-cpu'),
+      '@tensorflow/tfjs-backend-cpu',
+      device,
+    );
   } else if (device === 'webgpu') {
     if (typeof navigator === 'undefined' || !(navigator as { gpu?: unknown }).gpu) {
       throw new TrainError(
