@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { machineInfo } from '../machine.js';
 import { preparePALayer, RESNET18_3X3_LAYERS } from '../pa-layer.js';
 import { markdownTable, writeReport } from '../reports.js';
+import { tfjsConv3x3Ms, wave } from '../tfjs-conv-timing.js';
 import { medianMs, medianQueuedMs } from '../timing.js';
 
 const BASES: [number, number][] = [
@@ -28,9 +29,6 @@ async function startTfjsWebgpu(): Promise<void> {
   await tf.setBackend('webgpu');
 }
 
-const wave = (n: number, seed: number) =>
-  Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.01 + seed));
-
 /**
  * One ResNet-18 3x3 layer: GPU time per conv, inputs resident on the device, for TF.js's float
  * conv and our PAConv2D at each (M, N) (binarize + popcount conv, fused epilogue).
@@ -42,32 +40,11 @@ async function layerRows(
   c: number,
   software: boolean,
 ) {
-  const x = wave(batch * size * size * c, 1);
-  const w = wave(c * c * 9, 2).map((v) => v * 0.1);
-  const tx = tf.tensor4d(x, [batch, size, size, c]);
-  const tw = tf.tensor4d(w, [3, 3, c, c]);
   // a software adapter takes ~1 s a float conv: one conv a sample, three samples
   const timing = software
     ? { repeat: 1, warmupMs: 0, minRuns: 3, minMs: 0 }
     : { repeat: batch > 1 ? 10 : 20 };
-  // TF.js has no public "wait for the queue": reading one element of the last output waits for
-  // every conv queued before it (its submitQueue() broke its own encoder state when we tried)
-  let last: tf.Tensor | undefined;
-  const tfjsMs = await medianQueuedMs(
-    () => {
-      last?.dispose();
-      last = tf.conv2d(tx, tw, 1, 'same');
-    },
-    async () => {
-      const one = tf.slice(last!, [0, 0, 0, 0], [1, 1, 1, 1]);
-      await one.data();
-      one.dispose();
-    },
-    timing,
-  );
-  last?.dispose();
-  tx.dispose();
-  tw.dispose();
+  const { x, w, ms: tfjsMs } = await tfjsConv3x3Ms([batch, size, c], timing);
   const rows = [];
   for (const [m, n] of BASES) {
     const pa = preparePALayer(backend, m, n, [batch, size, c], x, w);

@@ -1,6 +1,6 @@
 import type { WebGpuBackend } from '@pabnn/backend-webgpu';
-import * as tf from '@tensorflow/tfjs-core';
 import { preparePALayer } from '../pa-layer.js';
+import { tfjsConv3x3Ms } from '../tfjs-conv-timing.js';
 import { medianQueuedMs, type TimingOptions } from '../timing.js';
 import type { LayerRow } from './results.js';
 
@@ -9,9 +9,6 @@ export const BASES: [number, number][] = [
   [2, 2],
   [4, 5],
 ];
-
-const wave = (n: number, seed: number) =>
-  Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.01 + seed));
 
 /** The kernel 'auto' picks for a 3x3 groups-1 layer at M x N (pa-conv2d-variant.ts: tiled from M N = 4). */
 const autoKernel = (m: number, n: number) => (m * n >= 4 ? 'tiled' : 'direct');
@@ -29,26 +26,7 @@ export async function timeLayer(
   timing: TimingOptions & { repeat: number },
   onRow: (row: LayerRow) => void,
 ): Promise<void> {
-  const x = wave(batch * size * size * c, 1);
-  const w = wave(c * c * 9, 2).map((v) => v * 0.1);
-  const tx = tf.tensor4d(x, [batch, size, size, c]);
-  const tw = tf.tensor4d(w, [3, 3, c, c]);
-  let last: tf.Tensor | undefined;
-  const tfjsMs = await medianQueuedMs(
-    () => {
-      last?.dispose();
-      last = tf.conv2d(tx, tw, 1, 'same');
-    },
-    async () => {
-      const one = tf.slice(last!, [0, 0, 0, 0], [1, 1, 1, 1]);
-      await one.data();
-      one.dispose();
-    },
-    timing,
-  );
-  last?.dispose();
-  tx.dispose();
-  tw.dispose();
+  const { x, w, ms: tfjsMs } = await tfjsConv3x3Ms([batch, size, c], timing);
   const layer = `${batch}x${size}x${size}x${c} -> ${c}, 3x3`;
   for (const [m, n] of BASES)
     for (const kernel of ['direct', 'tiled'] as const) {

@@ -5,13 +5,11 @@ import { Session } from '@pabnn/runtime';
 import { TrainableModel } from '@pabnn/train';
 import { createModel, type InputKind } from '@pabnn/zoo';
 import * as tf from '@tensorflow/tfjs-core';
+import { wave } from '../tfjs-conv-timing.js';
 import { medianMs, type TimingOptions } from '../timing.js';
 import { BASES } from './layers.js';
 import type { OrtModule } from './ort-webgpu.js';
 import type { ModelRow } from './results.js';
-
-const wave = (n: number, seed: number) =>
-  Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.01 + seed));
 
 export interface ModelPlan {
   input: InputKind;

@@ -1,23 +1,10 @@
 import { defineKernel } from '../kernel.js';
+import { softmaxLanes } from './softmax-lanes.js';
 
 /** Numerically stable softmax (subtract the max) along one axis. */
 export const softmax = defineKernel({
   op: 'Softmax',
   run(_s, node, [x], [y]) {
-    const shape = x!.shape;
-    const axisAttr = node.attrs.axis as number;
-    const axis = axisAttr < 0 ? axisAttr + shape.length : axisAttr;
-    const len = shape[axis];
-    const inner = shape.slice(axis + 1).reduce((p, d) => p * d, 1);
-    const outer = x!.data.length / (len * inner);
-    for (let o = 0; o < outer; o++)
-      for (let i = 0; i < inner; i++) {
-        const at = (k: number) => (o * len + k) * inner + i;
-        let max = Number.NEGATIVE_INFINITY;
-        for (let k = 0; k < len; k++) max = Math.max(max, x!.data[at(k)]);
-        let sum = 0;
-        for (let k = 0; k < len; k++) sum += Math.exp(x!.data[at(k)] - max);
-        for (let k = 0; k < len; k++) y.data[at(k)] = Math.exp(x!.data[at(k)] - max) / sum;
-      }
+    softmaxLanes(x!, y, node.attrs.axis as number, (max, sum) => (v) => Math.exp(v - max) / sum);
   },
 });
