@@ -1,13 +1,7 @@
 import { ShapeError } from '../errors.js';
+import { checkFloatConvInputs, FLOAT_CONV_INPUTS } from './conv.js';
 import { registerOp } from './schema.js';
-import {
-  DILATION_ATTR,
-  expectDim,
-  expectRank,
-  expectShape,
-  required,
-  UNKNOWN_DIM,
-} from './shape-utils.js';
+import { DILATION_ATTR, UNKNOWN_DIM } from './shape-utils.js';
 
 /** Output size of a transposed conv along one axis (ONNX ConvTranspose with explicit pads). */
 export function convTransposeSize(
@@ -31,11 +25,7 @@ export function convTransposeSize(
 export const ConvTranspose2D = registerOp({
   type: 'ConvTranspose2D',
   doc: 'transposed 2-D convolution (upsampling conv), NHWC input, OHWI weight, optional bias',
-  inputs: [
-    { name: 'x', dtypes: ['float32'], doc: '[N, H, W, C]' },
-    { name: 'weight', dtypes: ['float32'], doc: '[Cout, kh, kw, C / groups]' },
-    { name: 'bias', dtypes: ['float32'], optional: true, doc: '[Cout]' },
-  ],
+  inputs: FLOAT_CONV_INPUTS,
   numOutputs: 1,
   attrs: {
     strides: { type: 'ints', length: 2, min: 1, default: [1, 1], doc: 'step [h, w] of the input' },
@@ -57,20 +47,7 @@ export const ConvTranspose2D = registerOp({
     },
   },
   inferShapes(inputs, attrs) {
-    const x = required(inputs, 0);
-    const w = required(inputs, 1);
-    expectRank(x, 4, 'x');
-    expectRank(w, 4, 'weight');
-    const [cout, kh, kw, cinPerGroup] = w.shape;
-    const groups = attrs.groups as number;
-    if (cout % groups !== 0)
-      throw new ShapeError(`output channels ${cout} are not divisible by groups ${groups}`);
-    if (x.shape[3] !== UNKNOWN_DIM) {
-      if (x.shape[3] % groups !== 0)
-        throw new ShapeError(`input channels ${x.shape[3]} are not divisible by groups ${groups}`);
-      expectDim(cinPerGroup, x.shape[3] / groups, 'weight dim 3 (C / groups)');
-    }
-    if (inputs[2]) expectShape(inputs[2], [cout], 'bias');
+    const { x, cout, kh, kw } = checkFloatConvInputs(inputs, attrs.groups as number);
     const [sh, sw] = attrs.strides as number[];
     const [dh, dw] = attrs.dilations as number[];
     const [t, l, b, r] = attrs.pads as number[];

@@ -1,6 +1,6 @@
 import { ShapeError } from '../errors.js';
 import type { TensorInfo } from '../tensor.js';
-import { registerOp } from './schema.js';
+import { type InputSpec, registerOp } from './schema.js';
 import {
   DILATION_ATTR,
   expectDim,
@@ -41,14 +41,37 @@ function checkGroups(inChannels: number, outChannels: number, groups: number): v
   }
 }
 
+/** The inputs of a float conv with OHWI weights (Conv2D, ConvTranspose2D). */
+export const FLOAT_CONV_INPUTS: readonly InputSpec[] = [
+  { name: 'x', dtypes: ['float32'], doc: '[N, H, W, C]' },
+  { name: 'weight', dtypes: ['float32'], doc: '[Cout, kh, kw, C / groups]' },
+  { name: 'bias', dtypes: ['float32'], optional: true, doc: '[Cout]' },
+];
+
+/**
+ * Checks a float conv's input, OHWI weight, groups and optional bias against each other
+ * (Conv2D, ConvTranspose2D); returns the weight's [Cout, kh, kw].
+ */
+export function checkFloatConvInputs(
+  inputs: readonly (TensorInfo | undefined)[],
+  groups: number,
+): { x: TensorInfo; cout: number; kh: number; kw: number } {
+  const x = required(inputs, 0);
+  const w = required(inputs, 1);
+  expectRank(x, 4, 'x');
+  expectRank(w, 4, 'weight');
+  const [cout, kh, kw, cinPerGroup] = w.shape;
+  checkGroups(x.shape[3], cout, groups);
+  if (x.shape[3] !== UNKNOWN_DIM)
+    expectDim(cinPerGroup, x.shape[3] / groups, 'weight dim 3 (C / groups)');
+  if (inputs[2]) expectShape(inputs[2], [cout], 'bias');
+  return { x, cout, kh, kw };
+}
+
 export const Conv2D = registerOp({
   type: 'Conv2D',
   doc: 'Float 2-D convolution, NHWC input, OHWI weight, optional bias.',
-  inputs: [
-    { name: 'x', dtypes: ['float32'], doc: '[N, H, W, C]' },
-    { name: 'weight', dtypes: ['float32'], doc: '[Cout, kh, kw, C / groups]' },
-    { name: 'bias', dtypes: ['float32'], optional: true, doc: '[Cout]' },
-  ],
+  inputs: FLOAT_CONV_INPUTS,
   numOutputs: 1,
   attrs: {
     ...WINDOW_ATTRS,
@@ -56,16 +79,7 @@ export const Conv2D = registerOp({
     groups: { type: 'int', min: 1, default: 1, doc: 'channel groups' },
   },
   inferShapes(inputs, attrs) {
-    const x = required(inputs, 0);
-    const w = required(inputs, 1);
-    expectRank(x, 4, 'x');
-    expectRank(w, 4, 'weight');
-    const [cout, kh, kw, cinPerGroup] = w.shape;
-    const groups = attrs.groups as number;
-    checkGroups(x.shape[3], cout, groups);
-    if (x.shape[3] !== UNKNOWN_DIM)
-      expectDim(cinPerGroup, x.shape[3] / groups, 'weight dim 3 (C / groups)');
-    if (inputs[2]) expectShape(inputs[2], [cout], 'bias');
+    const { x, cout, kh, kw } = checkFloatConvInputs(inputs, attrs.groups as number);
     return [convOutput(x, [kh, kw], cout, attrs)];
   },
 });
