@@ -1,10 +1,11 @@
 // A user's Vite app on the packed packages (packed-app.ts): test/vite-app/ (a page that runs a
-// shipped PA model on the wasm and the js backend, and the one Vite setting that
+// shipped PA model on the wasm and the js backend, and the Vite config that
 // packages/backend-wasm/README.md documents) installed with plain npm, offline, together with
 // Vite itself (packed from the workspace's install with its dependencies), then `vite build`
-// served by `vite preview`, and the dev server, each page loaded in headless Chromium. The dev
-// server is where the .wasm URL breaks (pre-bundling moves the package's code away from its
-// wasm/ folder and the URL answers with HTML); the last case shows the check catches that.
+// served by `vite preview`, and the dev server, each page loaded in headless Chromium on one
+// thread and on two. The dev server is where the .wasm URL breaks (pre-bundling moves the
+// package's code away from its wasm/ folder and the URL answers with HTML); the last case shows
+// that the check catches it.
 import { spawnSync } from 'node:child_process';
 import {
   cpSync,
@@ -40,6 +41,7 @@ interface Outcome {
   error?: string;
 }
 interface PageResult {
+  crossOriginIsolated: boolean;
   wasm: Outcome;
   js: Outcome;
 }
@@ -106,14 +108,29 @@ function viteBuild(outDir: string, env: Record<string, string> = {}) {
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
 
-/** Starts `vite ...args` in the app, loads its page, stops the server. */
-async function runPage(args: string[]): Promise<PageResult> {
+/** Starts `vite ...args` in the app, loads its page once per query, stops the server. */
+async function runPages(args: string[], queries: string[]): Promise<PageResult[]> {
   const server = await startVite(app, args);
   try {
-    return (await pageOutput(browser, server.url)) as PageResult;
+    const results: PageResult[] = [];
+    for (const query of queries)
+      results.push((await pageOutput(browser, `${server.url}${query}`)) as PageResult);
+    return results;
   } finally {
     await server.stop();
   }
+}
+
+/**
+ * One thread and two (the kernel worker loaded from where Vite put it, in an isolated page):
+ * both give the reference's logits, and the same bits (each output is one thread's sum).
+ */
+async function expectBothThreadCounts(args: string[]): Promise<void> {
+  const [one, two] = await runPages(args, ['', '?threads=2']);
+  expectReference(one);
+  expect(two.crossOriginIsolated).toBe(true);
+  expectReference(two);
+  expect(two.wasm.logits).toEqual(one.wasm.logits);
 }
 
 describe('a Vite app on the packed packages, in headless Chromium', () => {
@@ -125,13 +142,13 @@ describe('a Vite app on the packed packages, in headless Chromium', () => {
     expect(blocks).toContain(config);
   });
 
-  it('vite build, served by vite preview, runs the model on wasm', async () => {
+  it('vite build, served by vite preview, runs the model on wasm, on one thread and on two', async () => {
     // and silently: no warning for users to wonder about (a node:worker_threads import gave one)
     expect(viteBuild('dist')).toEqual({ status: 0, output: '' });
     // the kernels were found through their new URL(...) and shipped with the app
     const assets = readdirSync(join(app, 'dist/assets'));
     expect(assets.filter((f) => /^pa-(simd|scalar)(-threads)?-.*\.wasm$/.test(f))).toHaveLength(4);
-    expectReference(await runPage(['preview']));
+    await expectBothThreadCounts(['preview']);
   });
 
   it('vite build also makes a development build (NODE_ENV=development)', () => {
@@ -140,14 +157,14 @@ describe('a Vite app on the packed packages, in headless Chromium', () => {
     expect(viteBuild('dist-dev', { NODE_ENV: 'development' })).toEqual({ status: 0, output: '' });
   });
 
-  it('the Vite dev server runs the model on wasm', async () => {
-    expectReference(await runPage([]));
+  it('the Vite dev server runs the model on wasm, on one thread and on two', async () => {
+    await expectBothThreadCounts([]);
   });
 
   it('without the setting the dev server answers the .wasm URL with HTML, and the page says so', async () => {
     writeFileSync(join(app, 'no-setting.config.js'), 'export default {};\n');
     // --force: pre-bundle afresh, not from the previous case's cache
-    const result = await runPage(['--config', 'no-setting.config.js', '--force']);
+    const [result] = await runPages(['--config', 'no-setting.config.js', '--force'], ['']);
     expect(result.wasm.error).toMatch(/is not WebAssembly.*not 00 61 73 6d/);
     expect(result.js.error).toBeUndefined();
   });
