@@ -4,8 +4,8 @@
 // Vite itself (packed from the workspace's install with its dependencies), then `vite build`
 // served by `vite preview`, and the dev server, each page loaded in headless Chromium on one
 // thread and on two. The dev server is where the .wasm URL breaks (pre-bundling moves the
-// package's code away from its wasm/ folder and the URL answers with HTML); the last case shows
-// that the check catches it.
+// package's code away from its wasm/ folder and the URL answers with HTML); the last cases show
+// that the check catches it, and what a half setting gives.
 import { spawnSync } from 'node:child_process';
 import {
   cpSync,
@@ -167,5 +167,17 @@ describe('a Vite app on the packed packages, in headless Chromium', () => {
     const [result] = await runPages(['--config', 'no-setting.config.js', '--force'], ['']);
     expect(result.wasm.error).toMatch(/is not WebAssembly.*not 00 61 73 6d/);
     expect(result.js.error).toBeUndefined();
+  });
+
+  it("with backend-wasm excluded but not the registry, the error names Vite's setting", async () => {
+    writeFileSync(
+      join(app, 'half-setting.config.js'),
+      "export default { optimizeDeps: { exclude: ['@pabnn/backend-wasm'] } };\n",
+    );
+    const [result] = await runPages(['--config', 'half-setting.config.js', '--force'], ['']);
+    // the pre-bundled runtime holds a registry of its own, which the wasm backend never joined
+    expect(result.wasm.error).toMatch(
+      /^duplicate-package: .*Vite's pre-bundled copy: add '@pabnn\/backend' to optimizeDeps\.exclude/,
+    );
   });
 });
