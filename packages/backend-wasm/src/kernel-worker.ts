@@ -46,9 +46,17 @@ async function serve(init: WorkerInit, post: Post): Promise<void> {
   }
 }
 
-// no top-level await: bundlers may emit this worker as a classic script (Vite's default)
+// No top-level await: bundlers may emit this worker as a classic script (Vite's default). The
+// specifier is built at run time, as in thread-pool.ts, so bundlers leave the import alone: a
+// literal one becomes a browser stub in a chunk of its own, which a classic-script worker cannot
+// load (Vite fails `NODE_ENV=development vite build`), and a warning on every build.
 if (isNode()) {
-  void import('node:worker_threads').then(({ parentPort }) => {
+  const workerThreads = ['node', 'worker_threads'].join(':');
+  void (
+    import(/* webpackIgnore: true */ /* @vite-ignore */ workerThreads) as Promise<
+      typeof import('node:worker_threads')
+    >
+  ).then(({ parentPort }) => {
     parentPort?.once('message', (init: WorkerInit) => {
       void serve(init, (m) => parentPort.postMessage(m));
     });

@@ -77,8 +77,19 @@ export function getBackend(name: string): BackendPlugin {
 function duplicateCopyError(name: string, other: RegistryCopy): BackendError {
   return new BackendError(
     'duplicate-package',
-    `backend '${name}' is registered in another copy of @pabnn/backend (${other.location}, backend API ${other.apiVersion}), not in the one asked (${self.location}): ${copies.length} copies of @pabnn/backend are loaded and each has its own registry. Install one copy: give every @pabnn/* package the same version, then run 'npm dedupe' ('npm ls @pabnn/backend' shows the copies)`,
+    `backend '${name}' is registered in another copy of @pabnn/backend (${other.location}, backend API ${other.apiVersion}), not in the one asked (${self.location}): ${copies.length} copies of @pabnn/backend are loaded and each has its own registry. ${oneCopyAdvice([other.location, self.location])}`,
   );
+}
+
+/**
+ * How to get down to one copy. Vite's dev server serves pre-bundled dependencies from
+ * node_modules/.vite/deps/, with their own copy of this package inside: there no install has
+ * two copies, and only Vite's config can help.
+ */
+function oneCopyAdvice(locations: string[]): string {
+  if (locations.some((l) => l.includes('/.vite/deps/')))
+    return `One of them is Vite's pre-bundled copy: add '@pabnn/backend' to optimizeDeps.exclude in your Vite config, beside '@pabnn/backend-wasm' (the Vite section of @pabnn/backend-wasm's README)`;
+  return `Install one copy: give every @pabnn/* package the same version, then run 'npm dedupe' ('npm ls @pabnn/backend' shows the copies)`;
 }
 
 /**

@@ -17,10 +17,12 @@ const esbuild = createRequire(join(pkgDir, '../../apps/bench/package.json'))('es
 
 let dir: string;
 const copy = (name: string) => join(dir, name, 'index.js');
+// where Vite's dev server keeps a pre-bundled dependency (with this package inside)
+const VITE_COPY = 'node_modules/.vite/deps';
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pabnn-registry-copies-'));
-  for (const name of ['copy-a', 'copy-b']) {
+  for (const name of ['copy-a', 'copy-b', VITE_COPY]) {
     await esbuild.build({
       entryPoints: [join(pkgDir, 'src/index.ts')],
       bundle: true,
@@ -37,12 +39,12 @@ afterAll(() => {
 });
 
 /** Runs `body` in a fresh Node process with copy A as `a` and copy B as `b`; its JSON result. */
-function inProcess(body: string): Record<string, unknown> {
+function inProcess(body: string, copyB = 'copy-b'): Record<string, unknown> {
   const script = join(dir, `main-${Math.random().toString(36).slice(2)}.mjs`);
   writeFileSync(
     script,
     `const a = await import(${JSON.stringify(pathToFileURL(copy('copy-a')).href)});
-const b = await import(${JSON.stringify(pathToFileURL(copy('copy-b')).href)});
+const b = await import(${JSON.stringify(pathToFileURL(copy(copyB)).href)});
 const plugin = (name) => ({ name, apiVersion: b.BACKEND_API_VERSION, priority: 1,
   isSupported: () => true, create: () => ({}) });
 const caught = (f) => { try { f(); return null; } catch (e) { return { code: e.code, message: e.message, name: e.name }; } };
@@ -77,6 +79,20 @@ console.log(JSON.stringify({
     // copy A cannot see wasm, so it warns; copy B sees everything there is
     expect(r.warning).toBe(error.message);
     expect(r.warningInB).toBeNull();
+  });
+
+  it("where one copy is Vite's pre-bundled one, the error says which Vite setting ends it", () => {
+    const r = inProcess(
+      `b.registerBackend(plugin('wasm'));
+console.log(JSON.stringify({ error: caught(() => a.getBackend('wasm')) }));`,
+      VITE_COPY,
+    );
+    const error = r.error as { code: string; message: string };
+    expect(error.code).toBe('duplicate-package');
+    expect(error.message).toMatch(
+      /One of them is Vite's pre-bundled copy: add '@pabnn\/backend' to optimizeDeps\.exclude/,
+    );
+    expect(error.message).not.toMatch(/npm dedupe/);
   });
 
   it('a name registered nowhere is still plainly missing, and no warning without strays', () => {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dependencyClosure } from './dependency-closure.js';
-import { installApp, pack, root, run, userEnv } from './packed-app.js';
+import { installApp, pack, packInstalled, root, run, userEnv } from './packed-app.js';
 
 const cliDir = join(root, 'apps/cli');
 const cliManifest = JSON.parse(readFileSync(join(cliDir, 'package.json'), 'utf8'));
@@ -27,11 +27,7 @@ beforeAll(() => {
     if (folder.startsWith(join(root, 'packages'))) ours.push(relative(root, folder));
     else theirs.push(folder);
   }
-  const deps = pack(ours, tarballs);
-  for (const folder of theirs) {
-    const out = run('npm', ['pack', '--ignore-scripts', '--pack-destination', tarballs], folder);
-    deps.push(join(tarballs, out.trim().split('\n').at(-1) as string));
-  }
+  const deps = [...pack(ours, tarballs), ...packInstalled(theirs, tarballs)];
   app = installApp(join(dir, 'app'), [cliTarball, ...deps]);
 }, 600_000);
 

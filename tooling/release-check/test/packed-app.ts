@@ -11,10 +11,15 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 /**
  * The environment a user's shell has: without NODE_PATH, which pnpm's bin shims (vitest's among
  * them) point at the workspace's hoisted node_modules, so a `require` there would find packages
- * the app never installed; and without pnpm's npm_* settings, which npm warns about.
+ * the app never installed; without pnpm's npm_* settings, which npm warns about; and without
+ * what vitest sets for its tests (NODE_ENV=test, MODE, DEV, VITEST...), which a user's Vite
+ * would read as its own (`vite build` under NODE_ENV=test is a development build).
  */
+const VITEST_ENV = /^(NODE_ENV|TEST|PROD|DEV|BASE_URL|MODE|SSR|FORCE_TTY|VITEST.*)$/;
 export const userEnv = Object.fromEntries(
-  Object.entries(process.env).filter(([k]) => k !== 'NODE_PATH' && !/^npm_/i.test(k)),
+  Object.entries(process.env).filter(
+    ([k]) => k !== 'NODE_PATH' && !/^npm_/i.test(k) && !VITEST_ENV.test(k),
+  ),
 );
 
 export const run = (cmd: string, args: string[], cwd: string) =>
@@ -32,6 +37,19 @@ export function pack(folders: string[], dest: string): string[] {
     const out = run('pnpm', ['pack', '--pack-destination', dest], join(root, folder));
     // pnpm prints the tarball's path as its last line
     return out.trim().split('\n').at(-1) as string;
+  });
+}
+
+/**
+ * Packs installed package folders of other projects (from the workspace's node_modules) into
+ * `dest` with npm, their scripts off: with them beside ours, an install needs no registry.
+ */
+export function packInstalled(folders: string[], dest: string): string[] {
+  mkdirSync(dest, { recursive: true });
+  return folders.map((folder) => {
+    const out = run('npm', ['pack', '--ignore-scripts', '--pack-destination', dest], folder);
+    // npm prints the tarball's file name as its last line
+    return join(dest, out.trim().split('\n').at(-1) as string);
   });
 }
 
