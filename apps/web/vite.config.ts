@@ -9,11 +9,14 @@ const ISOLATION = {
 
 export default defineConfig({
   // our packages load their .wasm with `new URL('../wasm/...', import.meta.url)`: Vite must see
-  // their files as they are (pre-bundling would move them away from their wasm/ folder)
-  optimizeDeps: { exclude: ['@pabnn/backend-wasm', '@pabnn/backend-webgpu', '@pabnn/runtime'] },
+  // their files as they are (pre-bundling would move them away from their wasm/ folder), and
+  // @pabnn/backend (the backend registry) must stay one copy, not one per pre-bundled package
+  // (packages/backend-wasm/README.md, "Vite")
+  optimizeDeps: {
+    exclude: ['@pabnn/backend', '@pabnn/backend-wasm', '@pabnn/backend-webgpu', '@pabnn/runtime'],
+  },
   build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
-  // @pabnn/backend-wasm's thread pool starts module workers (kernel-worker.js); Vite's default
-  // worker format, iife, cannot hold its code-split parts
+  // @pabnn/backend-wasm's thread pool starts its kernel workers as ES modules, like the page
   worker: { format: 'es' },
   server: { headers: ISOLATION },
   preview: { strictPort: true, headers: ISOLATION },
