@@ -35,8 +35,12 @@ export function peakToolPath(): string {
   return join(repoRoot, '..', 'shared', 'tools', 'peak', 'bench.mjs');
 }
 
-/** Runs the peak tool over its binary loops (about 2 minutes) and keeps the best of each count. */
-export function measureCpuPeak(): CpuPeak {
+/**
+ * Runs the peak tool over its binary loops (about 2 minutes) and keeps the best of each count.
+ * `quick`: only its fastest families (carry-save-adder and v128 + i64 loops), one thread, three
+ * short runs (a few seconds; twoThreads is then 0): the bound the main job prints.
+ */
+export function measureCpuPeak({ quick = false }: { quick?: boolean } = {}): CpuPeak {
   const tool = peakToolPath();
   if (!existsSync(tool))
     throw new Error(
@@ -47,7 +51,14 @@ export function measureCpuPeak(): CpuPeak {
     const json = join(dir, 'peak.json');
     const run = spawnSync(
       process.execPath,
-      [tool, '--only', '^(simd|scalar|hybrid)', '--threads', '1,2', '--runs', '5', '--json', json],
+      [
+        tool,
+        ...(quick
+          ? ['--only', '^(simd CSA|hybrid)', '--threads', '1', '--runs', '3', '--ms', '100']
+          : ['--only', '^(simd|scalar|hybrid)', '--threads', '1,2', '--runs', '5']),
+        '--json',
+        json,
+      ],
       { stdio: ['ignore', 'inherit', 'inherit'] },
     );
     if (run.status !== 0 || !existsSync(json))

@@ -8,6 +8,7 @@ import { exportOnnx } from '@pabnn/convert';
 import { load, tensor } from '@pabnn/ir';
 import { Session } from '@pabnn/runtime';
 import { type DatasetName, evaluateSession, loadDataset } from '@pabnn/train';
+import { type CpuPeak, measureCpuPeak, peakToolPath } from '../cpu-peak.js';
 import { machineInfo } from '../machine.js';
 import { profileNodes } from '../node-profile.js';
 import { ortBatchMs } from '../ort-timing.js';
@@ -15,6 +16,7 @@ import { markdownTable, writeReport } from '../reports.js';
 import { bestMedianMs } from '../timing.js';
 import { modelsDir } from './accuracy/paths.js';
 import { MAIN_RUNS, runFileName } from './accuracy/recipe.js';
+import { type BoundRow, binaryMacsPerRun, boundSection } from './main-bound.js';
 import { profileSection } from './main-profile.js';
 
 /**
@@ -26,6 +28,16 @@ const IMAGES = Number(process.env.PABNN_MAIN_IMAGES ?? 1000);
 const BACKENDS = ['wasm', 'js', 'webgpu'];
 /** wasm runs at 1 and at 2 threads, each against onnxruntime-web at the same count. */
 const WASM_THREADS = [1, 2];
+
+/**
+ * The CPU's peak binary rate for the bound section, before and after the models (the higher
+ * kept, as reports/conv.md does), where the shared peak tool is beside the repository (a
+ * user's clone has none: the section is left out).
+ */
+function quickPeak(): CpuPeak | undefined {
+  if (!existsSync(peakToolPath())) return undefined;
+  return measureCpuPeak({ quick: true });
+}
 
 async function availableBackends(): Promise<string[]> {
   const found: string[] = [];
@@ -46,6 +58,8 @@ export async function runMainJob(): Promise<void> {
   const rows = [];
   const profiles = new Map<string, Awaited<ReturnType<typeof profileNodes>>>();
   const backends = await availableBackends();
+  const peaks = [quickPeak()];
+  const bounds: BoundRow[] = [];
   for (const dataset of ['fashion-mnist', 'mnist'] as DatasetName[]) {
     const floatFile = join(modelsDir(), `${runFileName(`${dataset}/resnet8/float`)}.pabnn`);
     if (!existsSync(floatFile)) continue;
@@ -86,6 +100,18 @@ export async function runMainJob(): Promise<void> {
           if (backend === 'wasm' && threads === 1 && dataset === 'fashion-mnist')
             profiles.set(scheme, await profileNodes(session, { image: one }));
           session.dispose();
+          const profile = profiles.get(scheme);
+          if (profile && backend === 'wasm' && threads === 1 && dataset === 'fashion-mnist') {
+            const binaryMacs = binaryMacsPerRun(load(bytes));
+            if (binaryMacs > 0)
+              bounds.push({
+                scheme,
+                binaryMacs,
+                batch1Ms: ms,
+                ortFloatMs: 0,
+                nodes: profile.nodes,
+              });
+          }
           const ortFloatMs = ortMs.get(threads)!;
           rows.push({
             dataset,
@@ -111,7 +137,13 @@ export async function runMainJob(): Promise<void> {
       r.ortFloatMs = ortMs.get(r.threads)!;
       r.speedupVsOrtFloat = r.ortFloatMs / r.batch1Ms;
     }
+    if (dataset === 'fashion-mnist') for (const b of bounds) b.ortFloatMs = ortMs.get(1)!;
   }
+  peaks.push(quickPeak());
+  const peak = peaks.reduce<CpuPeak | undefined>(
+    (a, b) => (b && (!a || b.perThread > a.perThread) ? b : a),
+    undefined,
+  );
   if (rows.length === 0) {
     throw new Error(`no trained models in ${modelsDir()}: run \`pnpm bench accuracy\` first`);
   }
@@ -121,6 +153,8 @@ export async function runMainJob(): Promise<void> {
     images: IMAGES,
     rows,
     profiles: Object.fromEntries(profiles),
+    peak,
+    bounds: bounds.map(({ nodes, ...b }) => b),
   });
   const table = markdownTable(
     [
@@ -146,7 +180,7 @@ export async function runMainJob(): Promise<void> {
       `${r.speedupVsOrtFloat.toFixed(2)}x`,
     ]),
   );
-  const md = `# Main job: trained ResNet-8 models on every backend\n\nMeasured on ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, ${machine.date.slice(0, 10)}; ORT = onnxruntime-web 1.30 wasm EP running the float model at the same thread count as the row (in a child process per count: it reads its thread count once per process; js and webgpu rows: against ORT at 1 thread); each time is the lowest of three medians (onnxruntime-web's: of two child processes, before and after our models).\n\n${table}\n${profileSection(profiles)}`;
+  const md = `# Main job: trained ResNet-8 models on every backend\n\nMeasured on ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, ${machine.date.slice(0, 10)}; ORT = onnxruntime-web 1.30 wasm EP running the float model at the same thread count as the row (in a child process per count: it reads its thread count once per process; js and webgpu rows: against ORT at 1 thread); each time is the lowest of three medians (onnxruntime-web's: of two child processes, before and after our models).\n\n${table}\n${profileSection(profiles)}${boundSection(bounds, peak)}`;
   writeReport('main.md', md);
   process.stdout.write(`\n${table}\n`);
 }

@@ -1,0 +1,77 @@
+import type { Graph } from '@pabnn/ir';
+import { binaryConvMacs } from '@pabnn/zoo';
+import type { CpuPeak } from '../cpu-peak.js';
+import type { NodeTime } from '../node-profile.js';
+import { markdownTable } from '../reports.js';
+
+/**
+ * Binary multiply-accumulates of one batch-1 run: each PAConv2D's MACs times its own M x N
+ * (per-layer bases, docs/PA-METHOD.md), the work the popcount loop cannot skip.
+ */
+export function binaryMacsPerRun(graph: Graph): number {
+  const macs = binaryConvMacs(graph);
+  let total = 0;
+  for (const node of graph.nodes) {
+    if (node.op !== 'PAConv2D') continue;
+    const m = node.attrs.weightBases as number;
+    const n = node.attrs.activationBases as number;
+    total += m * n * macs[node.name];
+  }
+  return total;
+}
+
+export interface BoundRow {
+  scheme: string;
+  /** Binary MACs of one run. */
+  binaryMacs: number;
+  /** Our measured batch-1 time and onnxruntime-web's, wasm at 1 thread (ms). */
+  batch1Ms: number;
+  ortFloatMs: number;
+  /** The profile's nodes (the PAConv2D ones are the binary convs). */
+  nodes: NodeTime[];
+}
+
+/**
+ * What bounds each binarized row against onnxruntime-web: its binary convs can go no faster
+ * than the CPU's peak binary rate (the shared peak tool's best loop, measured in this run), so
+ * even with every other node free a row cannot beat ORT's time divided by that floor; with the
+ * other nodes at their profiled times it cannot beat the second figure.
+ */
+export function boundSection(rows: BoundRow[], peak: CpuPeak | undefined): string {
+  if (!peak || rows.length === 0) return '';
+  const table = markdownTable(
+    [
+      'scheme',
+      'binary MACs a run (M)',
+      'binary convs at peak (ms)',
+      'other nodes, profiled (ms)',
+      'ORT float (ms)',
+      'best possible vs ORT: convs alone / with the other nodes',
+      'measured vs ORT',
+    ],
+    rows.map((r) => {
+      const atPeakMs = (1000 * r.binaryMacs) / peak.perThread;
+      const otherMs = r.nodes.filter((n) => n.op !== 'PAConv2D').reduce((a, n) => a + n.ms, 0);
+      return [
+        r.scheme,
+        (r.binaryMacs / 1e6).toFixed(1),
+        atPeakMs.toFixed(3),
+        otherMs.toFixed(3),
+        r.ortFloatMs.toFixed(2),
+        `${(r.ortFloatMs / atPeakMs).toFixed(2)}x / ${(r.ortFloatMs / (atPeakMs + otherMs)).toFixed(2)}x`,
+        `${(r.ortFloatMs / r.batch1Ms).toFixed(2)}x`,
+      ];
+    }),
+  );
+  return `
+## The bound (fashion-mnist models, wasm, 1 thread)
+
+The CPU's peak binary rate, measured in this run by the shared peak tool's fastest loops (src/cpu-peak.ts, quick
+mode): ${(peak.perThread / 1e9).toFixed(1)} G binary MAC/s on one thread (${peak.kernel1}). A binarized row's convs
+take at least its binary MACs over that rate; "best possible" is ORT's time over that floor alone, then over the
+floor plus the row's other nodes at their profiled times (the stem, pooling, the classifier, ...). A row whose best
+possible figure is below a target cannot meet it on this CPU with XOR/popcount convs, however good the kernel.
+
+${table}
+`;
+}

@@ -1,0 +1,60 @@
+import { createModel } from '@pabnn/zoo';
+import { describe, expect, it } from 'vitest';
+import { binaryMacsPerRun, boundSection } from '../src/benchmarks/main-bound.js';
+
+// ResNet-8 on 28x28x1: four 3x3 convs at 28x28x16 / 14x14x32 / 7x7x64 outputs with 16-64 input
+// channels, two strided ones, two 1x1 downsampling convs (reports/main.md's per-plane MACs)
+const PER_PLANE = 4 * 1_806_336 + 2 * 903_168 + 2 * 100_352;
+
+describe('binaryMacsPerRun', () => {
+  it('counts each binarized conv M x N times', () => {
+    const pa = (m: number, n: number) =>
+      createModel('resnet8', {
+        input: 'mnist',
+        scheme: 'pa',
+        weightBases: m,
+        activationBases: n,
+        init: 'zeros',
+      });
+    expect(binaryMacsPerRun(pa(1, 1))).toBe(PER_PLANE);
+    expect(binaryMacsPerRun(pa(4, 5))).toBe(20 * PER_PLANE);
+    const mixed = createModel('resnet8', {
+      input: 'mnist',
+      scheme: 'pa',
+      weightBases: 2,
+      activationBases: 2,
+      layerBases: { 'layer1.0.conv1': { weightBases: 4, activationBases: 5 } },
+      init: 'zeros',
+    });
+    expect(binaryMacsPerRun(mixed)).toBe(4 * PER_PLANE + 16 * 1_806_336);
+  });
+
+  it('is 0 for a float model', () => {
+    expect(binaryMacsPerRun(createModel('resnet8', { input: 'mnist', init: 'zeros' }))).toBe(0);
+  });
+});
+
+describe('boundSection', () => {
+  const peak = { perThread: 200e9, twoThreads: 0, kernel1: 'k', kernel2: 'k', loops: [] };
+  const row = {
+    scheme: 'pa-4x5',
+    binaryMacs: 200e6, // 1 ms at the peak
+    batch1Ms: 2,
+    ortFloatMs: 0.5,
+    nodes: [
+      { node: 'conv1', op: 'Conv2D', ms: 0.25 },
+      { node: 'l1', op: 'PAConv2D', ms: 1.5 },
+    ],
+  };
+
+  it("divides ORT's time by the popcount floor, then by the floor plus the other nodes", () => {
+    const md = boundSection([row], peak);
+    expect(md).toContain('200.0 G binary MAC/s');
+    expect(md).toContain('| pa-4x5 | 200.0 | 1.000 | 0.250 | 0.50 | 0.50x / 0.40x | 0.25x |');
+  });
+
+  it('is left out without a peak or rows', () => {
+    expect(boundSection([row], undefined)).toBe('');
+    expect(boundSection([], peak)).toBe('');
+  });
+});
