@@ -83,3 +83,19 @@ export function measureCpuPeak({ quick = false }: { quick?: boolean } = {}): Cpu
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * The peak in quick mode, where the shared peak tool is beside the repository; undefined in a
+ * user's clone, which has none (the reports' bound sections are then left out).
+ */
+export function quickPeak(): CpuPeak | undefined {
+  return existsSync(peakToolPath()) ? measureCpuPeak({ quick: true }) : undefined;
+}
+
+/** The higher of peaks measured before and after a benchmark's timings (the VM's slow phases). */
+export function higherPeak(...peaks: (CpuPeak | undefined)[]): CpuPeak | undefined {
+  return peaks.reduce<CpuPeak | undefined>(
+    (a, b) => (b && (!a || b.perThread > a.perThread) ? b : a),
+    undefined,
+  );
+}

@@ -37,7 +37,11 @@ export interface BoundRow {
  * even with every other node free a row cannot beat ORT's time divided by that floor; with the
  * other nodes at their profiled times it cannot beat the second figure.
  */
-export function boundSection(rows: BoundRow[], peak: CpuPeak | undefined): string {
+export function boundSection(
+  rows: BoundRow[],
+  peak: CpuPeak | undefined,
+  title = 'fashion-mnist models, wasm, 1 thread',
+): string {
   if (!peak || rows.length === 0) return '';
   const table = markdownTable(
     [
@@ -64,12 +68,12 @@ export function boundSection(rows: BoundRow[], peak: CpuPeak | undefined): strin
     }),
   );
   return `
-## The bound (fashion-mnist models, wasm, 1 thread)
+## The bound (${title})
 
 The CPU's peak binary rate, measured in this run by the shared peak tool's fastest loops (src/cpu-peak.ts, quick
 mode): ${(peak.perThread / 1e9).toFixed(1)} G binary MAC/s on one thread (${peak.kernel1}). A binarized row's convs
 take at least its binary MACs over that rate; "best possible" is ORT's time over that floor alone, then over the
-floor plus the row's other nodes at their profiled times (the stem, pooling, the classifier, ...). A row whose best
+floor plus the row's other nodes at their profiled times (the float stem, pooling, the classifier, ...). A row whose best
 possible figure is below a target cannot meet it on this CPU with XOR/popcount convs, however good the kernel.
 
 ${table}

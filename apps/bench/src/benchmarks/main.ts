@@ -8,7 +8,7 @@ import { exportOnnx } from '@pabnn/convert';
 import { load, tensor } from '@pabnn/ir';
 import { Session } from '@pabnn/runtime';
 import { type DatasetName, evaluateSession, loadDataset } from '@pabnn/train';
-import { type CpuPeak, measureCpuPeak, peakToolPath } from '../cpu-peak.js';
+import { higherPeak, quickPeak } from '../cpu-peak.js';
 import { machineInfo } from '../machine.js';
 import { profileNodes } from '../node-profile.js';
 import { ortBatchMs } from '../ort-timing.js';
@@ -29,16 +29,6 @@ const BACKENDS = ['wasm', 'js', 'webgpu'];
 /** wasm runs at 1 and at 2 threads, each against onnxruntime-web at the same count. */
 const WASM_THREADS = [1, 2];
 
-/**
- * The CPU's peak binary rate for the bound section, before and after the models (the higher
- * kept, as reports/conv.md does), where the shared peak tool is beside the repository (a
- * user's clone has none: the section is left out).
- */
-function quickPeak(): CpuPeak | undefined {
-  if (!existsSync(peakToolPath())) return undefined;
-  return measureCpuPeak({ quick: true });
-}
-
 async function availableBackends(): Promise<string[]> {
   const found: string[] = [];
   for (const name of BACKENDS) {
@@ -58,7 +48,7 @@ export async function runMainJob(): Promise<void> {
   const rows = [];
   const profiles = new Map<string, Awaited<ReturnType<typeof profileNodes>>>();
   const backends = await availableBackends();
-  const peaks = [quickPeak()];
+  const peakBefore = quickPeak();
   const bounds: BoundRow[] = [];
   for (const dataset of ['fashion-mnist', 'mnist'] as DatasetName[]) {
     const floatFile = join(modelsDir(), `${runFileName(`${dataset}/resnet8/float`)}.pabnn`);
@@ -139,11 +129,7 @@ export async function runMainJob(): Promise<void> {
     }
     if (dataset === 'fashion-mnist') for (const b of bounds) b.ortFloatMs = ortMs.get(1)!;
   }
-  peaks.push(quickPeak());
-  const peak = peaks.reduce<CpuPeak | undefined>(
-    (a, b) => (b && (!a || b.perThread > a.perThread) ? b : a),
-    undefined,
-  );
+  const peak = higherPeak(peakBefore, quickPeak());
   if (rows.length === 0) {
     throw new Error(`no trained models in ${modelsDir()}: run \`pnpm bench accuracy\` first`);
   }

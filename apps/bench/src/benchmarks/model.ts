@@ -4,11 +4,13 @@ import { exportOnnx } from '@pabnn/convert';
 import { type Graph, save, type Tensor, tensor } from '@pabnn/ir';
 import { Session } from '@pabnn/runtime';
 import { createModel } from '@pabnn/zoo';
+import { higherPeak, quickPeak } from '../cpu-peak.js';
 import { machineInfo } from '../machine.js';
 import { profileNodes } from '../node-profile.js';
 import { ortBatchMs } from '../ort-timing.js';
 import { markdownTable, writeReport } from '../reports.js';
 import { medianMs } from '../timing.js';
+import { type BoundRow, binaryMacsPerRun, boundSection } from './main-bound.js';
 
 const BASES: [number, number][] = [
   [1, 1],
@@ -77,6 +79,7 @@ export async function runModelWasm(): Promise<void> {
   const float = createModel('resnet18', { input: 'imagenet' });
   const x = image(float.inputs[0].shape.slice(1));
   const rows = [];
+  const peakBefore = quickPeak();
   const graphs = [
     float,
     ...BASES.map(([m, n]) =>
@@ -115,12 +118,28 @@ export async function runModelWasm(): Promise<void> {
       );
     }
   }
+  const peak = higherPeak(peakBefore, quickPeak());
+  const bounds: BoundRow[] = rows
+    .filter((r) => r.threads === 1 && r.M !== null)
+    .map((r) => {
+      const graph = graphs.find((g) => profileKey(g) === `pa ${r.M} x ${r.N}`)!;
+      const byOp = profiles.get(profileKey(graph)) ?? {};
+      return {
+        scheme: `pa ${r.M} x ${r.N}`,
+        binaryMacs: binaryMacsPerRun(graph),
+        batch1Ms: r.oursMs,
+        ortFloatMs: r.ortMs,
+        nodes: Object.entries(byOp).map(([op, ms]) => ({ node: op, op, ms })),
+      };
+    });
   const machine = machineInfo();
   writeReport('model.json', {
     machine,
     input: [1, 224, 224, 3],
     rows,
     profiles: Object.fromEntries(profiles),
+    peak,
+    bounds: bounds.map(({ nodes, ...b }) => b),
   });
   const ops = ['Conv2D', 'PAConv2D', 'MaxPool', 'BatchNorm'];
   const profileTable = markdownTable(
@@ -170,7 +189,7 @@ are binary), which at (1,1) and (2,2) takes a large share of a run: below it, th
 in the whole model. At (4,5) the binary convs dominate: 20 popcount passes per layer (reports/conv.md).
 
 ${profileTable}
-
+${boundSection(bounds, peak, 'ResNet-18 at 224, wasm, 1 thread')}
 Regenerate with \`pnpm bench model\`.
 `,
   );
