@@ -23,6 +23,8 @@
 // (docs/PA-METHOD.md, "Zero padding").
 
 import { endTap, firstTap, param } from './conv-geometry';
+import { MICRO_ONE_WORD, MICRO_SHORT } from './generated/micro-kernels';
+import { blockSimdShort } from './pa-short-rows';
 import { blockScalar, blockSimd, blockSimdOneWord } from './pa-tiled-block';
 // convTiled()'s parameter block (PA_TILED_PARAMS in src/param-blocks.ts, which documents each field)
 import {
@@ -53,6 +55,7 @@ import {
   QSUM,
   ROW_BEGIN,
   ROW_END,
+  MICRO,
   ROW_WORDS,
   SCALE,
   SCRATCH,
@@ -200,6 +203,7 @@ export function convTiled(p: usize): void {
   const n = param(p, N);
   const tapBits = param(p, TAP_BITS);
   const rowWords = param(p, ROW_WORDS);
+  const micro = param(p, MICRO);
   const w64 = (cin + 63) >> 6; // u64 words of one pixel's plane
   const act = param(p, ACT);
   const planes = <usize>param(p, PLANES);
@@ -270,7 +274,8 @@ export function convTiled(p: usize): void {
       for (let blk = 0; blk < blocks; blk++) {
         const w0 = wTiled + <usize>blk * m * baseBytes;
         const ab0 = abPtr + (<usize>(blk * m * n) << 5);
-        if (ASC_FEATURE_SIMD && rowWords == 1) blockSimdOneWord(rows, m, n, w0, ab0, kc0, kc1, blk << 3, cout, e0, e1, bq0, bq1, cwPtr, scale, bias, y0, y1, second, act);
+        if (ASC_FEATURE_SIMD && micro == MICRO_ONE_WORD) blockSimdOneWord(rows, m, n, w0, ab0, kc0, kc1, blk << 3, cout, e0, e1, bq0, bq1, cwPtr, scale, bias, y0, y1, second, act);
+        else if (ASC_FEATURE_SIMD && micro == MICRO_SHORT) blockSimdShort(rows, rowWords, m, n, w0, ab0, kc0, kc1, blk << 3, cout, e0, e1, bq0, bq1, cwPtr, scale, bias, y0, y1, second, act);
         else if (ASC_FEATURE_SIMD) blockSimd(rows, rowWords, m, n, w0, ab0, kc0, kc1, blk << 3, cout, e0, e1, bq0, bq1, cwPtr, scale, bias, y0, y1, second, act);
         else blockScalar(rows, rowWords, m, n, w0, ab0, kc0, kc1, blk << 3, cout, e0, e1, bq0, bq1, cwPtr, scale, bias, y0, y1, second, act);
       }
