@@ -23,7 +23,7 @@
 // (docs/PA-METHOD.md, "Zero padding").
 
 import { endTap, firstTap, param } from './conv-geometry';
-import { MICRO_ONE_WORD, MICRO_SHORT } from './generated/micro-kernels';
+import { MICRO_ONE_WORD, MICRO_SHORT } from './generated/kernel-codes';
 import { blockSimdShort } from './pa-short-rows';
 import { blockScalar, blockSimd, blockSimdOneWord } from './pa-tiled-block';
 // convTiled()'s parameter block (PA_TILED_PARAMS in src/param-blocks.ts, which documents each field)

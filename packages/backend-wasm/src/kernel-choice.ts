@@ -60,11 +60,40 @@ export function microKernelFor(rowWords: number): MicroKernel {
   return rowWords <= SHORT_ROW_WORDS ? 'short' : 'hybrid';
 }
 
-/** AssemblyScript constants of the micro-kernel codes (what the build writes to asm/generated/). */
-export function microKernelSource(): string {
-  const lines = Object.entries(MICRO_KERNELS).map(
-    ([name, code]) =>
-      `export const MICRO_${name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}: i32 = ${code};`,
-  );
+/**
+ * The float conv's paths (asm/float-ops.ts conv2dF32), by the code its parameter block carries
+ * (SIMD build; the scalar build always runs `direct`).
+ *   direct: per output pixel, the valid taps read straight from the input (grouped convs).
+ *   patches: one-group convs, an im2col patch of 4 pixels per step, each weight vector reused
+ *     over the 4 pixels.
+ *   fewInputs: one-group convs of at most FEW_INPUTS inputs and FEW_OUTPUTS outputs (a
+ *     multiple of 4), the stems of image models (asm/conv-few-inputs.ts).
+ */
+export const FLOAT_CONV_PATHS = { direct: 0, patches: 1, fewInputs: 2 } as const;
+export type FloatConvPath = keyof typeof FLOAT_CONV_PATHS;
+
+/**
+ * Measured on the 28x28 stem (reports/main.md's machine, `pnpm bench main`'s per-node profile):
+ * 1 -> 16 channels 37 -> 25 us, 3 -> 16 50 -> 37 us on fewInputs; from 32 outputs the patches
+ * path, which reuses each weight vector over 4 pixels, is faster (1 -> 32: 42 vs 49 us, 3 -> 64
+ * at 56x56: 387 vs 634 us).
+ */
+export const FEW_INPUTS = 4;
+export const FEW_OUTPUTS = 16;
+
+/** The float conv path for a conv of `groups` groups, `cinG` inputs a group, `cout` outputs. */
+export function floatConvPathFor(groups: number, cinG: number, cout: number): FloatConvPath {
+  if (groups !== 1) return 'direct';
+  return cinG <= FEW_INPUTS && cout <= FEW_OUTPUTS && cout % 4 === 0 ? 'fewInputs' : 'patches';
+}
+
+/** AssemblyScript constants of the codes above (what the build writes to asm/generated/). */
+export function kernelCodesSource(): string {
+  const constant = (prefix: string, name: string, code: number) =>
+    `export const ${prefix}_${name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}: i32 = ${code};`;
+  const lines = [
+    ...Object.entries(MICRO_KERNELS).map(([name, code]) => constant('MICRO', name, code)),
+    ...Object.entries(FLOAT_CONV_PATHS).map(([name, code]) => constant('CONV', name, code)),
+  ];
   return `// Generated from src/kernel-choice.ts by scripts/build-wasm.mjs: do not edit.\n${lines.join('\n')}\n`;
 }

@@ -74,7 +74,8 @@ export const CONV_F32_PARAMS = block('conv-f32-params', [
   'weights', // f32 [group][ky][kx][cinG][coutG]; [ky][kx][c] when depthwise
   'bias', // f32 [cout] or 0
   'y', // f32 NHWC
-  'patches', // f32 [4][kh * kw * cin] scratch (one-group convs), or 0
+  'patches', // f32 [4][kh * kw * cin] scratch (the patches path), or 0
+  'path', // FLOAT_CONV_PATHS of kernel-choice.ts
   ...ROWS,
 ]);
 
