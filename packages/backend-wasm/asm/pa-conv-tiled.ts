@@ -24,6 +24,7 @@
 
 import { endTap, firstTap, param } from './conv-geometry';
 import { MICRO_ONE_WORD, MICRO_SHORT } from './generated/kernel-codes';
+import { blockOnePixel } from './pa-one-pixel';
 import { blockSimdShort } from './pa-short-rows';
 import { blockScalar, blockSimd, blockSimdOneWord } from './pa-tiled-block';
 // convTiled()'s parameter block (PA_TILED_PARAMS in src/param-blocks.ts, which documents each field)
@@ -312,7 +313,8 @@ export function convTiled(p: usize): void {
       for (let blk = 0; blk < blocks; blk++) {
         const w0 = wTiled + <usize>blk * m * baseBytes;
         const ab0 = abPtr + (<usize>(blk * m * n) << 5);
-        if (ASC_FEATURE_SIMD && micro == MICRO_ONE_WORD) blockSimdOneWord(rows, m, n, w0, ab0, kc0, kc1, blk << 3, cout, e0, e1, bq0, bq1, cwPtr, scale, bias, y0, y1, second, act);
+        if (ASC_FEATURE_SIMD && !second && micro != MICRO_ONE_WORD) blockOnePixel(rows, rowWords, m, n, w0, ab0, kc0, blk << 3, cout, e0, bq0, cwPtr, scale, bias, y0, act);
+        else if (ASC_FEATURE_SIMD && micro == MICRO_ONE_WORD) blockSimdOneWord(rows, m, n, w0, ab0, kc0, kc1, blk << 3, cout, e0, e1, bq0, bq1, cwPtr, scale, bias, y0, y1, second, act);
         else if (ASC_FEATURE_SIMD && micro == MICRO_SHORT) blockSimdShort(rows, rowWords, m, n, w0, ab0, kc0, kc1, blk << 3, cout, e0, e1, bq0, bq1, cwPtr, scale, bias, y0, y1, second, act);
         else if (ASC_FEATURE_SIMD) blockSimd(rows, rowWords, m, n, w0, ab0, kc0, kc1, blk << 3, cout, e0, e1, bq0, bq1, cwPtr, scale, bias, y0, y1, second, act);
         else blockScalar(rows, rowWords, m, n, w0, ab0, kc0, kc1, blk << 3, cout, e0, e1, bq0, bq1, cwPtr, scale, bias, y0, y1, second, act);

@@ -3,9 +3,8 @@
 // whole row, so there is no chunk loop and no i16 counters. Those four i16x8 counters and the
 // chunk bookkeeping made V8 spill the f32 accumulators to the stack on every (m, n) pass; here
 // the byte counts go straight to i32 (i32x4.dot_i16x8_s with ones: one instruction where the
-// unsigned pairwise add takes three; the i16 sums are at most 16 x 31 < 2^15). The last pixel
-// of an odd output row runs alone on i64 POPCNT instead of twice in a pair (ResNet-8's 7x7
-// layers: 10 % faster). Which rows take this micro-kernel is measured (src/kernel-choice.ts).
+// unsigned pairwise add takes three; the i16 sums are at most 16 x 31 < 2^15). Which rows take
+// this micro-kernel is measured (src/kernel-choice.ts).
 
 import { BYTE_WORDS, store4, term } from './pa-tiled-block';
 
@@ -14,46 +13,8 @@ import { BYTE_WORDS, store4, term } from './pa-tiled-block';
   return i32x4.dot_i16x8_s(i16x8.extadd_pairwise_i8x16_u(v), i16x8.splat(1));
 }
 
-/**
- * blockSimdShort for pixel 0 alone (the last pixel of an odd row): all 8 channels on i64
- * POPCNT, two counts packed per register, so no v128 work is spent on a repeated pixel 1.
- */
-@inline function onePixel(rows: usize, rowWords: i32, m: i32, n: i32, w0: usize, ab0: usize, kc: i32, o0: i32, cout: i32, e: usize, bq: f32, cw: usize, scale: usize, bias: usize, y: usize, act: i32): void {
-  const planeBytes = <usize>rowWords << 4;
-  const baseBytes = <usize>rowWords << 6;
-  const half = f32x4.splat(<f32>kc * 0.5);
-  let lo = f32x4.splat(0), hi = f32x4.splat(0);
-  let ab = ab0;
-  for (let mm = 0; mm < m; mm++) {
-    const wRow = w0 + <usize>mm * baseBytes;
-    for (let nn = 0; nn < n; nn++) {
-      let hp = rows + <usize>nn * planeBytes;
-      const end = hp + planeBytes;
-      let wp = wRow;
-      let q01: i64 = 0, q23: i64 = 0, q45: i64 = 0, q67: i64 = 0;
-      for (; hp < end; hp += 16) {
-        const h = load<i64>(hp);
-        q01 += popcnt<i64>(h ^ load<i64>(wp)) | (popcnt<i64>(h ^ load<i64>(wp, 8)) << 32);
-        q23 += popcnt<i64>(h ^ load<i64>(wp, 16)) | (popcnt<i64>(h ^ load<i64>(wp, 24)) << 32);
-        q45 += popcnt<i64>(h ^ load<i64>(wp, 32)) | (popcnt<i64>(h ^ load<i64>(wp, 40)) << 32);
-        q67 += popcnt<i64>(h ^ load<i64>(wp, 48)) | (popcnt<i64>(h ^ load<i64>(wp, 56)) << 32);
-        wp += 64;
-      }
-      lo = f32x4.add(lo, term(v128.load(ab), half, i64x2.replace_lane(i64x2.splat(q01), 1, q23)));
-      hi = f32x4.add(hi, term(v128.load(ab, 16), half, i64x2.replace_lane(i64x2.splat(q45), 1, q67)));
-      ab += 32;
-    }
-  }
-  store4(y, lo, e, cw, bq, scale, bias, o0, cout, act);
-  store4(y, hi, e, cw, bq, scale, bias, o0 + 4, cout, act);
-}
-
 /** blockSimd's contract, for rowWords <= BYTE_WORDS. */
 @inline export function blockSimdShort(rows: usize, rowWords: i32, m: i32, n: i32, w0: usize, ab0: usize, kc0: i32, kc1: i32, o0: i32, cout: i32, e0: usize, e1: usize, bq0: f32, bq1: f32, cw: usize, scale: usize, bias: usize, y0: usize, y1: usize, second: bool, act: i32): void {
-  if (!second) {
-    onePixel(rows, rowWords, m, n, w0, ab0, kc0, o0, cout, e0, bq0, cw, scale, bias, y0, act);
-    return;
-  }
   const planeBytes = <usize>rowWords << 4;
   const baseBytes = <usize>rowWords << 6;
   let x0lo = f32x4.splat(0), x0hi = f32x4.splat(0), x1lo = f32x4.splat(0), x1hi = f32x4.splat(0);
