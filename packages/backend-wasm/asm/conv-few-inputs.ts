@@ -1,5 +1,6 @@
 // The float conv for narrow stems: one group, at most FEW_INPUTS input channels (a grayscale
-// or RGB image) and FEW_OUTPUTS output channels, a multiple of 4. conv2dF32's im2col path
+// or RGB image) and FEW_OUTPUTS output channels, a multiple of 4 (src/kernel-choice.ts, which
+// sends these shapes here, says what measured the cutoffs). conv2dF32's im2col path
 // (float-ops.ts) copies a patch of kh * kw * cin floats per pixel, which for cin = 1 is one
 // tap-bounds test and one copy per multiply-add: on ResNet-8's 28x28 stem it cost more than
 // the convolution. Here one output pixel's channels sit in four f32x4 accumulators and the
@@ -29,15 +30,6 @@ import {
   X,
   Y,
 } from './generated/conv-f32-params';
-
-/**
- * The shapes conv2dF32 gives this kernel (one group, cout a multiple of 4). Measured on the
- * 28x28 stem (reports/main.md's machine): 1 -> 16 channels 37 -> 25 us, 3 -> 16 50 -> 37 us;
- * from 32 outputs the im2col path, which reuses each weight vector over 4 pixels, is faster
- * (1 -> 32: 42 vs 49 us, 3 -> 64 at 56x56: 387 vs 634 us).
- */
-export const FEW_INPUTS: i32 = 4;
-export const FEW_OUTPUTS: i32 = 16;
 
 /** acc += x * w for the four vectors of weights at wp (16 channels). */
 @inline function madd(acc: v128, x: v128, wp: usize, at: usize): v128 {

@@ -2,7 +2,8 @@
 // ReLU, residual adds), so a model's layers stay in wasm memory instead of running on js.
 // NHWC activations; every argument is a byte offset into memory owned by the JS side.
 
-import { conv2dFewInputs, FEW_INPUTS, FEW_OUTPUTS } from './conv-few-inputs';
+import { conv2dFewInputs } from './conv-few-inputs';
+import { CONV_FEW_INPUTS, CONV_PATCHES } from './generated/kernel-codes';
 import { endTap, firstTap, param } from './conv-geometry';
 // conv2dF32()'s parameter block (CONV_F32_PARAMS in src/param-blocks.ts); threads split a conv
 // by output rows [ROW_BEGIN, ROW_END), each with its own block and patches
@@ -23,6 +24,7 @@ import {
   PAD_LEFT,
   PAD_TOP,
   PATCHES,
+  PATH,
   ROW_BEGIN,
   ROW_END,
   SH,
@@ -207,14 +209,16 @@ function conv2dPatches(p: usize, patches: usize): void {
  * accumulators sweep the valid taps and input channels (padded taps contribute nothing).
  */
 export function conv2dF32(p: usize): void {
-  // narrow stems (an image's 1 or 3 channels in, at most 16 out): read the input directly
-  // (conv-few-inputs.ts); wider ones reuse each weight over the 4 pixels of the im2col path
-  if (ASC_FEATURE_SIMD && param(p, GROUPS) == 1 && param(p, CIN) <= FEW_INPUTS && param(p, COUT) <= FEW_OUTPUTS && (param(p, COUT) & 3) == 0) {
+  // the host picks the path (src/kernel-choice.ts): narrow stems read the input directly
+  // (conv-few-inputs.ts); wider one-group convs reuse each weight over the 4 pixels of the
+  // im2col path
+  const path = param(p, PATH);
+  if (ASC_FEATURE_SIMD && path == CONV_FEW_INPUTS) {
     conv2dFewInputs(p);
     return;
   }
   const patches = <usize>param(p, PATCHES);
-  if (ASC_FEATURE_SIMD && patches) {
+  if (ASC_FEATURE_SIMD && path == CONV_PATCHES) {
     conv2dPatches(p, patches);
     return;
   }

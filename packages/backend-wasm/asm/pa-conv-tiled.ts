@@ -23,6 +23,9 @@
 // (docs/PA-METHOD.md, "Zero padding").
 
 import { endTap, firstTap, param } from './conv-geometry';
+import { MICRO_ONE_WORD, MICRO_SHORT } from './generated/kernel-codes';
+import { blockOnePixel } from './pa-one-pixel';
+import { blockSimdShort } from './pa-short-rows';
 import { blockScalar, blockSimd, blockSimdOneWord } from './pa-tiled-block';
 // convTiled()'s parameter block (PA_TILED_PARAMS in src/param-blocks.ts, which documents each field)
 import {
@@ -53,6 +56,7 @@ import {
   QSUM,
   ROW_BEGIN,
   ROW_END,
+  MICRO,
   ROW_WORDS,
   SCALE,
   SCRATCH,
@@ -141,6 +145,43 @@ import {
 }
 
 /**
+ * gatherPair() for a pair whose windows lie wholly inside the input (most pairs): no tap is
+ * tested, and each kernel row's taps are walked by pointer steps.
+ */
+@inline function gatherPairInside(dst: usize, planes: usize, pixA: i32, pixB: i32, inW: i32, kh: i32, kw: i32, dh: i32, dw: i32, n: i32, tapBits: i32, planeBytes: usize): void {
+  const pixelBytes = <usize>n << 3;
+  const rowStep = <usize>(dh * inW) * pixelBytes;
+  const tapStep = <usize>dw * pixelBytes;
+  const toB = <usize>(pixB - pixA) * pixelBytes;
+  for (let nn = 0; nn < n; nn++) {
+    let at = dst + <usize>nn * planeBytes;
+    let row = planes + (<usize>nn << 3) + <usize>pixA * pixelBytes;
+    let a: u64 = 0;
+    let b: u64 = 0;
+    let fill: u64 = 0;
+    for (let ky = 0; ky < kh; ky++) {
+      let src = row;
+      for (let kx = 0; kx < kw; kx++) {
+        a |= load<u64>(src) << fill;
+        b |= load<u64>(src + toB) << fill;
+        src += tapStep;
+        fill += <u64>tapBits;
+        if (fill == 64) {
+          storePair(at, a, b);
+          at += 16;
+          a = 0;
+          b = 0;
+          fill = 0;
+        }
+      }
+      row += rowStep;
+    }
+    // the last, partly filled word: its bits past the last tap are 0
+    if (fill) storePair(at, a, b);
+  }
+}
+
+/**
  * Gathers one pixel's im2col row for every plane into its lane of the pair's rows (`dst` =
  * rows + 8 * lane; word w of plane nn at dst + (nn * rowWords + w) * 16; zeros outside the
  * input) and returns the sum
@@ -200,6 +241,7 @@ export function convTiled(p: usize): void {
   const n = param(p, N);
   const tapBits = param(p, TAP_BITS);
   const rowWords = param(p, ROW_WORDS);
+  const micro = param(p, MICRO);
   const w64 = (cin + 63) >> 6; // u64 words of one pixel's plane
   const act = param(p, ACT);
   const planes = <usize>param(p, PLANES);
@@ -258,7 +300,8 @@ export function convTiled(p: usize): void {
       const e1 = classE(state, classKeys, classTable, jx0 << 16 | jx1, ky0, ky1, jx0, jx1, <f32>kc1, cout, cout8, taps, kw, g0, gTap, cwPtr, ca);
       let bq0: f32, bq1: f32;
       if (tapBits <= 64) {
-        gatherPair(rows, planes, rowPix + ix0, rowPix + ix1, inW, kh, kw, dh, dw, ky0, ky1, kx0, kx1, jx0, jx1, n, tapBits, planeBytes);
+        if (ky0 == 0 && ky1 == kh && kx0 == 0 && kx1 == kw && jx0 == 0 && jx1 == kw) gatherPairInside(rows, planes, rowPix + ix0, rowPix + ix1, inW, kh, kw, dh, dw, n, tapBits, planeBytes);
+        else gatherPair(rows, planes, rowPix + ix0, rowPix + ix1, inW, kh, kw, dh, dw, ky0, ky1, kx0, kx1, jx0, jx1, n, tapBits, planeBytes);
         bq0 = windowQsum(qsum, rowPix + ix0, inW, dh, dw, ky0, ky1, kx0, kx1);
         bq1 = windowQsum(qsum, rowPix + ix1, inW, dh, dw, ky0, ky1, jx0, jx1);
       } else {
@@ -270,7 +313,9 @@ export function convTiled(p: usize): void {
       for (let blk = 0; blk < blocks; blk++) {
         const w0 = wTiled + <usize>blk * m * baseBytes;
         const ab0 = abPtr + (<usize>(blk * m * n) << 5);
-        if (ASC_FEATURE_SIMD && rowWords == 1) blockSimdOneWord(rows, m, n, w0, ab0, kc0, kc1, blk << 3, cout, e0, e1, bq0, bq1, cwPtr, scale, bias, y0, y1, second, act);
+        if (ASC_FEATURE_SIMD && !second && micro != MICRO_ONE_WORD) blockOnePixel(rows, rowWords, m, n, w0, ab0, kc0, blk << 3, cout, e0, bq0, cwPtr, scale, bias, y0, act);
+        else if (ASC_FEATURE_SIMD && micro == MICRO_ONE_WORD) blockSimdOneWord(rows, m, n, w0, ab0, kc0, kc1, blk << 3, cout, e0, e1, bq0, bq1, cwPtr, scale, bias, y0, y1, second, act);
+        else if (ASC_FEATURE_SIMD && micro == MICRO_SHORT) blockSimdShort(rows, rowWords, m, n, w0, ab0, kc0, kc1, blk << 3, cout, e0, e1, bq0, bq1, cwPtr, scale, bias, y0, y1, second, act);
         else if (ASC_FEATURE_SIMD) blockSimd(rows, rowWords, m, n, w0, ab0, kc0, kc1, blk << 3, cout, e0, e1, bq0, bq1, cwPtr, scale, bias, y0, y1, second, act);
         else blockScalar(rows, rowWords, m, n, w0, ab0, kc0, kc1, blk << 3, cout, e0, e1, bq0, bq1, cwPtr, scale, bias, y0, y1, second, act);
       }

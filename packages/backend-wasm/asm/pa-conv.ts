@@ -72,9 +72,16 @@ export function binarize(x: usize, pixels: i32, cin: i32, groups: i32, n: i32, t
           let bits: u64 = 0;
           let b = 0;
           if (ASC_FEATURE_SIMD) {
-            // four channels a compare: the sign bits of (x >= t), inverted below
+            // the sign bits of (x >= t), inverted below: sixteen channels a bitmask (four
+            // compares narrowed to one i8x16: saturating narrows keep -1 and 0), then four
             const tv = f32x4.splat(t);
             let ge: u64 = 0;
+            for (; b + 16 <= count; b += 16) {
+              const at = c0 + (<usize>b << 2);
+              const lo = i16x8.narrow_i32x4_s(f32x4.ge(v128.load(at), tv), f32x4.ge(v128.load(at, 16), tv));
+              const hi = i16x8.narrow_i32x4_s(f32x4.ge(v128.load(at, 32), tv), f32x4.ge(v128.load(at, 48), tv));
+              ge |= (<u64>i8x16.bitmask(i8x16.narrow_i16x8_s(lo, hi))) << (<u64>b);
+            }
             for (; b + 4 <= count; b += 4) {
               ge |= (<u64>i32x4.bitmask(f32x4.ge(v128.load(c0 + (<usize>b << 2)), tv))) << (<u64>b);
             }

@@ -9,15 +9,18 @@
 // (term()).
 //
 // The SIMD build splits each sweep between the CPU's integer and vector units, which work in
-// parallel: channels 0-3 on i64 XOR + POPCNT (8 scalar accumulators, two pixels x four
-// channels), channels 4-7 on v128 (one XOR + i8x16.popcnt per channel covers both pixels:
-// each weight word is splatted to both halves). The byte counters of the vector half take at
-// most 8 a word, so every 31 words they are added into i16 counters, and those into i32 after
-// the row: a row may have at most MAX_ROW_WORDS words (src/pa-conv2d.ts sends longer ones to the
-// grouped kernel).
+// parallel: channels 0-3 on i64 XOR + POPCNT (two pixels x four channels, two channels'
+// counts packed in one i64: 4 registers, which keeps V8 from spilling counters in the word
+// loop), channels 4-7 on v128 (one XOR + i8x16.popcnt per channel covers both pixels: each
+// weight word is splatted to both halves). The byte counters of the vector half take at most 8
+// a word, so every 31 words they are added into i16 counters, and those into i32 after the
+// row: a row may have at most MAX_TILED_ROW_WORDS words (src/kernel-choice.ts sends longer
+// ones to the grouped kernel). Rows of at most 31 words take blockSimdShort
+// (pa-short-rows.ts), rows of one word blockSimdOneWord: the parameter block's `micro` field
+// names the micro-kernel, chosen in src/kernel-choice.ts.
 
 /** Words a u8 lane may accumulate before it could overflow (8 a word: 31 * 8 = 248). */
-const BYTE_WORDS = 31;
+export const BYTE_WORDS = 31;
 
 @inline function activate(v: f32, act: i32): f32 {
   if (act == 1) return v > 0 ? v : 0;
@@ -32,7 +35,7 @@ const BYTE_WORDS = 31;
 }
 
 /** y = act(scale * (acc + E + cw * bq) + bias) for channels [o0, o0 + 4) of one pixel. */
-@inline function store4(y: usize, acc: v128, e: usize, cw: usize, bq: f32, scale: usize, bias: usize, o0: i32, cout: i32, act: i32): void {
+@inline export function store4(y: usize, acc: v128, e: usize, cw: usize, bq: f32, scale: usize, bias: usize, o0: i32, cout: i32, act: i32): void {
   if (o0 >= cout) return;
   let v = f32x4.add(f32x4.add(acc, v128.load(e + (<usize>o0 << 2))), f32x4.mul(v128.load(cw + (<usize>o0 << 2)), f32x4.splat(bq)));
   // scale and bias hold cout floats in 64-byte blocks (WasmMemory), so a last partial block's
@@ -50,9 +53,12 @@ const BYTE_WORDS = 31;
   }
 }
 
-/** (a, b, c, d) as an i32x4 of the low halves of four i64 counts. */
-@inline function lanes(a: i64, b: i64, c: i64, d: i64): v128 {
-  return i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(<i32>a), 1, <i32>b), 2, <i32>c), 3, <i32>d);
+/**
+ * Four counts below 2^32 as the i32x4 (a, b, c, d): packed two to an i64, two lane inserts
+ * instead of four.
+ */
+@inline function pairs(a: i64, b: i64, c: i64, d: i64): v128 {
+  return i64x2.replace_lane(i64x2.splat(a | (b << 32)), 1, c | (d << 32));
 }
 
 /**
@@ -61,7 +67,7 @@ const BYTE_WORDS = 31;
  * their difference, and -2 a b is a b scaled by a power of two; the product is the same real
  * number, rounded once, as a b (kc - 2 P), in one operation fewer.
  */
-@inline function term(ab: v128, half: v128, pop: v128): v128 {
+@inline export function term(ab: v128, half: v128, pop: v128): v128 {
   return f32x4.mul(ab, f32x4.sub(f32x4.convert_i32x4_s(pop), half));
 }
 
@@ -81,8 +87,9 @@ const BYTE_WORDS = 31;
     for (let nn = 0; nn < n; nn++) {
       let hp = rows + <usize>nn * planeBytes;
       let wp = wRow;
-      let q0: i64 = 0, q1: i64 = 0, q2: i64 = 0, q3: i64 = 0;
-      let r0: i64 = 0, r1: i64 = 0, r2: i64 = 0, r3: i64 = 0;
+      // two channels' counts share an i64 (a count is far below 2^32): 4 registers, not 8,
+      // for the i64 half, which keeps V8 from spilling counters inside the word loop
+      let q01: i64 = 0, q23: i64 = 0, r01: i64 = 0, r23: i64 = 0;
       let c4 = i32x4.splat(0), c5 = i32x4.splat(0), c6 = i32x4.splat(0), c7 = i32x4.splat(0);
       for (let w = 0; w < rowWords; ) {
         const end = min(rowWords, w + BYTE_WORDS);
@@ -95,14 +102,10 @@ const BYTE_WORDS = 31;
           const wb = load<i64>(wp, 8);
           const wc = load<i64>(wp, 16);
           const wd = load<i64>(wp, 24);
-          q0 += popcnt<i64>(h0 ^ wa);
-          q1 += popcnt<i64>(h0 ^ wb);
-          q2 += popcnt<i64>(h0 ^ wc);
-          q3 += popcnt<i64>(h0 ^ wd);
-          r0 += popcnt<i64>(h1 ^ wa);
-          r1 += popcnt<i64>(h1 ^ wb);
-          r2 += popcnt<i64>(h1 ^ wc);
-          r3 += popcnt<i64>(h1 ^ wd);
+          q01 += popcnt<i64>(h0 ^ wa) | (popcnt<i64>(h0 ^ wb) << 32);
+          q23 += popcnt<i64>(h0 ^ wc) | (popcnt<i64>(h0 ^ wd) << 32);
+          r01 += popcnt<i64>(h1 ^ wa) | (popcnt<i64>(h1 ^ wb) << 32);
+          r23 += popcnt<i64>(h1 ^ wc) | (popcnt<i64>(h1 ^ wd) << 32);
           v4 = i8x16.add(v4, i8x16.popcnt(v128.xor(hv, v128.load64_splat(wp, 32))));
           v5 = i8x16.add(v5, i8x16.popcnt(v128.xor(hv, v128.load64_splat(wp, 40))));
           v6 = i8x16.add(v6, i8x16.popcnt(v128.xor(hv, v128.load64_splat(wp, 48))));
@@ -134,8 +137,8 @@ const BYTE_WORDS = 31;
       const abLo = v128.load(ab);
       const abHi = v128.load(ab, 16);
       // kc - 2 P is an exact integer; f32 keeps 24 bits of it
-      x0lo = f32x4.add(x0lo, term(abLo, kcv0, lanes(q0, q1, q2, q3)));
-      x1lo = f32x4.add(x1lo, term(abLo, kcv1, lanes(r0, r1, r2, r3)));
+      x0lo = f32x4.add(x0lo, term(abLo, kcv0, i64x2.replace_lane(i64x2.splat(q01), 1, q23)));
+      x1lo = f32x4.add(x1lo, term(abLo, kcv1, i64x2.replace_lane(i64x2.splat(r01), 1, r23)));
       x0hi = f32x4.add(x0hi, term(abHi, kcv0, v128.shuffle<i32>(s45, s67, 0, 2, 4, 6)));
       x1hi = f32x4.add(x1hi, term(abHi, kcv1, v128.shuffle<i32>(s45, s67, 1, 3, 5, 7)));
       ab += 32;
@@ -178,10 +181,10 @@ const BYTE_WORDS = 31;
       const h1 = load<i64>(hp, 8);
       const abLo = v128.load(ab);
       const abHi = v128.load(ab, 16);
-      x0lo = f32x4.add(x0lo, term(abLo, half0, lanes(popcnt<i64>(h0 ^ wa), popcnt<i64>(h0 ^ wb), popcnt<i64>(h0 ^ wc), popcnt<i64>(h0 ^ wd))));
-      x0hi = f32x4.add(x0hi, term(abHi, half0, lanes(popcnt<i64>(h0 ^ we), popcnt<i64>(h0 ^ wf), popcnt<i64>(h0 ^ wg), popcnt<i64>(h0 ^ wh))));
-      x1lo = f32x4.add(x1lo, term(abLo, half1, lanes(popcnt<i64>(h1 ^ wa), popcnt<i64>(h1 ^ wb), popcnt<i64>(h1 ^ wc), popcnt<i64>(h1 ^ wd))));
-      x1hi = f32x4.add(x1hi, term(abHi, half1, lanes(popcnt<i64>(h1 ^ we), popcnt<i64>(h1 ^ wf), popcnt<i64>(h1 ^ wg), popcnt<i64>(h1 ^ wh))));
+      x0lo = f32x4.add(x0lo, term(abLo, half0, pairs(popcnt<i64>(h0 ^ wa), popcnt<i64>(h0 ^ wb), popcnt<i64>(h0 ^ wc), popcnt<i64>(h0 ^ wd))));
+      x0hi = f32x4.add(x0hi, term(abHi, half0, pairs(popcnt<i64>(h0 ^ we), popcnt<i64>(h0 ^ wf), popcnt<i64>(h0 ^ wg), popcnt<i64>(h0 ^ wh))));
+      x1lo = f32x4.add(x1lo, term(abLo, half1, pairs(popcnt<i64>(h1 ^ wa), popcnt<i64>(h1 ^ wb), popcnt<i64>(h1 ^ wc), popcnt<i64>(h1 ^ wd))));
+      x1hi = f32x4.add(x1hi, term(abHi, half1, pairs(popcnt<i64>(h1 ^ we), popcnt<i64>(h1 ^ wf), popcnt<i64>(h1 ^ wg), popcnt<i64>(h1 ^ wh))));
       ab += 32;
     }
   }

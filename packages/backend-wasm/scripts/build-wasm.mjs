@@ -15,6 +15,9 @@ const { PARAM_BLOCKS, asmSource } = await import('../dist/param-blocks.js');
 mkdirSync(join(root, 'asm', 'generated'), { recursive: true });
 for (const block of PARAM_BLOCKS)
   writeFileSync(join(root, 'asm', 'generated', `${block.name}.ts`), asmSource(block));
+// and the codes of the kernel paths the host chooses, from src/kernel-choice.ts
+const { kernelCodesSource } = await import('../dist/kernel-choice.js');
+writeFileSync(join(root, 'asm', 'generated', 'kernel-codes.ts'), kernelCodesSource());
 const asc = join(root, 'node_modules', '.bin', 'asc');
 const common = [
   'asm/kernels.ts',

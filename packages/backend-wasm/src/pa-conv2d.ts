@@ -11,6 +11,13 @@ import {
 import type { Tensor } from '@pabnn/ir';
 import { decompose, type SignDecomposition, tapSums, windowSums } from '@pabnn/quantizer';
 import { CachedCalls } from './cached-calls.js';
+import {
+  kernelFor,
+  MICRO_KERNELS,
+  type MicroKernel,
+  microKernelFor,
+  rowWordsFor,
+} from './kernel-choice.js';
 import { PA_GROUPED_PARAMS, PA_TILED_PARAMS, paramBytes, writeParams } from './param-blocks.js';
 import { NS_PER, partsFor } from './split-policy.js';
 import { tapBitsFor } from './tap-packing.js';
@@ -21,26 +28,14 @@ import type { PAKernels } from './wasm-module.js';
 /** Output channels of one block of the tiled kernel (asm/pa-tiled-block.ts). */
 const TILE_CHANNELS = 8;
 
-/**
- * The longest gathered row (u64 words) the tiled kernel takes: its i16 counters hold
- * 2 x 248 per 31 words, so at most 131 chunks of 31 (a 3x3 conv up to 28,000 channels).
- * Longer rows run on the grouped kernel.
- */
-export const MAX_TILED_ROW_WORDS = 131 * 31;
-
-/** Which kernel runs a PAConv2D: the one place the choice is made (measured: the tiled one is
- * 2-2.5x faster than the grouped one on every one-group shape tried, 1x1 stride 2 included). */
-function kernelFor(groups: number, cinG: number, kh: number, kw: number): 'tiled' | 'grouped' {
-  const rowWords = Math.ceil((kh * kw * tapBitsFor(cinG)) / 64);
-  return groups === 1 && rowWords <= MAX_TILED_ROW_WORDS ? 'tiled' : 'grouped';
-}
-
 /** The weights and constants of asm/pa-conv-tiled.ts (one-group convs). */
 interface TiledLayout {
   kind: 'tiled';
   /** Bits a tap takes in a gathered row, and the row's u64 words (tap-packing.ts). */
   tapBits: number;
   rowWords: number;
+  /** The micro-kernel that sweeps the rows (kernel-choice.ts). */
+  micro: MicroKernel;
   /** u64 [channel block of 8][m][rowWords][8]. */
   weights: number;
   /** f32 [block][m][n][8]: -2 a_{o,m} b_n (asm/pa-tiled-block.ts term()). */
@@ -132,7 +127,7 @@ function tiledLayout(
   const taps = kh * kw;
   const w32 = Math.ceil(cinG / 32);
   const tapBits = tapBitsFor(cinG);
-  const rowWords = Math.ceil((taps * tapBits) / 64);
+  const rowWords = rowWordsFor(cinG, kh, kw);
   const blocks = Math.ceil(cout / TILE_CHANNELS);
   const src = bits.data as Uint32Array;
   const weights = new Uint32Array(blocks * m * rowWords * TILE_CHANNELS * 2);
@@ -170,6 +165,7 @@ function tiledLayout(
     kind: 'tiled',
     tapBits,
     rowWords,
+    micro: microKernelFor(rowWords),
     weights: memory.put(weights),
     ab: memory.put(ab),
     cw: memory.put(
@@ -313,6 +309,7 @@ function kernelFields(
           ...shared,
           tapBits: l.tapBits,
           rowWords: l.rowWords,
+          micro: MICRO_KERNELS[l.micro],
           ab: l.ab,
           gTap: l.gTap,
           g0: l.g0,

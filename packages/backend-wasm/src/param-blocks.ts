@@ -27,6 +27,7 @@ export const PA_TILED_PARAMS = block('pa-tiled-params', [
   'n', // activation bases (planes)
   'tapBits', // bits a tap takes in a gathered row: cin rounded up to 8, 16, 32 or a multiple of 64
   'rowWords', // u64 words of a gathered row: taps * tapBits / 64, rounded up
+  'micro', // the micro-kernel: MICRO_KERNELS of kernel-choice.ts
   'act', // PA_ACTIVATION_CODES
   'planes', // u64 [pixel][n][w64] activation bit-planes (binarize())
   'qsum', // f64 [pixel]: the staircase's constant part summed over channels
@@ -73,7 +74,8 @@ export const CONV_F32_PARAMS = block('conv-f32-params', [
   'weights', // f32 [group][ky][kx][cinG][coutG]; [ky][kx][c] when depthwise
   'bias', // f32 [cout] or 0
   'y', // f32 NHWC
-  'patches', // f32 [4][kh * kw * cin] scratch (one-group convs), or 0
+  'patches', // f32 [4][kh * kw * cin] scratch (the patches path), or 0
+  'path', // FLOAT_CONV_PATHS of kernel-choice.ts
   ...ROWS,
 ]);
 

@@ -2,6 +2,7 @@ import { convGeometry, hasConstantParameters, inputsByName, type KernelNode } fr
 import type { Tensor } from '@pabnn/ir';
 import { CachedCalls } from '../cached-calls.js';
 import { defineKernel } from '../kernel.js';
+import { FLOAT_CONV_PATHS, type FloatConvPath, floatConvPathFor } from '../kernel-choice.js';
 import { CONV_F32_PARAMS, paramBytes, writeParams } from '../param-blocks.js';
 import { NS_PER, partsFor } from '../split-policy.js';
 import { rowCalls, runCalls } from '../thread-pool.js';
@@ -14,6 +15,8 @@ interface PreparedConv {
   /** f32 [group][ky][kx][cinG][coutG]; [ky][kx][c] when depthwise with multiplier 1. */
   weights: number;
   bias: number;
+  /** Which path of conv2dF32 runs the conv (kernel-choice.ts). */
+  path: FloatConvPath;
   /** f32 [thread][4][kh * kw * cin]: the im2col patches of asm conv2dPatches (one group), or 0. */
   patches: number;
   patchBytes: number;
@@ -62,6 +65,7 @@ export const conv2dKernel = defineKernel<PreparedConv>({
       node.op === 'DepthwiseConv2D'
         ? (node.inputs[0]?.shape[3] as number)
         : (node.attrs.groups as number);
+    const path = floatConvPathFor(groups, cinG, cout);
     return {
       node: { ...node, attrs: { ...node.attrs, groups } },
       cout,
@@ -69,7 +73,8 @@ export const conv2dKernel = defineKernel<PreparedConv>({
       kw,
       weights: ctx.memory.put(relayWeights(weight, groups)),
       bias: bias ? ctx.memory.put(Float32Array.from(bias.data)) : 0,
-      patches: groups === 1 ? ctx.memory.alloc(ctx.threads * 4 * kh * kw * cinG * 4) : 0,
+      path,
+      patches: path === 'patches' ? ctx.memory.alloc(ctx.threads * 4 * kh * kw * cinG * 4) : 0,
       patchBytes: 4 * kh * kw * cinG * 4,
       params: ctx.memory.alloc(ctx.threads * paramBytes(CONV_F32_PARAMS)),
       calls: new CachedCalls(),
@@ -97,6 +102,7 @@ export const conv2dKernel = defineKernel<PreparedConv>({
             bias: p.bias,
             y: ctx.offsetOf(out),
             patches: p.patches && p.patches + t * p.patchBytes,
+            path: FLOAT_CONV_PATHS[p.path],
             rowBegin,
             rowEnd,
           }),

@@ -223,6 +223,29 @@ export const PA_CASES: PACaseSpec[] = [
     n: 3,
     attrs: { pads: [1, 1, 1, 1], activation: 'relu' },
   },
+  // the wasm kernel's micro-kernels by row length (backend-wasm src/kernel-choice.ts): rows of
+  // 1 word, of at most 31 words (one byte-counter chunk) and longer ones (chunked counters)
+  {
+    title: '3x3 pad 1, 1 channel, M3 N3 (8-bit taps, 2 words a row)',
+    size: [6, 5],
+    cin: 1,
+    cout: 9,
+    kernel: 3,
+    m: 3,
+    n: 3,
+    attrs: { pads: [1, 1, 1, 1] },
+  },
+  {
+    title: '3x3 pad 1, 224 channels, M2 N3 (36 words a row: counters widened per 31 words)',
+    size: [4, 5],
+    cin: 224,
+    cout: 10,
+    kernel: 3,
+    m: 2,
+    n: 3,
+    attrs: { pads: [1, 1, 1, 1] },
+    scaleBias: true,
+  },
 ];
 
 function sortedRandom(r: () => number, count: number, lo: number, hi: number): Float32Array {

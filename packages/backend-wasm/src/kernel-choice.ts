@@ -1,0 +1,99 @@
+/**
+ * Which wasm kernel runs a PAConv2D, in one place: the kernel (tiled for one-group convs, grouped
+ * for the rest) and, for the tiled one, its micro-kernel (asm/pa-conv-tiled.ts calls the one
+ * named by the parameter block's `micro` field). The cutoffs are measured, not guessed: the
+ * comments name the benchmark that set them.
+ */
+import { tapBitsFor } from './tap-packing.js';
+
+/**
+ * The longest gathered row (u64 words) the tiled kernel takes: its i16 counters hold
+ * 2 x 248 per 31 words, so at most 131 chunks of 31 (a 3x3 conv up to 28,000 channels).
+ * Longer rows run on the grouped kernel.
+ */
+export const MAX_TILED_ROW_WORDS = 131 * 31;
+
+/** u64 words of a gathered im2col row of the tiled kernel (tap-packing.ts). */
+export function rowWordsFor(cinG: number, kh: number, kw: number): number {
+  return Math.ceil((kh * kw * tapBitsFor(cinG)) / 64);
+}
+
+/**
+ * The tiled kernel for every one-group conv whose row fits it: 2-2.5x faster than the grouped
+ * one on every one-group shape tried, 1x1 stride 2 included.
+ */
+export function kernelFor(
+  groups: number,
+  cinG: number,
+  kh: number,
+  kw: number,
+): 'tiled' | 'grouped' {
+  return groups === 1 && rowWordsFor(cinG, kh, kw) <= MAX_TILED_ROW_WORDS ? 'tiled' : 'grouped';
+}
+
+/**
+ * The tiled kernel's micro-kernels (asm/pa-tiled-block.ts, asm/pa-short-rows.ts) by the code
+ * its parameter block carries; the build writes these codes into asm/generated/. The scalar
+ * build has one micro-kernel and ignores the code.
+ *   hybrid: i64 POPCNT for four channels, v128 for the other four, byte counters widened
+ *     every 31 words (any row length up to MAX_TILED_ROW_WORDS).
+ *   short: the same split for rows of at most 31 words (one byte-counter chunk), with fewer
+ *     live registers.
+ *   oneWord: rows of one word (1x1 convs up to 64 channels), weights loaded once per base.
+ */
+export const MICRO_KERNELS = { hybrid: 0, short: 1, oneWord: 2 } as const;
+export type MicroKernel = keyof typeof MICRO_KERNELS;
+
+/** Rows of at most this many words take `short` (its byte counters hold 31 words, 8 a word). */
+export const SHORT_ROW_WORDS = 31;
+
+/**
+ * The fastest micro-kernel for rows of `rowWords` words (SIMD build). Measured with both
+ * builds in one process, interleaved, 3x3 stride 1 layers of reports/conv.md (apps/bench
+ * `pnpm bench conv`'s layers, timed as in src/pa-layer.ts): `short` beat `hybrid` by 4-10 % on
+ * every row it can take (3, 5, 9 and 18 words: ResNet-8's 16, 32, 64 channels, ResNet-18's 64
+ * and 128; M x N 2x2, 3x3, 4x5). An i64-only micro-kernel (all 8 channels on POPCNT) was 2-10 %
+ * slower than `short` on the same rows: i64 POPCNT alone is bound by its one port.
+ */
+export function microKernelFor(rowWords: number): MicroKernel {
+  if (rowWords === 1) return 'oneWord';
+  return rowWords <= SHORT_ROW_WORDS ? 'short' : 'hybrid';
+}
+
+/**
+ * The float conv's paths (asm/float-ops.ts conv2dF32), by the code its parameter block carries
+ * (SIMD build; the scalar build always runs `direct`).
+ *   direct: per output pixel, the valid taps read straight from the input (grouped convs).
+ *   patches: one-group convs, an im2col patch of 4 pixels per step, each weight vector reused
+ *     over the 4 pixels.
+ *   fewInputs: one-group convs of at most FEW_INPUTS inputs and FEW_OUTPUTS outputs (a
+ *     multiple of 4), the stems of image models (asm/conv-few-inputs.ts).
+ */
+export const FLOAT_CONV_PATHS = { direct: 0, patches: 1, fewInputs: 2 } as const;
+export type FloatConvPath = keyof typeof FLOAT_CONV_PATHS;
+
+/**
+ * Measured on the 28x28 stem (reports/main.md's machine, `pnpm bench main`'s per-node profile):
+ * 1 -> 16 channels 37 -> 25 us, 3 -> 16 50 -> 37 us on fewInputs; from 32 outputs the patches
+ * path, which reuses each weight vector over 4 pixels, is faster (1 -> 32: 42 vs 49 us, 3 -> 64
+ * at 56x56: 387 vs 634 us).
+ */
+export const FEW_INPUTS = 4;
+export const FEW_OUTPUTS = 16;
+
+/** The float conv path for a conv of `groups` groups, `cinG` inputs a group, `cout` outputs. */
+export function floatConvPathFor(groups: number, cinG: number, cout: number): FloatConvPath {
+  if (groups !== 1) return 'direct';
+  return cinG <= FEW_INPUTS && cout <= FEW_OUTPUTS && cout % 4 === 0 ? 'fewInputs' : 'patches';
+}
+
+/** AssemblyScript constants of the codes above (what the build writes to asm/generated/). */
+export function kernelCodesSource(): string {
+  const constant = (prefix: string, name: string, code: number) =>
+    `export const ${prefix}_${name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}: i32 = ${code};`;
+  const lines = [
+    ...Object.entries(MICRO_KERNELS).map(([name, code]) => constant('MICRO', name, code)),
+    ...Object.entries(FLOAT_CONV_PATHS).map(([name, code]) => constant('CONV', name, code)),
+  ];
+  return `// Generated from src/kernel-choice.ts by scripts/build-wasm.mjs: do not edit.\n${lines.join('\n')}\n`;
+}
