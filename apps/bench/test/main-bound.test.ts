@@ -50,7 +50,9 @@ describe('boundSection', () => {
   it("divides ORT's time by the popcount floor, then by the floor plus the other nodes", () => {
     const md = boundSection([row], peak);
     expect(md).toContain('200.0 G binary MAC/s');
-    expect(md).toContain('| pa-4x5 | 200.0 | 1.000 | 0.250 | 0.50 | 0.50x / 0.40x | 0.25x |');
+    expect(md).toContain(
+      '| pa-4x5 | 200.0 | 1.000 | 1.500 | 67 % | 0.250 | 0.50 | 0.50x / 0.40x | 0.25x |',
+    );
   });
 
   it('is left out without a peak or rows', () => {
