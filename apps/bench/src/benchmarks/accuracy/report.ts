@@ -56,6 +56,18 @@ const runtimeSha256 = (() => {
 })();
 
 /**
+ * A row's scheme and the recipe steps it adds to the plain one (recipe.ts): the calibration, and
+ * distillation and batch-norm re-estimation where the run used them (reports/ablation.md).
+ */
+function schemeLabel(spec: RunResult['spec']): string {
+  if (!spec.calibration) return spec.scheme;
+  const steps = [`${spec.calibration} calibration`];
+  if (spec.distill) steps.push('distillation');
+  if (spec.bnReestimationBatches) steps.push('BN re-estimation');
+  return `${spec.scheme} (${steps.join(', ')})`;
+}
+
+/**
  * The runtime checks of one run, kept next to its record (reports/accuracy-runs/<run>.runtime.json)
  * with the SHA-256 of the model file and of the runtime they were made on: regenerating the report
  * re-checks only models whose bytes, or whose runtime, changed (DenseNet-121 on js alone takes
@@ -292,10 +304,9 @@ export async function writeAccuracyReport(dataDir?: string): Promise<void> {
     rows.push({
       dataset: run.spec.dataset,
       model: run.spec.model,
-      scheme: run.spec.calibration
-        ? `${run.spec.scheme} (${run.spec.calibration} calibration)`
-        : run.spec.scheme,
+      scheme: schemeLabel(run.spec),
       M: run.spec.scheme === 'float' ? null : run.spec.M,
+      perLayer: run.spec.layerBases !== undefined,
       N: run.spec.scheme === 'float' ? null : run.spec.N,
       top1: run.top1,
       gapToFloat: float ? float.top1 - run.top1 : null,
@@ -340,7 +351,7 @@ export async function writeAccuracyReport(dataDir?: string): Promise<void> {
       r.dataset,
       r.model,
       r.scheme,
-      r.M === null ? '-' : `${r.M}x${r.N}`,
+      r.M === null ? '-' : r.perLayer ? 'per layer' : `${r.M}x${r.N}`,
       pct(r.top1),
       r.gapToFloat === null ? '-' : pct(r.gapToFloat),
       r.epochs,
