@@ -22,44 +22,60 @@ struct Params {
 `;
 
 /**
- * One thread per (pixel, group, 32-channel word, plane n): plane n's bit b is 1 (= -1) where
- * channel b lies below threshold n. The plane-0 thread also writes the word's sum of Q_a
- * (qsum: [pixel][group][w32], the conv adds the words). No per-thread arrays: dynamically
- * indexed ones live in slow local memory on GPUs.
+ * One invocation per channel slot of a (pixel, group, 32-channel word), a workgroup = two such
+ * words: each invocation reads its one value (consecutive invocations read consecutive floats,
+ * so the loads coalesce; an invocation per word reading its 32 values made every warp-wide
+ * load touch 32 cache lines, 128 bytes apart) and leaves in workgroup
+ * memory which thresholds it lies below and its Q_a. Lane nn < N of each word then gathers the
+ * word of plane nn (bit b = 1 = -1 where channel b lies below threshold nn) and lane 0 also
+ * sums the word's Q_a in channel order (qsum: [pixel][group][w32], the conv adds the words).
+ * No per-thread arrays: dynamically indexed ones live in slow local memory on GPUs.
  */
 export const BINARIZE_WGSL = /* wgsl */ `${PARAMS}
 @group(0) @binding(2) var<storage, read> x: array<f32>;
 @group(0) @binding(3) var<storage, read_write> planes: array<u32>;
 @group(0) @binding(4) var<storage, read_write> qsum: array<f32>;
 
+/** Per invocation: bit j set where its value lies below threshold j (N <= 16), and its Q_a. */
+var<workgroup> below: array<u32, 64>;
+var<workgroup> qa: array<f32, 64>;
+
 @compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) id: vec3u) {
+fn main(@builtin(global_invocation_id) id: vec3u, @builtin(local_invocation_index) lid: u32) {
   let idx = id.y * p.threadsX + id.x;
   let words = p.batch * p.inH * p.inW * p.groups * p.w32;
-  if (idx >= words * p.n) { return; }
-  let nn = idx % p.n;
-  let word = idx / p.n; // (pixel * groups + g) * w32 + w
+  let word = idx / 32u; // (pixel * groups + g) * w32 + w
+  let lane = idx % 32u;
   let w = word % p.w32;
   let pg = word / p.w32;
   let g = pg % p.groups;
   let pix = pg / p.groups;
   let cinG = p.cin / p.groups;
-  let base = pix * p.cin + g * cinG + w * 32u;
-  let count = min(32u, cinG - w * 32u);
-  let thr = consts[p.offThr + nn];
+  let c = w * 32u + lane;
+  // no early return: every invocation must reach the barrier
+  var mask = 0u;
+  var q = 0.0; // channels past the group's end add nothing
+  if (word < words && c < cinG) {
+    let v = x[pix * p.cin + g * cinG + c];
+    var piece = 0u;
+    for (var j = 0u; j < p.n; j++) {
+      if (v >= consts[p.offThr + j]) { piece++; } else { mask = mask | (1u << j); }
+    }
+    q = consts[p.offLvl + piece];
+  }
+  below[lid] = mask;
+  qa[lid] = q;
+  workgroupBarrier();
+  if (word >= words || lane >= p.n) { return; }
+  let first = lid - lane;
   var bits = 0u;
   var sum = 0.0;
-  for (var b = 0u; b < count; b++) {
-    let v = x[base + b];
-    if (!(v >= thr)) { bits = bits | (1u << b); }
-    if (nn == 0u) {
-      var piece = 0u;
-      for (var j = 0u; j < p.n; j++) { if (v >= consts[p.offThr + j]) { piece++; } }
-      sum += consts[p.offLvl + piece];
-    }
+  for (var b = 0u; b < 32u; b++) {
+    bits = bits | (((below[first + b] >> lane) & 1u) << b);
+    sum += qa[first + b];
   }
-  planes[(pg * p.n + nn) * p.w32 + w] = bits;
-  if (nn == 0u) { qsum[word] = sum; }
+  planes[(pg * p.n + lane) * p.w32 + w] = bits;
+  if (lane == 0u) { qsum[word] = sum; }
 }
 `;
 

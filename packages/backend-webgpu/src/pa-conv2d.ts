@@ -137,7 +137,8 @@ export function preparePAConv(
         bias ? 1 : 0,
       ];
       const optional = (t: (typeof inputs)[number]) => (t ? gpuBuffer(t) : ctx.empty);
-      binarize.record(pixels * groups * w32 * n, params, [
+      // one invocation per channel slot of each 32-channel word (BINARIZE_WGSL)
+      binarize.record(pixels * groups * w32 * 32, params, [
         consts,
         gpuBuffer(x),
         scratch.planes,

@@ -58,7 +58,9 @@ export async function runWebgpuJob({ outDir, ortDir, tiny }: JobOptions): Promis
   const adapter = backends.direct.adapterName;
   const layerTiming = tiny
     ? { repeat: 1, warmupMs: 0, minRuns: 1, minMs: 0 }
-    : { repeat: 10, warmupMs: 200, minRuns: 5, minMs: 300 };
+    : // 40 convs a sample: the wait for the queue at its end (one submit and read-back round
+      // trip, the profile's waitMs) is shared by 40, not 10, convs of either side
+      { repeat: 40, warmupMs: 200, minRuns: 5, minMs: 300 };
   const file = new ResultsFile(outDir, {
     job: 'webgpu-throughput',
     adapter,
