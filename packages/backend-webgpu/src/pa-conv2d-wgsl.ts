@@ -27,8 +27,9 @@ struct Params {
  * so the loads coalesce; an invocation per word reading its 32 values made every warp-wide
  * load touch 32 cache lines, 128 bytes apart) and leaves in workgroup
  * memory which thresholds it lies below and its Q_a. Lane nn < N of each word then gathers the
- * word of plane nn (bit b = 1 = -1 where channel b lies below threshold nn) and lane 0 also
- * sums the word's Q_a in channel order (qsum: [pixel][group][w32], the conv adds the words).
+ * word of plane nn (bit b = 1 = -1 where channel b lies below threshold nn), reading the 32
+ * lanes' entries as 8 vec4s, and lane 0 also sums the word's Q_a in channel order (qsum:
+ * [pixel][group][w32], the conv adds the words).
  * No per-thread arrays: dynamically indexed ones live in slow local memory on GPUs.
  */
 export const BINARIZE_WGSL = /* wgsl */ `${PARAMS}
@@ -36,9 +37,12 @@ export const BINARIZE_WGSL = /* wgsl */ `${PARAMS}
 @group(0) @binding(3) var<storage, read_write> planes: array<u32>;
 @group(0) @binding(4) var<storage, read_write> qsum: array<f32>;
 
-/** Per invocation: bit j set where its value lies below threshold j (N <= 16), and its Q_a. */
-var<workgroup> below: array<u32, 64>;
-var<workgroup> qa: array<f32, 64>;
+/**
+ * Per invocation (4 a vec4, read back 4 at a time): bit j set where its value lies below
+ * threshold j (N <= 16), and its Q_a.
+ */
+var<workgroup> below: array<vec4u, 16>;
+var<workgroup> qa: array<vec4f, 16>;
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) id: vec3u, @builtin(local_invocation_index) lid: u32) {
@@ -63,16 +67,22 @@ fn main(@builtin(global_invocation_id) id: vec3u, @builtin(local_invocation_inde
     }
     q = consts[p.offLvl + piece];
   }
-  below[lid] = mask;
-  qa[lid] = q;
+  below[lid / 4u][lid % 4u] = mask;
+  qa[lid / 4u][lid % 4u] = q;
   workgroupBarrier();
   if (word >= words || lane >= p.n) { return; }
-  let first = lid - lane;
+  let first = (lid - lane) / 4u;
   var bits = 0u;
   var sum = 0.0;
-  for (var b = 0u; b < 32u; b++) {
-    bits = bits | (((below[first + b] >> lane) & 1u) << b);
-    sum += qa[first + b];
+  for (var b = 0u; b < 8u; b++) {
+    let m = (below[first + b] >> vec4u(lane)) & vec4u(1u);
+    bits = bits | (m.x << (4u * b)) | (m.y << (4u * b + 1u)) | (m.z << (4u * b + 2u)) | (m.w << (4u * b + 3u));
+    // in channel order, one add at a time: the same sum as adding the word's values in turn
+    let v = qa[first + b];
+    sum += v.x;
+    sum += v.y;
+    sum += v.z;
+    sum += v.w;
   }
   planes[(pg * p.n + lane) * p.w32 + w] = bits;
   if (lane == 0u) { qsum[word] = sum; }

@@ -36,7 +36,7 @@ export interface ModelProfile {
   inputBytes: number;
   /** Submitting an empty command buffer and waiting for it: the overhead inside every gpuMs. */
   waitMs: number;
-  /** Host time of Backend#upload (queue.writeBuffer of the input, copied into Dawn's staging). */
+  /** Host time of Backend#upload: the input copied into staging memory, and its copy submitted. */
   uploadHostMs: number;
   /** The queued input write and the NaN/Infinity check dispatch, waited for before the first node. */
   inputQueueMs: number;

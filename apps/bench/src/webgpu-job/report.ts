@@ -191,7 +191,8 @@ run with \`source .gpu/setup.sh && node .gpu/webgpu-job.cjs\`) and written from 
   return { markdown, json: { ...results, summary: { layers, models: modelRows, targets } } };
 }
 
-const tera = (v: number) => `${(v / 1e12).toFixed(1)} T`;
+const tera = (v: number) =>
+  v >= 1e12 ? `${(v / 1e12).toFixed(1)} T` : `${(v / 1e9).toFixed(2)} G`;
 
 /** The measured popcount peak (peak.ts), or why there is none. */
 function peakSection(results: JobResults): string {
@@ -215,7 +216,7 @@ function profileParts(p: ModelProfile) {
   const ops = [...new Set(p.nodes.map((n) => n.op))];
   return [
     {
-      part: 'input upload (host: writeBuffer)',
+      part: 'input upload (host)',
       count: 1,
       gpuMs: undefined,
       hostMs: p.uploadHostMs,
