@@ -56,6 +56,12 @@ export async function runWebgpuJob({ outDir, ortDir, tiny }: JobOptions): Promis
     tiled: await WebGpuBackend.create({ paConvKernel: 'tiled' }),
   };
   const adapter = backends.direct.adapterName;
+  // what the adapter offers beyond the core (timestamp-query would time single dispatches;
+  // subgroups would let the binarize pass gather plane words without workgroup memory)
+  const features = await (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu
+    ?.requestAdapter()
+    .then((a) => (a ? [...a.features].sort() : []))
+    .catch(() => undefined);
   const layerTiming = tiny
     ? { repeat: 1, warmupMs: 0, minRuns: 1, minMs: 0 }
     : // 40 convs a sample: the wait for the queue at its end (one submit and read-back round
@@ -65,6 +71,7 @@ export async function runWebgpuJob({ outDir, ortDir, tiny }: JobOptions): Promis
     job: 'webgpu-throughput',
     adapter,
     ...nvidiaSmi(),
+    adapterFeatures: features,
     software: /swiftshader|llvmpipe|lavapipe/i.test(adapter),
     tiny,
     layerRepeat: layerTiming.repeat,

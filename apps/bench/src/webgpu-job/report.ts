@@ -108,7 +108,7 @@ export function webgpuReport(results: JobResults): { markdown: string; json: obj
   const machine = results.machine as { cpu?: string; node?: string };
   const markdown = `# WebGPU on ${results.card ?? 'this adapter'}: PA-BNN vs TF.js webgpu and onnxruntime-web WebGPU (float)
 
-**${card}**; Dawn adapter: ${results.adapter}; ${machine.cpu}, Node ${machine.node}, ${date}.${results.software ? ' A software adapter: these numbers say nothing about GPUs.' : ''}${results.tiny ? ' Tiny shapes (PABNN_WEBGPU_TINY=1): a check that the job runs, not a measurement.' : ''}
+**${card}**; Dawn adapter: ${results.adapter}${results.adapterFeatures ? ` (features: ${results.adapterFeatures.join(', ') || 'none'})` : ''}; ${machine.cpu}, Node ${machine.node}, ${date}.${results.software ? ' A software adapter: these numbers say nothing about GPUs.' : ''}${results.tiny ? ' Tiny shapes (PABNN_WEBGPU_TINY=1): a check that the job runs, not a measurement.' : ''}
 
 ## PAConv2D at batch ${results.layers[0]?.batch ?? '-'} on ResNet-18's 3x3 layers (stride 1, pad 1): GPU time per conv
 

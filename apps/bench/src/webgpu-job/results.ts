@@ -41,6 +41,8 @@ export interface JobResults {
   adapter: string;
   card?: string;
   driver?: string;
+  /** The adapter's optional WebGPU features (absent in older results). */
+  adapterFeatures?: string[];
   software: boolean;
   tiny: boolean;
   /** Convs queued per layer sample before waiting for the queue. */
