@@ -110,12 +110,13 @@ it('reads the layers against a measured peak: % of peak and the best speed-up it
   );
 });
 
-it('adds where the time goes from a profile, per op', () => {
-  const node = (name: string, op: string, gpuMs: number) => ({
+it('adds where the time goes from a profile, per op, with PAConv2D split by timestamps', () => {
+  const node = (name: string, op: string, gpuMs: number, dispatchMs: number[]) => ({
     node: name,
     op,
     hostMs: 0.01,
     gpuMs,
+    dispatchMs,
   });
   const profile = {
     model: 'pa_resnet18',
@@ -134,12 +135,23 @@ it('adds where the time goes from a profile, per op', () => {
     runUploadHostMs: 4,
     runRecordHostMs: 1,
     runDrainMs: 9,
-    nodes: [node('stem', 'Conv2D', 3), node('a', 'PAConv2D', 0.25), node('b', 'PAConv2D', 0.5)],
+    timestamps: true,
+    finiteCheckMs: 0.1,
+    nodes: [
+      node('stem', 'Conv2D', 3, [2.5]),
+      node('a', 'PAConv2D', 0.25, [0.05, 0.15]),
+      node('b', 'PAConv2D', 0.5, [0.1, 0.3]),
+    ],
   };
   const { markdown } = webgpuReport({ ...results, profiles: [profile] });
   expect(markdown).toContain('## Where the time goes at batch 32');
-  expect(markdown).toContain('| PAConv2D | 2 | 0.75 | 0.02 |');
-  expect(markdown).toContain('| input upload (host) | 1 | - | 4.00 |');
-  expect(markdown).toContain('| **run without waits**: end to end | - | 15.00 | - |');
+  expect(markdown).toContain('| PAConv2D | 2 | 0.75 | 0.60 | 0.02 |');
+  expect(markdown).toContain('| ... PAConv2D binarize | 2 | - | 0.15 | - |');
+  expect(markdown).toContain('| ... PAConv2D conv | 2 | - | 0.45 | - |');
+  expect(markdown).toContain('| input upload (host) | 1 | - | - | 4.00 |');
+  // every dispatch: the NaN check 0.1 + 2.5 + 0.2 + 0.4
+  expect(markdown).toContain(
+    '| **run without waits**: end to end (timestamps: all dispatches) | - | 15.00 | 3.20 | - |',
+  );
   expect(markdown).toContain('Slowest nodes: (1,1): stem (Conv2D) 3.00 ms, b (PAConv2D) 0.50 ms');
 });

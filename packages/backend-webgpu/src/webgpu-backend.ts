@@ -60,7 +60,10 @@ export class WebGpuBackend implements Backend {
     private readonly pipelines: Map<string, GPUComputePipeline>,
     options: WebGpuOptions,
   ) {
-    this.recorder = new CommandRecorder(device);
+    this.recorder = new CommandRecorder(
+      device,
+      options.timestamps === true && device.features.has('timestamp-query'),
+    );
     this.context = {
       device,
       recorder: this.recorder,
@@ -81,7 +84,7 @@ export class WebGpuBackend implements Backend {
         'options',
         `paConvKernel must be 'auto', 'direct' or 'tiled', got ${String(choice)}`,
       );
-    const { adapter, device } = await acquireDevice();
+    const { adapter, device } = await acquireDevice(options.timestamps ? ['timestamp-query'] : []);
     const info = adapter.info;
     const name =
       [info?.vendor, info?.architecture, info?.device, info?.description]
@@ -266,6 +269,25 @@ export class WebGpuBackend implements Backend {
       (t.buffer as GpuBuffer).buffer,
       t.shape.reduce((a, b) => a * b, 1),
     );
+  }
+
+  /** Whether dispatches are timed (the `timestamps` option on an adapter with 'timestamp-query'). */
+  get timestamps(): boolean {
+    return this.recorder.timestamps;
+  }
+
+  /** Dispatches recorded since this backend was created: a profiler's index into readTimestamps(). */
+  get dispatchCount(): number {
+    return this.recorder.dispatches;
+  }
+
+  /**
+   * With `timestamps`: the GPU ms of each dispatch recorded since the last call, in record order
+   * (the first 2048; none without the option or the feature). Submits the recorded work.
+   */
+  readTimestamps(): Promise<number[]> {
+    this.check();
+    return this.recorder.readTimestamps();
   }
 
   /** Submits the recorded work and waits until the GPU has done it (benchmarks time runs with it). */

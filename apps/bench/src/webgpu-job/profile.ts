@@ -24,6 +24,11 @@ export interface NodeTime {
   hostMs: number;
   /** Submit and wait for the queue right after the node (median over the profiled runs). */
   gpuMs: number;
+  /**
+   * Where the adapter has timestamp queries: each of the node's dispatches timed on the GPU in
+   * the runs without waits (median; PAConv2D: binarize, then the conv).
+   */
+  dispatchMs?: number[];
 }
 
 export interface ModelProfile {
@@ -51,6 +56,10 @@ export interface ModelProfile {
   runRecordHostMs: number;
   /** From the last node recorded to the logits on the host: the GPU finishing the run, and the read-back. */
   runDrainMs: number;
+  /** Whether dispatches were timed (then each ran in its own compute pass, in every run here). */
+  timestamps: boolean;
+  /** The NaN/Infinity check's dispatch, timed (with timestamps). */
+  finiteCheckMs?: number;
   nodes: NodeTime[];
 }
 
@@ -62,7 +71,19 @@ interface Sample {
   recordHostMs: number;
   /** performance.now() when the last node was recorded, and when the run ended. */
   lastRecorded: number;
-  nodes: { node: string; op: string; hostMs: number; gpuMs: number }[];
+  /** The backend's dispatch count when the run began, and the finite check's dispatches. */
+  firstDispatch: number;
+  finiteDispatches: [number, number][];
+  nodes: {
+    node: string;
+    op: string;
+    hostMs: number;
+    gpuMs: number;
+    /** Its dispatches: [first, end) in the backend's count. */
+    dispatches: [number, number];
+  }[];
+  /** GPU ms per dispatch of the run, from firstDispatch on (timestamps; else empty). */
+  timestamps: number[];
 }
 
 const freshSample = (): Sample => ({
@@ -72,7 +93,10 @@ const freshSample = (): Sample => ({
   finiteReadMs: 0,
   recordHostMs: 0,
   lastRecorded: 0,
+  firstDispatch: 0,
+  finiteDispatches: [],
   nodes: [],
+  timestamps: [],
 });
 
 interface Prepared {
@@ -110,7 +134,9 @@ class TimedWebGpu implements Backend {
     return uploaded;
   }
   checkFinite(t: BackendTensor): () => Promise<boolean> {
+    const from = this.inner.dispatchCount;
     const read = this.inner.checkFinite(t);
+    this.sample.finiteDispatches.push([from, this.inner.dispatchCount]);
     return async () => {
       const t0 = performance.now();
       const bad = await read();
@@ -133,9 +159,11 @@ class TimedWebGpu implements Backend {
       this.sample.inputQueueMs += performance.now() - t0;
     }
     this.inputQueued = false;
+    const d0 = this.inner.dispatchCount;
     const t0 = performance.now();
     this.inner.run(p.inner, inputs, outputs);
     const t1 = performance.now();
+    const dispatches: [number, number] = [d0, this.inner.dispatchCount];
     this.sample.recordHostMs += t1 - t0;
     this.sample.lastRecorded = t1;
     let gpuMs = Number.NaN;
@@ -143,7 +171,7 @@ class TimedWebGpu implements Backend {
       await this.inner.finish();
       gpuMs = performance.now() - t1;
     }
-    this.sample.nodes.push({ node: p.node, op: p.op, hostMs: t1 - t0, gpuMs });
+    this.sample.nodes.push({ node: p.node, op: p.op, hostMs: t1 - t0, gpuMs, dispatches });
   }
   async download(t: BackendTensor): Promise<Tensor> {
     const t0 = performance.now();
@@ -169,7 +197,10 @@ function registerTimed(): void {
     isSupported: () => true,
     create: async (options) => {
       last = new TimedWebGpu(
-        await WebGpuBackend.create((options ?? {}) as Parameters<typeof WebGpuBackend.create>[0]),
+        await WebGpuBackend.create({
+          ...((options ?? {}) as Parameters<typeof WebGpuBackend.create>[0]),
+          timestamps: true,
+        }),
       );
       return last;
     },
@@ -205,10 +236,13 @@ export async function profileModel(
     }
     const run = async (wait: boolean): Promise<Timed> => {
       backend.wait = wait;
+      await backend.inner.readTimestamps(); // a fresh start: the dispatches of this run only
       backend.sample = freshSample();
+      backend.sample.firstDispatch = backend.inner.dispatchCount;
       const t0 = performance.now();
       await session.run(feeds, { outputs });
       const ms = performance.now() - t0;
+      backend.sample.timestamps = await backend.inner.readTimestamps();
       return {
         ms,
         sample: backend.sample,
@@ -232,7 +266,13 @@ export async function profileModel(
     const plain: Timed[] = [];
     for (let i = 0; i < runs; i++) plain.push(await run(false));
     const mid = plain.sort((a, b) => a.ms - b.ms)[Math.floor(plain.length / 2)];
-    const part = (key: keyof Omit<Sample, 'nodes'>) => median(timed.map((t) => t.sample[key]));
+    const part = (
+      key: 'uploadHostMs' | 'inputQueueMs' | 'readbackMs' | 'finiteReadMs' | 'recordHostMs',
+    ) => median(timed.map((t) => t.sample[key]));
+    // GPU ms of dispatches [from, to) of a run without waits, by timestamps
+    const stamped = (t: Timed, [from, to]: [number, number]) =>
+      t.sample.timestamps.slice(from - t.sample.firstDispatch, to - t.sample.firstDispatch);
+    const timestamps = backend.inner.timestamps && plain.every((t) => t.sample.timestamps.length);
     return {
       ...label,
       batch: shape[0],
@@ -248,11 +288,27 @@ export async function profileModel(
       runUploadHostMs: mid.sample.uploadHostMs,
       runRecordHostMs: mid.sample.recordHostMs,
       runDrainMs: mid.drainMs,
+      timestamps,
+      finiteCheckMs: timestamps
+        ? median(
+            plain.map((t) =>
+              t.sample.finiteDispatches.reduce(
+                (a, range) => a + stamped(t, range).reduce((b, ms) => b + ms, 0),
+                0,
+              ),
+            ),
+          )
+        : undefined,
       nodes: timed[0].sample.nodes.map((n, i) => ({
         node: n.node,
         op: n.op,
         hostMs: median(timed.map((t) => t.sample.nodes[i].hostMs)),
         gpuMs: median(timed.map((t) => t.sample.nodes[i].gpuMs)),
+        dispatchMs: timestamps
+          ? stamped(plain[0], plain[0].sample.nodes[i].dispatches).map((_, d) =>
+              median(plain.map((t) => stamped(t, t.sample.nodes[i].dispatches)[d])),
+            )
+          : undefined,
       })),
     };
   } finally {

@@ -191,6 +191,8 @@ run with \`source .gpu/setup.sh && node .gpu/webgpu-job.cjs\`) and written from 
   return { markdown, json: { ...results, summary: { layers, models: modelRows, targets } } };
 }
 
+const sumOf = (values: number[] | undefined) => (values ?? []).reduce((a, v) => a + v, 0);
+
 const tera = (v: number) =>
   v >= 1e12 ? `${(v / 1e12).toFixed(1)} T` : `${(v / 1e9).toFixed(2)} G`;
 
@@ -214,35 +216,54 @@ The speed-up the peak allows is TF.js's time over the binary MACs at the peak (I
 /** Parts of a profiled run, grouped: the input's way in, each op's nodes, the way out. */
 function profileParts(p: ModelProfile) {
   const ops = [...new Set(p.nodes.map((n) => n.op))];
-  return [
-    {
-      part: 'input upload (host)',
-      count: 1,
-      gpuMs: undefined,
-      hostMs: p.uploadHostMs,
-    },
+  const stamped = (nodes: ModelProfile['nodes'], pick = (ms: number[]) => sumOf(ms)) =>
+    p.timestamps ? sumOf(nodes.map((n) => pick(n.dispatchMs ?? []))) : undefined;
+  const paConvs = p.nodes.filter((n) => n.op === 'PAConv2D');
+  const parts: {
+    part: string;
+    count: number;
+    gpuMs?: number;
+    stampMs?: number;
+    hostMs?: number;
+  }[] = [
+    { part: 'input upload (host)', count: 1, hostMs: p.uploadHostMs },
     {
       part: 'input write + NaN/Infinity check (queue)',
       count: 1,
       gpuMs: p.inputQueueMs,
-      hostMs: undefined,
+      stampMs: p.finiteCheckMs,
     },
     ...ops.map((op) => {
       const nodes = p.nodes.filter((n) => n.op === op);
       return {
         part: op,
         count: nodes.length,
-        gpuMs: nodes.reduce((a, n) => a + n.gpuMs, 0),
-        hostMs: nodes.reduce((a, n) => a + n.hostMs, 0),
+        gpuMs: sumOf(nodes.map((n) => n.gpuMs)),
+        stampMs: stamped(nodes),
+        hostMs: sumOf(nodes.map((n) => n.hostMs)),
       };
     }),
-    {
-      part: 'read-back of the logits + NaN flag',
-      count: 1,
-      gpuMs: undefined,
-      hostMs: p.readbackMs + p.finiteReadMs,
-    },
   ];
+  // PAConv2D's two dispatches apart (timestamps only)
+  if (p.timestamps && paConvs.length)
+    parts.push(
+      {
+        part: '... PAConv2D binarize',
+        count: paConvs.length,
+        stampMs: stamped(paConvs, (ms) => ms[0] ?? 0),
+      },
+      {
+        part: '... PAConv2D conv',
+        count: paConvs.length,
+        stampMs: stamped(paConvs, (ms) => sumOf(ms.slice(1))),
+      },
+    );
+  parts.push({
+    part: 'read-back of the logits + NaN flag',
+    count: 1,
+    hostMs: p.readbackMs + p.finiteReadMs,
+  });
+  return parts;
 }
 
 /** "Where the time goes": per op, the node waits of each profiled model side by side. */
@@ -263,15 +284,20 @@ function profileSection(profiles: ModelProfile[]): string {
 ## Where the time goes at batch ${batch}
 
 Our \`Session\` on the webgpu backend, wrapped so that it submits and waits for the queue after every node (\`src/webgpu-job/profile.ts\`):
-a node's GPU ms is that wait (median of ${profiles[0].runs} runs), and includes one empty submit-and-wait each (${profiles.map((p) => `${p.waitMs.toFixed(3)} ms`).join(' / ')}, the
-"wait overhead" row); host ms is recording its dispatches. Input ${(profiles[0].inputBytes / 1e6).toFixed(2)} MB. The last rows are the same session without waits:
+a node's GPU ms (waits) is that wait (median of ${profiles[0].runs} runs), and includes one empty submit-and-wait each (${profiles.map((p) => `${p.waitMs.toFixed(3)} ms`).join(' / ')}, the
+"wait overhead" row); host ms is recording its dispatches. ${profiles.some((p) => p.timestamps) ? "GPU ms (timestamps): the node's dispatches timed by timestamp queries in the runs without waits (each dispatch its own compute pass, Dawn's timestamp rounding off), summed: the only per-dispatch GPU time here." : 'No timestamp queries on this adapter: "-".'}
+Input ${(profiles[0].inputBytes / 1e6).toFixed(2)} MB. The last rows are the same session without waits:
 end to end, what the host spends before it waits (upload and recording), and the rest (the GPU finishing the run, read-back).
 
 ${markdownTable(
   [
     'part',
     'nodes',
-    ...profiles.flatMap((p) => [`(${p.M},${p.N}) GPU ms`, `(${p.M},${p.N}) host ms`]),
+    ...profiles.flatMap((p) => [
+      `(${p.M},${p.N}) GPU ms (waits)`,
+      `(${p.M},${p.N}) GPU ms (timestamps)`,
+      `(${p.M},${p.N}) host ms`,
+    ]),
   ],
   [
     ...names.map((name) => {
@@ -279,29 +305,39 @@ ${markdownTable(
       return [
         name,
         rows.find(Boolean)?.count ?? '-',
-        ...rows.flatMap((r) => [cell(r?.gpuMs), cell(r?.hostMs)]),
+        ...rows.flatMap((r) => [cell(r?.gpuMs), cell(r?.stampMs), cell(r?.hostMs)]),
       ];
     }),
     [
-      'wait overhead (nodes x empty wait, inside the GPU ms above)',
+      'wait overhead (nodes x empty wait, inside GPU ms (waits) above)',
       profiles[0].nodes.length,
-      ...profiles.flatMap((p) => [cell(p.waitMs * p.nodes.length), '-']),
+      ...profiles.flatMap((p) => [cell(p.waitMs * p.nodes.length), '-', '-']),
     ],
     [
       '**profiled run** (every wait)',
       '-',
-      ...profiles.flatMap((p) => [cell(p.profiledRunMs), '-']),
+      ...profiles.flatMap((p) => [cell(p.profiledRunMs), '-', '-']),
     ],
-    ['**run without waits**: end to end', '-', ...profiles.flatMap((p) => [cell(p.runMs), '-'])],
+    [
+      '**run without waits**: end to end (timestamps: all dispatches)',
+      '-',
+      ...profiles.flatMap((p) => [
+        cell(p.runMs),
+        p.timestamps
+          ? cell((p.finiteCheckMs ?? 0) + sumOf(p.nodes.map((n) => sumOf(n.dispatchMs))))
+          : '-',
+        '-',
+      ]),
+    ],
     [
       '... host: upload + recording',
       '-',
-      ...profiles.flatMap((p) => ['-', cell(p.runUploadHostMs + p.runRecordHostMs)]),
+      ...profiles.flatMap((p) => ['-', '-', cell(p.runUploadHostMs + p.runRecordHostMs)]),
     ],
     [
       '... after the last node is recorded (GPU drains, read-back)',
       '-',
-      ...profiles.flatMap((p) => [cell(p.runDrainMs), '-']),
+      ...profiles.flatMap((p) => [cell(p.runDrainMs), '-', '-']),
     ],
   ],
 )}
