@@ -22,14 +22,14 @@ struct Params {
 `;
 
 /**
- * One invocation per channel slot of a (pixel, group, 32-channel word), a workgroup = two such
- * words: each invocation reads its one value (consecutive invocations read consecutive floats,
- * so the loads coalesce; an invocation per word reading its 32 values made every warp-wide
- * load touch 32 cache lines, 128 bytes apart) and leaves in workgroup
- * memory which thresholds it lies below and its Q_a. Lane nn < N of each word then gathers the
- * word of plane nn (bit b = 1 = -1 where channel b lies below threshold nn), reading the 32
- * lanes' entries as 8 vec4s, and lane 0 also sums the word's Q_a in channel order (qsum:
- * [pixel][group][w32], the conv adds the words).
+ * A workgroup per 64 words of (pixel, group, 32 channels); each invocation computes (word,
+ * plane n) pairs, r * 64 + lid for r < N: plane n's bit b is 1 (= -1) where channel b lies
+ * below threshold n, and the plane-0 pair also writes the word's sum of Q_a (qsum:
+ * [pixel][group][w32], the conv adds the words). Where a group's channels fill whole words
+ * (every zoo layer), the 64 words are one run of 2048 floats: the workgroup first copies it into
+ * workgroup memory with consecutive invocations reading consecutive floats (an invocation
+ * reading its word's 32 floats itself makes each warp-wide load touch 32 cache lines), rows
+ * padded to 33 floats so the reads back hit 32 different banks. Other layers read storage.
  * No per-thread arrays: dynamically indexed ones live in slow local memory on GPUs.
  */
 export const BINARIZE_WGSL = /* wgsl */ `${PARAMS}
@@ -37,55 +37,51 @@ export const BINARIZE_WGSL = /* wgsl */ `${PARAMS}
 @group(0) @binding(3) var<storage, read_write> planes: array<u32>;
 @group(0) @binding(4) var<storage, read_write> qsum: array<f32>;
 
-/**
- * Per invocation (4 a vec4, read back 4 at a time): bit j set where its value lies below
- * threshold j (N <= 16), and its Q_a.
- */
-var<workgroup> below: array<vec4u, 16>;
-var<workgroup> qa: array<vec4f, 16>;
+var<workgroup> tile: array<f32, 2112>; // 64 words x 33
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) id: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let idx = id.y * p.threadsX + id.x;
+  let firstWord = ((id.y * p.threadsX + id.x) / 64u) * 64u;
   let words = p.batch * p.inH * p.inW * p.groups * p.w32;
-  let word = idx / 32u; // (pixel * groups + g) * w32 + w
-  let lane = idx % 32u;
-  let w = word % p.w32;
-  let pg = word / p.w32;
-  let g = pg % p.groups;
-  let pix = pg / p.groups;
   let cinG = p.cin / p.groups;
-  let c = w * 32u + lane;
-  // no early return: every invocation must reach the barrier
-  var mask = 0u;
-  var q = 0.0; // channels past the group's end add nothing
-  if (word < words && c < cinG) {
-    let v = x[pix * p.cin + g * cinG + c];
-    var piece = 0u;
-    for (var j = 0u; j < p.n; j++) {
-      if (v >= consts[p.offThr + j]) { piece++; } else { mask = mask | (1u << j); }
+  // uniform: the whole workgroup stages, or none of it
+  let staged = cinG % 32u == 0u;
+  if (staged) {
+    // word firstWord + k starts at float 32 (firstWord + k) when words are whole
+    for (var k = 0u; k < 32u; k++) {
+      let f = k * 64u + lid;
+      if (firstWord + f / 32u < words) { tile[(f / 32u) * 33u + f % 32u] = x[firstWord * 32u + f]; }
     }
-    q = consts[p.offLvl + piece];
   }
-  below[lid / 4u][lid % 4u] = mask;
-  qa[lid / 4u][lid % 4u] = q;
   workgroupBarrier();
-  if (word >= words || lane >= p.n) { return; }
-  let first = (lid - lane) / 4u;
-  var bits = 0u;
-  var sum = 0.0;
-  for (var b = 0u; b < 8u; b++) {
-    let m = (below[first + b] >> vec4u(lane)) & vec4u(1u);
-    bits = bits | (m.x << (4u * b)) | (m.y << (4u * b + 1u)) | (m.z << (4u * b + 2u)) | (m.w << (4u * b + 3u));
-    // in channel order, one add at a time: the same sum as adding the word's values in turn
-    let v = qa[first + b];
-    sum += v.x;
-    sum += v.y;
-    sum += v.z;
-    sum += v.w;
+  for (var r = 0u; r < p.n; r++) {
+    let pair = r * 64u + lid;
+    let local = pair / p.n;
+    let nn = pair % p.n;
+    let word = firstWord + local; // (pixel * groups + g) * w32 + w
+    if (word >= words) { continue; }
+    let w = word % p.w32;
+    let pg = word / p.w32;
+    let g = pg % p.groups;
+    let pix = pg / p.groups;
+    let base = pix * p.cin + g * cinG + w * 32u;
+    let count = min(32u, cinG - w * 32u);
+    let thr = consts[p.offThr + nn];
+    var bits = 0u;
+    var sum = 0.0;
+    for (var b = 0u; b < count; b++) {
+      var v: f32;
+      if (staged) { v = tile[local * 33u + b]; } else { v = x[base + b]; }
+      if (!(v >= thr)) { bits = bits | (1u << b); }
+      if (nn == 0u) {
+        var piece = 0u;
+        for (var j = 0u; j < p.n; j++) { if (v >= consts[p.offThr + j]) { piece++; } }
+        sum += consts[p.offLvl + piece];
+      }
+    }
+    planes[(pg * p.n + nn) * p.w32 + w] = bits;
+    if (nn == 0u) { qsum[word] = sum; }
   }
-  planes[(pg * p.n + lane) * p.w32 + w] = bits;
-  if (lane == 0u) { qsum[word] = sum; }
 }
 `;
 
