@@ -26,11 +26,12 @@ struct Params {
  * plane n) pairs, r * 64 + lid for r < N: plane n's bit b is 1 (= -1) where channel b lies
  * below threshold n, and the plane-0 pair also writes the word's sum of Q_a (qsum:
  * [pixel][group][w32], the conv adds the words). Where a group's channels fill whole words
- * (every zoo layer), the 64 words are one run of 2048 floats: the workgroup first copies it into
- * workgroup memory with consecutive invocations reading consecutive floats (an invocation
- * reading its word's 32 floats itself makes each warp-wide load touch 32 cache lines), rows
- * padded to 33 floats so the reads back hit 32 different banks. Other layers read storage.
- * No per-thread arrays: dynamically indexed ones live in slow local memory on GPUs.
+ * (ResNet-18's 64 to 512 channels), the 64 words are one run of 2048 floats: the workgroup
+ * first copies it into workgroup memory with consecutive invocations reading consecutive
+ * floats (an invocation reading its word's 32 floats itself makes each warp-wide load touch 32
+ * cache lines), rows padded to 33 floats so the reads back hit 32 different banks. Other
+ * layers read storage. No per-thread arrays: dynamically indexed ones live in slow local
+ * memory on GPUs.
  */
 export const BINARIZE_WGSL = /* wgsl */ `${PARAMS}
 @group(0) @binding(2) var<storage, read> x: array<f32>;
