@@ -4,7 +4,9 @@
 export function runWithWebgpu(job: () => Promise<unknown>): void {
   const { create, globals } = require('webgpu');
   Object.assign(globalThis, globals);
-  const gpu = create([]);
+  // timestamps as the driver gives them: Dawn rounds them to 65.5 us by default (a browser's
+  // guard against timing attacks), coarser than a small dispatch (webgpu-job/profile.ts)
+  const gpu = create(['disable-dawn-features=timestamp_quantization']);
   (globalThis as { navigator?: object }).navigator ??= {};
   Object.defineProperty((globalThis as unknown as { navigator: object }).navigator, 'gpu', {
     value: gpu,

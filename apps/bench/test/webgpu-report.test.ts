@@ -61,10 +61,10 @@ it('writes the card, the driver, both kernels and the speed-ups of the kernel au
   const { markdown, json } = webgpuReport(results);
   expect(markdown).toContain('**NVIDIA H100 80GB HBM3, driver 580.1**');
   expect(markdown).toContain(
-    '| 32x7x7x512 -> 512, 3x3 | 1 x 1 | 0.080 | 0.200 | direct | 1.000 | 12.50x | 12.50x |',
+    '| 32x7x7x512 -> 512, 3x3 | 1 x 1 | 0.080 | 0.200 | direct | 1.000 | 12.50x | 12.50x | - |',
   );
   expect(markdown).toContain(
-    '| 32x7x7x512 -> 512, 3x3 | 4 x 5 | 1.000 | 0.500 | tiled | 1.000 | 2.00x | 2.00x |',
+    '| 32x7x7x512 -> 512, 3x3 | 4 x 5 | 1.000 | 0.500 | tiled | 1.000 | 2.00x | 2.00x | - |',
   );
   // images/s: 4000 vs TF.js 1000 and ORT 2000
   expect(markdown).toContain(
@@ -83,4 +83,75 @@ it('writes the card, the driver, both kernels and the speed-ups of the kernel au
   );
   expect(markdown).toContain('- onnxruntime-web WebGPU EP failed at batch 32: out of memory');
   expect((json as { summary: { targets: unknown[] } }).summary.targets).toHaveLength(6);
+});
+
+it('reads the layers against a measured peak: % of peak and the best speed-up it allows', () => {
+  // 32 x 7 x 7 x 512 x 512 x 9 = 3.70e9 MACs; at (4,5) 7.40e10 binary MACs, 0.740 ms at 100 T/s
+  const peak = {
+    binaryMacsPerSecond: 100e12,
+    variants: [
+      {
+        name: 'u32' as const,
+        invocations: 1024,
+        iterations: 8,
+        wordsPerIteration: 32,
+        ms: 1,
+        binaryMacsPerSecond: 100e12,
+        checked: true,
+      },
+    ],
+  };
+  const slow = { ...layer(4, 5, 'tiled', 1), tfjsWebgpuMs: 0.5 };
+  const { markdown } = webgpuReport({ ...results, peak, layers: [slow] });
+  expect(markdown).toContain('**Peak: 100.0 T binary MAC/s**');
+  expect(markdown).toContain('| tiled | 0.500 | 0.50x | 0.50x | 74 % |');
+  expect(markdown).toContain(
+    "- not met: PAConv2D 32x7x7x512 -> 512, 3x3 (4,5), kernel 'tiled' (auto): 0.50x (at least 1.2x); at the measured peak at most 0.68x: beyond this GPU",
+  );
+});
+
+it('adds where the time goes from a profile, per op, with PAConv2D split by timestamps', () => {
+  const node = (name: string, op: string, gpuMs: number, dispatchMs: number[]) => ({
+    node: name,
+    op,
+    hostMs: 0.01,
+    gpuMs,
+    dispatchMs,
+  });
+  const profile = {
+    model: 'pa_resnet18',
+    M: 1,
+    N: 1,
+    batch: 32,
+    runs: 5,
+    inputBytes: 19267584,
+    waitMs: 0.05,
+    uploadHostMs: 4,
+    inputQueueMs: 1.5,
+    readbackMs: 0.5,
+    finiteReadMs: 0.1,
+    profiledRunMs: 20,
+    runMs: 15,
+    runUploadHostMs: 4,
+    runRecordHostMs: 1,
+    runDrainMs: 9,
+    timestamps: true,
+    finiteCheckMs: 0.1,
+    nodes: [
+      node('stem', 'Conv2D', 3, [2.5]),
+      node('a', 'PAConv2D', 0.25, [0.05, 0.15]),
+      node('b', 'PAConv2D', 0.5, [0.1, 0.3]),
+    ],
+  };
+  const { markdown } = webgpuReport({ ...results, profiles: [profile] });
+  expect(markdown).toContain('## Where the time goes at batch 32');
+  expect(markdown).toContain('| PAConv2D | 2 | 0.75 | 0.60 | 0.02 |');
+  expect(markdown).toContain('| ... PAConv2D binarize | 2 | - | 0.15 | - |');
+  expect(markdown).toContain('| ... PAConv2D conv | 2 | - | 0.45 | - |');
+  expect(markdown).toContain('| input upload (host) | 1 | - | - | 4.00 |');
+  // every dispatch: the NaN check 0.1 + 2.5 + 0.2 + 0.4
+  expect(markdown).toContain(
+    '| **run without waits**: end to end (timestamps: all dispatches) | - | 15.00 | 3.20 | - |',
+  );
+  expect(markdown).toContain('Slowest nodes: (1,1): stem (Conv2D) 3.00 ms, b (PAConv2D) 0.50 ms');
 });

@@ -24,6 +24,12 @@ export interface GpuContext {
 export interface WebGpuOptions {
   /** The PAConv2D conv kernel: 'auto' (default, by shape), 'direct' or 'tiled' (pa-conv2d-variant.ts). */
   paConvKernel?: PAConvKernelChoice;
+  /**
+   * Time every dispatch on the GPU with timestamp queries where the adapter has the
+   * 'timestamp-query' feature (`WebGpuBackend#timestamps` tells), read with
+   * `readTimestamps()`; each dispatch then runs in its own compute pass. Default false.
+   */
+  timestamps?: boolean;
 }
 
 /** A node prepared for the GPU: records its dispatches into the run's encoder. */

@@ -43,7 +43,9 @@ export async function requestAdapter(): Promise<GPUAdapter | null> {
   return gpu ? gpu.requestAdapter() : null;
 }
 
-export async function acquireDevice(): Promise<{ adapter: GPUAdapter; device: GPUDevice }> {
+export async function acquireDevice(
+  features: GPUFeatureName[] = [],
+): Promise<{ adapter: GPUAdapter; device: GPUDevice }> {
   const adapter = await requestAdapter();
   if (!adapter)
     throw new BackendError(
@@ -51,6 +53,8 @@ export async function acquireDevice(): Promise<{ adapter: GPUAdapter; device: GP
       `no WebGPU adapter: this browser or machine has no WebGPU (in Node, ${nodeGpuProblem ?? 'a Vulkan driver is needed'})`,
     );
   const device = await adapter.requestDevice({
+    // the optional features asked for that the adapter has
+    requiredFeatures: features.filter((f) => adapter.features.has(f)),
     requiredLimits: {
       maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
       maxBufferSize: adapter.limits.maxBufferSize,

@@ -22,44 +22,67 @@ struct Params {
 `;
 
 /**
- * One thread per (pixel, group, 32-channel word, plane n): plane n's bit b is 1 (= -1) where
- * channel b lies below threshold n. The plane-0 thread also writes the word's sum of Q_a
- * (qsum: [pixel][group][w32], the conv adds the words). No per-thread arrays: dynamically
- * indexed ones live in slow local memory on GPUs.
+ * A workgroup per 64 words of (pixel, group, 32 channels); each invocation computes (word,
+ * plane n) pairs, r * 64 + lid for r < N: plane n's bit b is 1 (= -1) where channel b lies
+ * below threshold n, and the plane-0 pair also writes the word's sum of Q_a (qsum:
+ * [pixel][group][w32], the conv adds the words). Where a group's channels fill whole words
+ * (ResNet-18's 64 to 512 channels), the 64 words are one run of 2048 floats: the workgroup
+ * first copies it into workgroup memory with consecutive invocations reading consecutive
+ * floats (an invocation reading its word's 32 floats itself makes each warp-wide load touch 32
+ * cache lines), rows padded to 33 floats so the reads back hit 32 different banks. Other
+ * layers read storage. No per-thread arrays: dynamically indexed ones live in slow local
+ * memory on GPUs.
  */
 export const BINARIZE_WGSL = /* wgsl */ `${PARAMS}
 @group(0) @binding(2) var<storage, read> x: array<f32>;
 @group(0) @binding(3) var<storage, read_write> planes: array<u32>;
 @group(0) @binding(4) var<storage, read_write> qsum: array<f32>;
 
+var<workgroup> tile: array<f32, 2112>; // 64 words x 33
+
 @compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) id: vec3u) {
-  let idx = id.y * p.threadsX + id.x;
+fn main(@builtin(global_invocation_id) id: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let firstWord = ((id.y * p.threadsX + id.x) / 64u) * 64u;
   let words = p.batch * p.inH * p.inW * p.groups * p.w32;
-  if (idx >= words * p.n) { return; }
-  let nn = idx % p.n;
-  let word = idx / p.n; // (pixel * groups + g) * w32 + w
-  let w = word % p.w32;
-  let pg = word / p.w32;
-  let g = pg % p.groups;
-  let pix = pg / p.groups;
   let cinG = p.cin / p.groups;
-  let base = pix * p.cin + g * cinG + w * 32u;
-  let count = min(32u, cinG - w * 32u);
-  let thr = consts[p.offThr + nn];
-  var bits = 0u;
-  var sum = 0.0;
-  for (var b = 0u; b < count; b++) {
-    let v = x[base + b];
-    if (!(v >= thr)) { bits = bits | (1u << b); }
-    if (nn == 0u) {
-      var piece = 0u;
-      for (var j = 0u; j < p.n; j++) { if (v >= consts[p.offThr + j]) { piece++; } }
-      sum += consts[p.offLvl + piece];
+  // uniform: the whole workgroup stages, or none of it
+  let staged = cinG % 32u == 0u;
+  if (staged) {
+    // word firstWord + k starts at float 32 (firstWord + k) when words are whole
+    for (var k = 0u; k < 32u; k++) {
+      let f = k * 64u + lid;
+      if (firstWord + f / 32u < words) { tile[(f / 32u) * 33u + f % 32u] = x[firstWord * 32u + f]; }
     }
   }
-  planes[(pg * p.n + nn) * p.w32 + w] = bits;
-  if (nn == 0u) { qsum[word] = sum; }
+  workgroupBarrier();
+  for (var r = 0u; r < p.n; r++) {
+    let pair = r * 64u + lid;
+    let local = pair / p.n;
+    let nn = pair % p.n;
+    let word = firstWord + local; // (pixel * groups + g) * w32 + w
+    if (word >= words) { continue; }
+    let w = word % p.w32;
+    let pg = word / p.w32;
+    let g = pg % p.groups;
+    let pix = pg / p.groups;
+    let base = pix * p.cin + g * cinG + w * 32u;
+    let count = min(32u, cinG - w * 32u);
+    let thr = consts[p.offThr + nn];
+    var bits = 0u;
+    var sum = 0.0;
+    for (var b = 0u; b < count; b++) {
+      var v: f32;
+      if (staged) { v = tile[local * 33u + b]; } else { v = x[base + b]; }
+      if (!(v >= thr)) { bits = bits | (1u << b); }
+      if (nn == 0u) {
+        var piece = 0u;
+        for (var j = 0u; j < p.n; j++) { if (v >= consts[p.offThr + j]) { piece++; } }
+        sum += consts[p.offLvl + piece];
+      }
+    }
+    planes[(pg * p.n + nn) * p.w32 + w] = bits;
+    if (nn == 0u) { qsum[word] = sum; }
+  }
 }
 `;
 

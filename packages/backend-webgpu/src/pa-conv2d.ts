@@ -137,7 +137,8 @@ export function preparePAConv(
         bias ? 1 : 0,
       ];
       const optional = (t: (typeof inputs)[number]) => (t ? gpuBuffer(t) : ctx.empty);
-      binarize.record(pixels * groups * w32 * n, params, [
+      // a workgroup of 64 invocations per 64 words (BINARIZE_WGSL)
+      binarize.record(Math.ceil((pixels * groups * w32) / 64) * 64, params, [
         consts,
         gpuBuffer(x),
         scratch.planes,

@@ -18,21 +18,85 @@ export function grid3(tiles: number, z: number): { x: number; y: number; z: numb
   return { x, y: Math.ceil(tiles / x), z };
 }
 
+/** Dispatches timed between two reads of the timestamps at most (the rest run untimed). */
+export const TIMED_DISPATCHES = 2048;
+
 export class CommandRecorder {
   private encoder: GPUCommandEncoder | undefined;
   private pass: GPUComputePassEncoder | undefined;
   /** Counts flushes: a KernelCall compares it to know whether its last dispatch is still unsent. */
   generation = 0;
+  /** Dispatches recorded since the backend was created (profilers slice the timestamps by it). */
+  dispatches = 0;
+  /** Timestamp queries: 2 per timed dispatch (begin, end), `timed` dispatches so far. */
+  private readonly queries: GPUQuerySet | undefined;
+  timed = 0;
 
-  constructor(private readonly device: GPUDevice) {}
+  constructor(
+    private readonly device: GPUDevice,
+    timestamps = false,
+  ) {
+    if (timestamps)
+      this.queries = device.createQuerySet({ type: 'timestamp', count: 2 * TIMED_DISPATCHES });
+  }
+
+  get timestamps(): boolean {
+    return this.queries !== undefined;
+  }
 
   private computePass(): GPUComputePassEncoder {
     this.encoder ??= this.device.createCommandEncoder();
+    if (this.queries && this.timed < TIMED_DISPATCHES) {
+      // one pass per dispatch: its begin and end timestamps time that dispatch alone
+      this.pass?.end();
+      this.pass = this.encoder.beginComputePass({
+        timestampWrites: {
+          querySet: this.queries,
+          beginningOfPassWriteIndex: 2 * this.timed,
+          endOfPassWriteIndex: 2 * this.timed + 1,
+        },
+      });
+      this.timed++;
+      return this.pass;
+    }
     this.pass ??= this.encoder.beginComputePass();
     return this.pass;
   }
 
+  /**
+   * GPU ms of each dispatch timed since the last call, in record order, and a fresh start.
+   * Resolves the queries after everything recorded so far.
+   */
+  async readTimestamps(): Promise<number[]> {
+    if (!this.queries || this.timed === 0) return [];
+    const count = 2 * this.timed;
+    const resolved = this.device.createBuffer({
+      size: count * 8,
+      usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC,
+    });
+    const readback = this.device.createBuffer({
+      size: count * 8,
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
+    this.pass?.end();
+    this.pass = undefined;
+    this.encoder ??= this.device.createCommandEncoder();
+    this.encoder.resolveQuerySet(this.queries, 0, count, resolved, 0);
+    this.encoder.copyBufferToBuffer(resolved, 0, readback, 0, count * 8);
+    this.flush();
+    this.timed = 0;
+    try {
+      await readback.mapAsync(GPUMapMode.READ);
+      const ns = new BigInt64Array(readback.getMappedRange());
+      return Array.from({ length: count / 2 }, (_, i) => Number(ns[2 * i + 1] - ns[2 * i]) / 1e6);
+    } finally {
+      readback.destroy();
+      resolved.destroy();
+    }
+  }
+
   dispatch(pipeline: GPUComputePipeline, group: GPUBindGroup, x: number, y: number, z = 1): void {
+    this.dispatches++;
     const pass = this.computePass();
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, group);

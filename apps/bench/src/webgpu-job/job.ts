@@ -1,12 +1,16 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { WebGpuBackend } from '@pabnn/backend-webgpu';
+import { createModel } from '@pabnn/zoo';
 import * as tf from '@tensorflow/tfjs-core';
 import { machineInfo } from '../machine.js';
 import { RESNET18_3X3_LAYERS } from '../pa-layer.js';
+import { wave } from '../tfjs-conv-timing.js';
 import { timeLayer } from './layers.js';
 import { timeModels } from './models.js';
 import { loadOrtWebgpu, type OrtModule } from './ort-webgpu.js';
+import { measurePeak } from './peak.js';
+import { profileModel } from './profile.js';
 import { ResultsFile } from './results.js';
 
 /** Card and driver as nvidia-smi names them, where it exists (the GPU machine); else undefined. */
@@ -52,13 +56,22 @@ export async function runWebgpuJob({ outDir, ortDir, tiny }: JobOptions): Promis
     tiled: await WebGpuBackend.create({ paConvKernel: 'tiled' }),
   };
   const adapter = backends.direct.adapterName;
+  // what the adapter offers beyond the core (timestamp-query would time single dispatches;
+  // subgroups would let the binarize pass gather plane words without workgroup memory)
+  const features = await (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu
+    ?.requestAdapter()
+    .then((a) => (a ? [...a.features].sort() : []))
+    .catch(() => undefined);
   const layerTiming = tiny
     ? { repeat: 1, warmupMs: 0, minRuns: 1, minMs: 0 }
-    : { repeat: 10, warmupMs: 200, minRuns: 5, minMs: 300 };
+    : // 40 convs a sample: the wait for the queue at its end (one submit and read-back round
+      // trip, the profile's waitMs) is shared by 40, not 10, convs of either side
+      { repeat: 40, warmupMs: 200, minRuns: 5, minMs: 300 };
   const file = new ResultsFile(outDir, {
     job: 'webgpu-throughput',
     adapter,
     ...nvidiaSmi(),
+    adapterFeatures: features,
     software: /swiftshader|llvmpipe|lavapipe/i.test(adapter),
     tiny,
     layerRepeat: layerTiming.repeat,
@@ -90,7 +103,53 @@ export async function runWebgpuJob({ outDir, ortDir, tiny }: JobOptions): Promis
         [2, 4, 32],
       ]
     : RESNET18_3X3_LAYERS.map(([size, c]) => [32, size, c]);
+  // the adapter's binary peak first (a second or two): the layer rows are read against it
+  try {
+    file.results.peak = await measurePeak(
+      backends.direct.device,
+      tiny
+        ? { groups: 16, iterations: 2, repeat: 1, samples: 1 }
+        : { groups: 8192, iterations: 256, repeat: 5, samples: 5 },
+    );
+    file.save();
+    for (const v of file.results.peak.variants)
+      process.stderr.write(
+        `peak ${v.name}: ${(v.binaryMacsPerSecond / 1e12).toFixed(2)} T binary MAC/s (${v.ms.toFixed(2)} ms, ${v.checked ? 'checked' : 'WRONG RESULT'})\n`,
+      );
+  } catch (error) {
+    note(`the popcount peak could not be measured: ${(error as Error).message}`);
+  }
   for (const shape of layers) await timeLayer(backends, shape, layerTiming, (r) => file.layer(r));
+
+  // where a batch-32 PA ResNet-18 run's time goes (per node, with a queue wait after each)
+  const input = tiny ? 'cifar' : 'imagenet';
+  for (const [m, n] of [
+    [1, 1],
+    [2, 2],
+  ]) {
+    if (performance.now() - started > budgetMs) {
+      note(`time budget spent: the PA (${m},${n}) profile skipped.`);
+      break;
+    }
+    const graph = createModel('pa_resnet18', { input, weightBases: m, activationBases: n });
+    const shape = [tiny ? 2 : 32, ...graph.inputs[0].shape.slice(1)];
+    const profile = await profileModel(
+      graph,
+      { model: 'pa_resnet18', M: m, N: n },
+      wave(
+        shape.reduce((a, b) => a * b, 1),
+        3,
+      ),
+      shape,
+      tiny ? 1 : 5,
+    );
+    file.profile(profile);
+    process.stderr.write(
+      `profile PA (${m},${n}) batch ${shape[0]}: ${profile.runMs.toFixed(2)} ms a run, ${profile.nodes
+        .reduce((a, r) => a + r.gpuMs, 0)
+        .toFixed(2)} ms of node waits\n`,
+    );
+  }
 
   let ort: OrtModule | { unavailable: string };
   try {
@@ -100,7 +159,7 @@ export async function runWebgpuJob({ outDir, ortDir, tiny }: JobOptions): Promis
   }
   if (performance.now() - started < budgetMs)
     await timeModels({
-      input: tiny ? 'cifar' : 'imagenet',
+      input,
       batches: tiny ? [1, 2] : [1, 8, 32],
       timing: tiny
         ? { warmup: 1, warmupMs: 0, minRuns: 1, minMs: 0 }

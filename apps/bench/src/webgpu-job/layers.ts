@@ -46,6 +46,7 @@ export async function timeLayer(
         kernel,
         autoKernel: autoKernel(m, n),
         oursMs,
+        macs: batch * size * size * c * c * 9,
         tfjsWebgpuMs: tfjsMs,
         speedup: tfjsMs / oursMs,
       });

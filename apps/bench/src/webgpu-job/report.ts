@@ -1,4 +1,5 @@
 import { markdownTable } from '../reports.js';
+import type { ModelProfile } from './profile.js';
 import type { JobResults, LayerRow, ModelRow } from './results.js';
 
 const x = (v: number | undefined) => (v === undefined ? '-' : `${v.toFixed(2)}x`);
@@ -15,8 +16,17 @@ const MODEL_TARGETS: { M: number; N: number; batch: number; least: number }[] = 
   { M: 2, N: 2, batch: 1, least: 5 },
 ];
 
-/** One row per (layer, M x N): both kernels, the one 'auto' picks, TF.js. */
-function layerTable(layers: LayerRow[]) {
+/** The float conv's MACs of a row: stored since the peak was added, else read from its name ('32x56x56x64 -> 64, 3x3'). */
+function layerMacs(row: LayerRow): number {
+  if (row.macs !== undefined) return row.macs;
+  const [, b, h, w, cin, cout, kh, kw] = /^(\d+)x(\d+)x(\d+)x(\d+) -> (\d+), (\d+)x(\d+)/
+    .exec(row.layer)!
+    .map(Number);
+  return b * h * w * cin * cout * kh * kw;
+}
+
+/** One row per (layer, M x N): both kernels, the one 'auto' picks, TF.js, and against the peak. */
+function layerTable(layers: LayerRow[], peak: number | undefined) {
   const keys = [...new Set(layers.map((r) => `${r.layer}|${r.M}|${r.N}`))];
   return keys.map((key) => {
     const rows = layers.filter((r) => `${r.layer}|${r.M}|${r.N}` === key);
@@ -25,6 +35,9 @@ function layerTable(layers: LayerRow[]) {
     const first = rows[0];
     const auto = first.autoKernel === 'tiled' ? tiled : direct;
     const best = Math.min(...rows.map((r) => r.oursMs));
+    // binary MACs: each of the M x N plane pairs is a full XOR/popcount conv
+    const binaryMacs = layerMacs(first) * first.M * first.N;
+    const peakMs = peak ? (binaryMacs / peak) * 1000 : undefined;
     return {
       layer: first.layer,
       M: first.M,
@@ -35,6 +48,11 @@ function layerTable(layers: LayerRow[]) {
       tfjs: first.tfjsWebgpuMs,
       autoSpeedup: auto ? first.tfjsWebgpuMs / auto.oursMs : undefined,
       bestSpeedup: first.tfjsWebgpuMs / best,
+      binaryMacs,
+      /** The auto kernel's binary MAC rate as a share of the peak, and the speed-up the peak allows. */
+      percentOfPeak: auto && peakMs !== undefined ? (100 * peakMs) / auto.oursMs : undefined,
+      peakMs,
+      peakSpeedup: peakMs !== undefined ? first.tfjsWebgpuMs / peakMs : undefined,
     };
   });
 }
@@ -51,7 +69,8 @@ function find(
 
 /** The report (Markdown) and its JSON, from the job's results: everything in them is measured. */
 export function webgpuReport(results: JobResults): { markdown: string; json: object } {
-  const layers = layerTable(results.layers);
+  const peak = results.peak?.binaryMacsPerSecond;
+  const layers = layerTable(results.layers, peak);
   const ours = results.models.filter((r) => r.runtime === 'ours');
   const modelRows = ours.map((r) => {
     const tfjs = find(results.models, 'tfjs-webgpu', r.batch, null, null);
@@ -71,11 +90,13 @@ export function webgpuReport(results: JobResults): { markdown: string; json: obj
         what: `PAConv2D ${l.layer} (${l.M},${l.N}), kernel '${l.autoKernel}' (auto)`,
         least: LAYER_TARGETS[`${l.M}x${l.N}`],
         got: l.autoSpeedup,
+        bound: l.peakSpeedup,
       })),
     ...MODEL_TARGETS.map((t) => ({
       what: `PA ResNet-18 (${t.M},${t.N}) at batch ${t.batch}, images/s vs TF.js float`,
       least: t.least,
       got: modelRows.find((r) => r.M === t.M && r.N === t.N && r.batch === t.batch)?.vsTfjs,
+      bound: undefined as number | undefined,
     })),
   ].map((t) => ({ ...t, met: t.got !== undefined && t.got >= t.least }));
   const float = ours.find((r) => r.M === null && r.errorVsTfjs !== undefined);
@@ -87,14 +108,17 @@ export function webgpuReport(results: JobResults): { markdown: string; json: obj
   const machine = results.machine as { cpu?: string; node?: string };
   const markdown = `# WebGPU on ${results.card ?? 'this adapter'}: PA-BNN vs TF.js webgpu and onnxruntime-web WebGPU (float)
 
-**${card}**; Dawn adapter: ${results.adapter}; ${machine.cpu}, Node ${machine.node}, ${date}.${results.software ? ' A software adapter: these numbers say nothing about GPUs.' : ''}${results.tiny ? ' Tiny shapes (PABNN_WEBGPU_TINY=1): a check that the job runs, not a measurement.' : ''}
+**${card}**; Dawn adapter: ${results.adapter}${results.adapterFeatures ? ` (features: ${results.adapterFeatures.join(', ') || 'none'})` : ''}; ${machine.cpu}, Node ${machine.node}, ${date}.${results.software ? ' A software adapter: these numbers say nothing about GPUs.' : ''}${results.tiny ? ' Tiny shapes (PABNN_WEBGPU_TINY=1): a check that the job runs, not a measurement.' : ''}
 
 ## PAConv2D at batch ${results.layers[0]?.batch ?? '-'} on ResNet-18's 3x3 layers (stride 1, pad 1): GPU time per conv
 
 Inputs on the GPU; each sample queues the conv ${results.layerRepeat} times and waits for the queue (ours: \`WebGpuBackend#finish\`; TF.js:
 reading one element of the last output), median per conv. Ours = binarize into bit-planes + XOR/popcount conv with the fused
 epilogue, on the direct kernel (one invocation per pixel and 8 channels) and the tiled one (32 pixels x 32 channels staged in
-workgroup memory); \`auto\` is what the backend picks by shape. TF.js = \`tf.conv2d\` in float32.
+workgroup memory); \`auto\` is what the backend picks by shape. TF.js = \`tf.conv2d\` in float32. % of peak: the auto
+kernel's binary MACs (the float conv's MACs x M x N, binarize included in its time) per second against the peak below${peak === undefined ? ' (not measured in these results: "-")' : ''}.
+
+${peakSection(results)}
 
 ${markdownTable(
   [
@@ -106,6 +130,7 @@ ${markdownTable(
     'TF.js webgpu float (ms)',
     'speed-up (auto)',
     'speed-up (best kernel)',
+    '% of peak (auto)',
   ],
   layers.map((l) => [
     l.layer,
@@ -116,6 +141,7 @@ ${markdownTable(
     ms(l.tfjs),
     x(l.autoSpeedup),
     x(l.bestSpeedup),
+    l.percentOfPeak === undefined ? '-' : `${l.percentOfPeak.toFixed(0)} %`,
   ]),
 )}
 
@@ -156,11 +182,166 @@ ${markdownTable(
 
 ## Issue 29's targets
 ${results.tiny || results.software ? '\nNot evaluated: tiny shapes or a software adapter (the lines below only show that the report computes them).\n' : ''}
-${targets.map((t) => `- ${t.met ? 'met' : 'not met'}: ${t.what}: ${x(t.got)} (at least ${t.least}x)`).join('\n')}
-${results.notes.length ? `\n## Notes\n\n${results.notes.map((n) => `- ${n}`).join('\n')}\n` : ''}
+${targets.map((t) => `- ${t.met ? 'met' : 'not met'}: ${t.what}: ${x(t.got)} (at least ${t.least}x)${!t.met && t.bound !== undefined ? `; at the measured peak at most ${x(t.bound)}${t.bound < t.least ? ': beyond this GPU' : ''}` : ''}`).join('\n')}
+${profileSection(results.profiles ?? [])}${results.notes.length ? `\n## Notes\n\n${results.notes.map((n) => `- ${n}`).join('\n')}\n` : ''}
 Produced by the WebGPU throughput job (\`apps/bench/gpu/webgpu-job.ts\`, bundled by \`pnpm --filter @pabnn/bench run gpu-bundle\`,
 run with \`source .gpu/setup.sh && node .gpu/webgpu-job.cjs\`) and written from its \`webgpu-results.json\` by
 \`pnpm --filter @pabnn/bench run webgpu-report <webgpu-results.json>\`.
 `;
   return { markdown, json: { ...results, summary: { layers, models: modelRows, targets } } };
+}
+
+const sumOf = (values: number[] | undefined) => (values ?? []).reduce((a, v) => a + v, 0);
+
+const tera = (v: number) =>
+  v >= 1e12 ? `${(v / 1e12).toFixed(1)} T` : `${(v / 1e9).toFixed(2)} G`;
+
+/** The measured popcount peak (peak.ts), or why there is none. */
+function peakSection(results: JobResults): string {
+  const peak = results.peak;
+  if (!peak)
+    return '**Peak:** not measured in these results (the job measures it since the peak benchmark was added).';
+  const variants = peak.variants
+    .map(
+      (v) =>
+        `${v.name} ${tera(v.binaryMacsPerSecond)} binary MAC/s (${v.ms.toFixed(2)} ms a dispatch${v.checked ? '' : ', result WRONG: not counted'})`,
+    )
+    .join(', ');
+  const first = peak.variants[0];
+  return `**Peak: ${peak.binaryMacsPerSecond === undefined ? 'no variant computed the right result' : `${tera(peak.binaryMacsPerSecond)} binary MAC/s`}**, measured by the job's own WGSL loop (\`src/webgpu-job/peak.ts\`:
+${first ? `${first.invocations} invocations x ${first.iterations} steps x ${first.wordsPerIteration}` : ''} independent 32-bit words in registers, each step XOR, popcount, add; results checked on the host): ${variants}.
+The speed-up the peak allows is TF.js's time over the binary MACs at the peak (Issue 29's targets below).`;
+}
+
+/** Parts of a profiled run, grouped: the input's way in, each op's nodes, the way out. */
+function profileParts(p: ModelProfile) {
+  const ops = [...new Set(p.nodes.map((n) => n.op))];
+  const stamped = (nodes: ModelProfile['nodes'], pick = (ms: number[]) => sumOf(ms)) =>
+    p.timestamps ? sumOf(nodes.map((n) => pick(n.dispatchMs ?? []))) : undefined;
+  const paConvs = p.nodes.filter((n) => n.op === 'PAConv2D');
+  const parts: {
+    part: string;
+    count: number;
+    gpuMs?: number;
+    stampMs?: number;
+    hostMs?: number;
+  }[] = [
+    { part: 'input upload (host)', count: 1, hostMs: p.uploadHostMs },
+    {
+      part: 'input write + NaN/Infinity check (queue)',
+      count: 1,
+      gpuMs: p.inputQueueMs,
+      stampMs: p.finiteCheckMs,
+    },
+    ...ops.map((op) => {
+      const nodes = p.nodes.filter((n) => n.op === op);
+      return {
+        part: op,
+        count: nodes.length,
+        gpuMs: sumOf(nodes.map((n) => n.gpuMs)),
+        stampMs: stamped(nodes),
+        hostMs: sumOf(nodes.map((n) => n.hostMs)),
+      };
+    }),
+  ];
+  // PAConv2D's two dispatches apart (timestamps only)
+  if (p.timestamps && paConvs.length)
+    parts.push(
+      {
+        part: '... PAConv2D binarize',
+        count: paConvs.length,
+        stampMs: stamped(paConvs, (ms) => ms[0] ?? 0),
+      },
+      {
+        part: '... PAConv2D conv',
+        count: paConvs.length,
+        stampMs: stamped(paConvs, (ms) => sumOf(ms.slice(1))),
+      },
+    );
+  parts.push({
+    part: 'read-back of the logits + NaN flag',
+    count: 1,
+    hostMs: p.readbackMs + p.finiteReadMs,
+  });
+  return parts;
+}
+
+/** "Where the time goes": per op, the node waits of each profiled model side by side. */
+function profileSection(profiles: ModelProfile[]): string {
+  if (profiles.length === 0) return '';
+  const parts = profiles.map(profileParts);
+  const names = [...new Set(parts.flatMap((ps) => ps.map((p) => p.part)))];
+  const cell = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(2));
+  const batch = profiles[0].batch;
+  const slowest = profiles.map((p) =>
+    [...p.nodes]
+      .sort((a, b) => b.gpuMs - a.gpuMs)
+      .slice(0, 5)
+      .map((n) => `${n.node} (${n.op}) ${n.gpuMs.toFixed(2)} ms`)
+      .join(', '),
+  );
+  return `
+## Where the time goes at batch ${batch}
+
+Our \`Session\` on the webgpu backend, wrapped so that it submits and waits for the queue after every node (\`src/webgpu-job/profile.ts\`):
+a node's GPU ms (waits) is that wait (median of ${profiles[0].runs} runs), and includes one empty submit-and-wait each (${profiles.map((p) => `${p.waitMs.toFixed(3)} ms`).join(' / ')}, the
+"wait overhead" row); host ms is recording its dispatches. ${profiles.some((p) => p.timestamps) ? "GPU ms (timestamps): the node's dispatches timed by timestamp queries in the runs without waits (each dispatch its own compute pass, Dawn's timestamp rounding off), summed: the only per-dispatch GPU time here." : 'No timestamp queries on this adapter: "-".'}
+Input ${(profiles[0].inputBytes / 1e6).toFixed(2)} MB. The last rows are the same session without waits:
+end to end, what the host spends before it waits (upload and recording), and the rest (the GPU finishing the run, read-back).
+
+${markdownTable(
+  [
+    'part',
+    'nodes',
+    ...profiles.flatMap((p) => [
+      `(${p.M},${p.N}) GPU ms (waits)`,
+      `(${p.M},${p.N}) GPU ms (timestamps)`,
+      `(${p.M},${p.N}) host ms`,
+    ]),
+  ],
+  [
+    ...names.map((name) => {
+      const rows = parts.map((ps) => ps.find((p) => p.part === name));
+      return [
+        name,
+        rows.find(Boolean)?.count ?? '-',
+        ...rows.flatMap((r) => [cell(r?.gpuMs), cell(r?.stampMs), cell(r?.hostMs)]),
+      ];
+    }),
+    [
+      'wait overhead (nodes x empty wait, inside GPU ms (waits) above)',
+      profiles[0].nodes.length,
+      ...profiles.flatMap((p) => [cell(p.waitMs * p.nodes.length), '-', '-']),
+    ],
+    [
+      '**profiled run** (every wait)',
+      '-',
+      ...profiles.flatMap((p) => [cell(p.profiledRunMs), '-', '-']),
+    ],
+    [
+      '**run without waits**: end to end (timestamps: all dispatches)',
+      '-',
+      ...profiles.flatMap((p) => [
+        cell(p.runMs),
+        p.timestamps
+          ? cell((p.finiteCheckMs ?? 0) + sumOf(p.nodes.map((n) => sumOf(n.dispatchMs))))
+          : '-',
+        '-',
+      ]),
+    ],
+    [
+      '... host: upload + recording',
+      '-',
+      ...profiles.flatMap((p) => ['-', '-', cell(p.runUploadHostMs + p.runRecordHostMs)]),
+    ],
+    [
+      '... after the last node is recorded (GPU drains, read-back)',
+      '-',
+      ...profiles.flatMap((p) => [cell(p.runDrainMs), '-', '-']),
+    ],
+  ],
+)}
+
+Slowest nodes: ${profiles.map((p, i) => `(${p.M},${p.N}): ${slowest[i]}`).join('; ')}.
+`;
 }

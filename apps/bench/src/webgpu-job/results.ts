@@ -1,5 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { PeakResult } from './peak.js';
+import type { ModelProfile } from './profile.js';
 
 /** One PAConv2D layer timing: GPU time per conv, inputs resident (../benchmarks/webgpu.ts's method). */
 export interface LayerRow {
@@ -11,6 +13,8 @@ export interface LayerRow {
   kernel: 'direct' | 'tiled';
   autoKernel: 'direct' | 'tiled';
   oursMs: number;
+  /** Multiply-accumulates of the float conv (batch x pixels x Cout x 3 x 3 x Cin); absent in older results. */
+  macs?: number;
   tfjsWebgpuMs: number;
   speedup: number;
 }
@@ -37,6 +41,8 @@ export interface JobResults {
   adapter: string;
   card?: string;
   driver?: string;
+  /** The adapter's optional WebGPU features (absent in older results). */
+  adapterFeatures?: string[];
   software: boolean;
   tiny: boolean;
   /** Convs queued per layer sample before waiting for the queue. */
@@ -46,8 +52,12 @@ export interface JobResults {
   finishedAt?: string;
   /** What did not run and why (onnxruntime-web's WebGPU EP, parts cut by the time budget). */
   notes: string[];
+  /** The adapter's measured XOR/popcount peak (peak.ts); absent in older results. */
+  peak?: PeakResult;
   layers: LayerRow[];
   models: ModelRow[];
+  /** Per-node GPU time of whole PA models (profile.ts); absent in older results. */
+  profiles?: ModelProfile[];
 }
 
 /** Keeps the results and rewrites the JSON file after every change, so a cut-off run leaves what it measured. */
@@ -67,6 +77,12 @@ export class ResultsFile {
 
   layer(row: LayerRow): void {
     this.results.layers.push(row);
+    this.save();
+  }
+
+  profile(profile: ModelProfile): void {
+    this.results.profiles ??= [];
+    this.results.profiles.push(profile);
     this.save();
   }
 
