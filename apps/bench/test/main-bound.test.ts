@@ -14,7 +14,7 @@ describe('binaryMacsPerRun', () => {
         scheme: 'pa',
         weightBases: m,
         activationBases: n,
-        init: 'zeros',
+        weights: 'zeros',
       });
     expect(binaryMacsPerRun(pa(1, 1))).toBe(PER_PLANE);
     expect(binaryMacsPerRun(pa(4, 5))).toBe(20 * PER_PLANE);
@@ -24,13 +24,13 @@ describe('binaryMacsPerRun', () => {
       weightBases: 2,
       activationBases: 2,
       layerBases: { 'layer1.0.conv1': { weightBases: 4, activationBases: 5 } },
-      init: 'zeros',
+      weights: 'zeros',
     });
     expect(binaryMacsPerRun(mixed)).toBe(4 * PER_PLANE + 16 * 1_806_336);
   });
 
   it('is 0 for a float model', () => {
-    expect(binaryMacsPerRun(createModel('resnet8', { input: 'mnist', init: 'zeros' }))).toBe(0);
+    expect(binaryMacsPerRun(createModel('resnet8', { input: 'mnist', weights: 'zeros' }))).toBe(0);
   });
 });
 
