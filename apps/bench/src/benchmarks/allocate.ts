@@ -127,9 +127,17 @@ export async function runAllocate(argv = process.argv.slice(3)): Promise<void> {
     const a = allocateBases(choices, budget);
     return { target, budgetMs: budget, predictedMs: restMs + a.cost, ...a };
   });
-  const machine = machineInfo();
+  const data: Report = {
+    images: Number(values.images),
+    machine: machineInfo(),
+    ortFloatMs,
+    restMs,
+    times,
+    sensitivity,
+    allocations,
+  };
   writeReport('allocation.json', {
-    machine,
+    machine: data.machine,
     reference: REFERENCE,
     candidates: CANDIDATES,
     ortFloatMs,
@@ -139,18 +147,7 @@ export async function runAllocate(argv = process.argv.slice(3)): Promise<void> {
     sensitivitySeconds,
     allocations,
   });
-  writeReport(
-    'allocation.md',
-    report({
-      images: Number(values.images),
-      machine,
-      ortFloatMs,
-      restMs,
-      times,
-      sensitivity,
-      allocations,
-    }),
-  );
+  writeReport('allocation.md', report(data));
   for (const a of allocations)
     process.stdout.write(
       `${a.target}x ORT: ${JSON.stringify(a.layerBases)} predicted ${a.predictedMs.toFixed(3)} ms\n`,

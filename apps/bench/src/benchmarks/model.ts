@@ -80,6 +80,7 @@ export async function runModelWasm(): Promise<void> {
   const x = image(float.inputs[0].shape.slice(1));
   const rows = [];
   const peakBefore = quickPeak();
+  const bounds: BoundRow[] = [];
   const graphs = [
     float,
     ...BASES.map(([m, n]) =>
@@ -103,6 +104,18 @@ export async function runModelWasm(): Promise<void> {
       const [m, n] = pa
         ? [pa.attrs.weightBases as number, pa.attrs.activationBases as number]
         : [null, null];
+      if (threads === 1 && pa)
+        bounds.push({
+          scheme: profileKey(o.graph),
+          binaryMacs: binaryMacsPerRun(o.graph),
+          batch1Ms: best.ours[i],
+          ortFloatMs: best.ort,
+          nodes: Object.entries(profiles.get(profileKey(o.graph)) ?? {}).map(([op, ms]) => ({
+            node: op,
+            op,
+            ms,
+          })),
+        });
       rows.push({
         model: pa ? 'pa_resnet18' : 'resnet18',
         M: m,
@@ -119,19 +132,6 @@ export async function runModelWasm(): Promise<void> {
     }
   }
   const peak = higherPeak(peakBefore, quickPeak());
-  const bounds: BoundRow[] = rows
-    .filter((r) => r.threads === 1 && r.M !== null)
-    .map((r) => {
-      const graph = graphs.find((g) => profileKey(g) === `pa ${r.M} x ${r.N}`)!;
-      const byOp = profiles.get(profileKey(graph)) ?? {};
-      return {
-        scheme: `pa ${r.M} x ${r.N}`,
-        binaryMacs: binaryMacsPerRun(graph),
-        batch1Ms: r.oursMs,
-        ortFloatMs: r.ortMs,
-        nodes: Object.entries(byOp).map(([op, ms]) => ({ node: op, op, ms })),
-      };
-    });
   const machine = machineInfo();
   writeReport('model.json', {
     machine,
