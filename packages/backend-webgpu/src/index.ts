@@ -10,3 +10,9 @@ try {
 
 export { webgpuBackend } from './plugin.js';
 export { WebGpuBackend } from './webgpu-backend.js';
+export {
+  choosePAConvKernel,
+  PA_CONV_KERNELS,
+  type PAConvKernel,
+  type PAConvKernelChoice,
+} from './pa-conv2d-variant.js';

@@ -1,19 +1,26 @@
 // WGSL of the tiled multi-base PAConv2D (groups 1). The M x N popcount convs share their
-// operands: a workgroup stages the activation bit-plane words of TILE_PIXELS output pixels and
-// the weight words of TILE_CHANNELS output channels in workgroup memory, a chunk of the
-// reduction axis r = (tap, 32-channel word) at a time, and each invocation computes
-// PIXELS_PER_INVOCATION pixels x 8 channels for every (m, n) pair from those staged words.
+// operands: a workgroup stages the activation bit-plane words of tilePixels(ppi) output pixels
+// and the weight words of TILE_CHANNELS output channels in workgroup memory, a chunk of the
+// reduction axis r = (tap, 32-channel word) at a time, and each invocation computes ppi pixels
+// x 8 channels for every (m, n) pair from those staged words.
 // The host side is pa-conv2d-tiled.ts; the formula is docs/PA-METHOD.md's, with the border
 // correction of its "Zero padding" section (taps outside the input are staged as 0 bits).
 
-/** Output pixels of one workgroup's tile (16 pixel lanes x 2 pixels an invocation). */
-export const TILE_PIXELS = 32;
+/** Pixel lanes of a workgroup (x 4 channel lanes = its 64 invocations). */
+const PIXEL_LANES = 16;
+/**
+ * Output pixels an invocation computes: 2 ('tiled', 32-pixel tiles) or 4 ('tiled-wide', 64:
+ * each staged weight word feeds twice the popcounts, for twice the counters in registers).
+ */
+export type PixelsPerInvocation = 2 | 4;
+/** Output pixels of one workgroup's tile. */
+export const tilePixels = (ppi: PixelsPerInvocation) => PIXEL_LANES * ppi;
 /** Output channels of one workgroup's tile (4 channel lanes x 8 channels an invocation). */
 export const TILE_CHANNELS = 32;
 /** The WebGPU default of maxComputeWorkgroupStorageSize (WebGPU spec, "Limits"): always there. */
 const WORKGROUP_BYTES = 16384;
 /** Bytes of the per-pixel and per-step tables (vec3i, 16-byte strides) next to the staged words. */
-const TABLE_BYTES = (TILE_PIXELS + 8) * 16;
+const tableBytes = (tp: number) => (tp + 8) * 16;
 
 /**
  * Reduction steps (r values) staged at once for M weight and N activation planes: up to 8, as
@@ -21,9 +28,10 @@ const TABLE_BYTES = (TILE_PIXELS + 8) * 16;
  * a layer of `steps` steps (taps x words) no more than even chunks need: 18 steps (3x3, 64
  * channels) stage 6 at a time, not 8, 8 and 2 with 6 of zeros.
  */
-export function stagedSteps(m: number, n: number, steps = 8): number {
-  const perStep = 4 * n * TILE_PIXELS + 4 * m * TILE_CHANNELS;
-  const most = Math.min(8, Math.floor((WORKGROUP_BYTES - TABLE_BYTES) / perStep));
+export function stagedSteps(m: number, n: number, steps = 8, ppi: PixelsPerInvocation = 2): number {
+  const tp = tilePixels(ppi);
+  const perStep = 4 * n * tp + 4 * m * TILE_CHANNELS;
+  const most = Math.min(8, Math.floor((WORKGROUP_BYTES - tableBytes(tp)) / perStep));
   return most < 1 ? 0 : Math.ceil(steps / Math.ceil(steps / most));
 }
 
@@ -43,9 +51,17 @@ struct Params {
   offB: u32, offCa: u32, tilesX: u32,
 }`;
 
+const range = (k: number) => Array.from({ length: k }, (_, i) => i);
+
 /** Names of the per-(n, pixel, half) popcount counters and their unrolled statements. */
-const each = (n: number, body: (nn: number, pp: number) => string) =>
-  Array.from({ length: n }, (_, nn) => [0, 1].map((pp) => body(nn, pp)).join('\n')).join('\n');
+const each = (n: number, ppi: number, body: (nn: number, pp: number) => string) =>
+  range(n)
+    .map((nn) =>
+      range(ppi)
+        .map((pp) => body(nn, pp))
+        .join('\n'),
+    )
+    .join('\n');
 
 /**
  * The kernel for M weight and N activation planes, staging `rc` steps a chunk (stagedSteps; all
@@ -53,8 +69,14 @@ const each = (n: number, body: (nn: number, pp: number) => string) =>
  * live in slow local memory on GPUs).
  * Dispatch: (pixel tiles folded into x and y by tilesX, channel tiles in z), 64 invocations.
  */
-export function tiledConvWgsl(m: number, n: number, rc: number): string {
+export function tiledConvWgsl(
+  m: number,
+  n: number,
+  rc: number,
+  ppi: PixelsPerInvocation = 2,
+): string {
   if (rc < 1) throw new Error(`internal: no tiled PAConv2D for M ${m}, N ${n}`);
+  const tp = tilePixels(ppi);
   return /* wgsl */ `${PARAMS}
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> cv: array<vec4f>;
@@ -66,12 +88,12 @@ export function tiledConvWgsl(m: number, n: number, rc: number): string {
 @group(0) @binding(7) var<storage, read> bias: array<f32>;
 @group(0) @binding(8) var<storage, read_write> y: array<f32>;
 
-const TP = ${TILE_PIXELS}u;
+const TP = ${tp}u;
 const RC = ${rc}u;
 const NB = ${n}u;
 const MB = ${m}u;
 // staged plane words [r][n][pixel] (pixels fastest: the lanes of a read are consecutive words)
-var<workgroup> hs: array<u32, ${rc * n * TILE_PIXELS}>;
+var<workgroup> hs: array<u32, ${rc * n * tp}>;
 // staged weights [r][m][8 vec4 = the tile's 32 channels] (one lane group reads the same ones)
 var<workgroup> ws: array<vec4u, ${rc * m * (TILE_CHANNELS / 4)}>;
 // per tile pixel: (b * inH, oy * sh - padTop, ox * sw - padLeft), x = -1 past the last pixel
@@ -127,13 +149,15 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) li: u
     }
     pixIn[li] = info;
   }
-  let pl = li % 16u;
-  let cl = li / 16u;
+  let pl = li % ${PIXEL_LANES}u;
+  let cl = li / ${PIXEL_LANES}u;
   let ch0 = wg.z * ${TILE_CHANNELS}u;
   let wRow = p.coutPad / 4u;
   let taps = p.kh * p.kw;
   let steps = taps * p.w32;
-${[0, 1].map((pp) => `  var acc${pp}a = vec4f(0.0);\n  var acc${pp}b = vec4f(0.0);`).join('\n')}
+${range(ppi)
+  .map((pp) => `  var acc${pp}a = vec4f(0.0);\n  var acc${pp}b = vec4f(0.0);`)
+  .join('\n')}
   for (var r0 = 0u; r0 < steps; r0 += RC) {
     workgroupBarrier();
     if (li < RC) {
@@ -172,14 +196,18 @@ ${[0, 1].map((pp) => `  var acc${pp}a = vec4f(0.0);\n  var acc${pp}b = vec4f(0.0
     workgroupBarrier();
     // zero words past the last step add popcount(0 ^ 0) = 0
     for (var mm = 0u; mm < MB; mm++) {
-${each(n, (nn, pp) => `      var c${nn}_${pp}a = vec4u(0u);\n      var c${nn}_${pp}b = vec4u(0u);`)}
+${each(n, ppi, (nn, pp) => `      var c${nn}_${pp}a = vec4u(0u);\n      var c${nn}_${pp}b = vec4u(0u);`)}
       for (var rr = 0u; rr < RC; rr++) {
         let wi = (rr * MB + mm) * 8u + cl * 2u;
         let wa = ws[wi];
         let wb = ws[wi + 1u];
 ${each(
   n,
-  (nn, pp) => `        let h${nn}_${pp} = vec4u(hs[(rr * NB + ${nn}u) * TP + pl + ${16 * pp}u]);
+  ppi,
+  (
+    nn,
+    pp,
+  ) => `        let h${nn}_${pp} = vec4u(hs[(rr * NB + ${nn}u) * TP + pl + ${PIXEL_LANES * pp}u]);
         c${nn}_${pp}a += countOneBits(h${nn}_${pp} ^ wa);
         c${nn}_${pp}b += countOneBits(h${nn}_${pp} ^ wb);`,
 )}
@@ -190,7 +218,7 @@ ${each(
 ${Array.from(
   { length: n },
   (_, nn) => `      let b${nn} = cs[p.offB + ${nn}u];
-${[0, 1]
+${range(ppi)
   .map(
     (pp) => `      acc${pp}a += (aa * b${nn}) * signedSum(c${nn}_${pp}a);
       acc${pp}b += (ab * b${nn}) * signedSum(c${nn}_${pp}b);`,
@@ -203,11 +231,11 @@ ${[0, 1]
   if (o >= p.cout) { return; }
   let o4 = o / 4u;
   let ca = cs[p.offCa];
-${[0, 1]
+${range(ppi)
   .map(
     (pp) => `  {
-    let pix = pix0 + pl + ${16 * pp}u;
-    let info = pixIn[pl + ${16 * pp}u];
+    let pix = pix0 + pl + ${PIXEL_LANES * pp}u;
+    let info = pixIn[pl + ${PIXEL_LANES * pp}u];
     if (info.x >= 0) {
       var k = 0u;
       var boxQa = 0.0;

@@ -1,6 +1,12 @@
 import type { Tensor } from '@pabnn/ir';
 import type { GpuContext } from './gpu-kernel.js';
-import { stagedSteps, TILE_CHANNELS, TILE_PIXELS, tiledConvWgsl } from './pa-conv2d-tiled-wgsl.js';
+import {
+  type PixelsPerInvocation,
+  stagedSteps,
+  TILE_CHANNELS,
+  tilePixels,
+  tiledConvWgsl,
+} from './pa-conv2d-tiled-wgsl.js';
 import { grid3, KernelCall } from './recorder.js';
 
 /** What the tiled conv needs of a prepared PAConv2D (weights as stored, staircase decomposed). */
@@ -52,7 +58,11 @@ export interface TiledRun {
  *   fix_{o,t} = 2 sumB aw_{o,t} - sab C - c_a tapSum_{o,t}.
  * So y = c_a sumQw_window - sab E + c_w (sum Q_a - c_a k C) + S + sum_{t invalid} fix_{o,t}.
  */
-export function prepareTiledConv(ctx: GpuContext, parts: TiledConvParts) {
+export function prepareTiledConv(
+  ctx: GpuContext,
+  parts: TiledConvParts,
+  ppi: PixelsPerInvocation = 2,
+) {
   const [m, cout, kh, kw, cin] = parts.bits.shape;
   const n = parts.coefficients.length;
   const taps = kh * kw;
@@ -69,7 +79,7 @@ export function prepareTiledConv(ctx: GpuContext, parts: TiledConvParts) {
           relaid[((t * w32 + w) * m + j) * coutPad + o] = word;
           aw[t * coutPad + o] += parts.scales[o * m + j] * popcount(word);
         }
-  const rc = stagedSteps(m, n, taps * w32);
+  const rc = stagedSteps(m, n, taps * w32, ppi);
   const staged = Math.ceil((taps * w32) / rc) * rc * 32;
   const extra = staged - taps * cin; // E above
   let sumB = 0;
@@ -106,7 +116,7 @@ export function prepareTiledConv(ctx: GpuContext, parts: TiledConvParts) {
   consts[at + n] = ca;
   const constBuffer = ctx.storage(consts);
   const weights = ctx.storage(relaid);
-  const call = new KernelCall(ctx.device, ctx.recorder, ctx.pipeline(tiledConvWgsl(m, n, rc)));
+  const call = new KernelCall(ctx.device, ctx.recorder, ctx.pipeline(tiledConvWgsl(m, n, rc, ppi)));
 
   return {
     /** Records the conv from the binarized planes and qsum into y. */
@@ -121,7 +131,7 @@ export function prepareTiledConv(ctx: GpuContext, parts: TiledConvParts) {
       },
     ) {
       const g = run.geometry;
-      const tiles = Math.ceil((g.batch * g.outH * g.outW) / TILE_PIXELS);
+      const tiles = Math.ceil((g.batch * g.outH * g.outW) / tilePixels(ppi));
       const groups = grid3(tiles, coutPad / TILE_CHANNELS);
       const params = [
         g.batch,

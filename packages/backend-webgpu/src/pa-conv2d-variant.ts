@@ -1,12 +1,20 @@
-import { stagedSteps } from './pa-conv2d-tiled-wgsl.js';
+import { type PixelsPerInvocation, stagedSteps } from './pa-conv2d-tiled-wgsl.js';
 
 /**
  * Which PAConv2D conv kernel runs a node: 'direct' (pa-conv2d-wgsl.ts: one invocation per
- * pixel and 8 channels, every operand from storage) or 'tiled' (pa-conv2d-tiled-wgsl.ts:
+ * pixel and 8 channels, every operand from storage), 'tiled' (pa-conv2d-tiled-wgsl.ts:
  * workgroup tiles of 32 pixels x 32 channels staged in workgroup memory, all M x N plane pairs
- * of a tile in one pass). 'auto' (the default) picks by shape, here and nowhere else.
+ * of a tile in one pass, 2 pixels x 8 channels an invocation) or 'tiled-wide' (the same with
+ * 64-pixel tiles, 4 pixels an invocation). 'auto' (the default) picks by shape, here and
+ * nowhere else.
  */
-export type PAConvKernelChoice = 'auto' | 'direct' | 'tiled';
+export type PAConvKernelChoice = 'auto' | PAConvKernel;
+export type PAConvKernel = 'direct' | 'tiled' | 'tiled-wide';
+export const PA_CONV_KERNELS: readonly PAConvKernel[] = ['direct', 'tiled', 'tiled-wide'];
+
+/** Pixels an invocation of a tiled kernel computes. */
+export const pixelsPerInvocation = (kernel: 'tiled' | 'tiled-wide'): PixelsPerInvocation =>
+  kernel === 'tiled-wide' ? 4 : 2;
 
 export interface PAConvShape {
   m: number;
@@ -14,22 +22,31 @@ export interface PAConvShape {
   groups: number;
 }
 
-/** The tiled kernel's limits: groups 1, N <= 8 (its unrolled counters), M x N staged in 16 KiB. */
-export function tiledFits({ m, n, groups }: PAConvShape): boolean {
-  return groups === 1 && n <= 8 && m <= 16 && stagedSteps(m, n) >= 1;
+/**
+ * A tiled kernel's limits: groups 1, N <= 8 (its unrolled counters; N <= 4 for 'tiled-wide',
+ * whose counters per invocation double), M x N staged in 16 KiB.
+ */
+export function tiledFits(
+  { m, n, groups }: PAConvShape,
+  kernel: 'tiled' | 'tiled-wide' = 'tiled',
+): boolean {
+  const ppi = pixelsPerInvocation(kernel);
+  return groups === 1 && n * ppi <= 16 && m <= 16 && stagedSteps(m, n, 8, ppi) >= 1;
 }
 
 /**
- * The kernel for a node: a forced choice where the tiled kernel fits it, else by shape: tiled
- * from M x N = 4 on, where staging pays (one staged plane word feeds 8 M channels' popcounts
- * and one staged weight word 2 N pixels'); single-base layers keep the direct kernel, whose
- * per-invocation overhead is smaller (reports/webgpu-nvidia.md times both).
+ * The kernel for a node: a forced choice where that kernel fits it (else the direct one), else
+ * by shape: tiled from M x N = 4 on, where staging pays (one staged plane word feeds 8 M
+ * channels' popcounts and one staged weight word 2 N pixels'); single-base layers keep the
+ * direct kernel, whose per-invocation overhead is smaller (reports/webgpu-nvidia.md times
+ * every kernel).
  */
 export function choosePAConvKernel(
   shape: PAConvShape,
   choice: PAConvKernelChoice = 'auto',
-): 'direct' | 'tiled' {
-  if (!tiledFits(shape) || choice === 'direct') return 'direct';
-  if (choice === 'tiled') return 'tiled';
-  return shape.m * shape.n >= 4 ? 'tiled' : 'direct';
+): PAConvKernel {
+  if (choice === 'direct') return 'direct';
+  if (choice === 'tiled' || choice === 'tiled-wide')
+    return tiledFits(shape, choice) ? choice : 'direct';
+  return tiledFits(shape) && shape.m * shape.n >= 4 ? 'tiled' : 'direct';
 }

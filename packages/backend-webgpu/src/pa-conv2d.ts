@@ -11,7 +11,7 @@ import type { Tensor } from '@pabnn/ir';
 import { decompose, tapSums, windowSums } from '@pabnn/quantizer';
 import { type GpuContext, type GpuKernel, gpuBuffer } from './gpu-kernel.js';
 import { prepareTiledConv } from './pa-conv2d-tiled.js';
-import { choosePAConvKernel } from './pa-conv2d-variant.js';
+import { choosePAConvKernel, type PAConvKernel, pixelsPerInvocation } from './pa-conv2d-variant.js';
 import { BINARIZE_WGSL, CONV_WGSL } from './pa-conv2d-wgsl.js';
 import { KernelCall } from './recorder.js';
 import { channelBlocks } from './wgsl-snippets.js';
@@ -33,7 +33,7 @@ export function preparePAConv(
   ctx: GpuContext,
   node: KernelNode,
   constants: (Tensor | undefined)[],
-): GpuKernel & { variant: 'direct' | 'tiled' } {
+): GpuKernel & { variant: PAConvKernel } {
   const {
     weightBits: bits,
     weightScales: scales,
@@ -89,22 +89,27 @@ export function preparePAConv(
   const binarize = new KernelCall(ctx.device, ctx.recorder, ctx.pipeline(BINARIZE_WGSL));
   const conv = new KernelCall(ctx.device, ctx.recorder, ctx.pipeline(CONV_WGSL));
   const attrs = node.attrs;
+  const kernel = choosePAConvKernel({ m, n, groups }, ctx.options.paConvKernel);
   const tiled =
-    choosePAConvKernel({ m, n, groups }, ctx.options.paConvKernel) === 'tiled'
-      ? prepareTiledConv(ctx, {
-          bits,
-          scales: scales.data,
-          offset: offset.data,
-          perTap,
-          fullSums,
-          coefficients: stairs.coefficients,
-          constant: stairs.constant,
-        })
+    kernel !== 'direct'
+      ? prepareTiledConv(
+          ctx,
+          {
+            bits,
+            scales: scales.data,
+            offset: offset.data,
+            perTap,
+            fullSums,
+            coefficients: stairs.coefficients,
+            constant: stairs.constant,
+          },
+          pixelsPerInvocation(kernel),
+        )
       : undefined;
   let scratch: { pixels: number; planes: GPUBuffer; qsum: GPUBuffer } | undefined;
 
   return {
-    variant: tiled ? 'tiled' : 'direct',
+    variant: kernel,
     run(inputs, [y]) {
       const { x: input, scale, bias } = paConvInputs(inputs);
       const x = input!;

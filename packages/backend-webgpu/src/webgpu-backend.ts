@@ -14,6 +14,7 @@ import type { GpuBuffer, GpuContext, GpuKernel, WebGpuOptions } from './gpu-kern
 import { GPU_KERNELS } from './kernels/index.js';
 import { BINARIZE_WGSL, CONV_WGSL } from './pa-conv2d-wgsl.js';
 import { CommandRecorder } from './recorder.js';
+import { PA_CONV_KERNELS } from './pa-conv2d-variant.js';
 
 const SHADERS = [BINARIZE_WGSL, CONV_WGSL, FINITE_CHECK_WGSL, ...FLOAT_SHADERS];
 
@@ -79,10 +80,10 @@ export class WebGpuBackend implements Backend {
 
   static async create(options: WebGpuOptions = {}): Promise<WebGpuBackend> {
     const choice = options.paConvKernel;
-    if (choice !== undefined && !['auto', 'direct', 'tiled'].includes(choice))
+    if (choice !== undefined && choice !== 'auto' && !PA_CONV_KERNELS.includes(choice))
       throw new BackendError(
         'options',
-        `paConvKernel must be 'auto', 'direct' or 'tiled', got ${String(choice)}`,
+        `paConvKernel must be 'auto', ${PA_CONV_KERNELS.map((k) => `'${k}'`).join(', ')}, got ${String(choice)}`,
       );
     const { adapter, device } = await acquireDevice(options.timestamps ? ['timestamp-query'] : []);
     const info = adapter.info;

@@ -14,12 +14,18 @@ it('finds a WebGPU adapter (the test machine must have one: not skipped)', async
   backend.dispose();
 });
 
-// PAConv2D on each kernel: the tiled one wherever it fits (the shape-based pick is
+// PAConv2D on each kernel: the tiled ones wherever they fit (the shape-based pick is
 // pa-conv-variant.test.ts's), then the direct one everywhere
 await runConformance(webgpuBackend, {
   label: 'webgpu, tiled PAConv2D',
   backendOptions: { paConvKernel: 'tiled' },
   paCases: GPU_PA_CASES,
+});
+await runConformance(webgpuBackend, {
+  label: 'webgpu, tiled-wide PAConv2D',
+  backendOptions: { paConvKernel: 'tiled-wide' },
+  paCases: GPU_PA_CASES,
+  paConvOnly: true,
 });
 await runConformance(webgpuBackend, {
   label: 'webgpu, direct PAConv2D',

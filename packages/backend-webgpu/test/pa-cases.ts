@@ -4,10 +4,21 @@ import type { PACaseSpec } from '@pabnn/backend/conformance';
  * PAConv2D shapes for the tiled kernel (src/pa-conv2d-tiled-wgsl.ts) on top of the shared
  * PA_CASES: input channels 1, 3, 16, 32, 96 (words partly filled, one, three), stride 2, 1x1,
  * dilation, M x N up to 4 x 5 and 8 x 8 (fewer staged steps), more than one 32-channel tile
- * with a partial last one, several 32-pixel tiles (7 x 6 outputs and batch 2), and N 9, which
+ * with a partial last one, several 32- and 64-pixel tiles (7 x 6 and 9 x 9 outputs, batch 2), and N 9, which
  * the tiled kernel does not take (the direct one runs it).
  */
 export const GPU_PA_CASES: PACaseSpec[] = [
+  {
+    title: 'batch 2, 3x3 pad 1, 64 channels, 9 x 9 outputs (2.5 64-pixel tiles), M2 N4',
+    batch: 2,
+    size: [9, 9],
+    cin: 64,
+    cout: 24,
+    kernel: 3,
+    m: 2,
+    n: 4,
+    attrs: { pads: [1, 1, 1, 1] },
+  },
   {
     title: '3x3 pad 1, 1 channel, M2 N2',
     cin: 1,

@@ -16,6 +16,9 @@ it('picks the tiled kernel for multi-base layers of groups 1 and N <= 8 only', (
   expect(choosePAConvKernel({ m: 4, n: 5, groups: 1 }, 'direct')).toBe('direct');
   expect(tiledFits({ m: 16, n: 8, groups: 1 })).toBe(true);
   expect(tiledFits({ m: 17, n: 1, groups: 1 })).toBe(false);
+  expect(choosePAConvKernel({ m: 1, n: 1, groups: 1 }, 'tiled-wide')).toBe('tiled-wide');
+  expect(choosePAConvKernel({ m: 4, n: 5, groups: 1 }, 'tiled-wide')).toBe('direct');
+  expect(tiledFits({ m: 4, n: 4, groups: 1 }, 'tiled-wide')).toBe(true);
 });
 
 const backends = new Map<string, WebGpuBackend>();
@@ -39,6 +42,7 @@ for (const [choice, s, expected] of [
   ['tiled', spec(1, 1), 'tiled'],
   ['direct', spec(4, 5), 'direct'],
   ['tiled', spec(2, 2, 2), 'direct'],
+  ['tiled-wide', spec(2, 2), 'tiled-wide'],
 ] as const) {
   it(`prepares ${s.title} with paConvKernel '${choice}' on the ${expected} kernel`, async () => {
     if (!backends.has(choice))

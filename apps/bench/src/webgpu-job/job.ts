@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { WebGpuBackend } from '@pabnn/backend-webgpu';
+import { PA_CONV_KERNELS, type PAConvKernel, WebGpuBackend } from '@pabnn/backend-webgpu';
 import { createModel } from '@pabnn/zoo';
 import * as tf from '@tensorflow/tfjs-core';
 import { machineInfo } from '../machine.js';
@@ -51,10 +51,13 @@ export async function runWebgpuJob({ outDir, ortDir, tiny }: JobOptions): Promis
   const started = performance.now();
   // the device machine gives a command 10 minutes; stop starting new parts past 7
   const budgetMs = Number(process.env.PABNN_WEBGPU_BUDGET_S ?? 420) * 1000;
-  const backends = {
-    direct: await WebGpuBackend.create({ paConvKernel: 'direct' }),
-    tiled: await WebGpuBackend.create({ paConvKernel: 'tiled' }),
-  };
+  const backends = Object.fromEntries(
+    await Promise.all(
+      PA_CONV_KERNELS.map(
+        async (k) => [k, await WebGpuBackend.create({ paConvKernel: k })] as const,
+      ),
+    ),
+  ) as Record<PAConvKernel, WebGpuBackend>;
   const adapter = backends.direct.adapterName;
   // what the adapter offers beyond the core (timestamp-query would time single dispatches;
   // subgroups would let the binarize pass gather plane words without workgroup memory)
@@ -172,6 +175,5 @@ export async function runWebgpuJob({ outDir, ortDir, tiny }: JobOptions): Promis
   else note('the whole-model part was skipped: the layers took the time budget');
   file.results.finishedAt = new Date().toISOString();
   file.save();
-  backends.direct.dispose();
-  backends.tiled.dispose();
+  for (const b of Object.values(backends)) b.dispose();
 }

@@ -1,4 +1,9 @@
-import type { WebGpuBackend } from '@pabnn/backend-webgpu';
+import {
+  choosePAConvKernel,
+  PA_CONV_KERNELS,
+  type PAConvKernel,
+  type WebGpuBackend,
+} from '@pabnn/backend-webgpu';
 import { preparePALayer } from '../pa-layer.js';
 import { tfjsConv3x3Ms } from '../tfjs-conv-timing.js';
 import { medianQueuedMs, type TimingOptions } from '../timing.js';
@@ -10,9 +15,6 @@ export const BASES: [number, number][] = [
   [4, 5],
 ];
 
-/** The kernel 'auto' picks for a 3x3 groups-1 layer at M x N (pa-conv2d-variant.ts: tiled from M N = 4). */
-const autoKernel = (m: number, n: number) => (m * n >= 4 ? 'tiled' : 'direct');
-
 /**
  * One ResNet-18 3x3 layer (stride 1, pad 1) at one batch: GPU time per conv with the input on
  * the device, TF.js's float conv against our PAConv2D at each (M, N) on each conv kernel
@@ -21,7 +23,7 @@ const autoKernel = (m: number, n: number) => (m * n >= 4 ? 'tiled' : 'direct');
  * of the last output (it has no public queue wait).
  */
 export async function timeLayer(
-  backends: Record<'direct' | 'tiled', WebGpuBackend>,
+  backends: Record<PAConvKernel, WebGpuBackend>,
   [batch, size, c]: [number, number, number],
   timing: TimingOptions & { repeat: number },
   onRow: (row: LayerRow) => void,
@@ -29,7 +31,9 @@ export async function timeLayer(
   const { x, w, ms: tfjsMs } = await tfjsConv3x3Ms([batch, size, c], timing);
   const layer = `${batch}x${size}x${size}x${c} -> ${c}, 3x3`;
   for (const [m, n] of BASES)
-    for (const kernel of ['direct', 'tiled'] as const) {
+    for (const kernel of PA_CONV_KERNELS) {
+      // a kernel that does not take this M x N would time another one under its name
+      if (choosePAConvKernel({ m, n, groups: 1 }, kernel) !== kernel) continue;
       const backend = backends[kernel];
       const pa = preparePALayer(backend, m, n, [batch, size, c], x, w);
       const oursMs = await medianQueuedMs(
@@ -44,7 +48,7 @@ export async function timeLayer(
         M: m,
         N: n,
         kernel,
-        autoKernel: autoKernel(m, n),
+        autoKernel: choosePAConvKernel({ m, n, groups: 1 }),
         oursMs,
         macs: batch * size * size * c * c * 9,
         tfjsWebgpuMs: tfjsMs,

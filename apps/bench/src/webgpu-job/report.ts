@@ -1,3 +1,4 @@
+import { PA_CONV_KERNELS, type PAConvKernel } from '@pabnn/backend-webgpu';
 import { markdownTable } from '../reports.js';
 import type { ModelProfile } from './profile.js';
 import type { JobResults, LayerRow, ModelRow } from './results.js';
@@ -30,10 +31,8 @@ function layerTable(layers: LayerRow[], peak: number | undefined) {
   const keys = [...new Set(layers.map((r) => `${r.layer}|${r.M}|${r.N}`))];
   return keys.map((key) => {
     const rows = layers.filter((r) => `${r.layer}|${r.M}|${r.N}` === key);
-    const direct = rows.find((r) => r.kernel === 'direct');
-    const tiled = rows.find((r) => r.kernel === 'tiled');
     const first = rows[0];
-    const auto = first.autoKernel === 'tiled' ? tiled : direct;
+    const auto = rows.find((r) => r.kernel === first.autoKernel);
     const best = Math.min(...rows.map((r) => r.oursMs));
     // binary MACs: each of the M x N plane pairs is a full XOR/popcount conv
     const binaryMacs = layerMacs(first) * first.M * first.N;
@@ -42,8 +41,9 @@ function layerTable(layers: LayerRow[], peak: number | undefined) {
       layer: first.layer,
       M: first.M,
       N: first.N,
-      direct: direct?.oursMs,
-      tiled: tiled?.oursMs,
+      byKernel: Object.fromEntries(rows.map((r) => [r.kernel, r.oursMs])) as Partial<
+        Record<PAConvKernel, number>
+      >,
       autoKernel: first.autoKernel,
       tfjs: first.tfjsWebgpuMs,
       autoSpeedup: auto ? first.tfjsWebgpuMs / auto.oursMs : undefined,
@@ -114,8 +114,9 @@ export function webgpuReport(results: JobResults): { markdown: string; json: obj
 
 Inputs on the GPU; each sample queues the conv ${results.layerRepeat} times and waits for the queue (ours: \`WebGpuBackend#finish\`; TF.js:
 reading one element of the last output), median per conv. Ours = binarize into bit-planes + XOR/popcount conv with the fused
-epilogue, on the direct kernel (one invocation per pixel and 8 channels) and the tiled one (32 pixels x 32 channels staged in
-workgroup memory); \`auto\` is what the backend picks by shape. TF.js = \`tf.conv2d\` in float32. % of peak: the auto
+epilogue, on the direct kernel (one invocation per pixel and 8 channels), the tiled one (32 pixels x 32 channels staged in
+workgroup memory, 2 pixels an invocation) and tiled-wide (64 pixels, 4 an invocation; N <= 4; "-" where a kernel does not
+take the layer or was not in the job yet); \`auto\` is what the backend picks by shape. TF.js = \`tf.conv2d\` in float32. % of peak: the auto
 kernel's binary MACs (the float conv's MACs x M x N, binarize included in its time) per second against the peak below${peak === undefined ? ' (not measured in these results: "-")' : ''}.
 
 ${peakSection(results)}
@@ -124,8 +125,7 @@ ${markdownTable(
   [
     'layer',
     'M x N',
-    'direct (ms)',
-    'tiled (ms)',
+    ...PA_CONV_KERNELS.map((k) => `${k} (ms)`),
     'auto',
     'TF.js webgpu float (ms)',
     'speed-up (auto)',
@@ -135,8 +135,7 @@ ${markdownTable(
   layers.map((l) => [
     l.layer,
     `${l.M} x ${l.N}`,
-    ms(l.direct),
-    ms(l.tiled),
+    ...PA_CONV_KERNELS.map((k) => ms(l.byKernel[k])),
     l.autoKernel,
     ms(l.tfjs),
     x(l.autoSpeedup),

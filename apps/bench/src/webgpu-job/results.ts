@@ -1,3 +1,4 @@
+import type { PAConvKernel } from '@pabnn/backend-webgpu';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PeakResult } from './peak.js';
@@ -9,9 +10,9 @@ export interface LayerRow {
   batch: number;
   M: number;
   N: number;
-  /** The conv kernel forced for this row ('direct' or 'tiled'), and the one 'auto' picks. */
-  kernel: 'direct' | 'tiled';
-  autoKernel: 'direct' | 'tiled';
+  /** The conv kernel forced for this row, and the one 'auto' picks. */
+  kernel: PAConvKernel;
+  autoKernel: PAConvKernel;
   oursMs: number;
   /** Multiply-accumulates of the float conv (batch x pixels x Cout x 3 x 3 x Cin); absent in older results. */
   macs?: number;
