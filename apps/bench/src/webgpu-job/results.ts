@@ -1,6 +1,6 @@
-import type { PAConvKernel } from '@pabnn/backend-webgpu';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { PAConvKernel } from '@pabnn/backend-webgpu';
 import type { PeakResult } from './peak.js';
 import type { ModelProfile } from './profile.js';
 
