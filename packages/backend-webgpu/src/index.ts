@@ -8,11 +8,11 @@ try {
   registerBackend(webgpuBackend);
 }
 
-export { webgpuBackend } from './plugin.js';
-export { WebGpuBackend } from './webgpu-backend.js';
 export {
   choosePAConvKernel,
   PA_CONV_KERNELS,
   type PAConvKernel,
   type PAConvKernelChoice,
 } from './pa-conv2d-variant.js';
+export { webgpuBackend } from './plugin.js';
+export { WebGpuBackend } from './webgpu-backend.js';

@@ -4,8 +4,8 @@ import {
   type PixelsPerInvocation,
   stagedSteps,
   TILE_CHANNELS,
-  tilePixels,
   tiledConvWgsl,
+  tilePixels,
 } from './pa-conv2d-tiled-wgsl.js';
 import { grid3, KernelCall } from './recorder.js';
 

@@ -12,9 +12,9 @@ import { FLOAT_SHADERS } from './float-ops-wgsl.js';
 import { acquireDevice, releaseDevice } from './gpu.js';
 import type { GpuBuffer, GpuContext, GpuKernel, WebGpuOptions } from './gpu-kernel.js';
 import { GPU_KERNELS } from './kernels/index.js';
+import { PA_CONV_KERNELS } from './pa-conv2d-variant.js';
 import { BINARIZE_WGSL, CONV_WGSL } from './pa-conv2d-wgsl.js';
 import { CommandRecorder } from './recorder.js';
-import { PA_CONV_KERNELS } from './pa-conv2d-variant.js';
 
 const SHADERS = [BINARIZE_WGSL, CONV_WGSL, FINITE_CHECK_WGSL, ...FLOAT_SHADERS];
 
