@@ -1,0 +1,61 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fit, loadDataset, TrainableModel, useDevice } from '../src/index.js';
+
+// The losses of a short fit of each scheme, recorded with the host-side quantizers and the
+// per-threshold activation staircase (before the device-side step of the wt-train3 change):
+// the device-side step computes the same function, so it must follow the same trajectory up to
+// float32 rounding (summation order), which grows slowly over steps.
+const REFERENCE: Record<string, number[]> = {
+  'pa-2x2': [2.7117932, 2.6239722, 2.4753964, 2.3173077, 2.2982242, 2.2862697, 2.1577311, 2.174444],
+  'pa-4x5': [2.6530969, 2.6272361, 2.4054761, 2.2249303, 2.1552468, 2.1782236, 2.018533, 2.0069833],
+  'xnor-1x1': [2.7133458, 2.5959437, 2.4374707, 2.2898693, 2.30412, 2.2214246, 2.1942964, 2.128005],
+  'abc-3x3': [2.7817426, 2.50979, 2.4360631, 2.0826275, 2.1859171, 2.1917882, 2.108167, 2.0165715],
+};
+
+const data = loadDataset('fashion-mnist', 'train', { limit: 32 * 8 });
+
+beforeAll(async () => {
+  await useDevice('wasm');
+});
+
+async function losses(scheme: 'pa' | 'abc' | 'xnor', m: number, n: number): Promise<number[]> {
+  const model = new TrainableModel('resnet8', {
+    input: 'mnist',
+    scheme,
+    weightBases: m,
+    activationBases: n,
+    weightRefitEvery: 3,
+  });
+  const out: number[] = [];
+  let last = 0;
+  await fit(model, data, {
+    epochs: 1,
+    batchSize: 32,
+    learningRate: 2e-3,
+    onProgress: (p) => {
+      // progress reports the epoch's running mean: recover each step's own loss
+      out.push(p.loss * p.batch - last);
+      last = p.loss * p.batch;
+    },
+  });
+  model.dispose();
+  return out;
+}
+
+describe('a short fit follows its recorded loss trajectory', () => {
+  for (const [scheme, m, n] of [
+    ['pa', 2, 2],
+    ['pa', 4, 5],
+    ['xnor', 1, 1],
+    ['abc', 3, 3],
+  ] as const) {
+    const key = `${scheme}-${m}x${n}`;
+    it(key, async () => {
+      const got = await losses(scheme, m, n);
+      expect(got).toHaveLength(REFERENCE[key].length);
+      got.forEach((l, i) => {
+        expect(Math.abs(l - REFERENCE[key][i])).toBeLessThan(2e-3 * (1 + i));
+      });
+    }, 120_000);
+  }
+});
