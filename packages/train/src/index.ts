@@ -65,6 +65,18 @@ export {
   createActivationQuantizer,
 } from './quant/activation-quantizers.js';
 export {
+  ceilFloat32,
+  levelsOnlyOnDevice,
+  thresholdTensor,
+  xnorOnDevice,
+} from './quant/device-weight-quant.js';
+export {
+  defaultFormulation,
+  paStaircase,
+  type StaircaseFormulation,
+} from './quant/pa-staircase.js';
+export { pieceSums } from './quant/piece-sums.js';
+export {
   fakeQuantWeights,
   LatentWeightQuantizer,
   quantizeLatent,

@@ -3,6 +3,7 @@ import {
   type Device,
   datasetFromArrays,
   fit,
+  type StaircaseFormulation,
   TrainableModel,
   useDevice,
 } from '@pabnn/train';
@@ -20,7 +21,10 @@ export interface SpeedModel {
 export function parseModel(label: string): SpeedModel {
   if (label === 'float') return { label, scheme: 'float', M: 32, N: 32 };
   const m = /^(pa|abc|xnor)-(\d+)x(\d+)$/.exec(label);
-  if (!m) throw new Error(`train-speed: unknown model '${label}' (float, xnor-1x1, abc-3x3, pa-2x2, ...)`);
+  if (!m)
+    throw new Error(
+      `train-speed: unknown model '${label}' (float, xnor-1x1, abc-3x3, pa-2x2, ...)`,
+    );
   return { label, scheme: m[1] as SpeedModel['scheme'], M: Number(m[2]), N: Number(m[3]) };
 }
 
@@ -29,6 +33,8 @@ export interface SpeedRow {
   device: string;
   steps: number;
   batchSize: number;
+  /** PA's activation staircase formulation (the backend's default when absent). */
+  staircase?: string;
   /** Per step, over the timed steps. */
   kernels: number;
   readBacks: number;
@@ -67,7 +73,19 @@ function syntheticData(count: number) {
  */
 export async function timeSteps(
   spec: SpeedModel,
-  { steps, warmup, batchSize, refitEvery }: { steps: number; warmup: number; batchSize: number; refitEvery: number },
+  {
+    steps,
+    warmup,
+    batchSize,
+    refitEvery,
+    staircase,
+  }: {
+    steps: number;
+    warmup: number;
+    batchSize: number;
+    refitEvery: number;
+    staircase?: StaircaseFormulation;
+  },
 ): Promise<SpeedRow> {
   const binary = spec.scheme !== 'float';
   const model = new TrainableModel('resnet8', {
@@ -76,6 +94,7 @@ export async function timeSteps(
     ...(binary ? { weightBases: spec.M, activationBases: spec.N } : {}),
     calibration: 'relu',
     weightRefitEvery: refitEvery,
+    activationStaircase: staircase,
   });
   const total = warmup + steps;
   const data = syntheticData(batchSize * total);
@@ -105,6 +124,7 @@ export async function timeSteps(
     device: tf.getBackend(),
     steps,
     batchSize,
+    staircase,
     kernels: counts.kernels / steps,
     readBacks: counts.readBacks / steps,
     ms: (seconds * 1000) / steps,
@@ -141,6 +161,8 @@ export async function runTrainSpeed(argv: string[]): Promise<SpeedRow[]> {
       'refit-every': { type: 'string', default: '10' },
       models: { type: 'string', default: 'float,xnor-1x1,abc-3x3,pa-2x2,pa-4x5' },
       kernels: { type: 'boolean', default: false },
+      /** PA's activation staircase formulation; default: the backend's (TrainableModelOptions). */
+      staircase: { type: 'string' },
       json: { type: 'string' },
     },
   });
@@ -152,11 +174,14 @@ export async function runTrainSpeed(argv: string[]): Promise<SpeedRow[]> {
       warmup: Number(values.warmup),
       batchSize: Number(values.batch),
       refitEvery: Number(values['refit-every']),
+      staircase: values.staircase as StaircaseFormulation | undefined,
     });
     rows.push(row);
     process.stdout.write(
       `${row.model}: ${row.ms.toFixed(0)} ms/step, ${row.kernels.toFixed(0)} kernels, ${row.readBacks.toFixed(2)} read-backs` +
-        (values.kernels ? `\n  ${row.topKernels.map(([k, n]) => `${k} ${n.toFixed(1)}`).join(', ')}` : '') +
+        (values.kernels
+          ? `\n  ${row.topKernels.map(([k, n]) => `${k} ${n.toFixed(1)}`).join(', ')}`
+          : '') +
         '\n',
     );
   }
