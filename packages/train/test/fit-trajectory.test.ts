@@ -1,5 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fit, loadDataset, TrainableModel, useDevice } from '../src/index.js';
+import {
+  fit,
+  loadDataset,
+  type StaircaseFormulation,
+  TrainableModel,
+  useDevice,
+} from '../src/index.js';
 
 // The losses of a short fit of each scheme, recorded with the host-side quantizers and the
 // per-threshold activation staircase (before the device-side step of the wt-train3 change):
@@ -18,13 +24,19 @@ beforeAll(async () => {
   await useDevice('wasm');
 });
 
-async function losses(scheme: 'pa' | 'abc' | 'xnor', m: number, n: number): Promise<number[]> {
+async function losses(
+  scheme: 'pa' | 'abc' | 'xnor',
+  m: number,
+  n: number,
+  activationStaircase?: StaircaseFormulation,
+): Promise<number[]> {
   const model = new TrainableModel('resnet8', {
     input: 'mnist',
     scheme,
     weightBases: m,
     activationBases: n,
     weightRefitEvery: 3,
+    activationStaircase,
   });
   const out: number[] = [];
   let last = 0;
@@ -43,15 +55,17 @@ async function losses(scheme: 'pa' | 'abc' | 'xnor', m: number, n: number): Prom
 }
 
 describe('a short fit follows its recorded loss trajectory', () => {
-  for (const [scheme, m, n] of [
-    ['pa', 2, 2],
-    ['pa', 4, 5],
-    ['xnor', 1, 1],
-    ['abc', 3, 3],
+  for (const [scheme, m, n, staircase] of [
+    ['pa', 2, 2, undefined],
+    ['pa', 2, 2, 'gather'],
+    ['pa', 4, 5, undefined],
+    ['pa', 4, 5, 'gather'],
+    ['xnor', 1, 1, undefined],
+    ['abc', 3, 3, undefined],
   ] as const) {
     const key = `${scheme}-${m}x${n}`;
-    it(key, async () => {
-      const got = await losses(scheme, m, n);
+    it(`${key}${staircase ? ` (${staircase} staircase)` : ''}`, async () => {
+      const got = await losses(scheme, m, n, staircase);
       expect(got).toHaveLength(REFERENCE[key].length);
       got.forEach((l, i) => {
         expect(Math.abs(l - REFERENCE[key][i])).toBeLessThan(2e-3 * (1 + i));
