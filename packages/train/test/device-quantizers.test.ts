@@ -97,8 +97,8 @@ for (const backend of ['cpu', 'wasm'] as const) {
           // sums over 120 values of size ~1: differences of sums vs direct sums round apart
           expectClose(dv.dataSync(), want.dv.dataSync(), 1e-5);
           // every point lands in some piece and every piece counts it once: dv sums to sum(dy)
-          const total = dy.sum().dataSync()[0];
-          expect(Math.abs(dv.sum().dataSync()[0] - total)).toBeLessThan(1e-5);
+          const total = tf.sum(dy).dataSync()[0];
+          expect(Math.abs(tf.sum(dv).dataSync()[0] - total)).toBeLessThan(1e-5);
           tf.dispose([levels, x, dy, dx, dv, want.dx, want.dv]);
         });
       }
@@ -153,7 +153,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
       for (const m of [1, 2, 4]) {
         it(`PA M=${m} levels only, ${label}`, () => {
           const out = shape[3] === 1 ? shape[2] : shape[3];
-          const size = shape.reduce((a, b) => a * b, 1);
+          const size = (shape as readonly number[]).reduce((a, b) => a * b, 1);
           const fitted: Float64Array[] = [];
           quantizeLatent(
             random(size, 5, 0.3),
