@@ -112,9 +112,11 @@ export async function trainStep(
   const grads = sum as tf.NamedTensorMap;
   // the step's one read-back (each drains a WebGPU queue): loss, hits and the gradients' L1
   // norm together; a NaN or Infinity in any gradient makes that sum non-finite
-  const stats = tf.tidy(() =>
-    tf.stack([loss, hits, tf.addN(Object.values(grads).map((g) => tf.sum(tf.abs(g))))]),
-  );
+  const stats = tf.tidy(() => {
+    const flat = Object.values(grads).map((g) => tf.reshape(g, [-1]));
+    const l1 = tf.sum(tf.abs(flat.length === 1 ? flat[0] : tf.concat(flat)));
+    return tf.stack([loss, hits, l1]);
+  });
   tf.dispose([loss, hits]);
   const [lossValue, hitCount, gradientL1] = await readBack(stats);
   stats.dispose();

@@ -37,6 +37,8 @@ export interface SpeedRow {
   staircase?: string;
   /** Per step, over the timed steps. */
   kernels: number;
+  /** Kernels less Reshape and Identity, which TF.js webgpu runs without a dispatch. */
+  dispatches: number;
   readBacks: number;
   ms: number;
   imagesPerSecond: number;
@@ -126,6 +128,10 @@ export async function timeSteps(
     batchSize,
     staircase,
     kernels: counts.kernels / steps,
+    dispatches:
+      counts.byKernel
+        .filter(([k]) => k !== 'Reshape' && k !== 'Identity')
+        .reduce((sum, [, n]) => sum + n, 0) / steps,
     readBacks: counts.readBacks / steps,
     ms: (seconds * 1000) / steps,
     imagesPerSecond: (steps * batchSize) / seconds,
@@ -135,11 +141,11 @@ export async function timeSteps(
 
 export function formatRows(rows: SpeedRow[]): string {
   const lines = [
-    '| model | device | kernels/step | read-backs/step | ms/step | images/s |',
-    '|---|---|---:|---:|---:|---:|',
+    '| model | device | staircase | kernels/step | less Reshape, Identity | read-backs/step | ms/step | images/s |',
+    '|---|---|---|---:|---:|---:|---:|---:|',
     ...rows.map(
       (r) =>
-        `| ${r.model} | ${r.device} | ${r.kernels.toFixed(0)} | ${r.readBacks.toFixed(2)} | ${r.ms.toFixed(0)} | ${r.imagesPerSecond.toFixed(0)} |`,
+        `| ${r.model} | ${r.device} | ${r.staircase ?? 'default'} | ${r.kernels.toFixed(0)} | ${r.dispatches.toFixed(0)} | ${r.readBacks.toFixed(2)} | ${r.ms.toFixed(0)} | ${r.imagesPerSecond.toFixed(0)} |`,
     ),
   ];
   return lines.join('\n');
