@@ -60,6 +60,7 @@ export { learningRateAt, type ScheduleName } from './loop/schedule.js';
 export { TrainableModel, type TrainableModelOptions } from './model/trainable-model.js';
 export { batchNormTrain } from './ops/batch-norm.js';
 export { conv2d } from './ops/conv2d.js';
+export { abcStaircase } from './quant/abc-staircase.js';
 export {
   type ActivationQuantizer,
   createActivationQuantizer,

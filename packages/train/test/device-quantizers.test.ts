@@ -3,6 +3,7 @@ import { createQuantizer, pieceIndex } from '@pabnn/quantizer';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  abcStaircase,
   ceilFloat32,
   LatentWeightQuantizer,
   levelsOnlyOnDevice,
@@ -58,6 +59,24 @@ function referenceGradients(x: tf.Tensor, levels: tf.Tensor, dy: tf.Tensor) {
   return { dx: tf.mul(dy, inside), dv };
 }
 
+/** ABC-Net's staircase as it was computed: one shift at a time, forward and gradients. */
+function referenceAbc(x: tf.Tensor, t: number[], b: number[], c: number, dy: tf.Tensor) {
+  let q: tf.Tensor = tf.fill(x.shape, c);
+  let dx: tf.Tensor = tf.zerosLike(x);
+  const dt: number[] = [];
+  const db: number[] = [];
+  t.forEach((tj, j) => {
+    const sign = tf.sub(tf.mul(tf.cast(tf.greaterEqual(x, tj), 'float32'), 2), 1);
+    q = tf.add(q, tf.mul(sign, b[j]));
+    const near = tf.cast(tf.lessEqual(tf.abs(tf.sub(x, tj)), 0.5), 'float32');
+    const slope = tf.mul(near, 2 * b[j]);
+    dx = tf.add(dx, slope);
+    dt.push(-tf.sum(tf.mul(dy, slope)).dataSync()[0]);
+    db.push(tf.sum(tf.mul(dy, sign)).dataSync()[0]);
+  });
+  return { q, dx: tf.mul(dy, dx), dt, db };
+}
+
 function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, tolerance: number) {
   expect(got.length).toBe(want.length);
   let worst = 0;
@@ -66,7 +85,7 @@ function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, tolerance:
 }
 
 for (const backend of ['cpu', 'wasm'] as const) {
-  describe(`PA staircase on ${backend}: both formulations give the old formula's values and gradients`, () => {
+  describe(`PA and ABC staircases on ${backend}: both formulations give the old formula's values and gradients`, () => {
     beforeAll(async () => {
       await useDevice(backend);
     });
@@ -100,6 +119,39 @@ for (const backend of ['cpu', 'wasm'] as const) {
           const total = tf.sum(dy).dataSync()[0];
           expect(Math.abs(tf.sum(dv).dataSync()[0] - total)).toBeLessThan(1e-5);
           tf.dispose([levels, x, dy, dx, dv, want.dx, want.dv]);
+        });
+      }
+    }
+
+    for (const n of [1, 3]) {
+      for (const formulation of ['gather', 'masks'] as const) {
+        it(`ABC N=${n}, ${formulation}: the per-shift values and gradients`, () => {
+          const t = [-0.8, 0.1, 0.9].slice(0, n);
+          const b = [0.6, -0.3, 0.45].slice(0, n);
+          const c = 0.2;
+          // random inputs plus each shift and the ends of each window
+          const special = t.flatMap((tj) => [tj, tj - 0.5, tj + 0.5]);
+          const x = tf.tensor4d(
+            [...special, ...random(3 * 4 * 2 * 5 - special.length, 5 + n, 2)],
+            [3, 4, 2, 5],
+          );
+          const dy = tf.tensor4d(random(x.size, 17 + n), x.shape);
+          const shifts = tf.tensor1d(t);
+          const betas = tf.tensor1d(b);
+          const want = referenceAbc(x, t, b, c, dy);
+          expectClose(
+            abcStaircase(x, shifts, betas, c, formulation).dataSync(),
+            want.q.dataSync(),
+            1e-6,
+          );
+          const grad = tf.grads((a: tf.Tensor, s: tf.Tensor, w: tf.Tensor) =>
+            tf.sum(tf.mul(dy, abcStaircase(a, s, w, c, formulation))),
+          );
+          const [dx, dt, db] = grad([x, shifts, betas]);
+          expectClose(dx.dataSync(), want.dx.dataSync(), 1e-6);
+          expectClose(dt.dataSync(), want.dt, 1e-5);
+          expectClose(db.dataSync(), want.db, 1e-5);
+          tf.dispose([x, dy, shifts, betas, dx, dt, db, want.q, want.dx]);
         });
       }
     }

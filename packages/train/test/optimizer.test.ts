@@ -66,7 +66,7 @@ describe('Optimizer: all variables as one vector, the per-variable steps', () =>
     ['sgd', 5e-3],
   ] as const) {
     it(`${name}, weight decay ${decay}: 4 steps (one without a gradient for a variable), checkpoint`, async () => {
-      const init = SHAPES.map((_s, i) =>
+      const init = SHAPES.map((s, i) =>
         random(
           s.reduce((a, b) => a * b, 1),
           i + 1,

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { TrainError } from '../errors.js';
 import { customGrad } from '../ops/custom-grad.js';
 import { readBack } from '../read-back.js';
+import { abcStaircase } from './abc-staircase.js';
 import { paStaircase, type StaircaseFormulation } from './pa-staircase.js';
 
 /**
@@ -21,8 +22,6 @@ export interface ActivationQuantizer {
   load(state: Record<string, Float32Array>): void;
 }
 
-// A rank-0 element: TF.js wasm compares against a scalar ~20x faster than against shape [1].
-const scalarAt = (t: tf.Tensor, i: number) => tf.reshape(tf.slice(t, [i], [1]), []);
 const toFloat = (t: tf.Tensor) => tf.cast(t, 'float32');
 
 /**
@@ -76,7 +75,10 @@ class ABCActivation implements ActivationQuantizer {
   private readonly betas: tf.Variable;
   private readonly constant: number;
 
-  constructor(init: Staircase) {
+  constructor(
+    init: Staircase,
+    private readonly formulation?: StaircaseFormulation,
+  ) {
     const d = decompose(init);
     this.constant = d.constant;
     this.shifts = tf.variable(tf.tensor1d(Float32Array.from(init.thresholds)), true);
@@ -85,36 +87,7 @@ class ABCActivation implements ActivationQuantizer {
   }
 
   apply(x: tf.Tensor): tf.Tensor {
-    const n = this.shifts.shape[0];
-    const c = this.constant;
-    const op = customGrad(([xi, t, b], save) => {
-      save([xi, t, b]);
-      let q: tf.Tensor = tf.fill(xi.shape, c);
-      for (let j = 0; j < n; j++) {
-        const sign = tf.sub(tf.mul(toFloat(tf.greaterEqual(xi, scalarAt(t, j))), 2), 1);
-        q = tf.add(q, tf.mul(sign, scalarAt(b, j)));
-      }
-      return {
-        value: q,
-        gradFunc: (dy, saved) => {
-          const [sx, st, sb] = saved;
-          let dx: tf.Tensor = tf.zerosLike(sx);
-          const dt: tf.Tensor[] = [];
-          const db: tf.Tensor[] = [];
-          for (let j = 0; j < n; j++) {
-            const diff = tf.sub(sx, scalarAt(st, j));
-            const near = toFloat(tf.lessEqual(tf.abs(diff), 0.5));
-            const slope = tf.mul(near, tf.mul(scalarAt(sb, j), 2));
-            dx = tf.add(dx, slope);
-            dt.push(tf.neg(tf.sum(tf.mul(dy, slope))));
-            const sign = tf.sub(tf.mul(toFloat(tf.greaterEqual(diff, 0)), 2), 1);
-            db.push(tf.sum(tf.mul(dy, sign)));
-          }
-          return [tf.mul(dy, dx), tf.stack(dt), tf.stack(db)];
-        },
-      };
-    });
-    return op(x, this.shifts, this.betas);
+    return abcStaircase(x, this.shifts, this.betas, this.constant, this.formulation);
   }
 
   async staircase(): Promise<Staircase> {
@@ -195,10 +168,10 @@ function checked(values: Float32Array | undefined, length: number, what: string)
 export function createActivationQuantizer(
   scheme: 'pa' | 'abc' | 'xnor',
   init: Staircase,
-  /** PA's staircase formulation (pa-staircase.ts); default: the current backend's. */
+  /** PA's and ABC's staircase formulation (pa-staircase.ts); default: the current backend's. */
   formulation?: StaircaseFormulation,
 ): ActivationQuantizer {
   if (scheme === 'pa') return new PAActivation(init, formulation);
-  if (scheme === 'abc') return new ABCActivation(init);
+  if (scheme === 'abc') return new ABCActivation(init, formulation);
   return new XnorActivation(init);
 }
