@@ -10,8 +10,7 @@ import {
 // The losses of a short fit of each scheme, recorded before the device-side training step (with
 // host-side weight quantizers, a read-back per value, per-threshold activation staircases and a
 // per-variable optimizer): the device-side step computes the same function, in either staircase
-// formulation, so it must follow the same trajectory up to
-// float32 rounding (summation order), which grows slowly over steps.
+// formulation, so it must follow the same trajectory up to float32 rounding (below).
 const REFERENCE: Record<string, number[]> = {
   'pa-2x2': [2.7117932, 2.6239722, 2.4753964, 2.3173077, 2.2982242, 2.2862697, 2.1577311, 2.174444],
   'pa-4x5': [2.6530969, 2.6272361, 2.4054761, 2.2249303, 2.1552468, 2.1782236, 2.018533, 2.0069833],
@@ -69,8 +68,11 @@ describe('a short fit follows its recorded loss trajectory', () => {
     it(`${key}${staircase ? ` (${staircase} staircase)` : ''}`, async () => {
       const got = await losses(scheme, m, n, staircase);
       expect(got).toHaveLength(REFERENCE[key].length);
+      // the first 4 steps (a refit, two levels-only steps, a refit) to float32 rounding; then a
+      // staircase turns 1-ulp differences (float32 vs float64 piece means, summation order)
+      // into whole steps for a few activations, and the losses drift apart by up to ~0.015
       got.forEach((l, i) => {
-        expect(Math.abs(l - REFERENCE[key][i])).toBeLessThan(2e-3 * (1 + i));
+        expect(Math.abs(l - REFERENCE[key][i])).toBeLessThan(i < 4 ? 1e-5 : 0.03);
       });
     }, 120_000);
   }

@@ -44,8 +44,9 @@ export type TrainableModelOptions = Omit<ZooOptions, 'weights'> & {
    */
   weightRefitEvery?: number;
   /**
-   * How PA's activation staircases are computed (pa-staircase.ts: the same function and
-   * gradients either way): 'gather' in a fixed ~25 kernels per layer (WebGPU), 'masks' in ~6N
+   * How PA's and ABC's activation staircases are computed (pa-staircase.ts, abc-staircase.ts:
+   * the same function and gradients either way): 'gather', all N thresholds in one broadcast
+   * kernel, a fixed ~25 kernels per layer (WebGPU); 'masks', one threshold at a time, ~6N
    * kernels that wasm and cpu run faster. Default: by the backend at each step.
    */
   activationStaircase?: StaircaseFormulation;
