@@ -68,11 +68,12 @@ describe('a short fit follows its recorded loss trajectory', () => {
     it(`${key}${staircase ? ` (${staircase} staircase)` : ''}`, async () => {
       const got = await losses(scheme, m, n, staircase);
       expect(got).toHaveLength(REFERENCE[key].length);
-      // the first 4 steps (a refit, two levels-only steps, a refit) to float32 rounding; then a
-      // staircase turns 1-ulp differences (float32 vs float64 piece means, summation order)
-      // into whole steps for a few activations, and the losses drift apart by up to ~0.015
+      // the first 2 steps (a refit, then a levels-only step on the device) to float32 rounding
+      // (seen: <= 3e-7); after that the staircases turn 1-ulp differences (float32 vs float64
+      // piece means, summation order) into whole steps for a few activations, and the losses
+      // drift apart (seen: up to 0.015 by step 8, from step 3 at PA 4x5)
       got.forEach((l, i) => {
-        expect(Math.abs(l - REFERENCE[key][i])).toBeLessThan(i < 4 ? 1e-5 : 0.03);
+        expect(Math.abs(l - REFERENCE[key][i])).toBeLessThan(i < 2 ? 1e-5 : 0.03);
       });
     }, 120_000);
   }
