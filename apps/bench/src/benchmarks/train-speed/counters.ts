@@ -44,9 +44,16 @@ export function installCounters() {
     if (on) readBacks++;
     return readSync.call(engine, id);
   };
+  const own = Object.hasOwn(engine, 'read') || Object.hasOwn(engine, 'readSync');
   restores.push(() => {
-    engine.read = read;
-    engine.readSync = readSync;
+    if (own) {
+      engine.read = read;
+      engine.readSync = readSync;
+    } else {
+      // back to the prototype's methods
+      delete (engine as Partial<typeof engine>).read;
+      delete (engine as Partial<typeof engine>).readSync;
+    }
   });
   return {
     start() {
