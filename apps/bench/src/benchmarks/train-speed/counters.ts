@@ -36,6 +36,7 @@ export function installCounters() {
     readSync: (id: object) => unknown;
   };
   const { read, readSync } = engine;
+  const own = Object.hasOwn(engine, 'read') || Object.hasOwn(engine, 'readSync');
   engine.read = (id) => {
     if (on) readBacks++;
     return read.call(engine, id);
@@ -44,7 +45,6 @@ export function installCounters() {
     if (on) readBacks++;
     return readSync.call(engine, id);
   };
-  const own = Object.hasOwn(engine, 'read') || Object.hasOwn(engine, 'readSync');
   restores.push(() => {
     if (own) {
       engine.read = read;
