@@ -80,7 +80,8 @@ export class LatentWeightQuantizer {
     this.thresholds = [];
     const q = quantizeLatent(data, this.outChannels, this.quantizer, this.thresholds);
     this.thresholdsOnDevice?.dispose();
-    this.thresholdsOnDevice = thresholdTensor(this.thresholds);
+    // kept past any scope the caller has open: later steps use it
+    this.thresholdsOnDevice = tf.keep(thresholdTensor(this.thresholds));
     return q;
   }
 
