@@ -167,6 +167,14 @@ const NOTES = `## Notes
   knowledge distillation, which did not help); the other rows would have to be retrained to apply it (their final
   checkpoints are not kept), which a GPU session can do for ResNet-8 and MobileNet-V1; DenseNet-121's four took about 105 min on this
   2-core machine's CPU (below).
+- Per-layer bases (\`pnpm bench allocate\`, reports/allocation.md). Target: an allocation within 1.0 point of float
+  that runs faster than onnxruntime-web's float ResNet-8: not met. "mixed-1.25x" (candidates up to 3x3, older
+  kernels) 85.03 %; "mixed-wide-1.25x" (candidates up to 4x4 on the faster kernels: predicted 0.73 ms against ORT's
+  0.92 ms and uniform 3x3's 0.83 ms, summed KL increase 0.081 against uniform 3x3's 0.156) 86.28 % (86.61 % before
+  batch-norm re-estimation, which took 0.33 points here), 2.40 below float, below the uniform PA 3x3's 87.48 %. The
+  KL of one layer at a time, measured before fine-tuning, does not rank what fine-tuning recovers: its training
+  batches reached 82.7 % after the first epoch against 83.3 % for uniform 3x3. Trained on this 2-core CPU (wasm,
+  31.5 min) with the recipe's budget, since no GPU machine could be started in that session.
 - Calibration. The float nets have a ReLU before every binarized conv, which the binarized zoo graphs drop; the
   activation staircases are first fitted to ReLU(x) (the default, \`calibration: 'relu'\`), so fine-tuning starts at
   the float model's function. Fitted to the signed input instead ("identity calibration" rows) they approximate the
@@ -306,7 +314,11 @@ export async function writeAccuracyReport(dataDir?: string): Promise<void> {
       model: run.spec.model,
       scheme: schemeLabel(run.spec),
       M: run.spec.scheme === 'float' ? null : run.spec.M,
-      perLayer: run.spec.layerBases !== undefined,
+      // the allocation's name (recipe.ts ALLOCATIONS), from the run id 'pa-<name>-bn'
+      perLayer:
+        run.spec.layerBases === undefined
+          ? undefined
+          : (/\/pa-(.+?)(-bn)?$/.exec(run.spec.id)?.[1] ?? 'per layer'),
       N: run.spec.scheme === 'float' ? null : run.spec.N,
       top1: run.top1,
       gapToFloat: float ? float.top1 - run.top1 : null,
@@ -351,7 +363,7 @@ export async function writeAccuracyReport(dataDir?: string): Promise<void> {
       r.dataset,
       r.model,
       r.scheme,
-      r.M === null ? '-' : r.perLayer ? 'per layer' : `${r.M}x${r.N}`,
+      r.M === null ? '-' : r.perLayer ? `per layer (${r.perLayer})` : `${r.M}x${r.N}`,
       pct(r.top1),
       r.gapToFloat === null ? '-' : pct(r.gapToFloat),
       r.epochs,
