@@ -8,8 +8,8 @@
 //     pixel's row, the rest 0. tapBits is cin rounded up to 8, 16 or 32 bits, or to whole
 //     64-bit words: small channel counts are packed densely (16 channels: 9 taps in 3 words
 //     instead of 9), so no popcount is spent on padding;
-//   weights [channel block of 8][m][rowWords][8 channels], packed the same way: one block's
-//     sweep reads memory in order;
+//   weights [channel block of 8][m][rowWords][WORD_BYTES], packed the same way, channels 4-7
+//     of a word twice each (pa-tiled-block.ts): one block's sweep reads memory in order;
 //   ab [block][m][n][8] f32 = a_{o,m} b_n, 0 for the padding channels of the last block.
 // A tap outside the input gathers zeros, which is the activation +1 on every channel, so its
 // popcount is popcount(W) instead of nothing; the per-class constant E (below) takes that back,
@@ -26,7 +26,7 @@ import { endTap, firstTap, param } from './conv-geometry';
 import { MICRO_ONE_WORD, MICRO_SHORT } from './generated/kernel-codes';
 import { blockOnePixel } from './pa-one-pixel';
 import { blockSimdShort } from './pa-short-rows';
-import { blockScalar, blockSimd, blockSimdOneWord } from './pa-tiled-block';
+import { blockScalar, blockSimd, blockSimdOneWord, WORD_BYTES } from './pa-tiled-block';
 // convTiled()'s parameter block (PA_TILED_PARAMS in src/param-blocks.ts, which documents each field)
 import {
   AB,
@@ -260,7 +260,7 @@ export function convTiled(p: usize): void {
   const blocks = (cout + 7) >> 3;
   const cout8 = blocks << 3;
   const planeBytes = <usize>rowWords << 4; // one plane's row of a pixel pair
-  const baseBytes = <usize>rowWords << 6; // one (block, base) weight row of 8 channels
+  const baseBytes = <usize>rowWords * WORD_BYTES; // one (block, base) weight row of 8 channels
   // scratch (workBytes in src/pa-conv2d.ts): the pixel pair's gathered rows [n][rowWords][2]
   // u64, a class count (8 bytes), then the column classes of the current row class: keys i32
   // [2 kw + 1] (8-aligned) and E f32 [2 kw + 1][cout8]
