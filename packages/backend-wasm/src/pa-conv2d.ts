@@ -19,7 +19,7 @@ import {
   rowWordsFor,
 } from './kernel-choice.js';
 import { PA_GROUPED_PARAMS, PA_TILED_PARAMS, paramBytes, writeParams } from './param-blocks.js';
-import { NS_PER, partsFor } from './split-policy.js';
+import { NS_PER, partsFor, splitByBlocks } from './split-policy.js';
 import { tapBitsFor } from './tap-packing.js';
 import { type KernelCall, rowCalls, runCalls, splitRange, type ThreadPool } from './thread-pool.js';
 import type { WasmMemory } from './wasm-memory.js';
@@ -418,19 +418,35 @@ export function runPAConv(
     const rows = batch * geometry.outH;
     const rowWords = p.layout.kind === 'tiled' ? p.layout.rowWords : p.kh * p.kw * p.w64;
     const words = rows * geometry.outW * p.cout * p.m * p.n * rowWords;
+    const parts = partsFor(words * NS_PER.popcountWord, rows, pool);
+    const blocks = Math.ceil(p.cout / TILE_CHANNELS);
+    const write = (t: number, at: number, rowRange: number[], blockRange: number[]) => {
+      const own = kernelFields(p, named, offsetOf, out, s.work + t * work);
+      const shared = { ...geometry, rowBegin: rowRange[0], rowEnd: rowRange[1] };
+      if (own.kind === 'tiled')
+        writeParams(memory.memory, at, PA_TILED_PARAMS, {
+          ...shared,
+          ...own.fields,
+          blockBegin: blockRange[0],
+          blockEnd: blockRange[1],
+        });
+      else writeParams(memory.memory, at, PA_GROUPED_PARAMS, { ...shared, ...own.fields });
+    };
+    if (p.layout.kind === 'tiled' && splitByBlocks(rows, blocks, parts)) {
+      const blockBytes = paramBytes(PA_TILED_PARAMS);
+      return splitRange(blocks, parts).map((range, t) => {
+        const at = p.params + t * blockBytes;
+        write(t, at, [0, rows], range);
+        return { kernel: 'convTiled' as const, args: [at] };
+      });
+    }
     return rowCalls(
       p.layout.kind === 'tiled' ? 'convTiled' : 'conv',
       p.params,
       paramBytes(paramBlockOf(p)),
       rows,
-      partsFor(words * NS_PER.popcountWord, rows, pool),
-      (t, at, rowBegin, rowEnd) => {
-        const own = kernelFields(p, named, offsetOf, out, s.work + t * work);
-        const shared = { ...geometry, rowBegin, rowEnd };
-        if (own.kind === 'tiled')
-          writeParams(memory.memory, at, PA_TILED_PARAMS, { ...shared, ...own.fields });
-        else writeParams(memory.memory, at, PA_GROUPED_PARAMS, { ...shared, ...own.fields });
-      },
+      parts,
+      (t, at, rowBegin, rowEnd) => write(t, at, [rowBegin, rowEnd], [0, blocks]),
     );
   });
   runCalls(kernels, calls, pool);

@@ -41,6 +41,8 @@ export const PA_TILED_PARAMS = block('pa-tiled-params', [
   'bias', // f32 [cout] or 0
   'out', // f32 NHWC
   'scratch', // one thread's work bytes (workBytes() in pa-conv2d.ts)
+  'blockBegin', // the blocks of 8 output channels [blockBegin, blockEnd) this thread computes
+  'blockEnd',
   ...ROWS,
 ]);
 

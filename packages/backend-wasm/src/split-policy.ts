@@ -27,3 +27,20 @@ export function partsFor(
   const byWork = pool.minPartNs > 0 ? Math.floor(totalNs / pool.minPartNs) : pool.threads;
   return Math.max(1, Math.min(pool.threads, items, byWork));
 }
+
+/**
+ * Whether `parts` threads split a tiled PAConv2D (asm/pa-conv-tiled.ts) by its blocks of 8
+ * output channels rather than its output rows: where that gives the busiest thread a smaller
+ * share. ResNet-18's 7x7 layers have 7 rows, split 4 + 3 between 2 threads, and 64 blocks,
+ * split 32 + 32; every thread then gathers every pixel's rows, a small cost beside the popcount
+ * sweeps of its blocks. Measured at 2 threads, both builds interleaved in one process
+ * (apps/bench/scripts/pa-layer-ab.mjs --threads 2 --sizes 7,14, the 14x14 layer, split by rows
+ * in both, as the control): the 7x7x512 layer 1.14x faster at M x N 1 x 1 and 1.22x at 2 x 2
+ * in the rounds where the control stayed within 1 % (the other rounds lost a core to other
+ * processes on this 2-vCPU VM).
+ */
+export function splitByBlocks(rows: number, blocks: number, parts: number): boolean {
+  if (parts < 2) return false;
+  const busiest = (items: number) => Math.ceil(items / parts) / items;
+  return busiest(blocks) < busiest(rows);
+}
