@@ -35,9 +35,10 @@ export function partsFor(
  * split 32 + 32; every thread then gathers every pixel's rows, a small cost beside the popcount
  * sweeps of its blocks. Measured at 2 threads, both builds interleaved in one process
  * (apps/bench/scripts/pa-layer-ab.mjs --threads 2 --sizes 7,14, the 14x14 layer, split by rows
- * in both, as the control): the 7x7x512 layer 1.14x faster at M x N 1 x 1 and 1.22x at 2 x 2
- * in the rounds where the control stayed within 1 % (the other rounds lost a core to other
- * processes on this 2-vCPU VM).
+ * in both, as the control): the 7x7x512 layer 1.14x faster at M x N 1 x 1, 1.22x at 2 x 2 and
+ * 1.15x at 3 x 3 in the runs where both threads had a core (the control at 420-475 G binary
+ * MACs/s and within 1 % between the builds); runs where other processes took a core of this
+ * 2-vCPU VM scattered both ways (0.79x to 1.9x, the control as far off).
  */
 export function splitByBlocks(rows: number, blocks: number, parts: number): boolean {
   if (parts < 2) return false;
