@@ -9,8 +9,9 @@
 // then channels 4-7 twice each (one v128 each: the word for both pixels, so the v128 half loads
 // it with a plain v128.load at a fixed offset: V8 kept a base register per v128.load64_splat
 // offset, spilled them to the stack and reloaded four per word; with the duplicated words
-// PA 2x2 and 3x3 ResNet-18's PAConv2D nodes took 2 % less time, both builds interleaved in one
-// process, apps/bench/scripts/resnet18-ab.mjs); ab is [block][m][n][8] f32 holding
+// PA ResNet-18's PAConv2D nodes took 1-2 % less time at 2x2, 3x3 and 4x5, both builds
+// interleaved in one process, apps/bench/scripts/resnet18-ab.mjs: a small gain, near this VM's
+// noise, one run of 1x1 in a slow phase 3 % slower); ab is [block][m][n][8] f32 holding
 // -2 a_{o,m} b_n (term()).
 //
 // The SIMD build splits each sweep between the CPU's integer and vector units, which work in
