@@ -1,9 +1,9 @@
 // The float conv for narrow stems: one group, at most FEW_INPUTS input channels (a grayscale
-// or RGB image) and FEW_OUTPUTS output channels, a multiple of 4 (src/kernel-choice.ts, which
-// sends these shapes here, says what measured the cutoffs). conv2dF32's im2col path
-// (float-ops.ts) copies a patch of kh * kw * cin floats per pixel, which for cin = 1 is one
-// tap-bounds test and one copy per multiply-add: on ResNet-8's 28x28 stem it cost more than
-// the convolution. Here one output pixel's channels sit in four f32x4 accumulators and the
+// or RGB image) and FEW_OUTPUTS output channels, a multiple of 4 but not of 8, which take
+// conv-tap-rows.ts (src/kernel-choice.ts, which sends these shapes here, says what measured the
+// cutoffs). conv2dF32's im2col path (float-ops.ts) copies a patch of kh * kw * cin floats per
+// pixel, which for cin = 1 is one tap-bounds test and one copy per multiply-add: on ResNet-8's
+// 28x28 stem it cost more than the convolution. Here one output pixel's channels sit in four f32x4 accumulators and the
 // valid taps (a rectangle, found once per pixel) are read straight from the input.
 
 import { endTap, firstTap, param } from './conv-geometry';

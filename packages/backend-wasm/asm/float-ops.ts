@@ -3,7 +3,8 @@
 // NHWC activations; every argument is a byte offset into memory owned by the JS side.
 
 import { conv2dFewInputs } from './conv-few-inputs';
-import { CONV_FEW_INPUTS, CONV_PATCHES } from './generated/kernel-codes';
+import { conv2dTapRows } from './conv-tap-rows';
+import { CONV_FEW_INPUTS, CONV_PATCHES, CONV_TAP_ROWS } from './generated/kernel-codes';
 import { endTap, firstTap, param } from './conv-geometry';
 // conv2dF32()'s parameter block (CONV_F32_PARAMS in src/param-blocks.ts); threads split a conv
 // by output rows [ROW_BEGIN, ROW_END), each with its own block and patches
@@ -210,11 +211,15 @@ function conv2dPatches(p: usize, patches: usize): void {
  */
 export function conv2dF32(p: usize): void {
   // the host picks the path (src/kernel-choice.ts): narrow stems read the input directly
-  // (conv-few-inputs.ts); wider one-group convs reuse each weight over the 4 pixels of the
-  // im2col path
+  // (conv-few-inputs.ts), wider stems sweep the input's tap runs (conv-tap-rows.ts); other
+  // one-group convs reuse each weight over the 4 pixels of the im2col path
   const path = param(p, PATH);
   if (ASC_FEATURE_SIMD && path == CONV_FEW_INPUTS) {
     conv2dFewInputs(p);
+    return;
+  }
+  if (ASC_FEATURE_SIMD && path == CONV_TAP_ROWS) {
+    conv2dTapRows(p);
     return;
   }
   const patches = <usize>param(p, PATCHES);

@@ -8,8 +8,8 @@
 //     pixel's row, the rest 0. tapBits is cin rounded up to 8, 16 or 32 bits, or to whole
 //     64-bit words: small channel counts are packed densely (16 channels: 9 taps in 3 words
 //     instead of 9), so no popcount is spent on padding;
-//   weights [channel block of 8][m][rowWords][8 channels], packed the same way: one block's
-//     sweep reads memory in order;
+//   weights [channel block of 8][m][rowWords][WORD_BYTES], packed the same way, channels 4-7
+//     of a word twice each (pa-tiled-block.ts): one block's sweep reads memory in order;
 //   ab [block][m][n][8] f32 = a_{o,m} b_n, 0 for the padding channels of the last block.
 // A tap outside the input gathers zeros, which is the activation +1 on every channel, so its
 // popcount is popcount(W) instead of nothing; the per-class constant E (below) takes that back,
@@ -26,13 +26,15 @@ import { endTap, firstTap, param } from './conv-geometry';
 import { MICRO_ONE_WORD, MICRO_SHORT } from './generated/kernel-codes';
 import { blockOnePixel } from './pa-one-pixel';
 import { blockSimdShort } from './pa-short-rows';
-import { blockScalar, blockSimd, blockSimdOneWord } from './pa-tiled-block';
+import { blockScalar, blockSimd, blockSimdOneWord, WORD_BYTES } from './pa-tiled-block';
 // convTiled()'s parameter block (PA_TILED_PARAMS in src/param-blocks.ts, which documents each field)
 import {
   AB,
   ACT,
   BATCH,
   BIAS,
+  BLOCK_BEGIN,
+  BLOCK_END,
   CA,
   CIN,
   COUT,
@@ -66,8 +68,11 @@ import {
   WEIGHTS,
 } from './generated/pa-tiled-params';
 
-/** Where the pixel's E sits: its (row, column) class's entry, computed on first use. */
-@inline function classE(state: usize, keys: usize, table: usize, colKey: i32, ky0: i32, ky1: i32, kx0: i32, kx1: i32, kc: f32, cout: i32, coutPadded: i32, taps: i32, kw: i32, g0: usize, gTap: usize, cwPtr: usize, ca: f64): usize {
+/**
+ * Where the pixel's E sits: its (row, column) class's entry, computed on first use for the
+ * channels [oBegin, oEnd) this thread computes.
+ */
+@inline function classE(state: usize, keys: usize, table: usize, colKey: i32, ky0: i32, ky1: i32, kx0: i32, kx1: i32, kc: f32, oBegin: i32, oEnd: i32, coutPadded: i32, taps: i32, kw: i32, g0: usize, gTap: usize, cwPtr: usize, ca: f64): usize {
   const classes = load<i32>(state);
   let cls = 0;
   while (cls < classes && load<i32>(keys + (<usize>cls << 2)) != colKey) cls++;
@@ -75,7 +80,7 @@ import {
   if (cls == classes) {
     store<i32>(keys + (<usize>cls << 2), colKey);
     store<i32>(state, classes + 1);
-    for (let o = 0; o < cout; o++) {
+    for (let o = oBegin; o < oEnd; o++) {
       let v = load<f64>(g0 + (<usize>o << 3)) - <f64>load<f32>(cwPtr + (<usize>o << 2)) * ca * <f64>kc;
       for (let ky = ky0; ky < ky1; ky++) {
         for (let kx = kx0; kx < kx1; kx++) v += load<f64>(gTap + ((<usize>o * taps + ky * kw + kx) << 3));
@@ -259,8 +264,14 @@ export function convTiled(p: usize): void {
   const taps = kh * kw;
   const blocks = (cout + 7) >> 3;
   const cout8 = blocks << 3;
+  // a thread computes its rows' output channels of blocks [blockBegin, blockEnd) (threads
+  // split a conv of few output rows by channel blocks: src/pa-conv2d.ts)
+  const blockBegin = param(p, BLOCK_BEGIN);
+  const blockEnd = min(param(p, BLOCK_END), blocks);
+  const oBegin = blockBegin << 3;
+  const oEnd = min(blockEnd << 3, cout);
   const planeBytes = <usize>rowWords << 4; // one plane's row of a pixel pair
-  const baseBytes = <usize>rowWords << 6; // one (block, base) weight row of 8 channels
+  const baseBytes = <usize>rowWords * WORD_BYTES; // one (block, base) weight row of 8 channels
   // scratch (workBytes in src/pa-conv2d.ts): the pixel pair's gathered rows [n][rowWords][2]
   // u64, a class count (8 bytes), then the column classes of the current row class: keys i32
   // [2 kw + 1] (8-aligned) and E f32 [2 kw + 1][cout8]
@@ -291,13 +302,13 @@ export function convTiled(p: usize): void {
       const kx0 = firstTap(ix0, dw, kw);
       const kx1 = max(kx0, endTap(ix0, dw, kw, inW));
       const kc0 = (ky1 - ky0) * (kx1 - kx0) * cin;
-      const e0 = classE(state, classKeys, classTable, kx0 << 16 | kx1, ky0, ky1, kx0, kx1, <f32>kc0, cout, cout8, taps, kw, g0, gTap, cwPtr, ca);
+      const e0 = classE(state, classKeys, classTable, kx0 << 16 | kx1, ky0, ky1, kx0, kx1, <f32>kc0, oBegin, oEnd, cout8, taps, kw, g0, gTap, cwPtr, ca);
       const second = ox + 1 < outW;
       const ix1 = second ? ix0 + sw : ix0;
       const jx0 = firstTap(ix1, dw, kw);
       const jx1 = max(jx0, endTap(ix1, dw, kw, inW));
       const kc1 = (ky1 - ky0) * (jx1 - jx0) * cin;
-      const e1 = classE(state, classKeys, classTable, jx0 << 16 | jx1, ky0, ky1, jx0, jx1, <f32>kc1, cout, cout8, taps, kw, g0, gTap, cwPtr, ca);
+      const e1 = classE(state, classKeys, classTable, jx0 << 16 | jx1, ky0, ky1, jx0, jx1, <f32>kc1, oBegin, oEnd, cout8, taps, kw, g0, gTap, cwPtr, ca);
       let bq0: f32, bq1: f32;
       if (tapBits <= 64) {
         if (ky0 == 0 && ky1 == kh && kx0 == 0 && kx1 == kw && jx0 == 0 && jx1 == kw) gatherPairInside(rows, planes, rowPix + ix0, rowPix + ix1, inW, kh, kw, dh, dw, n, tapBits, planeBytes);
@@ -310,7 +321,7 @@ export function convTiled(p: usize): void {
       }
       const y0 = out + ((<usize>row * outW + ox) * cout << 2);
       const y1 = y0 + (<usize>cout << 2);
-      for (let blk = 0; blk < blocks; blk++) {
+      for (let blk = blockBegin; blk < blockEnd; blk++) {
         const w0 = wTiled + <usize>blk * m * baseBytes;
         const ab0 = abPtr + (<usize>(blk * m * n) << 5);
         if (ASC_FEATURE_SIMD && !second && micro != MICRO_ONE_WORD) blockOnePixel(rows, rowWords, m, n, w0, ab0, kc0, blk << 3, cout, e0, bq0, cwPtr, scale, bias, y0, act);

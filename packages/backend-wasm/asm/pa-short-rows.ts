@@ -6,7 +6,7 @@
 // unsigned pairwise add takes three; the i16 sums are at most 16 x 31 < 2^15). Which rows take
 // this micro-kernel is measured (src/kernel-choice.ts).
 
-import { BYTE_WORDS, store4, term } from './pa-tiled-block';
+import { BYTE_WORDS, store4, term, WORD_BYTES } from './pa-tiled-block';
 
 /** Sums of four bytes of each pixel half of v (bytes at most 8 x BYTE_WORDS) as i32x4. */
 @inline function quads(v: v128): v128 {
@@ -16,7 +16,7 @@ import { BYTE_WORDS, store4, term } from './pa-tiled-block';
 /** blockSimd's contract, for rowWords <= BYTE_WORDS. */
 @inline export function blockSimdShort(rows: usize, rowWords: i32, m: i32, n: i32, w0: usize, ab0: usize, kc0: i32, kc1: i32, o0: i32, cout: i32, e0: usize, e1: usize, bq0: f32, bq1: f32, cw: usize, scale: usize, bias: usize, y0: usize, y1: usize, second: bool, act: i32): void {
   const planeBytes = <usize>rowWords << 4;
-  const baseBytes = <usize>rowWords << 6;
+  const baseBytes = <usize>rowWords * WORD_BYTES;
   let x0lo = f32x4.splat(0), x0hi = f32x4.splat(0), x1lo = f32x4.splat(0), x1hi = f32x4.splat(0);
   let ab = ab0;
   for (let mm = 0; mm < m; mm++) {
@@ -40,11 +40,11 @@ import { BYTE_WORDS, store4, term } from './pa-tiled-block';
         q23 += popcnt<i64>(h0 ^ wc) | (popcnt<i64>(h0 ^ wd) << 32);
         r01 += popcnt<i64>(h1 ^ wa) | (popcnt<i64>(h1 ^ wb) << 32);
         r23 += popcnt<i64>(h1 ^ wc) | (popcnt<i64>(h1 ^ wd) << 32);
-        v4 = i8x16.add(v4, i8x16.popcnt(v128.xor(hv, v128.load64_splat(wp, 32))));
-        v5 = i8x16.add(v5, i8x16.popcnt(v128.xor(hv, v128.load64_splat(wp, 40))));
-        v6 = i8x16.add(v6, i8x16.popcnt(v128.xor(hv, v128.load64_splat(wp, 48))));
-        v7 = i8x16.add(v7, i8x16.popcnt(v128.xor(hv, v128.load64_splat(wp, 56))));
-        wp += 64;
+        v4 = i8x16.add(v4, i8x16.popcnt(v128.xor(hv, v128.load(wp, 32))));
+        v5 = i8x16.add(v5, i8x16.popcnt(v128.xor(hv, v128.load(wp, 48))));
+        v6 = i8x16.add(v6, i8x16.popcnt(v128.xor(hv, v128.load(wp, 64))));
+        v7 = i8x16.add(v7, i8x16.popcnt(v128.xor(hv, v128.load(wp, 80))));
+        wp += WORD_BYTES;
       }
       const c4 = quads(v4), c5 = quads(v5), c6 = quads(v6), c7 = quads(v7);
       // (channel 4 pixel 0, channel 4 pixel 1, channel 5 pixel 0, channel 5 pixel 1), then 6, 7

@@ -5,8 +5,14 @@
 //
 // Layouts: a pixel pair's gathered rows interleave the two pixels word by word,
 // [n][rowWords][2] u64, so one v128 load holds word w of both; weights are
-// [block][m][rowWords][8 channels] u64; ab is [block][m][n][8] f32 holding -2 a_{o,m} b_n
-// (term()).
+// [block][m][rowWords][WORD_BYTES], a word of the 8 channels as channels 0-3 (one u64 each)
+// then channels 4-7 twice each (one v128 each: the word for both pixels, so the v128 half loads
+// it with a plain v128.load at a fixed offset: V8 kept a base register per v128.load64_splat
+// offset, spilled them to the stack and reloaded four per word; with the duplicated words
+// PA ResNet-18's PAConv2D nodes took 1-2 % less time at 2x2, 3x3 and 4x5, both builds
+// interleaved in one process, apps/bench/scripts/resnet18-ab.mjs: a small gain, near this VM's
+// noise, one run of 1x1 in a slow phase 3 % slower); ab is [block][m][n][8] f32 holding
+// -2 a_{o,m} b_n (term()).
 //
 // The SIMD build splits each sweep between the CPU's integer and vector units, which work in
 // parallel: channels 0-3 on i64 XOR + POPCNT (two pixels x four channels, two channels'
@@ -21,6 +27,12 @@
 
 /** Words a u8 lane may accumulate before it could overflow (8 a word: 31 * 8 = 248). */
 export const BYTE_WORDS = 31;
+
+/**
+ * Bytes of one word of a (block, base) weight row: channels 0-3 at 0, 8, 16, 24; channel
+ * 4 + k twice at 32 + 16 k (src/pa-conv2d.ts tiledLayout() writes it).
+ */
+export const WORD_BYTES: usize = 96;
 
 @inline function activate(v: f32, act: i32): f32 {
   if (act == 1) return v > 0 ? v : 0;
@@ -77,7 +89,7 @@ export const BYTE_WORDS = 31;
  */
 @inline export function blockSimd(rows: usize, rowWords: i32, m: i32, n: i32, w0: usize, ab0: usize, kc0: i32, kc1: i32, o0: i32, cout: i32, e0: usize, e1: usize, bq0: f32, bq1: f32, cw: usize, scale: usize, bias: usize, y0: usize, y1: usize, second: bool, act: i32): void {
   const planeBytes = <usize>rowWords << 4;
-  const baseBytes = <usize>rowWords << 6;
+  const baseBytes = <usize>rowWords * WORD_BYTES;
   let x0lo = f32x4.splat(0), x0hi = f32x4.splat(0), x1lo = f32x4.splat(0), x1hi = f32x4.splat(0);
   const kcv0 = f32x4.splat(<f32>kc0 * 0.5);
   const kcv1 = f32x4.splat(<f32>kc1 * 0.5);
@@ -106,12 +118,12 @@ export const BYTE_WORDS = 31;
           q23 += popcnt<i64>(h0 ^ wc) | (popcnt<i64>(h0 ^ wd) << 32);
           r01 += popcnt<i64>(h1 ^ wa) | (popcnt<i64>(h1 ^ wb) << 32);
           r23 += popcnt<i64>(h1 ^ wc) | (popcnt<i64>(h1 ^ wd) << 32);
-          v4 = i8x16.add(v4, i8x16.popcnt(v128.xor(hv, v128.load64_splat(wp, 32))));
-          v5 = i8x16.add(v5, i8x16.popcnt(v128.xor(hv, v128.load64_splat(wp, 40))));
-          v6 = i8x16.add(v6, i8x16.popcnt(v128.xor(hv, v128.load64_splat(wp, 48))));
-          v7 = i8x16.add(v7, i8x16.popcnt(v128.xor(hv, v128.load64_splat(wp, 56))));
+          v4 = i8x16.add(v4, i8x16.popcnt(v128.xor(hv, v128.load(wp, 32))));
+          v5 = i8x16.add(v5, i8x16.popcnt(v128.xor(hv, v128.load(wp, 48))));
+          v6 = i8x16.add(v6, i8x16.popcnt(v128.xor(hv, v128.load(wp, 64))));
+          v7 = i8x16.add(v7, i8x16.popcnt(v128.xor(hv, v128.load(wp, 80))));
           hp += 16;
-          wp += 64;
+          wp += WORD_BYTES;
         }
         // the byte counters as i16 (at most 8 x 31 a byte: two bytes' sum fits), a chunk at a
         // time; the first chunk (the only one of rows up to 31 words) needs no add
@@ -164,16 +176,16 @@ export const BYTE_WORDS = 31;
   const half1 = f32x4.splat(<f32>kc1 * 0.5);
   let ab = ab0;
   for (let mm = 0; mm < m; mm++) {
-    // weights [block][m][1 word][8 channels]: one base's words are 64 bytes
-    const wp = w0 + (<usize>mm << 6);
+    // weights [block][m][1 word][WORD_BYTES]: one base's word
+    const wp = w0 + <usize>mm * WORD_BYTES;
     const wa = load<i64>(wp);
     const wb = load<i64>(wp, 8);
     const wc = load<i64>(wp, 16);
     const wd = load<i64>(wp, 24);
     const we = load<i64>(wp, 32);
-    const wf = load<i64>(wp, 40);
-    const wg = load<i64>(wp, 48);
-    const wh = load<i64>(wp, 56);
+    const wf = load<i64>(wp, 48);
+    const wg = load<i64>(wp, 64);
+    const wh = load<i64>(wp, 80);
     for (let nn = 0; nn < n; nn++) {
       // rows [n][1 word][2 pixels]
       const hp = rows + (<usize>nn << 4);
@@ -208,7 +220,7 @@ export const BYTE_WORDS = 31;
 /** Scalar build: blockSimd's result, the block as two halves of four channels on i64 popcounts. */
 @inline export function blockScalar(rows: usize, rowWords: i32, m: i32, n: i32, w0: usize, ab0: usize, kc0: i32, kc1: i32, o0: i32, cout: i32, e0: usize, e1: usize, bq0: f32, bq1: f32, cw: usize, scale: usize, bias: usize, y0: usize, y1: usize, second: bool, act: i32): void {
   const planeBytes = <usize>rowWords << 4;
-  const baseBytes = <usize>rowWords << 6;
+  const baseBytes = <usize>rowWords * WORD_BYTES;
   const half0 = <f32>kc0 * 0.5;
   const half1 = <f32>kc1 * 0.5;
   for (let half = 0; half < 2; half++) {
@@ -219,16 +231,18 @@ export const BYTE_WORDS = 31;
       for (let nn = 0; nn < n; nn++) {
         let hp = rows + <usize>nn * planeBytes;
         const end = hp + planeBytes;
+        // channels 0-3 one u64 apart from byte 0, channels 4-7 16 bytes apart from byte 32
         let wp = w0 + <usize>mm * baseBytes + (<usize>half << 5);
+        const step: usize = half ? 16 : 8;
         let q0: i64 = 0, q1: i64 = 0, q2: i64 = 0, q3: i64 = 0;
         let r0: i64 = 0, r1: i64 = 0, r2: i64 = 0, r3: i64 = 0;
         for (; hp < end; hp += 16) {
           const h0 = load<i64>(hp);
           const h1 = load<i64>(hp, 8);
           const wa = load<i64>(wp);
-          const wb = load<i64>(wp, 8);
-          const wc = load<i64>(wp, 16);
-          const wd = load<i64>(wp, 24);
+          const wb = load<i64>(wp + step);
+          const wc = load<i64>(wp + 2 * step);
+          const wd = load<i64>(wp + 3 * step);
           q0 += popcnt<i64>(h0 ^ wa);
           q1 += popcnt<i64>(h0 ^ wb);
           q2 += popcnt<i64>(h0 ^ wc);
@@ -237,7 +251,7 @@ export const BYTE_WORDS = 31;
           r1 += popcnt<i64>(h1 ^ wb);
           r2 += popcnt<i64>(h1 ^ wc);
           r3 += popcnt<i64>(h1 ^ wd);
-          wp += 64;
+          wp += WORD_BYTES;
         }
         const b0 = load<f32>(ab);
         const b1 = load<f32>(ab, 4);

@@ -66,25 +66,44 @@ export function microKernelFor(rowWords: number): MicroKernel {
  *   direct: per output pixel, the valid taps read straight from the input (grouped convs).
  *   patches: one-group convs, an im2col patch of 4 pixels per step, each weight vector reused
  *     over the 4 pixels.
- *   fewInputs: one-group convs of at most FEW_INPUTS inputs and FEW_OUTPUTS outputs (a
- *     multiple of 4), the stems of image models (asm/conv-few-inputs.ts).
+ *   fewInputs: one-group convs of at most FEW_INPUTS inputs and FEW_OUTPUTS outputs, a
+ *     multiple of 4 but not of 8 (asm/conv-few-inputs.ts).
+ *   tapRows: one-group convs of at most FEW_INPUTS inputs, a multiple of 8 outputs and dilation
+ *     1 along the width, the stems of image models: 4 pixels x 8 channels a tile swept over
+ *     each kernel row's taps straight from the input (asm/conv-tap-rows.ts).
  */
-export const FLOAT_CONV_PATHS = { direct: 0, patches: 1, fewInputs: 2 } as const;
+export const FLOAT_CONV_PATHS = { direct: 0, patches: 1, fewInputs: 2, tapRows: 3 } as const;
 export type FloatConvPath = keyof typeof FLOAT_CONV_PATHS;
 
 /**
  * Measured on the 28x28 stem (reports/main.md's machine, `pnpm bench main`'s per-node profile):
- * 1 -> 16 channels 37 -> 25 us, 3 -> 16 50 -> 37 us on fewInputs; from 32 outputs the patches
- * path, which reuses each weight vector over 4 pixels, is faster (1 -> 32: 42 vs 49 us, 3 -> 64
- * at 56x56: 387 vs 634 us).
+ * 1 -> 16 channels 37 -> 25 us, 3 -> 16 50 -> 37 us on fewInputs against patches; from 32
+ * outputs patches, which reuses each weight vector over 4 pixels, beat fewInputs (1 -> 32: 42
+ * vs 49 us, 3 -> 64 at 56x56: 387 vs 634 us). tapRows then beat both wherever it applies, both
+ * builds interleaved in one process: ResNet-18's stem (224, 3 -> 64, 7x7 stride 2) 8.26 -> 5.01
+ * ms on patches -> tapRows (Conv2D nodes of PA 2x2 ResNet-18, 1 thread,
+ * apps/bench/scripts/resnet18-ab.mjs), ResNet-8's 1 -> 16 stem on fewInputs -> tapRows: whole
+ * XNOR model 0.211 -> 0.192 ms, PA 2x2-bn 0.463 -> 0.444 ms (apps/bench/scripts/wasm-ab.mjs).
+ * Tiles of 5 or 6 pixels x 8 channels were 2.2x slower than 4 (V8 spilled the accumulators), and
+ * unrolling the tap loop by 3 1.8x slower.
  */
 export const FEW_INPUTS = 4;
 export const FEW_OUTPUTS = 16;
 
-/** The float conv path for a conv of `groups` groups, `cinG` inputs a group, `cout` outputs. */
-export function floatConvPathFor(groups: number, cinG: number, cout: number): FloatConvPath {
+/**
+ * The float conv path for a conv of `groups` groups, `cinG` inputs a group, `cout` outputs and
+ * dilation `dw` along the width.
+ */
+export function floatConvPathFor(
+  groups: number,
+  cinG: number,
+  cout: number,
+  dw: number,
+): FloatConvPath {
   if (groups !== 1) return 'direct';
-  return cinG <= FEW_INPUTS && cout <= FEW_OUTPUTS && cout % 4 === 0 ? 'fewInputs' : 'patches';
+  if (cinG <= FEW_INPUTS && cout % 8 === 0 && dw === 1) return 'tapRows';
+  if (cinG <= FEW_INPUTS && cout <= FEW_OUTPUTS && cout % 4 === 0) return 'fewInputs';
+  return 'patches';
 }
 
 /** AssemblyScript constants of the codes above (what the build writes to asm/generated/). */

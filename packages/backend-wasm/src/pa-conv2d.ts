@@ -19,7 +19,7 @@ import {
   rowWordsFor,
 } from './kernel-choice.js';
 import { PA_GROUPED_PARAMS, PA_TILED_PARAMS, paramBytes, writeParams } from './param-blocks.js';
-import { NS_PER, partsFor } from './split-policy.js';
+import { NS_PER, partsFor, splitByBlocks } from './split-policy.js';
 import { tapBitsFor } from './tap-packing.js';
 import { type KernelCall, rowCalls, runCalls, splitRange, type ThreadPool } from './thread-pool.js';
 import type { WasmMemory } from './wasm-memory.js';
@@ -27,6 +27,17 @@ import type { PAKernels } from './wasm-module.js';
 
 /** Output channels of one block of the tiled kernel (asm/pa-tiled-block.ts). */
 const TILE_CHANNELS = 8;
+
+/**
+ * u64 slots of one word of a (block, base) weight row (asm/pa-tiled-block.ts WORD_BYTES / 8):
+ * channels 0-3 one slot each, channels 4-7 two each (the word for both pixels of the v128 half).
+ */
+const WORD_SLOTS = 12;
+
+/** The u64 slots of channel `lane`'s word in a row word (one, or two equal ones). */
+function slotsOf(lane: number): number[] {
+  return lane < 4 ? [lane] : [4 + 2 * (lane - 4), 5 + 2 * (lane - 4)];
+}
 
 /** The weights and constants of asm/pa-conv-tiled.ts (one-group convs). */
 interface TiledLayout {
@@ -36,7 +47,7 @@ interface TiledLayout {
   rowWords: number;
   /** The micro-kernel that sweeps the rows (kernel-choice.ts). */
   micro: MicroKernel;
-  /** u64 [channel block of 8][m][rowWords][8]. */
+  /** u64 [channel block of 8][m][rowWords][WORD_SLOTS]. */
   weights: number;
   /** f32 [block][m][n][8]: -2 a_{o,m} b_n (asm/pa-tiled-block.ts term()). */
   ab: number;
@@ -108,7 +119,7 @@ function copyWord(
 }
 
 /**
- * One-group convs: weights as [block of 8 channels][m][rowWords][8], tap t's channels at bits
+ * One-group convs: weights as [block of 8 channels][m][rowWords][WORD_SLOTS], tap t's channels at bits
  * [t tapBits, t tapBits + C) of a row (tap-packing.ts), and the constants of E
  * (asm/pa-conv-tiled.ts). With aw_{o,t} = sum_m a_{o,m} popcount(W_{m,o,t}), read back from the
  * tap sums (tapSum = C (cw + sum_m a) - 2 aw):
@@ -130,19 +141,22 @@ function tiledLayout(
   const rowWords = rowWordsFor(cinG, kh, kw);
   const blocks = Math.ceil(cout / TILE_CHANNELS);
   const src = bits.data as Uint32Array;
-  const weights = new Uint32Array(blocks * m * rowWords * TILE_CHANNELS * 2);
+  const weights = new Uint32Array(blocks * m * rowWords * WORD_SLOTS * 2);
   const ab = new Float32Array(blocks * m * n * TILE_CHANNELS);
   for (let o = 0; o < cout; o++) {
     const [blk, lane] = [Math.floor(o / TILE_CHANNELS), o % TILE_CHANNELS];
     for (let j = 0; j < m; j++) {
-      // u32 half-word h of the row's word `word` sits at index ((.. + word) * 4 + lane) * 2 + h
+      // u32 half-word h of the row's word `word` in slot s sits at ((.. + word) * 12 + s) * 2 + h
       const rowAt = (blk * m + j) * rowWords;
+      const slots = slotsOf(lane);
       for (let t = 0; t < taps; t++)
         for (let c = 0; c < cinG; c++) {
           if (!bitAt(src, (j * cout + o) * taps + t, w32, c)) continue;
           const bit = t * tapBits + c;
-          const u32 = ((rowAt + (bit >>> 6)) * TILE_CHANNELS + lane) * 2 + ((bit >>> 5) & 1);
-          weights[u32] |= 1 << (bit & 31);
+          for (const slot of slots) {
+            const u32 = ((rowAt + (bit >>> 6)) * WORD_SLOTS + slot) * 2 + ((bit >>> 5) & 1);
+            weights[u32] |= 1 << (bit & 31);
+          }
         }
       for (let k = 0; k < n; k++)
         ab[((blk * m + j) * n + k) * TILE_CHANNELS + lane] =
@@ -404,19 +418,35 @@ export function runPAConv(
     const rows = batch * geometry.outH;
     const rowWords = p.layout.kind === 'tiled' ? p.layout.rowWords : p.kh * p.kw * p.w64;
     const words = rows * geometry.outW * p.cout * p.m * p.n * rowWords;
+    const parts = partsFor(words * NS_PER.popcountWord, rows, pool);
+    const blocks = Math.ceil(p.cout / TILE_CHANNELS);
+    const write = (t: number, at: number, rowRange: number[], blockRange: number[]) => {
+      const own = kernelFields(p, named, offsetOf, out, s.work + t * work);
+      const shared = { ...geometry, rowBegin: rowRange[0], rowEnd: rowRange[1] };
+      if (own.kind === 'tiled')
+        writeParams(memory.memory, at, PA_TILED_PARAMS, {
+          ...shared,
+          ...own.fields,
+          blockBegin: blockRange[0],
+          blockEnd: blockRange[1],
+        });
+      else writeParams(memory.memory, at, PA_GROUPED_PARAMS, { ...shared, ...own.fields });
+    };
+    if (p.layout.kind === 'tiled' && splitByBlocks(rows, blocks, parts)) {
+      const blockBytes = paramBytes(PA_TILED_PARAMS);
+      return splitRange(blocks, parts).map((range, t) => {
+        const at = p.params + t * blockBytes;
+        write(t, at, [0, rows], range);
+        return { kernel: 'convTiled' as const, args: [at] };
+      });
+    }
     return rowCalls(
       p.layout.kind === 'tiled' ? 'convTiled' : 'conv',
       p.params,
       paramBytes(paramBlockOf(p)),
       rows,
-      partsFor(words * NS_PER.popcountWord, rows, pool),
-      (t, at, rowBegin, rowEnd) => {
-        const own = kernelFields(p, named, offsetOf, out, s.work + t * work);
-        const shared = { ...geometry, rowBegin, rowEnd };
-        if (own.kind === 'tiled')
-          writeParams(memory.memory, at, PA_TILED_PARAMS, { ...shared, ...own.fields });
-        else writeParams(memory.memory, at, PA_GROUPED_PARAMS, { ...shared, ...own.fields });
-      },
+      parts,
+      (t, at, rowBegin, rowEnd) => write(t, at, [rowBegin, rowEnd], [0, blocks]),
     );
   });
   runCalls(kernels, calls, pool);

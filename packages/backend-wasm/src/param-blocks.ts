@@ -31,7 +31,7 @@ export const PA_TILED_PARAMS = block('pa-tiled-params', [
   'act', // PA_ACTIVATION_CODES
   'planes', // u64 [pixel][n][w64] activation bit-planes (binarize())
   'qsum', // f64 [pixel]: the staircase's constant part summed over channels
-  'weights', // u64 [block of 8][m][rowWords][8]
+  'weights', // u64 [block of 8][m][rowWords][12] (asm/pa-tiled-block.ts WORD_BYTES)
   'ab', // f32 [block][m][n][8]: -2 a_{o,m} b_n
   'cw', // f32 [cout rounded up to 8]: weight offsets c_w
   'gTap', // f64 [cout][taps]: per-tap part of E
@@ -41,6 +41,8 @@ export const PA_TILED_PARAMS = block('pa-tiled-params', [
   'bias', // f32 [cout] or 0
   'out', // f32 NHWC
   'scratch', // one thread's work bytes (workBytes() in pa-conv2d.ts)
+  'blockBegin', // the blocks of 8 output channels [blockBegin, blockEnd) this thread computes
+  'blockEnd',
   ...ROWS,
 ]);
 

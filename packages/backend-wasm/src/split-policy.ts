@@ -27,3 +27,21 @@ export function partsFor(
   const byWork = pool.minPartNs > 0 ? Math.floor(totalNs / pool.minPartNs) : pool.threads;
   return Math.max(1, Math.min(pool.threads, items, byWork));
 }
+
+/**
+ * Whether `parts` threads split a tiled PAConv2D (asm/pa-conv-tiled.ts) by its blocks of 8
+ * output channels rather than its output rows: where that gives the busiest thread a smaller
+ * share. ResNet-18's 7x7 layers have 7 rows, split 4 + 3 between 2 threads, and 64 blocks,
+ * split 32 + 32; every thread then gathers every pixel's rows, a small cost beside the popcount
+ * sweeps of its blocks. Measured at 2 threads, both builds interleaved in one process
+ * (apps/bench/scripts/pa-layer-ab.mjs --threads 2 --sizes 7,14, the 14x14 layer, split by rows
+ * in both, as the control): the 7x7x512 layer 1.14x faster at M x N 1 x 1, 1.22x at 2 x 2 and
+ * 1.15x at 3 x 3 in the runs where both threads had a core (the control at 420-475 G binary
+ * MACs/s and within 1 % between the builds); runs where other processes took a core of this
+ * 2-vCPU VM scattered both ways (0.79x to 1.9x, the control as far off).
+ */
+export function splitByBlocks(rows: number, blocks: number, parts: number): boolean {
+  if (parts < 2) return false;
+  const busiest = (items: number) => Math.ceil(items / parts) / items;
+  return busiest(blocks) < busiest(rows);
+}

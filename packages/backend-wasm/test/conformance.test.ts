@@ -5,21 +5,37 @@ import { runConformance } from '@pabnn/backend/conformance';
 import { expect, it } from 'vitest';
 import { wasmBackend as builtWasmBackend } from '../dist/index.js';
 import { simdSupported, wasmBackend } from '../src/index.js';
+import { floatConvPathFor } from '../src/kernel-choice.js';
+import { STEM_CASES } from './stem-cases.js';
 
 it('this engine runs the SIMD build', () => {
   expect(simdSupported()).toBe(true);
 });
 
-await runConformance(wasmBackend, { label: 'wasm (SIMD)' });
-await runConformance(wasmBackend, { label: 'wasm (scalar)', backendOptions: { simd: false } });
+it('the stem cases run on the tap-run kernel', () => {
+  for (const c of STEM_CASES) {
+    const [cout, , , cin] = c.inputs[1]!.shape;
+    const dw = (c.attrs.dilations as number[] | undefined)?.[1] ?? 1;
+    expect(floatConvPathFor(1, cin, cout, dw)).toBe('tapRows');
+  }
+});
+
+await runConformance(wasmBackend, { label: 'wasm (SIMD)', extraCases: STEM_CASES });
+await runConformance(wasmBackend, {
+  label: 'wasm (scalar)',
+  backendOptions: { simd: false },
+  extraCases: STEM_CASES,
+});
 // threaded builds (shared memory, worker_threads): 3 threads split every PAConv2D by output rows
 // (minPartNs 0: even the small cases are split, as a large layer would be).
 // The workers load dist/kernel-worker.js, so these run the built package (the test setup builds it).
 await runConformance(builtWasmBackend, {
   label: 'wasm (SIMD, 3 threads)',
   backendOptions: { threads: 3, minPartNs: 0 },
+  extraCases: STEM_CASES,
 });
 await runConformance(builtWasmBackend, {
   label: 'wasm (scalar, 3 threads)',
   backendOptions: { simd: false, threads: 3, minPartNs: 0 },
+  extraCases: STEM_CASES,
 });

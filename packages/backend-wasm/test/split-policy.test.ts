@@ -1,6 +1,6 @@
 // When the wasm backend hands parts of a call to its workers (split-policy.ts).
 import { expect, it } from 'vitest';
-import { MIN_NS_PER_PART, partsFor } from '../src/split-policy.js';
+import { MIN_NS_PER_PART, partsFor, splitByBlocks } from '../src/split-policy.js';
 
 const pool = (threads: number, minPartNs = MIN_NS_PER_PART) => ({ threads, minPartNs });
 
@@ -18,4 +18,11 @@ it('never makes more parts than items, and one without a pool', () => {
 
 it('splits every call when the threshold is 0', () => {
   expect(partsFor(1, 100, pool(3, 0))).toBe(3);
+});
+
+it('splits a tiled conv by channel blocks only where its rows split unevenly and blocks do not', () => {
+  expect(splitByBlocks(7, 64, 2)).toBe(true); // ResNet-18's 7x7 layers: 4 + 3 rows, 32 + 32 blocks
+  expect(splitByBlocks(14, 32, 2)).toBe(false); // 7 + 7 rows
+  expect(splitByBlocks(7, 1, 2)).toBe(false); // one block: nothing to split
+  expect(splitByBlocks(7, 64, 1)).toBe(false);
 });

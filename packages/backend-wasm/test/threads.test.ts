@@ -7,6 +7,7 @@ import { createModel } from '@pabnn/zoo';
 import { expect, it, vi } from 'vitest';
 // workers load dist/kernel-worker.js: the built package (the test setup builds it)
 import { WasmBackend } from '../dist/index.js';
+import { splitByBlocks } from '../dist/split-policy.js';
 import { ThreadPool } from '../dist/thread-pool.js';
 
 const graph = createModel('pa_resnet8', { input: 'cifar', weightBases: 2, activationBases: 3 });
@@ -31,6 +32,32 @@ it('gives the single-thread logits bit for bit with 1, 2 and 4 threads', async (
   // 2 and 4 threads: binarize and conv of each of the 6 PA layers went through the pool
   expect(poolRuns.mock.calls.length).toBeGreaterThanOrEqual(2 * 2 * 6);
   poolRuns.mockRestore();
+  expect(results[0].some((v) => v !== 0)).toBe(true);
+  expect(Array.from(results[1])).toEqual(Array.from(results[0]));
+  expect(Array.from(results[2])).toEqual(Array.from(results[0]));
+});
+
+it('splits a conv of few output rows by channel blocks, bit for bit as one thread', async () => {
+  // 28x28 input: the last stage's convs have 7 output rows and 8 blocks of 8 channels, which
+  // 2 and 3 threads split by blocks (splitByBlocks), the earlier ones by rows
+  const model = createModel('pa_resnet8', { input: 'mnist', weightBases: 2, activationBases: 2 });
+  const x = tensor(
+    'float32',
+    [1, 28, 28, 1],
+    Float32Array.from({ length: 28 * 28 }, (_, i) => Math.sin(i * 0.37)),
+  );
+  expect(splitByBlocks(7, 8, 2)).toBe(true);
+  expect(splitByBlocks(7, 8, 3)).toBe(true);
+  const results: Float32Array[] = [];
+  for (const threads of [1, 2, 3]) {
+    const session = await Session.create(model, {
+      backend: 'wasm',
+      backendOptions: { threads, minPartNs: 0 },
+      fallback: false,
+    });
+    results.push((await session.run({ image: x })).fc.data as Float32Array);
+    session.dispose();
+  }
   expect(results[0].some((v) => v !== 0)).toBe(true);
   expect(Array.from(results[1])).toEqual(Array.from(results[0]));
   expect(Array.from(results[2])).toEqual(Array.from(results[0]));

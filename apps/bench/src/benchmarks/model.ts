@@ -173,7 +173,7 @@ export async function runModelWasm(): Promise<void> {
 
 ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, ${machine.date.slice(0, 10)}. The zoo's ResNet-18 (seeded
 weights: latency only) as float in onnxruntime-web (wasm EP, the ONNX file exported by @pabnn/convert) and as float and
-PA models in our runtime on the wasm backend (PAConv2D and the float convs split by output rows over the worker pool;
+PA models in our runtime on the wasm backend (PAConv2D and the float convs split by output rows over the worker pool, a PAConv2D of few rows by channel blocks;
 BN, pooling, Add and the classifier on the calling thread; a layer too small to be worth a worker runs on one thread).
 Each row compares equal thread counts; every competitor is timed once per round, in turn, over three rounds, and each
 time is its lowest median of at least 3 runs after 1 s of warm-up.

@@ -65,7 +65,7 @@ export const conv2dKernel = defineKernel<PreparedConv>({
       node.op === 'DepthwiseConv2D'
         ? (node.inputs[0]?.shape[3] as number)
         : (node.attrs.groups as number);
-    const path = floatConvPathFor(groups, cinG, cout);
+    const path = floatConvPathFor(groups, cinG, cout, (node.attrs.dilations as number[])[1]);
     return {
       node: { ...node, attrs: { ...node.attrs, groups } },
       cout,
