@@ -324,7 +324,8 @@ export function floatCases(seed: number): OpCase[] {
       strides: [2, 2],
       pads: [3, 3, 3, 3],
     }),
-    // narrow stems (the wasm backend's direct kernel, asm/conv-few-inputs.ts)
+    // narrow stems (the wasm backend's stem kernels: 1 -> 16 on asm/conv-tap-rows.ts, 2 -> 12 on
+    // asm/conv-few-inputs.ts)
     c('Conv2D', '3x3 pad 1, 1 -> 16, bias, batch 2', [t([2, 7, 6, 1]), t([16, 3, 3, 1]), t([16])], {
       pads: [1, 1, 1, 1],
     }),
