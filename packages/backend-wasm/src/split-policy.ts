@@ -1,10 +1,15 @@
 /**
  * When a call is worth splitting across the worker pool. Handing a part to a worker and waiting
  * for it costs microseconds (more when the worker must be woken), so a small layer runs faster
- * on the calling thread alone: ResNet-8's float model ran slower at 2 threads than at 1 when
- * every conv was split (a 2-vCPU VM). A call is split only into parts of at least MIN_NS_PER_PART of estimated work.
+ * on the calling thread alone: ResNet-8's float model once ran slower at 2 threads than at 1
+ * when every conv was split (a 2-vCPU VM). A call is split only into parts of at least
+ * MIN_NS_PER_PART of estimated work. 100 us kept every ResNet-8 layer on one thread; with the
+ * current pool, 20 us is faster at 2 threads on every shipped ResNet-8 (sessions with 100, 30
+ * and 15 us interleaved in one process, 2 threads, lowest of 5 medians, on the 2-vCPU VM in a
+ * slow phase: float 0.71 / 0.59 / 0.60 ms, PA 3x3-bn 1.20 / 0.90 / 0.80, PA 2x2-bn 0.68 /
+ * 0.68 / 0.53, PA 4x5 1.95 / 1.47 / 1.44, XNOR unchanged).
  */
-export const MIN_NS_PER_PART = 100_000;
+export const MIN_NS_PER_PART = 20_000;
 
 /**
  * Rough costs on one core (measured rates of the kernels on a Zen 5 VM, conservatively):

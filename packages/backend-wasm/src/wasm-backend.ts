@@ -39,7 +39,7 @@ export interface WasmBackendOptions {
   threads?: number | 'auto';
   /**
    * Estimated work, in ns, below which a conv or binarization is not split across threads
-   * (default 100,000: a small layer runs faster on one thread than it takes to hand out; see
+   * (default 20,000: a tiny layer runs faster on one thread than it takes to hand out; see
    * split-policy.ts). 0 splits every call, as the threaded conformance tests do.
    */
   minPartNs?: number;
