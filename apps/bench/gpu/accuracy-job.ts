@@ -3,8 +3,6 @@
 // `pnpm --filter @pabnn/bench run gpu-bundle`; run there as
 // `source .gpu/setup.sh && node .gpu/accuracy-job.cjs accuracy --device webgpu --jobs 8 --phase train --data-dir .gpu/data`.
 // Results (run JSONs, models, checkpoints) go under $OUT.
-// `node .gpu/accuracy-job.cjs train-speed --backend webgpu --steps 30 --models float,pa-2x2` times
-// training steps instead (src/benchmarks/train-speed: kernels, read-backs, ms a step, no data).
 // Gradients now (bundled from core's ESM); the webgpu backend is imported by @pabnn/train once
 // navigator.gpu exists, or it would not register.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
@@ -15,9 +13,5 @@ process.env.PABNN_REPORTS_DIR ??= out;
 process.env.PABNN_MODELS_DIR ??= `${out}/models`;
 process.env.PABNN_TRAIN_CACHE ??= `${out}/train-cache`;
 runWithWebgpu(() =>
-  process.argv[2] === 'train-speed'
-    ? import('../src/benchmarks/train-speed/train-speed.js').then((m) =>
-        m.runTrainSpeed(process.argv.slice(3)),
-      )
-    : import('../src/benchmarks/accuracy.js').then((m) => m.runAccuracy(process.argv.slice(3))),
+  import('../src/benchmarks/accuracy.js').then((m) => m.runAccuracy(process.argv.slice(3))),
 );

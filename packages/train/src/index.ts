@@ -60,23 +60,10 @@ export { learningRateAt, type ScheduleName } from './loop/schedule.js';
 export { TrainableModel, type TrainableModelOptions } from './model/trainable-model.js';
 export { batchNormTrain } from './ops/batch-norm.js';
 export { conv2d } from './ops/conv2d.js';
-export { abcStaircase } from './quant/abc-staircase.js';
 export {
   type ActivationQuantizer,
   createActivationQuantizer,
 } from './quant/activation-quantizers.js';
-export {
-  ceilFloat32,
-  levelsOnlyOnDevice,
-  thresholdTensor,
-  xnorOnDevice,
-} from './quant/device-weight-quant.js';
-export {
-  defaultFormulation,
-  paStaircase,
-  type StaircaseFormulation,
-} from './quant/pa-staircase.js';
-export { pieceSums } from './quant/piece-sums.js';
 export {
   fakeQuantWeights,
   LatentWeightQuantizer,

@@ -53,9 +53,8 @@ export async function trainStep(
   const sizes =
     microBatchSize === undefined ? [batch.size] : shareSizes(batch.size, microBatchSize);
   const pixels = batch.x.length / batch.size;
-  // loss and hits stay on the device until the step's single read-back (below)
-  let loss: tf.Scalar = tf.scalar(0);
-  let hits: tf.Scalar = tf.scalar(0);
+  let loss = 0;
+  let hits = 0;
   let sum: tf.NamedTensorMap | undefined;
   let start = 0;
   try {
@@ -66,28 +65,22 @@ export async function trainStep(
         ...imageShape,
       ] as never);
       start += size;
-      let shareHits: tf.Scalar | undefined;
+      let predicted: tf.Tensor | undefined;
       // the teacher runs outside the gradient's scope: its logits are a constant target
       const target = distill ? tf.tidy(() => distill.teacherLogits(x)) : undefined;
       const { value, grads } = tf.variableGrads(() => {
         const logits = model.forward(x, true, sizes.length);
         // kept past variableGrads' own tidy; disposed below
-        shareHits = tf.keep(countHits(logits, labels));
+        predicted = tf.keep(tf.argMax(logits, 1));
         return distill && target
           ? distillationLoss(logits, target, labels, distill.temperature, distill.alpha)
           : crossEntropy(logits, labels);
       }, variables);
-      const [previousLoss, previousHits] = [loss, hits];
-      loss = tf.tidy(() => tf.add(previousLoss, tf.mul(value, size / batch.size)));
-      hits = tf.add(previousHits, shareHits as tf.Scalar);
-      tf.dispose([
-        x,
-        value,
-        previousLoss,
-        previousHits,
-        shareHits as tf.Scalar,
-        ...(target ? [target] : []),
-      ]);
+      const shareLoss = (await readBack(value))[0];
+      const pred = await readBack(predicted as tf.Tensor);
+      tf.dispose([x, value, predicted as tf.Tensor, ...(target ? [target] : [])]);
+      for (let i = 0; i < size; i++) if (pred[i] === labels[i]) hits++;
+      loss += (shareLoss * size) / batch.size;
       if (sizes.length === 1) {
         sum = grads;
         break;
@@ -106,27 +99,12 @@ export async function trainStep(
     }
   } catch (e) {
     if (sum) tf.dispose(Object.values(sum));
-    tf.dispose([loss, hits]);
     throw e;
   }
   const grads = sum as tf.NamedTensorMap;
-  // the step's one read-back (each drains a WebGPU queue): loss, hits and the gradients' L1
-  // norm together; a NaN or Infinity in any gradient makes that sum non-finite
-  const stats = tf.tidy(() => {
-    const flat = Object.values(grads).map((g) => tf.reshape(g, [-1]));
-    const l1 = tf.sum(tf.abs(flat.length === 1 ? flat[0] : tf.concat(flat)));
-    return tf.stack([loss, hits, l1]);
-  });
-  tf.dispose([loss, hits]);
-  const [lossValue, hitCount, gradientL1] = await readBack(stats);
-  stats.dispose();
-  return { loss: lossValue, hits: hitCount, grads, gradientL1 };
-}
-
-/** Images whose argmax equals their label, as a float32 scalar (exact below 2^24 images). */
-function countHits(logits: tf.Tensor, labels: Uint8Array): tf.Scalar {
-  return tf.tidy(() => {
-    const truth = tf.tensor1d(Int32Array.from(labels), 'int32');
-    return tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), truth), 'float32')) as tf.Scalar;
-  });
+  // one number read back per step: a NaN or Infinity anywhere makes the sum non-finite
+  const l1 = tf.tidy(() => tf.addN(Object.values(grads).map((g) => tf.sum(tf.abs(g)))));
+  const gradientL1 = (await readBack(l1))[0];
+  l1.dispose();
+  return { loss, hits, grads, gradientL1 };
 }

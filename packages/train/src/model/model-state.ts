@@ -2,7 +2,6 @@ import { permute } from '@pabnn/ir';
 import * as tf from '@tensorflow/tfjs-core';
 import { TrainError } from '../errors.js';
 import { createActivationQuantizer } from '../quant/activation-quantizers.js';
-import type { StaircaseFormulation } from '../quant/pa-staircase.js';
 import { readBack } from '../read-back.js';
 import type { BatchNormParams, ConvParams, DenseParams } from './layers.js';
 
@@ -22,8 +21,6 @@ export interface ModelParams {
   /** Zoo tensor name of each variable. */
   nameOf(v: tf.Variable): string;
   scheme: string;
-  /** PA's activation staircase formulation (TrainableModelOptions). */
-  activationStaircase?: StaircaseFormulation;
 }
 
 /**
@@ -86,14 +83,10 @@ export function loadState(p: ModelParams, state: Record<string, Float32Array>): 
     if (c.binary && act.length > 0) {
       const levels = state[`${name}/act_levels`];
       const thresholds = state[`${name}/act_thresholds`];
-      c.binary.activations ??= createActivationQuantizer(
-        p.scheme as 'pa' | 'abc' | 'xnor',
-        {
-          thresholds: Float64Array.from(thresholds),
-          levels: Float64Array.from(levels),
-        },
-        p.activationStaircase,
-      );
+      c.binary.activations ??= createActivationQuantizer(p.scheme as 'pa' | 'abc' | 'xnor', {
+        thresholds: Float64Array.from(thresholds),
+        levels: Float64Array.from(levels),
+      });
       c.binary.activations.load(
         Object.fromEntries(act.map((k) => [k.slice(prefix.length), state[k]])),
       );

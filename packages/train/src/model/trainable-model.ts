@@ -9,7 +9,6 @@ import { createModel, type ResolvedOptions, type ZooOptions } from '@pabnn/zoo';
 import * as tf from '@tensorflow/tfjs-core';
 import { TrainError } from '../errors.js';
 import { createActivationQuantizer } from '../quant/activation-quantizers.js';
-import type { StaircaseFormulation } from '../quant/pa-staircase.js';
 import { LatentWeightQuantizer } from '../quant/weight-fake-quant.js';
 import { readBack } from '../read-back.js';
 import type { BatchNormParams, ConvParams, DenseParams } from './layers.js';
@@ -43,13 +42,6 @@ export type TrainableModelOptions = Omit<ZooOptions, 'weights'> & {
    * levels still follow the weights (LatentWeightQuantizer). Evaluation and export refit.
    */
   weightRefitEvery?: number;
-  /**
-   * How PA's and ABC's activation staircases are computed (pa-staircase.ts, abc-staircase.ts:
-   * the same function and gradients either way): 'gather', all N thresholds in one broadcast
-   * kernel, a fixed ~25 kernels per layer (WebGPU); 'masks', one threshold at a time, ~6N
-   * kernels that wasm and cpu run faster. Default: by the backend at each step.
-   */
-  activationStaircase?: StaircaseFormulation;
 };
 
 /** Running statistics follow PyTorch: new = (1 - momentum) * old + momentum * batch. */
@@ -69,7 +61,6 @@ export class TrainableModel {
   /** The batch-norm statistics of the calibration pass (TrainableModelOptions). */
   readonly calibrationStatistics: 'batch' | 'running';
   private readonly weightRefitEvery: number;
-  private readonly activationStaircase?: StaircaseFormulation;
   private readonly convs = new Map<string, ConvParams>();
   private readonly norms = new Map<string, BatchNormParams>();
   private readonly denses = new Map<string, DenseParams>();
@@ -86,7 +77,6 @@ export class TrainableModel {
       calibration = 'relu',
       calibrationStatistics = 'batch',
       weightRefitEvery = 1,
-      activationStaircase,
       ...zooOptions
     }: TrainableModelOptions = {},
   ) {
@@ -105,7 +95,6 @@ export class TrainableModel {
     this.calibration = calibration;
     this.calibrationStatistics = calibrationStatistics;
     this.weightRefitEvery = weightRefitEvery;
-    this.activationStaircase = activationStaircase;
     this.graph = createModel(modelName, { ...zooOptions, weights: 'zeros' });
     this.options = (this.graph.metadata.zoo as { options: ResolvedOptions }).options;
     const random = seededRandom(this.options.seed);
@@ -286,7 +275,6 @@ export class TrainableModel {
         (conv.binary as NonNullable<ConvParams['binary']>).activations = createActivationQuantizer(
           this.scheme as 'pa' | 'abc' | 'xnor',
           init,
-          this.activationStaircase,
         );
       }
     } finally {
@@ -399,7 +387,6 @@ export class TrainableModel {
       denses: this.denses,
       nameOf: (v) => this.nameOf(v),
       scheme: this.scheme,
-      activationStaircase: this.activationStaircase,
     };
   }
 
@@ -423,7 +410,6 @@ export class TrainableModel {
 
   dispose(): void {
     for (const q of this.quantized.values()) q.dispose();
-    for (const c of this.convs.values()) c.binary?.weights.dispose();
     for (const v of this.trainableVariables()) v.dispose();
     for (const n of this.norms.values()) {
       n.mean.dispose();

@@ -3,8 +3,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import { TrainError } from '../errors.js';
 import { customGrad } from '../ops/custom-grad.js';
 import { readBack } from '../read-back.js';
-import { abcStaircase } from './abc-staircase.js';
-import { paStaircase, type StaircaseFormulation } from './pa-staircase.js';
 
 /**
  * A trainable activation staircase placed at a binarized conv's input. Its forward pass is
@@ -22,30 +20,51 @@ export interface ActivationQuantizer {
   load(state: Record<string, Float32Array>): void;
 }
 
+// A rank-0 element: TF.js wasm compares against a scalar ~20x faster than against shape [1].
+const scalarAt = (t: tf.Tensor, i: number) => tf.reshape(tf.slice(t, [i], [1]), []);
 const toFloat = (t: tf.Tensor) => tf.cast(t, 'float32');
 
 /**
  * PA: N+1 learnable levels; thresholds are the midpoints of neighbouring levels (nearest-level
  * rounding, where a least-squares fit puts them). dQ/dx = 1 inside [v_0, v_N] and 0 outside
  * (the slope of the staircase's piecewise-linear interpolation, docs/PA-METHOD.md, Training);
- * dQ/dv_k is the indicator of piece k (pa-staircase.ts: its formulation follows the backend
- * unless given).
+ * dQ/dv_k is the indicator of piece k.
  */
 class PAActivation implements ActivationQuantizer {
   readonly scheme = 'pa';
   readonly variables: tf.Variable[];
   private readonly levels: tf.Variable;
 
-  constructor(
-    init: Staircase,
-    private readonly formulation?: StaircaseFormulation,
-  ) {
+  constructor(init: Staircase) {
     this.levels = tf.variable(tf.tensor1d(Float32Array.from(init.levels)), true);
     this.variables = [this.levels];
   }
 
   apply(x: tf.Tensor): tf.Tensor {
-    return paStaircase(x, this.levels, this.formulation);
+    const n = this.levels.shape[0] - 1;
+    const op = customGrad(([xi, l], save) => {
+      save([xi, l]);
+      const masks = thresholdMasks(xi, l, n);
+      let q: tf.Tensor = tf.add(tf.zerosLike(xi), scalarAt(l, 0));
+      for (let j = 1; j <= n; j++) {
+        q = tf.add(q, tf.mul(masks[j - 1], tf.sub(scalarAt(l, j), scalarAt(l, j - 1))));
+      }
+      return {
+        value: q,
+        gradFunc: (dy, saved) => {
+          const [sx, sl] = saved;
+          const inside = toFloat(
+            tf.logicalAnd(tf.greaterEqual(sx, scalarAt(sl, 0)), tf.lessEqual(sx, scalarAt(sl, n))),
+          );
+          const ms = thresholdMasks(sx, sl, n);
+          // S_j = sum(dy * [x >= t_j]) with S_0 = sum(dy), S_{N+1} = 0; dv_k = S_k - S_{k+1}
+          const sums = [tf.sum(dy), ...ms.map((m) => tf.sum(tf.mul(dy, m))), tf.scalar(0)];
+          const dl = tf.stack(sums.slice(0, n + 1).map((s, k) => tf.sub(s, sums[k + 1])));
+          return [tf.mul(dy, inside), dl];
+        },
+      };
+    });
+    return op(x, this.levels);
   }
 
   async staircase(): Promise<Staircase> {
@@ -63,6 +82,16 @@ class PAActivation implements ActivationQuantizer {
   }
 }
 
+/** [x >= t_j] for j = 1..N, thresholds at the levels' midpoints. */
+function thresholdMasks(x: tf.Tensor, levels: tf.Tensor, n: number): tf.Tensor[] {
+  const masks: tf.Tensor[] = [];
+  for (let j = 1; j <= n; j++) {
+    const t = tf.mul(tf.add(scalarAt(levels, j - 1), scalarAt(levels, j)), 0.5);
+    masks.push(toFloat(tf.greaterEqual(x, t)));
+  }
+  return masks;
+}
+
 /**
  * ABC-Net: Q(x) = c + sum_n beta_n * sign(x - t_n) with learnable coefficients beta_n and
  * shifts t_n; each sign's STE is that of ABC-Net's hard clip over a window of width 1:
@@ -75,10 +104,7 @@ class ABCActivation implements ActivationQuantizer {
   private readonly betas: tf.Variable;
   private readonly constant: number;
 
-  constructor(
-    init: Staircase,
-    private readonly formulation?: StaircaseFormulation,
-  ) {
+  constructor(init: Staircase) {
     const d = decompose(init);
     this.constant = d.constant;
     this.shifts = tf.variable(tf.tensor1d(Float32Array.from(init.thresholds)), true);
@@ -87,7 +113,36 @@ class ABCActivation implements ActivationQuantizer {
   }
 
   apply(x: tf.Tensor): tf.Tensor {
-    return abcStaircase(x, this.shifts, this.betas, this.constant, this.formulation);
+    const n = this.shifts.shape[0];
+    const c = this.constant;
+    const op = customGrad(([xi, t, b], save) => {
+      save([xi, t, b]);
+      let q: tf.Tensor = tf.fill(xi.shape, c);
+      for (let j = 0; j < n; j++) {
+        const sign = tf.sub(tf.mul(toFloat(tf.greaterEqual(xi, scalarAt(t, j))), 2), 1);
+        q = tf.add(q, tf.mul(sign, scalarAt(b, j)));
+      }
+      return {
+        value: q,
+        gradFunc: (dy, saved) => {
+          const [sx, st, sb] = saved;
+          let dx: tf.Tensor = tf.zerosLike(sx);
+          const dt: tf.Tensor[] = [];
+          const db: tf.Tensor[] = [];
+          for (let j = 0; j < n; j++) {
+            const diff = tf.sub(sx, scalarAt(st, j));
+            const near = toFloat(tf.lessEqual(tf.abs(diff), 0.5));
+            const slope = tf.mul(near, tf.mul(scalarAt(sb, j), 2));
+            dx = tf.add(dx, slope);
+            dt.push(tf.neg(tf.sum(tf.mul(dy, slope))));
+            const sign = tf.sub(tf.mul(toFloat(tf.greaterEqual(diff, 0)), 2), 1);
+            db.push(tf.sum(tf.mul(dy, sign)));
+          }
+          return [tf.mul(dy, dx), tf.stack(dt), tf.stack(db)];
+        },
+      };
+    });
+    return op(x, this.shifts, this.betas);
   }
 
   async staircase(): Promise<Staircase> {
@@ -168,10 +223,8 @@ function checked(values: Float32Array | undefined, length: number, what: string)
 export function createActivationQuantizer(
   scheme: 'pa' | 'abc' | 'xnor',
   init: Staircase,
-  /** PA's and ABC's staircase formulation (pa-staircase.ts); default: the current backend's. */
-  formulation?: StaircaseFormulation,
 ): ActivationQuantizer {
-  if (scheme === 'pa') return new PAActivation(init, formulation);
-  if (scheme === 'abc') return new ABCActivation(init, formulation);
+  if (scheme === 'pa') return new PAActivation(init);
+  if (scheme === 'abc') return new ABCActivation(init);
   return new XnorActivation(init);
 }

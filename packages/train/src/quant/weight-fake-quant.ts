@@ -2,7 +2,6 @@ import { pieceIndex, type Quantizer } from '@pabnn/quantizer';
 import * as tf from '@tensorflow/tfjs-core';
 import { customGrad } from '../ops/custom-grad.js';
 import { readBack } from '../read-back.js';
-import { levelsOnlyOnDevice, thresholdTensor, xnorOnDevice } from './device-weight-quant.js';
 
 /**
  * Q(w) for a latent filter whose last axis (or last two, for depthwise) is the output channel:
@@ -38,17 +37,10 @@ export function quantizeLatent(
  * With `refitEvery` > 1, PA thresholds are refitted every that many steps; in between only the
  * levels follow the current weights, as each piece's mean under the last thresholds (the
  * least-squares levels for those thresholds, O(n)). ABC and XNOR fit their constrained
- * staircases every step (cheap). `exact` (evaluation, export) always refits, on the host.
- *
- * Where the weights live on a device (WebGPU), every read-back drains its queue: XNOR's fit and
- * PA's levels-only steps therefore run as tensor ops where the weights are
- * (device-weight-quant.ts), and only PA's refit steps and ABC (whose least-squares solve stays
- * on the host) read the weights back.
+ * staircases every step (cheap). `exact` (evaluation, export) always refits.
  */
 export class LatentWeightQuantizer {
   private thresholds?: Float64Array[];
-  /** The thresholds above as a [M, outChannels] tensor, for the levels-only steps. */
-  private thresholdsOnDevice?: tf.Tensor2D;
   private steps = 0;
 
   constructor(
@@ -57,38 +49,45 @@ export class LatentWeightQuantizer {
     readonly refitEvery = 1,
   ) {}
 
-  /** Whether the next apply, unless exact, reads the weights back (a host-side fit). */
-  get readsBack(): boolean {
-    const name = this.quantizer.config.name;
-    if (name === 'xnor') return false;
-    return !(name === 'pa' && this.thresholds !== undefined && this.steps % this.refitEvery !== 0);
-  }
-
   /** Q(w) as a tensor (read back asynchronously: WebGPU in Node has no sync reads). */
   async apply(w: tf.Variable, exact = false): Promise<tf.Tensor> {
-    if (!exact && !this.readsBack) {
-      this.steps++;
-      if (this.quantizer.config.name === 'xnor') return xnorOnDevice(w, this.outChannels);
-      return levelsOnlyOnDevice(w, this.thresholdsOnDevice as tf.Tensor2D);
-    }
     const data = (await readBack(w)) as Float32Array;
+    const stale =
+      !exact &&
+      this.thresholds !== undefined &&
+      this.quantizer.config.name === 'pa' &&
+      this.steps % this.refitEvery !== 0;
     this.steps++;
-    return tf.tensor(this.refit(data), w.shape);
+    const q = stale ? this.levelsOnly(data) : this.refit(data);
+    return tf.tensor(q, w.shape);
   }
 
   private refit(data: Float32Array): Float32Array {
     this.thresholds = [];
-    const q = quantizeLatent(data, this.outChannels, this.quantizer, this.thresholds);
-    this.thresholdsOnDevice?.dispose();
-    // kept past any scope the caller has open: later steps use it
-    this.thresholdsOnDevice = tf.keep(thresholdTensor(this.thresholds));
-    return q;
+    return quantizeLatent(data, this.outChannels, this.quantizer, this.thresholds);
   }
 
-  /** Frees the thresholds held on the device. */
-  dispose(): void {
-    this.thresholdsOnDevice?.dispose();
-    this.thresholdsOnDevice = undefined;
+  private levelsOnly(data: Float32Array): Float32Array {
+    const outChannels = this.outChannels;
+    const inner = data.length / outChannels;
+    const q = new Float32Array(data.length);
+    const piece = new Uint8Array(inner);
+    for (let o = 0; o < outChannels; o++) {
+      const t = (this.thresholds as Float64Array[])[o];
+      const sums = new Float64Array(t.length + 1);
+      const counts = new Float64Array(t.length + 1);
+      for (let i = 0; i < inner; i++) {
+        const v = data[i * outChannels + o];
+        const k = pieceIndex(t, v);
+        piece[i] = k;
+        sums[k] += v;
+        counts[k]++;
+      }
+      for (let i = 0; i < inner; i++) {
+        q[i * outChannels + o] = sums[piece[i]] / counts[piece[i]];
+      }
+    }
+    return q;
   }
 }
 
