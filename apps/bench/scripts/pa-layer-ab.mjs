@@ -6,12 +6,13 @@
 //   node apps/bench/scripts/pa-layer-ab.mjs --base packages/backend-wasm/.scratch/base --bases 2x2,3x3
 //
 // --rounds rounds of --ms ms medians each, the order alternating; --threads sets the worker
-// count of both; --sizes picks layers by their spatial size (default all four). Run from the repository root with the packages built (apps/bench's dist too).
+// count of both; --sizes picks layers by their spatial size (default all four); --net resnet8
+// times ResNet-8's 3x3 layers (28x28x16, 14x14x32, 7x7x64) instead. Run from the repository root with the packages built (apps/bench's dist too).
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { WasmBackend } from '@pabnn/backend-wasm';
-import { preparePALayer, RESNET18_3X3_LAYERS } from '../dist/pa-layer.js';
+import { preparePALayer, RESNET8_3X3_LAYERS, RESNET18_3X3_LAYERS } from '../dist/pa-layer.js';
 
 const { values } = parseArgs({
   options: {
@@ -20,7 +21,8 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '5' },
     ms: { type: 'string', default: '200' },
     threads: { type: 'string', default: '1' },
-    sizes: { type: 'string', default: '56,28,14,7' },
+    sizes: { type: 'string' },
+    net: { type: 'string', default: 'resnet18' },
   },
 });
 if (!values.base) throw new Error('--base <folder of a baseline backend-wasm build> is required');
@@ -47,8 +49,8 @@ function medianMs(run, ms) {
 
 for (const spec of values.bases.split(',')) {
   const [m, n] = spec.split('x').map(Number);
-  for (const [size, c] of RESNET18_3X3_LAYERS) {
-    if (!values.sizes.split(',').map(Number).includes(size)) continue;
+  for (const [size, c] of values.net === 'resnet8' ? RESNET8_3X3_LAYERS : RESNET18_3X3_LAYERS) {
+    if (values.sizes && !values.sizes.split(',').map(Number).includes(size)) continue;
     const x = Float32Array.from({ length: size * size * c }, (_, i) => Math.sin(i * 0.37));
     const w = Float32Array.from({ length: c * 9 * c }, (_, i) => Math.cos(i * 0.11));
     const layers = {};

@@ -23,9 +23,10 @@
 // (docs/PA-METHOD.md, "Zero padding").
 
 import { endTap, firstTap, param } from './conv-geometry';
-import { MICRO_ONE_WORD, MICRO_SHORT } from './generated/kernel-codes';
+import { MICRO_ONE_WORD, MICRO_ONE_WORD_TAIL16, MICRO_SHORT, MICRO_SHORT_TAIL16, MICRO_SHORT_TAIL32 } from './generated/kernel-codes';
 import { blockOnePixel } from './pa-one-pixel';
 import { blockSimdShort } from './pa-short-rows';
+import { blockOneWordTail, blockSimdShortTail, TAIL_BYTES } from './pa-short-tail';
 import { blockScalar, blockSimd, blockSimdOneWord, WORD_BYTES } from './pa-tiled-block';
 // convTiled()'s parameter block (PA_TILED_PARAMS in src/param-blocks.ts, which documents each field)
 import {
@@ -64,6 +65,7 @@ import {
   SCRATCH,
   SH,
   SW,
+  TAIL_WEIGHTS,
   TAP_BITS,
   WEIGHTS,
 } from './generated/pa-tiled-params';
@@ -252,6 +254,9 @@ export function convTiled(p: usize): void {
   const planes = <usize>param(p, PLANES);
   const qsum = <usize>param(p, QSUM);
   const wTiled = <usize>param(p, WEIGHTS);
+  const wTail = <usize>param(p, TAIL_WEIGHTS);
+  const tailMicro = micro == MICRO_SHORT_TAIL16 || micro == MICRO_SHORT_TAIL32;
+  const wideTail = micro == MICRO_SHORT_TAIL32;
   const abPtr = <usize>param(p, AB);
   const cwPtr = <usize>param(p, CW);
   const gTap = <usize>param(p, G_TAP);
@@ -324,8 +329,10 @@ export function convTiled(p: usize): void {
       for (let blk = blockBegin; blk < blockEnd; blk++) {
         const w0 = wTiled + <usize>blk * m * baseBytes;
         const ab0 = abPtr + (<usize>(blk * m * n) << 5);
-        if (ASC_FEATURE_SIMD && !second && micro != MICRO_ONE_WORD) blockOnePixel(rows, rowWords, m, n, w0, ab0, kc0, blk << 3, cout, e0, bq0, cwPtr, scale, bias, y0, act);
+        if (ASC_FEATURE_SIMD && micro == MICRO_ONE_WORD_TAIL16) blockOneWordTail(rows, m, n, wTail + <usize>blk * m * TAIL_BYTES, ab0, kc0, kc1, blk << 3, cout, e0, e1, bq0, bq1, cwPtr, scale, bias, y0, y1, second, act);
+        else if (ASC_FEATURE_SIMD && !second && micro != MICRO_ONE_WORD) blockOnePixel(rows, rowWords, m, n, w0, ab0, kc0, blk << 3, cout, e0, bq0, cwPtr, scale, bias, y0, act);
         else if (ASC_FEATURE_SIMD && micro == MICRO_ONE_WORD) blockSimdOneWord(rows, m, n, w0, ab0, kc0, kc1, blk << 3, cout, e0, e1, bq0, bq1, cwPtr, scale, bias, y0, y1, second, act);
+        else if (ASC_FEATURE_SIMD && tailMicro) blockSimdShortTail(rows, rowWords, m, n, w0, wTail + <usize>blk * m * TAIL_BYTES, wideTail, ab0, kc0, kc1, blk << 3, cout, e0, e1, bq0, bq1, cwPtr, scale, bias, y0, y1, second, act);
         else if (ASC_FEATURE_SIMD && micro == MICRO_SHORT) blockSimdShort(rows, rowWords, m, n, w0, ab0, kc0, kc1, blk << 3, cout, e0, e1, bq0, bq1, cwPtr, scale, bias, y0, y1, second, act);
         else if (ASC_FEATURE_SIMD) blockSimd(rows, rowWords, m, n, w0, ab0, kc0, kc1, blk << 3, cout, e0, e1, bq0, bq1, cwPtr, scale, bias, y0, y1, second, act);
         else blockScalar(rows, rowWords, m, n, w0, ab0, kc0, kc1, blk << 3, cout, e0, e1, bq0, bq1, cwPtr, scale, bias, y0, y1, second, act);

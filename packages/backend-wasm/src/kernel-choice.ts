@@ -40,8 +40,20 @@ export function kernelFor(
  *   short: the same split for rows of at most 31 words (one byte-counter chunk), with fewer
  *     live registers.
  *   oneWord: rows of one word (1x1 convs up to 64 channels), weights loaded once per base.
+ *   shortTail16, shortTail32: `short` for rows whose last word holds at most 16 or 32 bits
+ *     (asm/pa-short-tail.ts): that word counted for all 8 channels in v128 lanes of 16 or
+ *     32 bits instead of a whole word's sweep.
+ *   oneWordTail16: rows of one word of at most 16 bits (1x1 convs up to 16 channels), all of
+ *     it counted in 16-bit lanes.
  */
-export const MICRO_KERNELS = { hybrid: 0, short: 1, oneWord: 2 } as const;
+export const MICRO_KERNELS = {
+  hybrid: 0,
+  short: 1,
+  oneWord: 2,
+  shortTail16: 3,
+  shortTail32: 4,
+  oneWordTail16: 5,
+} as const;
 export type MicroKernel = keyof typeof MICRO_KERNELS;
 
 /** Rows of at most this many words take `short` (its byte counters hold 31 words, 8 a word). */
@@ -53,11 +65,25 @@ export const SHORT_ROW_WORDS = 31;
  * `pnpm bench conv`'s layers, timed as in src/pa-layer.ts): `short` beat `hybrid` by 4-10 % on
  * every row it can take (3, 5, 9 and 18 words: ResNet-8's 16, 32, 64 channels, ResNet-18's 64
  * and 128; M x N 2x2, 3x3, 4x5). An i64-only micro-kernel (all 8 channels on POPCNT) was 2-10 %
- * slower than `short` on the same rows: i64 POPCNT alone is bound by its one port.
+ * slower than `short` on the same rows: i64 POPCNT alone is bound by its one port. Rows whose
+ * last word is a tail of at most 16 or 32 bits (`tailBits`, tailBitsFor) take the shortTail
+ * micro-kernels, one-word rows of at most 16 bits oneWordTail16 (asm/pa-short-tail.ts has the
+ * measurements); a one-word row of 32 bits stays on oneWord, which was as fast.
  */
-export function microKernelFor(rowWords: number): MicroKernel {
-  if (rowWords === 1) return 'oneWord';
-  return rowWords <= SHORT_ROW_WORDS ? 'short' : 'hybrid';
+export function microKernelFor(rowWords: number, tailBits = 0): MicroKernel {
+  if (rowWords > SHORT_ROW_WORDS) return 'hybrid';
+  if (rowWords === 1) return tailBits > 0 && tailBits <= 16 ? 'oneWordTail16' : 'oneWord';
+  if (tailBits > 0 && tailBits <= 16) return 'shortTail16';
+  if (tailBits > 0 && tailBits <= 32) return 'shortTail32';
+  return 'short';
+}
+
+/**
+ * Bits of a gathered row's last word that hold taps (0: the row fills its last word): odd
+ * kernel areas of 8-, 16- and 32-bit taps leave 8, 16 or 32 (tap-packing.ts).
+ */
+export function tailBitsFor(cinG: number, kh: number, kw: number): number {
+  return (kh * kw * tapBitsFor(cinG)) % 64;
 }
 
 /**

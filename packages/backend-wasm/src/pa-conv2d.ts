@@ -17,9 +17,10 @@ import {
   type MicroKernel,
   microKernelFor,
   rowWordsFor,
+  tailBitsFor,
 } from './kernel-choice.js';
 import { PA_GROUPED_PARAMS, PA_TILED_PARAMS, paramBytes, writeParams } from './param-blocks.js';
-import { NS_PER, partsFor, splitByBlocks } from './split-policy.js';
+import { NS_PER, PASS_WORDS, partsFor, splitByBlocks } from './split-policy.js';
 import { tapBitsFor } from './tap-packing.js';
 import { type KernelCall, rowCalls, runCalls, splitRange, type ThreadPool } from './thread-pool.js';
 import type { WasmMemory } from './wasm-memory.js';
@@ -49,6 +50,11 @@ interface TiledLayout {
   micro: MicroKernel;
   /** u64 [channel block of 8][m][rowWords][WORD_SLOTS]. */
   weights: number;
+  /**
+   * The rows' last words again as [block][m][8 lanes of 16 or 32 bits] (32 bytes a base), for
+   * the shortTail micro-kernels (asm/pa-short-tail.ts); 0 when another micro-kernel runs.
+   */
+  tailWeights: number;
   /** f32 [block][m][n][8]: -2 a_{o,m} b_n (asm/pa-tiled-block.ts term()). */
   ab: number;
   /** f32 [blocks * 8]: the weight offsets c_w, 0 past cout (epilogue lanes and E). */
@@ -163,6 +169,7 @@ function tiledLayout(
           -2 * scales.data[o * m + j] * stairs.coefficients[k];
     }
   }
+  const micro = microKernelFor(rowWords, tailBitsFor(cinG, kh, kw));
   const sumB = stairs.coefficients.reduce((a, b) => a + b, 0);
   const gTap = new Float64Array(cout * taps);
   const g0 = new Float64Array(cout);
@@ -179,8 +186,11 @@ function tiledLayout(
     kind: 'tiled',
     tapBits,
     rowWords,
-    micro: microKernelFor(rowWords),
+    micro,
     weights: memory.put(weights),
+    tailWeights: TAIL_LANE_BITS[micro]
+      ? memory.put(tailWeights(weights, blocks * m, rowWords, TAIL_LANE_BITS[micro]))
+      : 0,
     ab: memory.put(ab),
     cw: memory.put(
       Float32Array.from({ length: blocks * TILE_CHANNELS }, (_, o) =>
@@ -190,6 +200,39 @@ function tiledLayout(
     gTap: memory.put(gTap),
     g0: memory.put(g0),
   };
+}
+
+/** The lane width of the micro-kernels that read tailWeights (kernel-choice.ts). */
+const TAIL_LANE_BITS: Partial<Record<MicroKernel, 16 | 32>> = {
+  shortTail16: 16,
+  shortTail32: 32,
+  oneWordTail16: 16,
+};
+
+/** Bytes of one (block, base) entry of tailWeights (asm/pa-short-tail.ts TAIL_BYTES). */
+const TAIL_BYTES = 32;
+
+/**
+ * The last word of each (block, base) row of the tiled weights, channel by channel, as 8 lanes
+ * of `laneBits` (16 or 32) bits: what the shortTail micro-kernels XOR a pixel's splatted tail
+ * with. The tail's bits are the low ones of the word (at most laneBits of them).
+ */
+function tailWeights(
+  weights: Uint32Array,
+  rowsOf8: number,
+  rowWords: number,
+  laneBits: 16 | 32,
+): Uint8Array {
+  const out = new Uint8Array(rowsOf8 * TAIL_BYTES);
+  const lanes = new DataView(out.buffer);
+  for (let r = 0; r < rowsOf8; r++)
+    for (let lane = 0; lane < TILE_CHANNELS; lane++) {
+      // the low u32 of the channel's (first) slot of the row's last word
+      const low = weights[((r * rowWords + rowWords - 1) * WORD_SLOTS + slotsOf(lane)[0]) * 2];
+      if (laneBits === 16) lanes.setUint16(r * TAIL_BYTES + 2 * lane, low, true);
+      else lanes.setUint32(r * TAIL_BYTES + 4 * lane, low, true);
+    }
+  return out;
 }
 
 /** Grouped convs: weights [M, Cout, kh, kw, C] (32-bit words) re-laid as [o][m][tap][w64]. */
@@ -324,6 +367,7 @@ function kernelFields(
           tapBits: l.tapBits,
           rowWords: l.rowWords,
           micro: MICRO_KERNELS[l.micro],
+          tailWeights: l.tailWeights,
           ab: l.ab,
           gTap: l.gTap,
           g0: l.g0,
@@ -417,7 +461,8 @@ export function runPAConv(
     const geometry = convGeometry(attrs, x.shape, p.cout, p.kh, p.kw);
     const rows = batch * geometry.outH;
     const rowWords = p.layout.kind === 'tiled' ? p.layout.rowWords : p.kh * p.kw * p.w64;
-    const words = rows * geometry.outW * p.cout * p.m * p.n * rowWords;
+    // each (pixel, channel, m, n) pass costs about a word more than its row (split-policy.ts)
+    const words = rows * geometry.outW * p.cout * p.m * p.n * (rowWords + PASS_WORDS);
     const parts = partsFor(words * NS_PER.popcountWord, rows, pool);
     const blocks = Math.ceil(p.cout / TILE_CHANNELS);
     const write = (t: number, at: number, rowRange: number[], blockRange: number[]) => {

@@ -32,6 +32,7 @@ export const PA_TILED_PARAMS = block('pa-tiled-params', [
   'planes', // u64 [pixel][n][w64] activation bit-planes (binarize())
   'qsum', // f64 [pixel]: the staircase's constant part summed over channels
   'weights', // u64 [block of 8][m][rowWords][12] (asm/pa-tiled-block.ts WORD_BYTES)
+  'tailWeights', // [block][m][32 bytes]: the rows' last words in lanes (asm/pa-short-tail.ts), or 0
   'ab', // f32 [block][m][n][8]: -2 a_{o,m} b_n
   'cw', // f32 [cout rounded up to 8]: weight offsets c_w
   'gTap', // f64 [cout][taps]: per-tap part of E

@@ -19,6 +19,17 @@ export const MIN_NS_PER_PART = 20_000;
 export const NS_PER = { popcountWord: 0.3, floatMac: 0.1, thresholdCompare: 0.15 } as const;
 
 /**
+ * Words of work a PAConv2D charges each (pixel, channel, m, n) pass on top of its row's words:
+ * the pass's counts reduced, scaled and added, and its share of the gather and the output
+ * epilogue. Rows of a few words pay it most: ResNet-8's 1x1 downsampling convs (one word a
+ * row) took about 0.5 ns a word at 4x5 and 3x3 where ResNet-18's rows of 9-36 words take about
+ * 0.3 (apps/bench/scripts/pa-layer-ab.mjs and Session#profile, one thread); counted as one
+ * word's work instead, those convs stayed on one thread below the split threshold while taking
+ * 37-67 us.
+ */
+export const PASS_WORDS = 1;
+
+/**
  * How many parts (1 .. the pool's threads) to split `items` items of `totalNs` estimated work
  * into; `minPartNs` is the pool's threshold (MIN_NS_PER_PART unless the backend was created
  * with another `minPartNs`; 0 splits every call, which the threaded conformance runs use).

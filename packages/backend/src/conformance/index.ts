@@ -7,7 +7,7 @@ import { describeMismatch, relativeMaxError } from './compare.js';
 import { executeCase, type OpCase } from './execute.js';
 import { paConv2dReference } from './pa-reference.js';
 
-export { type PACaseSpec, paCase } from './cases.js';
+export { PA_CASES, type PACaseSpec, paCase } from './cases.js';
 export { relativeMaxError } from './compare.js';
 export type { OpCase } from './execute.js';
 export { executeCase } from './execute.js';
