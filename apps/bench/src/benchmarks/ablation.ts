@@ -113,6 +113,13 @@ const NOTES = `## Notes
   teacher here is only 1.7 points above the student and is itself trained for 3 epochs, so its soft targets carry
   little the labels do not, while alpha = 0.9 leaves the labels a tenth of the loss; other (T, alpha), a longer
   fine-tune or a stronger teacher were not tried (no budget left). The option stays in @pabnn/train.
+- Staged binarization (activations only for the first 26 of the short budget's 78 steps, then weights too),
+  measured at the short budget only so far, one run each: before BN re-estimation it beats the recipe on both,
+  2x2 77.08 vs 75.31 % (+1.77) and 3x3 83.15 vs 81.77 % (+1.38), the best short-budget row. Re-estimation then no
+  longer helps (-0.04 and -0.28), so with it on both runs staged is +0.18 on 3x3 (82.87 vs 82.69 %) and -0.47 on
+  2x2 (77.04 vs 77.51 %): here staging buys about what re-estimation buys, not more, and not on top of it. Why
+  re-estimation stops helping was not investigated, and neither was the spread between seeds, so differences of a
+  few tenths are not findings. The recipe-budget rows ('-staged-bn', 3 epochs; GPU) and PA 1x1 are not trained yet.
 - PA 2x2 at the recipe's budget (trained 2026-12-06 on one H100, three processes sharing it at ~100-160
   images/s, three calls, no CPU part): 85.81 % before and 85.37 % after BN re-estimation (-0.44), gap 3.31 to
   float with the re-estimated statistics it ships with: the (2,2) target (within 1.0) is missed by 2.3 points, and
