@@ -57,6 +57,10 @@ export {
   reestimateBatchNorm,
 } from './loop/reestimate-batch-norm.js';
 export { learningRateAt, type ScheduleName } from './loop/schedule.js';
+export {
+  type StagedBinarization,
+  weightsBinarizedAt,
+} from './loop/staged-binarization.js';
 export { TrainableModel, type TrainableModelOptions } from './model/trainable-model.js';
 export { batchNormTrain } from './ops/batch-norm.js';
 export { conv2d } from './ops/conv2d.js';

@@ -8,6 +8,11 @@ import { checkResumable } from './checkpoint-structure.js';
 import { type DistillOptions, resolveDistill } from './distill.js';
 import { Optimizer, type OptimizerName } from './optimizer.js';
 import { learningRateAt, type ScheduleName } from './schedule.js';
+import {
+  resolveStaged,
+  type StagedBinarization,
+  weightsBinarizedAt,
+} from './staged-binarization.js';
 import { explainStepFailure } from './step-failure.js';
 import { shareSizes, trainStep } from './train-step.js';
 
@@ -43,6 +48,14 @@ export interface FitOptions {
    * (e.g. the float model a binarized run starts from) is not trained. Default: labels only.
    */
   distill?: DistillOptions;
+  /**
+   * Staged binarization (staged-binarization.ts has the idea and the references): the first
+   * `activationsOnlyFraction` of the run's steps quantize the activations only, with the convs
+   * on their float latent weights; the weights are binarized for the rest (their staircases
+   * refitted at the switch). The stage follows the global step, so resumed runs keep it.
+   * Default: weights and activations binarized from the first step.
+   */
+  stagedBinarization?: StagedBinarization;
   /** Called after each epoch, e.g. to evaluate. */
   onEpoch?: (e: EpochStats) => void;
 }
@@ -106,6 +119,7 @@ export async function fit(
   if (options.microBatchSize !== undefined) shareSizes(batchSize, options.microBatchSize);
   if (!(baseLr > 0)) throw new TrainError('options', `learningRate must be > 0, got ${baseLr}`);
   const distill = options.distill ? resolveDistill(options.distill) : undefined;
+  const staged = options.stagedBinarization ? resolveStaged(options.stagedBinarization) : undefined;
   const perEpoch = batchesPerEpoch(data.count, batchSize, true);
   const total = perEpoch * options.epochs;
   const fingerprint = JSON.stringify({
@@ -129,6 +143,8 @@ export async function fit(
     // a distilled run's checkpoint is not a plain run's (absent without distillation, so older
     // checkpoints keep their fingerprints)
     ...(distill ? { distill: [distill.temperature, distill.alpha] } : {}),
+    // likewise a staged run's (absent without staging)
+    ...(staged ? { stagedBinarization: staged.activationsOnlyFraction } : {}),
   });
   const shape = [data.height, data.width, data.channels];
 
@@ -153,11 +169,15 @@ export async function fit(
     });
     model.load(saved.state);
   }
-  // staircases still missing are calibrated on the first batch, before the optimizer is made
+  // the stage of a step: float latent weights in the activations-only stage
+  const floatWeightsAt = (step: number) => !weightsBinarizedAt(step, total, staged);
+  // staircases still missing are calibrated on the first batch, before the optimizer is made,
+  // with the weights of the stage the run (re)starts in: those its first steps will see
   const first = batches(data, { batchSize, seed, epoch: 0 }).next().value;
   if (first) {
     const x = tf.tensor4d(first.x, [first.size, ...shape] as never);
-    await model.prepare(x);
+    const resumeStep = saved ? saved.epoch * perEpoch + saved.batch : 0;
+    await model.prepare(x, { floatWeights: floatWeightsAt(resumeStep) });
     const teacher = options.distill?.teacher;
     if (teacher && typeof teacher !== 'function') await teacher.prepare(x);
     x.dispose();
@@ -215,7 +235,7 @@ export async function fit(
       })) {
         const step = epoch * perEpoch + b;
         const lr = learningRateAt(schedule, baseLr, step, total, options.warmup ?? 0);
-        await model.prepare();
+        await model.prepare(undefined, { floatWeights: floatWeightsAt(step) });
         const { loss, hits, grads, gradientL1 } = await trainStep(
           model,
           variables,

@@ -14,6 +14,11 @@ export interface TrainContext {
   denses: ReadonlyMap<string, DenseParams>;
   /** Q(w) of each binarized layer for the current step (TrainableModel#prepare). */
   quantized: ReadonlyMap<string, tf.Tensor>;
+  /**
+   * Binarized convs use their float latent weights (the activations-only stage of staged
+   * binarization; prepare's `floatWeights`): only their inputs are quantized.
+   */
+  floatWeights: boolean;
   /** Weight of the batch in the running BN statistics of a training-mode forward. */
   runningMomentum: number;
   training: boolean;
@@ -48,11 +53,13 @@ const conv: TrainOp = (ctx, node, x) => {
   let input = x as tf.Tensor4D;
   let weight: tf.Tensor4D = c.weight as tf.Tensor4D;
   if (c.binary) {
-    const quantized = ctx.quantized.get(node.name);
-    if (!quantized)
-      throw new TrainError('prepare', `layer '${node.name}': call prepare() before forward()`);
     input = c.binary.activations?.apply(x) as tf.Tensor4D;
-    weight = fakeQuantWeights(c.weight, quantized);
+    if (!ctx.floatWeights) {
+      const quantized = ctx.quantized.get(node.name);
+      if (!quantized)
+        throw new TrainError('prepare', `layer '${node.name}': call prepare() before forward()`);
+      weight = fakeQuantWeights(c.weight, quantized);
+    }
   }
   const y = conv2d(input, weight, window(node, x, [kh, kw]), c.depthwise);
   return c.bias ? tf.add(y, c.bias) : y;

@@ -70,6 +70,8 @@ export class TrainableModel {
   private runningMomentum = BN_MOMENTUM;
   /** Q(w) of each binarized layer for the current step (prepare). */
   private readonly quantized = new Map<string, tf.Tensor>();
+  /** Binarized convs use their latent weights un-quantized (prepare's `floatWeights`). */
+  private floatWeights = false;
 
   constructor(
     readonly modelName: string,
@@ -216,6 +218,14 @@ export class TrainableModel {
     return [...this.convs].filter(([, c]) => c.binary).map(([name]) => name);
   }
 
+  /**
+   * Whether the forwards since the last prepare use binarized weights (false in the
+   * activations-only stage of staged binarization: prepare's `floatWeights`).
+   */
+  get weightsBinarized(): boolean {
+    return !this.floatWeights;
+  }
+
   /** Whether every binarized layer has its activation staircase (see prepare). */
   get calibrated(): boolean {
     return [...this.convs.values()].every((c) => !c.binary || c.binary.activations);
@@ -226,13 +236,25 @@ export class TrainableModel {
    * weights (once per step, on the host, with the same quantizer export uses) and, if some
    * activation staircases are still missing, calibrates them on `batch`, layer by layer, each
    * on the activations that reach it through the already quantized layers before it.
+   *
+   * `floatWeights` (the first stage of staged binarization, FitOptions.stagedBinarization):
+   * until the next prepare without it, binarized convs use their latent weights un-quantized
+   * and only their inputs go through the staircases. The first prepare after such a stage
+   * refits every weight staircase (as `exact` does), so the first binarized step does not use
+   * thresholds fitted to weights from before the stage.
    */
-  async prepare(batch?: tf.Tensor4D, { exact = false }: { exact?: boolean } = {}): Promise<void> {
+  async prepare(
+    batch?: tf.Tensor4D,
+    { exact = false, floatWeights = false }: { exact?: boolean; floatWeights?: boolean } = {},
+  ): Promise<void> {
+    const refit = exact || this.floatWeights;
+    this.floatWeights = floatWeights;
     for (const [name, c] of this.convs) {
       if (!c.binary) continue;
-      const q = await c.binary.weights.apply(c.weight, exact);
       this.quantized.get(name)?.dispose();
-      this.quantized.set(name, q);
+      this.quantized.delete(name);
+      // no Q(w) in the float stage: it would cost a fit per step and be ignored
+      if (!floatWeights) this.quantized.set(name, await c.binary.weights.apply(c.weight, refit));
     }
     if (this.calibrated) return;
     if (!batch) {
@@ -351,6 +373,7 @@ export class TrainableModel {
             norms: this.norms,
             denses: this.denses,
             quantized: this.quantized,
+            floatWeights: this.floatWeights,
             runningMomentum: this.runningMomentum,
             training,
             get,

@@ -31,6 +31,12 @@ export interface RunSpec {
    * top-1 before it too, so one run gives both rows of the ablation. Absent: not re-estimated.
    */
   bnReestimationBatches?: number;
+  /**
+   * Staged binarization (FitOptions.stagedBinarization of @pabnn/train): the first this fraction
+   * of the fine-tuning steps quantize the activations only, the convs on float weights; the
+   * weights are binarized for the rest. Absent: both binarized from the first step.
+   */
+  stagedBinarization?: { activationsOnlyFraction: number };
   /** Per-layer (M, N) by conv name (the zoo's layerBases); M and N are then the default. */
   layerBases?: Record<string, LayerBases>;
 }
@@ -125,12 +131,18 @@ const binaryRun = (
  */
 export const DISTILL = { temperature: 4, alpha: 0.9 };
 export const BN_REESTIMATION_BATCHES = 50;
+/**
+ * Staged binarization in the ablation: activations only for the first third of the steps (the
+ * float weights adapt to the staircases), then weights too for the remaining two thirds.
+ */
+export const STAGED = { activationsOnlyFraction: 1 / 3 };
 
 /**
  * The ablation of issue 25 on Fashion-MNIST ResNet-8, PA (M, N): '-bn' is the recipe with
  * batch-norm re-estimation (its result also holds the top-1 without it: the baseline row), and
- * '-kd-bn' adds distillation (also recorded before and after re-estimation). Every row: the
- * recipe's 3 epochs from the same float run, same data, batch, learning rate and schedule.
+ * '-kd-bn' adds distillation (also recorded before and after re-estimation), '-staged-bn'
+ * staged binarization instead (STAGED; likewise). Every row of a budget: the same epochs from the
+ * same float run, same data, batch, learning rate and schedule.
  */
 export const ablationRuns = (
   m: number,
@@ -149,6 +161,12 @@ export const ablationRuns = (
       ...short,
       id: `${id}-kd-bn${suffix}`,
       distill: DISTILL,
+      bnReestimationBatches: BN_REESTIMATION_BATCHES,
+    },
+    {
+      ...short,
+      id: `${id}-staged-bn${suffix}`,
+      stagedBinarization: STAGED,
       bnReestimationBatches: BN_REESTIMATION_BATCHES,
     },
   ];

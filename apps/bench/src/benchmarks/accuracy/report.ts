@@ -63,6 +63,7 @@ function schemeLabel(spec: RunResult['spec']): string {
   if (!spec.calibration) return spec.scheme;
   const steps = [`${spec.calibration} calibration`];
   if (spec.distill) steps.push('distillation');
+  if (spec.stagedBinarization) steps.push('staged binarization');
   if (spec.bnReestimationBatches) steps.push('BN re-estimation');
   return `${spec.scheme} (${steps.join(', ')})`;
 }

@@ -121,6 +121,7 @@ export async function trainRun(spec: RunSpec, options: RunOptions): Promise<RunR
     onProgress: consoleProgress(spec.id),
     shouldStop: () => stopRequested,
     distill: teacher && spec.distill ? { teacher, ...spec.distill } : undefined,
+    stagedBinarization: spec.stagedBinarization,
   });
   teacher?.dispose();
   if (result.stopped) {
