@@ -1,5 +1,6 @@
 // The module's entry: every kernel the wasm backend calls.
 export { binarize, conv } from './pa-conv';
+export { binarizeConvTiled } from './pa-binarize-conv';
 export { convTiled } from './pa-conv-tiled';
 export { popcountPeak } from './popcount-peak';
 export {

@@ -21,6 +21,7 @@ import {
 } from './kernel-choice.js';
 import { PA_GROUPED_PARAMS, PA_TILED_PARAMS, paramBytes, writeParams } from './param-blocks.js';
 import { NS_PER, PASS_WORDS, partsFor, splitByBlocks } from './split-policy.js';
+import { inputPixelsOf } from './input-rows.js';
 import { tapBitsFor } from './tap-packing.js';
 import { type KernelCall, rowCalls, runCalls, splitRange, type ThreadPool } from './thread-pool.js';
 import type { WasmMemory } from './wasm-memory.js';
@@ -438,12 +439,6 @@ export function runPAConv(
       s.qsum + begin * groups * 8,
     ],
   });
-  const binarizeCalls = p.binarizeCalls.get([offsetOf(x), batch, inH, inW], () => {
-    const compares = pixels * cin * p.n;
-    const parts = partsFor(compares * NS_PER.thresholdCompare, pixels, pool);
-    return splitRange(pixels, parts).map(binarize);
-  });
-  runCalls(kernels, binarizeCalls, pool);
 
   // the blocks hold offsets and shapes only: a run on the same buffers reuses them, which
   // saves a small layer's per-run cost of building and writing them
@@ -479,20 +474,41 @@ export function runPAConv(
     };
     if (p.layout.kind === 'tiled' && splitByBlocks(rows, blocks, parts)) {
       const blockBytes = paramBytes(PA_TILED_PARAMS);
+      // every part reads every input pixel: binarized once, before the parts (binarizing it in
+      // each part wrote the same cache lines from both threads: ResNet-8's 7x7 layers 0.7-0.8x)
       return splitRange(blocks, parts).map((range, t) => {
         const at = p.params + t * blockBytes;
         write(t, at, [0, rows], range);
         return { kernel: 'convTiled' as const, args: [at] };
       });
     }
-    return rowCalls(
+    const rowRanges: [number, number][] = [];
+    const conv = rowCalls(
       p.layout.kind === 'tiled' ? 'convTiled' : 'conv',
       p.params,
       paramBytes(paramBlockOf(p)),
       rows,
       parts,
-      (t, at, rowBegin, rowEnd) => write(t, at, [rowBegin, rowEnd], [0, blocks]),
+      (t, at, rowBegin, rowEnd) => {
+        rowRanges.push([rowBegin, rowEnd]);
+        write(t, at, [rowBegin, rowEnd], [0, blocks]);
+      },
     );
+    if (p.layout.kind !== 'tiled' || conv.length < 2) return conv;
+    // a split tiled conv: each part binarizes the input rows its output rows read, then sweeps
+    // them, in one call (asm/pa-binarize-conv.ts)
+    return conv.map((c, t) => ({
+      kernel: 'binarizeConvTiled' as const,
+      args: [...binarize(inputPixelsOf(...rowRanges[t], geometry)).args, c.args[0]],
+    }));
   });
+  if (calls[0]?.kernel !== 'binarizeConvTiled') {
+    const binarizeCalls = p.binarizeCalls.get([offsetOf(x), batch, inH, inW], () => {
+      const compares = pixels * cin * p.n;
+      const parts = partsFor(compares * NS_PER.thresholdCompare, pixels, pool);
+      return splitRange(pixels, parts).map(binarize);
+    });
+    runCalls(kernels, binarizeCalls, pool);
+  }
   runCalls(kernels, calls, pool);
 }

@@ -17,6 +17,19 @@ export interface PAKernels {
   ): void;
   conv(params: number): void;
   convTiled(params: number): void;
+  /** binarize's arguments for one part's input pixels, then convTiled's block (asm/pa-binarize-conv.ts). */
+  binarizeConvTiled(
+    x: number,
+    pixels: number,
+    cin: number,
+    groups: number,
+    n: number,
+    thr: number,
+    coef: number,
+    planes: number,
+    qsum: number,
+    params: number,
+  ): void;
   /** The measured peak of the XOR + popcount micro-kernel (asm/popcount-peak.ts). */
   popcountPeak(h: number, w: number, words: number, reps: number): number;
   conv2dF32(params: number): void;
