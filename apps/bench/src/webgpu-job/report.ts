@@ -134,9 +134,10 @@ export function webgpuReport(results: JobResults): { markdown: string; json: obj
 Inputs on the GPU; each sample queues the conv ${results.layerRepeat} times and waits for the queue (ours: \`WebGpuBackend#finish\`; TF.js:
 reading one element of the last output), median per conv. Ours = binarize into bit-planes + XOR/popcount conv with the fused
 epilogue, on the direct kernel (one invocation per pixel and 8 channels), the tiled one (32 pixels x 32 channels staged in
-workgroup memory, 2 pixels an invocation), tiled-wide (64 pixels, 4 an invocation; N <= 4) and halo (8 x 8 output pixels
-and their input halo staged once, 4 pixels x 8 channels an invocation, the window compiled in, its own binarize; "-" where a
-kernel does not take the layer or was not in the job yet); \`auto\` is what the backend picks by shape. TF.js = \`tf.conv2d\` in float32. % of peak: the auto
+workgroup memory, 2 pixels an invocation), tiled-wide (64 pixels, 4 an invocation; N <= 4), halo (8 x 8 output pixels
+and their input halo staged once, 4 pixels x 8 channels an invocation, the window compiled in, its own binarize) and
+halo-fused (the same conv binarizing its halo from the float input: one dispatch); "-" where a kernel does not take the
+layer or was not in the job yet; \`auto\` is what the backend picks by shape. TF.js = \`tf.conv2d\` in float32. % of peak: the auto
 kernel's binary MACs (the float conv's MACs x M x N, binarize included in its time) per second against the peak below${peak === undefined ? ' (not measured in these results: "-")' : ''}.
 
 ${peakSection(results)}
