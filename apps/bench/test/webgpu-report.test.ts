@@ -4,7 +4,13 @@ import { expect, it } from 'vitest';
 import { webgpuReport } from '../src/webgpu-job/report.js';
 import type { JobResults, LayerRow, ModelRow } from '../src/webgpu-job/results.js';
 
-const layer = (M: number, N: number, kernel: 'direct' | 'tiled', oursMs: number): LayerRow => ({
+const layer = (
+  M: number,
+  N: number,
+  kernel: 'direct' | 'tiled' | 'halo',
+  oursMs: number,
+  differenceVsDirect?: number,
+): LayerRow => ({
   layer: '32x7x7x512 -> 512, 3x3',
   batch: 32,
   M,
@@ -14,6 +20,7 @@ const layer = (M: number, N: number, kernel: 'direct' | 'tiled', oursMs: number)
   oursMs,
   tfjsWebgpuMs: 1,
   speedup: 1 / oursMs,
+  differenceVsDirect,
 });
 const model = (
   runtime: ModelRow['runtime'],
@@ -45,9 +52,10 @@ const results: JobResults = {
   notes: ['onnxruntime-web WebGPU EP failed at batch 32: out of memory'],
   layers: [
     layer(1, 1, 'direct', 0.08),
-    layer(1, 1, 'tiled', 0.2),
+    layer(1, 1, 'tiled', 0.2, 3e-7),
+    layer(1, 1, 'halo', 0.05, 2e-6),
     layer(4, 5, 'direct', 1),
-    layer(4, 5, 'tiled', 0.5),
+    layer(4, 5, 'tiled', 0.5, 1e-6),
   ],
   models: [
     model('tfjs-webgpu', null, null, 32, 32),
@@ -61,10 +69,14 @@ it('writes the card, the driver, every kernel (- where one was not timed) and th
   const { markdown, json } = webgpuReport(results);
   expect(markdown).toContain('**NVIDIA H100 80GB HBM3, driver 580.1**');
   expect(markdown).toContain(
-    '| 32x7x7x512 -> 512, 3x3 | 1 x 1 | 0.080 | 0.200 | - | direct | 1.000 | 12.50x | 12.50x | - |',
+    '| 32x7x7x512 -> 512, 3x3 | 1 x 1 | 0.080 | 0.200 | - | 0.050 | - | direct | 1.000 | 12.50x | 20.00x | - |',
   );
   expect(markdown).toContain(
-    '| 32x7x7x512 -> 512, 3x3 | 4 x 5 | 1.000 | 0.500 | - | tiled | 1.000 | 2.00x | 2.00x | - |',
+    '| 32x7x7x512 -> 512, 3x3 | 4 x 5 | 1.000 | 0.500 | - | - | - | tiled | 1.000 | 2.00x | 2.00x | - |',
+  );
+  // each kernel's output against the direct one's, on the GPU
+  expect(markdown).toContain(
+    'largest difference 2.0e-6 of the largest magnitude (halo, 32x7x7x512 -> 512, 3x3 (1,1)), within the 1e-4 the conformance suite asks.',
   );
   // images/s: 4000 vs TF.js 1000 and ORT 2000
   expect(markdown).toContain(
@@ -154,4 +166,14 @@ it('adds where the time goes from a profile, per op, with PAConv2D split by time
     '| **run without waits**: end to end (timestamps: all dispatches) | - | 15.00 | 3.20 | - |',
   );
   expect(markdown).toContain('Slowest nodes: (1,1): stem (Conv2D) 3.00 ms, b (PAConv2D) 0.50 ms');
+});
+
+it("flags a kernel whose output is off the direct kernel's on the GPU", () => {
+  const { markdown } = webgpuReport({
+    ...results,
+    layers: [layer(1, 1, 'direct', 0.08), layer(1, 1, 'halo', 0.05, 0.3)],
+  });
+  expect(markdown).toContain(
+    '**over 1e-4 (wrong results, timings not comparable)**: halo on 32x7x7x512 -> 512, 3x3 (1,1)',
+  );
 });

@@ -22,7 +22,7 @@ export interface GpuContext {
 
 /** Options of `WebGpuBackend.create` (and of a session's `backendOptions`). */
 export interface WebGpuOptions {
-  /** The PAConv2D conv kernel: 'auto' (default, by shape), 'direct', 'tiled' or 'tiled-wide' (pa-conv2d-variant.ts). */
+  /** The PAConv2D conv kernel: 'auto' (default, by shape), 'direct', 'tiled', 'tiled-wide', 'halo' or 'halo-fused' (pa-conv2d-variant.ts). */
   paConvKernel?: PAConvKernelChoice;
   /**
    * Time every dispatch on the GPU with timestamp queries where the adapter has the

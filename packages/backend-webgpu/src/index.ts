@@ -13,6 +13,7 @@ export {
   PA_CONV_KERNELS,
   type PAConvKernel,
   type PAConvKernelChoice,
+  type PAConvWindow,
 } from './pa-conv2d-variant.js';
 export { webgpuBackend } from './plugin.js';
 export { WebGpuBackend } from './webgpu-backend.js';

@@ -1,3 +1,4 @@
+import { haloFits } from './pa-conv2d-halo-wgsl.js';
 import { type PixelsPerInvocation, stagedSteps } from './pa-conv2d-tiled-wgsl.js';
 
 /**
@@ -5,12 +6,21 @@ import { type PixelsPerInvocation, stagedSteps } from './pa-conv2d-tiled-wgsl.js
  * pixel and 8 channels, every operand from storage), 'tiled' (pa-conv2d-tiled-wgsl.ts:
  * workgroup tiles of 32 pixels x 32 channels staged in workgroup memory, all M x N plane pairs
  * of a tile in one pass, 2 pixels x 8 channels an invocation) or 'tiled-wide' (the same with
- * 64-pixel tiles, 4 pixels an invocation). 'auto' (the default) picks by shape, here and
- * nowhere else.
+ * 64-pixel tiles, 4 pixels an invocation) or 'halo' (pa-conv2d-halo-wgsl.ts: 8 x 8 output
+ * pixels of one image and their input halo staged once in workgroup memory, 4 pixels x 8
+ * channels an invocation, the window compiled in; with its own binarize of all N planes of a
+ * word per invocation), or 'halo-fused' (the same conv binarizing its halo from the float
+ * input itself: one dispatch). 'auto' (the default) picks by shape, here and nowhere else.
  */
 export type PAConvKernelChoice = 'auto' | PAConvKernel;
-export type PAConvKernel = 'direct' | 'tiled' | 'tiled-wide';
-export const PA_CONV_KERNELS: readonly PAConvKernel[] = ['direct', 'tiled', 'tiled-wide'];
+export type PAConvKernel = 'direct' | 'tiled' | 'tiled-wide' | 'halo' | 'halo-fused';
+export const PA_CONV_KERNELS: readonly PAConvKernel[] = [
+  'direct',
+  'tiled',
+  'tiled-wide',
+  'halo',
+  'halo-fused',
+];
 
 /** Pixels an invocation of a tiled kernel computes. */
 export const pixelsPerInvocation = (kernel: 'tiled' | 'tiled-wide'): PixelsPerInvocation =>
@@ -20,6 +30,28 @@ export interface PAConvShape {
   m: number;
   n: number;
   groups: number;
+  /** The window, for the halo kernel (compiled per window; without it the halo kernel does not fit). */
+  window?: PAConvWindow;
+}
+
+/** A PAConv2D's window: kernel size, strides, dilations, input channels (per group). */
+export interface PAConvWindow {
+  kh: number;
+  kw: number;
+  sh: number;
+  sw: number;
+  dh: number;
+  dw: number;
+  cin: number;
+}
+
+/** The halo kernels' limits: groups 1 and a tile's halo of N planes in 16 KiB (haloFits). */
+export function haloKernelFits(
+  { m, n, groups, window }: PAConvShape,
+  kernel: 'halo' | 'halo-fused' = 'halo',
+): boolean {
+  if (groups !== 1 || !window) return false;
+  return haloFits({ ...window, m, n, w32: Math.ceil(window.cin / 32) }, kernel === 'halo-fused');
 }
 
 /**
@@ -39,13 +71,15 @@ export function tiledFits(
  * by shape: tiled from M x N = 4 on, where staging pays (one staged plane word feeds 8 M
  * channels' popcounts and one staged weight word 2 N pixels'); single-base layers keep the
  * direct kernel, whose per-invocation overhead is smaller (reports/webgpu-nvidia.md times
- * every kernel).
+ * every kernel). The halo kernels are only picked when forced: they have no GPU timing yet.
  */
 export function choosePAConvKernel(
   shape: PAConvShape,
   choice: PAConvKernelChoice = 'auto',
 ): PAConvKernel {
   if (choice === 'direct') return 'direct';
+  if (choice === 'halo' || choice === 'halo-fused')
+    return haloKernelFits(shape, choice) ? choice : 'direct';
   if (choice === 'tiled' || choice === 'tiled-wide')
     return tiledFits(shape, choice) ? choice : 'direct';
   return tiledFits(shape) && shape.m * shape.n >= 4 ? 'tiled' : 'direct';

@@ -10,6 +10,7 @@ import {
 import type { Tensor } from '@pabnn/ir';
 import { decompose, tapSums, windowSums } from '@pabnn/quantizer';
 import { type GpuContext, type GpuKernel, gpuBuffer } from './gpu-kernel.js';
+import { prepareHaloConv } from './pa-conv2d-halo.js';
 import { prepareTiledConv } from './pa-conv2d-tiled.js';
 import { choosePAConvKernel, type PAConvKernel, pixelsPerInvocation } from './pa-conv2d-variant.js';
 import { BINARIZE_WGSL, CONV_WGSL } from './pa-conv2d-wgsl.js';
@@ -89,21 +90,31 @@ export function preparePAConv(
   const binarize = new KernelCall(ctx.device, ctx.recorder, ctx.pipeline(BINARIZE_WGSL));
   const conv = new KernelCall(ctx.device, ctx.recorder, ctx.pipeline(CONV_WGSL));
   const attrs = node.attrs;
-  const kernel = choosePAConvKernel({ m, n, groups }, ctx.options.paConvKernel);
+  const [sh, sw] = attrs.strides as number[];
+  const [dh, dw] = attrs.dilations as number[];
+  const window = { kh, kw, sh, sw, dh, dw, cin: cinG };
+  const kernel = choosePAConvKernel({ m, n, groups, window }, ctx.options.paConvKernel);
+  const convParts = {
+    bits,
+    scales: scales.data,
+    offset: offset.data,
+    perTap,
+    fullSums,
+    coefficients: stairs.coefficients,
+    constant: stairs.constant,
+  };
   const tiled =
-    kernel !== 'direct'
-      ? prepareTiledConv(
+    kernel === 'tiled' || kernel === 'tiled-wide'
+      ? prepareTiledConv(ctx, convParts, pixelsPerInvocation(kernel))
+      : undefined;
+  const halo =
+    kernel === 'halo' || kernel === 'halo-fused'
+      ? prepareHaloConv(
           ctx,
-          {
-            bits,
-            scales: scales.data,
-            offset: offset.data,
-            perTap,
-            fullSums,
-            coefficients: stairs.coefficients,
-            constant: stairs.constant,
-          },
-          pixelsPerInvocation(kernel),
+          convParts,
+          { ...window, m, n, w32 },
+          { buffer: consts, offThr: starts[5], offLvl: starts[6] },
+          kernel === 'halo-fused',
         )
       : undefined;
   let scratch: { pixels: number; planes: GPUBuffer; qsum: GPUBuffer } | undefined;
@@ -142,6 +153,24 @@ export function preparePAConv(
         bias ? 1 : 0,
       ];
       const optional = (t: (typeof inputs)[number]) => (t ? gpuBuffer(t) : ctx.empty);
+      const run = {
+        geometry: conv2d,
+        act: PA_ACTIVATION_CODES[attrs.activation as string],
+        hasScale: scale !== undefined,
+        hasBias: bias !== undefined,
+      };
+      if (halo) {
+        // its own binarize (all N planes of a word an invocation) then the conv, or fused
+        halo.record(run, {
+          x: gpuBuffer(x),
+          planes: scratch.planes,
+          qsum: scratch.qsum,
+          scale: optional(scale),
+          bias: optional(bias),
+          y: gpuBuffer(y),
+        });
+        return;
+      }
       // a workgroup of 64 invocations per 64 words (BINARIZE_WGSL)
       binarize.record(Math.ceil((pixels * groups * w32) / 64) * 64, params, [
         consts,
@@ -150,21 +179,13 @@ export function preparePAConv(
         scratch.qsum,
       ]);
       if (tiled) {
-        tiled.record(
-          {
-            geometry: conv2d,
-            act: PA_ACTIVATION_CODES[attrs.activation as string],
-            hasScale: scale !== undefined,
-            hasBias: bias !== undefined,
-          },
-          {
-            planes: scratch.planes,
-            qsum: scratch.qsum,
-            scale: optional(scale),
-            bias: optional(bias),
-            y: gpuBuffer(y),
-          },
-        );
+        tiled.record(run, {
+          planes: scratch.planes,
+          qsum: scratch.qsum,
+          scale: optional(scale),
+          bias: optional(bias),
+          y: gpuBuffer(y),
+        });
         return;
       }
       conv.record(batch * outH * outW * threadsPerPixel, params, [

@@ -14,7 +14,7 @@ it('finds a WebGPU adapter (the test machine must have one: not skipped)', async
   backend.dispose();
 });
 
-// PAConv2D on each kernel: the tiled ones wherever they fit (the shape-based pick is
+// PAConv2D on each kernel: the tiled and halo ones wherever they fit (the shape-based pick is
 // pa-conv-variant.test.ts's), then the direct one everywhere
 await runConformance(webgpuBackend, {
   label: 'webgpu, tiled PAConv2D',
@@ -24,6 +24,18 @@ await runConformance(webgpuBackend, {
 await runConformance(webgpuBackend, {
   label: 'webgpu, tiled-wide PAConv2D',
   backendOptions: { paConvKernel: 'tiled-wide' },
+  paCases: GPU_PA_CASES,
+  paConvOnly: true,
+});
+await runConformance(webgpuBackend, {
+  label: 'webgpu, halo PAConv2D',
+  backendOptions: { paConvKernel: 'halo' },
+  paCases: GPU_PA_CASES,
+  paConvOnly: true,
+});
+await runConformance(webgpuBackend, {
+  label: 'webgpu, halo-fused PAConv2D',
+  backendOptions: { paConvKernel: 'halo-fused' },
   paCases: GPU_PA_CASES,
   paConvOnly: true,
 });

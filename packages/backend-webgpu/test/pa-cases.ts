@@ -5,7 +5,9 @@ import type { PACaseSpec } from '@pabnn/backend/conformance';
  * PA_CASES: input channels 1, 3, 16, 32, 96 (words partly filled, one, three), stride 2, 1x1,
  * dilation, M x N up to 4 x 5 and 8 x 8 (fewer staged steps), more than one 32-channel tile
  * with a partial last one, several 32- and 64-pixel tiles (7 x 6 and 9 x 9 outputs, batch 2), and N 9, which
- * the tiled kernel does not take (the direct one runs it).
+ * the tiled kernel does not take (the direct one runs it). For the halo kernel
+ * (src/pa-conv2d-halo-wgsl.ts): several 8 x 8 tiles with partial ones at the right and bottom
+ * and two 64-channel blocks (72 outputs), and stride 2 over partial words at batch 3.
  */
 export const GPU_PA_CASES: PACaseSpec[] = [
   {
@@ -77,6 +79,31 @@ export const GPU_PA_CASES: PACaseSpec[] = [
     m: 8,
     n: 8,
     attrs: { pads: [1, 1, 1, 1] },
+  },
+  {
+    title:
+      'batch 2, 3x3 pad 1, 64 channels, 72 outputs, 11 x 10 outputs (2 x 2 8 x 8 tiles, 2 64-channel blocks), M1 N1',
+    batch: 2,
+    size: [11, 10],
+    cin: 64,
+    cout: 72,
+    kernel: 3,
+    m: 1,
+    n: 1,
+    attrs: { pads: [1, 1, 1, 1] },
+  },
+  {
+    title:
+      'batch 3, 3x3 stride 2 pad 1, 40 channels, 12 outputs, 10 x 9 outputs, M1 N1, relu, scale and bias',
+    batch: 3,
+    size: [19, 17],
+    cin: 40,
+    cout: 12,
+    kernel: 3,
+    m: 1,
+    n: 1,
+    attrs: { strides: [2, 2], pads: [1, 1, 1, 1], activation: 'relu' },
+    scaleBias: true,
   },
   {
     title: '3x3 pad 1, 16 channels, M2 N9',

@@ -4,7 +4,7 @@ import { type PACaseSpec, paCase } from '@pabnn/backend/conformance';
 import { getOpSchema, resolveAttrs } from '@pabnn/ir';
 import { afterAll, expect, it } from 'vitest';
 import { WebGpuBackend } from '../src/index.js';
-import { choosePAConvKernel, tiledFits } from '../src/pa-conv2d-variant.js';
+import { choosePAConvKernel, haloKernelFits, tiledFits } from '../src/pa-conv2d-variant.js';
 
 it('picks the tiled kernel for multi-base layers of groups 1 and N <= 8 only', () => {
   expect(choosePAConvKernel({ m: 1, n: 1, groups: 1 })).toBe('direct');
@@ -19,6 +19,35 @@ it('picks the tiled kernel for multi-base layers of groups 1 and N <= 8 only', (
   expect(choosePAConvKernel({ m: 1, n: 1, groups: 1 }, 'tiled-wide')).toBe('tiled-wide');
   expect(choosePAConvKernel({ m: 4, n: 5, groups: 1 }, 'tiled-wide')).toBe('direct');
   expect(tiledFits({ m: 4, n: 4, groups: 1 }, 'tiled-wide')).toBe(true);
+});
+
+const window3x3 = (cin: number, stride = 1) => ({
+  kh: 3,
+  kw: 3,
+  sh: stride,
+  sw: stride,
+  dh: 1,
+  dw: 1,
+  cin,
+});
+
+it('takes the halo kernel only when forced, for groups 1 and halos that fit 16 KiB', () => {
+  const layer1 = { m: 1, n: 1, groups: 1, window: window3x3(64) };
+  expect(choosePAConvKernel(layer1)).toBe('direct');
+  expect(choosePAConvKernel(layer1, 'halo')).toBe('halo');
+  expect(choosePAConvKernel(layer1, 'halo-fused')).toBe('halo-fused');
+  // fused: a partial Q_a sum per word and halo pixel too
+  expect(haloKernelFits({ m: 2, n: 2, groups: 1, window: window3x3(512) })).toBe(true);
+  expect(haloKernelFits({ m: 2, n: 2, groups: 1, window: window3x3(512) }, 'halo-fused')).toBe(
+    false,
+  );
+  // ResNet-18's last 3x3 layer at (4,5): 10 x 10 halo pixels x 5 planes x 16 words > 16 KiB
+  expect(haloKernelFits({ m: 4, n: 5, groups: 1, window: window3x3(512) })).toBe(false);
+  expect(haloKernelFits({ m: 1, n: 1, groups: 1, window: window3x3(512) })).toBe(true);
+  expect(haloKernelFits({ m: 1, n: 1, groups: 1, window: window3x3(256, 2) })).toBe(true);
+  expect(haloKernelFits({ m: 1, n: 1, groups: 2, window: window3x3(64) })).toBe(false);
+  // without its window a node cannot be compiled for the halo kernel
+  expect(choosePAConvKernel({ m: 1, n: 1, groups: 1 }, 'halo')).toBe('direct');
 });
 
 const backends = new Map<string, WebGpuBackend>();
@@ -43,6 +72,9 @@ for (const [choice, s, expected] of [
   ['direct', spec(4, 5), 'direct'],
   ['tiled', spec(2, 2, 2), 'direct'],
   ['tiled-wide', spec(2, 2), 'tiled-wide'],
+  ['halo', spec(1, 1), 'halo'],
+  ['halo', spec(2, 2, 2), 'direct'],
+  ['halo-fused', spec(4, 5), 'halo-fused'],
 ] as const) {
   it(`prepares ${s.title} with paConvKernel '${choice}' on the ${expected} kernel`, async () => {
     if (!backends.has(choice))

@@ -54,6 +54,28 @@ for (const [model, options] of [
   });
 }
 
+// The halo kernels (forced: 'auto' does not pick them) on a whole model: 3x3 and 1x1 stride-2
+// layers, 16 to 64 channels, two batch sizes (scratch regrown, parameter blocks rewritten).
+for (const kernel of ['halo', 'halo-fused'] as const)
+  it(`runs pa_resnet8 on the ${kernel} kernel and matches the js backend`, async () => {
+    const graph = createModel('pa_resnet8', { input: 'cifar', weightBases: 1, activationBases: 1 });
+    const gpu = await Session.create(graph, {
+      backend: 'webgpu',
+      backendOptions: { paConvKernel: kernel },
+    });
+    const js = await Session.create(graph, { backend: 'js' });
+    const input = graph.inputs[0];
+    const output = graph.outputs[0];
+    for (const batch of [2, 1]) {
+      const feeds = { [input.name]: image(batch, input.shape.slice(1)) };
+      const [a, b] = [await gpu.run(feeds), await js.run(feeds)];
+      expect(relativeMaxError(a[output].data, b[output].data)).toBeLessThan(1e-4);
+    }
+    expect(gpu.profile().fallbacks).toEqual([]);
+    gpu.dispose();
+    js.dispose();
+  });
+
 it('reports a lost device on the next call, and a new backend works', async () => {
   const backend = await WebGpuBackend.create();
   const t = backend.upload(tensor('float32', [4], [1, 2, 3, 4]));

@@ -30,10 +30,14 @@ export async function timeLayer(
 ): Promise<void> {
   const { x, w, ms: tfjsMs } = await tfjsConv3x3Ms([batch, size, c], timing);
   const layer = `${batch}x${size}x${size}x${c} -> ${c}, 3x3`;
-  for (const [m, n] of BASES)
+  // the layer's window: the halo kernel is compiled per window (and refuses a node without one)
+  const window = { kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, cin: c };
+  for (const [m, n] of BASES) {
+    // the direct kernel's output (PA_CONV_KERNELS starts with it; it takes every layer)
+    let direct: Float32Array | undefined;
     for (const kernel of PA_CONV_KERNELS) {
       // a kernel that does not take this M x N would time another one under its name
-      if (choosePAConvKernel({ m, n, groups: 1 }, kernel) !== kernel) continue;
+      if (choosePAConvKernel({ m, n, groups: 1, window }, kernel) !== kernel) continue;
       const backend = backends[kernel];
       const pa = preparePALayer(backend, m, n, [batch, size, c], x, w);
       const oursMs = await medianQueuedMs(
@@ -41,21 +45,40 @@ export async function timeLayer(
         () => backend.finish(),
         timing,
       );
+      const out = (await backend.download(pa.out)).data as Float32Array;
       pa.free();
+      let differenceVsDirect: number | undefined;
+      if (kernel === 'direct') direct = out;
+      else if (direct) differenceVsDirect = relativeDifference(out, direct);
       onRow({
         layer,
         batch,
         M: m,
         N: n,
         kernel,
-        autoKernel: choosePAConvKernel({ m, n, groups: 1 }),
+        autoKernel: choosePAConvKernel({ m, n, groups: 1, window }),
         oursMs,
         macs: batch * size * size * c * c * 9,
         tfjsWebgpuMs: tfjsMs,
         speedup: tfjsMs / oursMs,
+        differenceVsDirect,
       });
       process.stderr.write(
-        `${layer} (${m},${n}) ${kernel}: ours ${oursMs.toFixed(3)} ms, TF.js ${tfjsMs.toFixed(3)} ms\n`,
+        `${layer} (${m},${n}) ${kernel}: ours ${oursMs.toFixed(3)} ms, TF.js ${tfjsMs.toFixed(3)} ms${differenceVsDirect === undefined ? '' : `, vs direct ${differenceVsDirect.toExponential(1)}`}\n`,
       );
     }
+  }
+}
+
+/** max |a - b| / max |b| (NaN anywhere gives NaN, which fails any check). */
+export function relativeDifference(a: Float32Array, b: Float32Array): number {
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < b.length; i++) {
+    const d = Math.abs(a[i] - b[i]);
+    if (Number.isNaN(d)) return Number.NaN;
+    diff = Math.max(diff, d);
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return diff / Math.max(scale, Number.MIN_VALUE);
 }

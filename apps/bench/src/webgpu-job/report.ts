@@ -57,6 +57,25 @@ function layerTable(layers: LayerRow[], peak: number | undefined) {
   });
 }
 
+/**
+ * What the layer rows say of each kernel's output against the direct kernel's on the GPU
+ * (LayerRow#differenceVsDirect); the conformance suite's bound is 1e-4 of the largest magnitude.
+ */
+function checkedLine(rows: LayerRow[]): string {
+  const checked = rows.filter((r) => r.differenceVsDirect !== undefined);
+  if (checked.length === 0)
+    return 'Outputs of the kernels were not compared on the GPU in these results.';
+  const worst = checked.reduce((a, b) =>
+    !(b.differenceVsDirect! <= a.differenceVsDirect!) ? b : a,
+  );
+  const off = checked.filter((r) => !(r.differenceVsDirect! <= 1e-4));
+  return `Every other kernel's output against the direct kernel's on this GPU (same input): largest difference ${worst.differenceVsDirect!.toExponential(1)} of the largest magnitude (${worst.kernel}, ${worst.layer} (${worst.M},${worst.N}))${
+    off.length
+      ? `; **over 1e-4 (wrong results, timings not comparable)**: ${off.map((r) => `${r.kernel} on ${r.layer} (${r.M},${r.N})`).join(', ')}`
+      : ', within the 1e-4 the conformance suite asks'
+  }.`;
+}
+
 function find(
   models: ModelRow[],
   runtime: ModelRow['runtime'],
@@ -115,8 +134,10 @@ export function webgpuReport(results: JobResults): { markdown: string; json: obj
 Inputs on the GPU; each sample queues the conv ${results.layerRepeat} times and waits for the queue (ours: \`WebGpuBackend#finish\`; TF.js:
 reading one element of the last output), median per conv. Ours = binarize into bit-planes + XOR/popcount conv with the fused
 epilogue, on the direct kernel (one invocation per pixel and 8 channels), the tiled one (32 pixels x 32 channels staged in
-workgroup memory, 2 pixels an invocation) and tiled-wide (64 pixels, 4 an invocation; N <= 4; "-" where a kernel does not
-take the layer or was not in the job yet); \`auto\` is what the backend picks by shape. TF.js = \`tf.conv2d\` in float32. % of peak: the auto
+workgroup memory, 2 pixels an invocation), tiled-wide (64 pixels, 4 an invocation; N <= 4), halo (8 x 8 output pixels
+and their input halo staged once, 4 pixels x 8 channels an invocation, the window compiled in, its own binarize) and
+halo-fused (the same conv binarizing its halo from the float input: one dispatch); "-" where a kernel does not take the
+layer or was not in the job yet; \`auto\` is what the backend picks by shape. TF.js = \`tf.conv2d\` in float32. % of peak: the auto
 kernel's binary MACs (the float conv's MACs x M x N, binarize included in its time) per second against the peak below${peak === undefined ? ' (not measured in these results: "-")' : ''}.
 
 ${peakSection(results)}
@@ -143,6 +164,8 @@ ${markdownTable(
     l.percentOfPeak === undefined ? '-' : `${l.percentOfPeak.toFixed(0)} %`,
   ]),
 )}
+
+${checkedLine(results.layers)}
 
 ## Whole ResNet-18, end to end: latency and throughput
 

@@ -18,6 +18,12 @@ export interface LayerRow {
   macs?: number;
   tfjsWebgpuMs: number;
   speedup: number;
+  /**
+   * Largest difference of this kernel's output from the direct kernel's on the same input, over
+   * the largest magnitude of the direct one's (the kernels are checked against each other on the
+   * GPU itself, the conformance suite runs on SwiftShader); absent for direct and older results.
+   */
+  differenceVsDirect?: number;
 }
 
 /** One whole-model timing, end to end (host input in, host logits out). */
