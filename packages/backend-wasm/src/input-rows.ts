@@ -15,5 +15,8 @@ export function inputPixelsOf(
   const last = Math.floor((rowEnd - 1) / g.outH);
   const top = clip((rowBegin % g.outH) * g.sh - g.padTop);
   const bottom = clip(((rowEnd - 1) % g.outH) * g.sh - g.padTop + (g.kh - 1) * g.dh + 1);
-  return [(first * g.inH + top) * g.inW, Math.max((first * g.inH + top) * g.inW, (last * g.inH + bottom) * g.inW)];
+  return [
+    (first * g.inH + top) * g.inW,
+    Math.max((first * g.inH + top) * g.inW, (last * g.inH + bottom) * g.inW),
+  ];
 }

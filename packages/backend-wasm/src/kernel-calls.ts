@@ -2,7 +2,13 @@
 // the control words they share. Kept free of imports so the worker file stays small.
 
 /** The exports of the module a worker may be asked to call, by code (index + 1; 0 = idle). */
-export const KERNEL_NAMES = ['binarize', 'conv', 'convTiled', 'conv2dF32', 'binarizeConvTiled'] as const;
+export const KERNEL_NAMES = [
+  'binarize',
+  'conv',
+  'convTiled',
+  'conv2dF32',
+  'binarizeConvTiled',
+] as const;
 export type KernelName = (typeof KERNEL_NAMES)[number];
 
 /** At most this many i32 arguments per call (binarize has 9, binarizeConvTiled 10). */

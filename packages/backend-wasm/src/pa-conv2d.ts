@@ -11,6 +11,7 @@ import {
 import type { Tensor } from '@pabnn/ir';
 import { decompose, type SignDecomposition, tapSums, windowSums } from '@pabnn/quantizer';
 import { CachedCalls } from './cached-calls.js';
+import { inputPixelsOf } from './input-rows.js';
 import {
   kernelFor,
   MICRO_KERNELS,
@@ -21,7 +22,6 @@ import {
 } from './kernel-choice.js';
 import { PA_GROUPED_PARAMS, PA_TILED_PARAMS, paramBytes, writeParams } from './param-blocks.js';
 import { NS_PER, PASS_WORDS, partsFor, splitByBlocks } from './split-policy.js';
-import { inputPixelsOf } from './input-rows.js';
 import { tapBitsFor } from './tap-packing.js';
 import { type KernelCall, rowCalls, runCalls, splitRange, type ThreadPool } from './thread-pool.js';
 import type { WasmMemory } from './wasm-memory.js';
