@@ -6,7 +6,7 @@
 // unsigned pairwise add takes three; the i16 sums are at most 16 x 31 < 2^15). Which rows take
 // this micro-kernel is measured (src/kernel-choice.ts).
 
-import { BYTE_WORDS, store4, term, WORD_BYTES } from './pa-tiled-block';
+import { BYTE_WORDS, storeBlock, term, WORD_BYTES } from './pa-tiled-block';
 
 /** Sums of four bytes of each pixel half of v (bytes at most 8 x BYTE_WORDS) as i32x4. */
 @inline function quads(v: v128): v128 {
@@ -61,10 +61,5 @@ import { BYTE_WORDS, store4, term, WORD_BYTES } from './pa-tiled-block';
       ab += 32;
     }
   }
-  store4(y0, x0lo, e0, cw, bq0, scale, bias, o0, cout, act);
-  store4(y0, x0hi, e0, cw, bq0, scale, bias, o0 + 4, cout, act);
-  if (second) {
-    store4(y1, x1lo, e1, cw, bq1, scale, bias, o0, cout, act);
-    store4(y1, x1hi, e1, cw, bq1, scale, bias, o0 + 4, cout, act);
-  }
+  storeBlock(x0lo, x0hi, x1lo, x1hi, e0, e1, bq0, bq1, cw, scale, bias, y0, y1, second, o0, cout, act);
 }

@@ -7,11 +7,14 @@
 // pixel's tail is splatted to every lane, XORed, byte-counted and summed per lane, which counts
 // each channel's tail apart in 2 (16-bit lanes) or 4 (32-bit lanes) vector popcounts for both
 // pixels. The bits past the tail are 0 in both the rows and the weights, so they count nothing.
+// The word loop is blockSimdShort's (pa-short-rows.ts) with the tail added after it: one
+// function for both, the tail under a constant flag, measured 3-6 % slower on the 14x14x32
+// layer (V8 allocated its registers differently), so the sweep is written out in each.
 // Measured against blockSimdShort, both builds interleaved in one process, 1 thread: the 3x3
 // layer at 28x28x16 1.12x (3x3) and 1.14x (4x5) faster, at 14x14x32 1.02-1.03x
 // (apps/bench/scripts/pa-layer-ab.mjs --net resnet8), identical outputs.
 
-import { store4, term, WORD_BYTES } from './pa-tiled-block';
+import { storeBlock, term, WORD_BYTES } from './pa-tiled-block';
 
 /** Bytes of one (block, base) tail entry: 8 channels x 32 bits (16-bit tails use the first 16). */
 export const TAIL_BYTES: usize = 32;
@@ -100,12 +103,7 @@ export const TAIL_BYTES: usize = 32;
       ab += 32;
     }
   }
-  store4(y0, x0lo, e0, cw, bq0, scale, bias, o0, cout, act);
-  store4(y0, x0hi, e0, cw, bq0, scale, bias, o0 + 4, cout, act);
-  if (second) {
-    store4(y1, x1lo, e1, cw, bq1, scale, bias, o0, cout, act);
-    store4(y1, x1hi, e1, cw, bq1, scale, bias, o0 + 4, cout, act);
-  }
+  storeBlock(x0lo, x0hi, x1lo, x1hi, e0, e1, bq0, bq1, cw, scale, bias, y0, y1, second, o0, cout, act);
 }
 
 /**
@@ -139,10 +137,5 @@ export const TAIL_BYTES: usize = 32;
       ab += 32;
     }
   }
-  store4(y0, x0lo, e0, cw, bq0, scale, bias, o0, cout, act);
-  store4(y0, x0hi, e0, cw, bq0, scale, bias, o0 + 4, cout, act);
-  if (second) {
-    store4(y1, x1lo, e1, cw, bq1, scale, bias, o0, cout, act);
-    store4(y1, x1hi, e1, cw, bq1, scale, bias, o0 + 4, cout, act);
-  }
+  storeBlock(x0lo, x0hi, x1lo, x1hi, e0, e1, bq0, bq1, cw, scale, bias, y0, y1, second, o0, cout, act);
 }

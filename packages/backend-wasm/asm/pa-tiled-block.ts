@@ -66,6 +66,19 @@ export const WORD_BYTES: usize = 96;
 }
 
 /**
+ * The block's 8 channels of both pixels through the epilogue (store4): pixel 0 at y0, pixel 1
+ * at y1 when `second` (the last pixel of an odd row has no second).
+ */
+@inline export function storeBlock(x0lo: v128, x0hi: v128, x1lo: v128, x1hi: v128, e0: usize, e1: usize, bq0: f32, bq1: f32, cw: usize, scale: usize, bias: usize, y0: usize, y1: usize, second: bool, o0: i32, cout: i32, act: i32): void {
+  store4(y0, x0lo, e0, cw, bq0, scale, bias, o0, cout, act);
+  store4(y0, x0hi, e0, cw, bq0, scale, bias, o0 + 4, cout, act);
+  if (second) {
+    store4(y1, x1lo, e1, cw, bq1, scale, bias, o0, cout, act);
+    store4(y1, x1hi, e1, cw, bq1, scale, bias, o0 + 4, cout, act);
+  }
+}
+
+/**
  * Four counts below 2^32 as the i32x4 (a, b, c, d): packed two to an i64, two lane inserts
  * instead of four.
  */
@@ -156,12 +169,7 @@ export const WORD_BYTES: usize = 96;
       ab += 32;
     }
   }
-  store4(y0, x0lo, e0, cw, bq0, scale, bias, o0, cout, act);
-  store4(y0, x0hi, e0, cw, bq0, scale, bias, o0 + 4, cout, act);
-  if (second) {
-    store4(y1, x1lo, e1, cw, bq1, scale, bias, o0, cout, act);
-    store4(y1, x1hi, e1, cw, bq1, scale, bias, o0 + 4, cout, act);
-  }
+  storeBlock(x0lo, x0hi, x1lo, x1hi, e0, e1, bq0, bq1, cw, scale, bias, y0, y1, second, o0, cout, act);
 }
 
 /**
@@ -200,12 +208,7 @@ export const WORD_BYTES: usize = 96;
       ab += 32;
     }
   }
-  store4(y0, x0lo, e0, cw, bq0, scale, bias, o0, cout, act);
-  store4(y0, x0hi, e0, cw, bq0, scale, bias, o0 + 4, cout, act);
-  if (second) {
-    store4(y1, x1lo, e1, cw, bq1, scale, bias, o0, cout, act);
-    store4(y1, x1hi, e1, cw, bq1, scale, bias, o0 + 4, cout, act);
-  }
+  storeBlock(x0lo, x0hi, x1lo, x1hi, e0, e1, bq0, bq1, cw, scale, bias, y0, y1, second, o0, cout, act);
 }
 
 /** The scalar build's epilogue for one channel of one pixel. */

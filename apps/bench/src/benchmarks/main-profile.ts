@@ -39,7 +39,8 @@ export function profileSection(
 Each node's median time over 300 runs of one image (\`Session#profile\`; "PA" marks the binary convs of the binarized
 models, which replace the float model's Conv2D nodes except the stem). The session folds each BatchNorm that follows a
 conv into it (\`foldBatchNorm\`, docs/DESIGN.md), so no BatchNorm node runs. The PA rows are bounded by their binary
-convs: an M x N layer is M x N popcount passes over rows of 3 words (16 channels) to 9 (64). Timed with parts of the
+convs: an M x N layer is M x N popcount passes over rows of 3 words (16 channels: 2 words and a 16-bit tail, which the
+tail micro-kernel counts in 16-bit lanes for 8 channels at once, asm/pa-short-tail.ts) to 9 (64). Timed with parts of the
 kernel removed (on this VM, PA 3x3, the 3x3 layers at 28x28x16, 14x14x32 and 7x7x64 and the 1x1 downsampling at
 16 channels together, before the 1x1 layers got their one-word micro-kernel): the popcount loop takes about 64 % of their time, the per-(m, n) epilogue (byte counts
 reduced, converted, times a_m b_n) about 16 %, and binarizing, gathering and the output epilogue the remaining ~20 %;
