@@ -70,7 +70,6 @@ for (const [kernel, bases, options] of [
   ['halo', '1x1', { input: 'cifar', weightBases: 1, activationBases: 1 }],
   ['halo-fused', '1x1', { input: 'cifar', weightBases: 1, activationBases: 1 }],
   ['tiled', '2x2', { input: 'cifar', weightBases: 2, activationBases: 2 }],
-  ['halo-fused', '2x2', { input: 'cifar', weightBases: 2, activationBases: 2 }],
   ['halo', 'per-layer', PER_LAYER],
   ['halo-fused', 'per-layer', PER_LAYER],
 ] as const)
