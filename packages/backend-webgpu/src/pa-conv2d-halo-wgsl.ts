@@ -163,7 +163,6 @@ export function haloConvWgsl(
   const hp = rows * cols;
   // halo offset between an invocation's pixels: PIXEL_LANES / TILE_W output rows
   const pixelStep = (PIXEL_LANES / TILE_W) * g.sh * cols;
-  const steps = g.kh * g.kw * g.w32;
   const store = vecOut
     ? `fn store(v0: vec4f, o: u32, pix: u32) {
   if (o >= p.cout) { return; }
@@ -239,6 +238,10 @@ ${fused ? stageFromFloats(g.n, cinWhole) : STAGE_FROM_PLANES}
   let tx = pl % ${TILE_W}u;
   let hb = ty * ${g.sh}u * HW + tx * ${g.sw}u;
 ${each((q) => `  var acc${q}a = vec4f(0.0);\n  var acc${q}b = vec4f(0.0);`)}
+  // the valid (tap, channel) bits of a window: the zero padding bits of a partial last word
+  // (0 in planes and weights) are left out of the sums, not counted as +1 and taken back in the
+  // epilogue's constant: that cancellation cost f32 digits (popcountConvConstants)
+  let valid = vec4f(f32(KH * KW * p.cin));
   for (var mm = 0u; mm < MB; mm++) {
     let aa = cv[p.offA / 4u + mm * wRow + o4];
     let ab = cv[p.offA / 4u + mm * wRow + o4 + 1u];
@@ -261,11 +264,11 @@ ${each(
           }
         }
       }
-      // sum over the ${32 * steps} staged bits of (1 - 2 (h xor w)): small exact integers
+      // sum over the valid bits of (1 - 2 (h xor w)): small exact integers
       let bn = cs[p.offB + nn];
 ${each(
-  (q) => `      acc${q}a += (aa * bn) * (vec4f(${32 * steps}.0) - 2.0 * vec4f(c${q}a));
-      acc${q}b += (ab * bn) * (vec4f(${32 * steps}.0) - 2.0 * vec4f(c${q}b));`,
+  (q) => `      acc${q}a += (aa * bn) * (valid - 2.0 * vec4f(c${q}a));
+      acc${q}b += (ab * bn) * (valid - 2.0 * vec4f(c${q}b));`,
 )}
     }
   }

@@ -11,7 +11,7 @@ const channelLanes = (cout: number) => Math.min(8, Math.ceil(cout / 8));
 /**
  * The halo conv of one node (groups 1) and its binarize (binarizeWordsWgsl: all N planes of a
  * word per invocation), or with `fused` the conv alone, binarizing its halo itself. Weights [r = (tap, word)][m][cout padded to the workgroup's 8 lanes
- * channels]; the epilogue constants are popcountConvConstants' for the taps x words x 32 bits
+ * channels]; the epilogue constants are popcountConvConstants' for the taps x cin valid bits
  * every output counts (taps outside the input staged as 0 and corrected there).
  * `geometry` is compiled into the shader (the node's attributes: the same every run).
  */
@@ -26,7 +26,8 @@ export function prepareHaloConv(
   const lanes = channelLanes(cout);
   const block = 8 * lanes;
   const coutPad = Math.ceil(cout / block) * block;
-  const staged = kh * kw * geometry.w32 * 32;
+  // the shader counts the valid bits only (taps x cin): no padding bits to take back
+  const staged = kh * kw * cin;
   const { relaid, consts, offsets, offB, offCa } = popcountConvConstants(parts, coutPad, staged);
   const constBuffer = ctx.storage(consts);
   const weights = ctx.storage(relaid);

@@ -39,7 +39,7 @@ export type { TiledConvParts };
  * The tiled multi-base conv of one node (groups 1): weights re-laid out as
  * [r = (tap, word)][m][cout padded to 32] so a tile's 32 channels are 8 adjacent vec4s, and the
  * per-channel constants of the epilogue (popcountConvConstants, whose comment has the border
- * correction; the staged bits here are whole chunks of RC steps).
+ * correction; the shader counts the taps x cin valid bits, no padding: see signedSum).
  */
 export function prepareTiledConv(
   ctx: GpuContext,
@@ -51,7 +51,8 @@ export function prepareTiledConv(
   const w32 = Math.ceil(cin / 32);
   const coutPad = Math.ceil(cout / TILE_CHANNELS) * TILE_CHANNELS;
   const rc = stagedSteps(m, n, kh * kw * w32, ppi);
-  const staged = Math.ceil((kh * kw * w32) / rc) * rc * 32;
+  // the shader counts the valid bits only (taps x cin, signedSum): no padding bits to take back
+  const staged = kh * kw * cin;
   const { relaid, consts, offsets, offB, offCa } = popcountConvConstants(parts, coutPad, staged);
   const constBuffer = ctx.storage(consts);
   const weights = ctx.storage(relaid);
