@@ -68,10 +68,14 @@ export function tiledFits(
 
 /**
  * The kernel for a node: a forced choice where that kernel fits it (else the direct one), else
- * by shape: tiled from M x N = 4 on, where staging pays (one staged plane word feeds 8 M
- * channels' popcounts and one staged weight word 2 N pixels'); single-base layers keep the
- * direct kernel, whose per-invocation overhead is smaller (reports/webgpu-nvidia.md times
- * every kernel). The halo kernels are only picked when forced: they have no GPU timing yet.
+ * by shape: 'halo-fused' wherever it fits (its halo in 16 KiB of workgroup memory), which on an
+ * H100 was the fastest or within 2 % of it on every ResNet-18 3x3 layer and M x N it fits at
+ * batch 32 (reports/webgpu-nvidia.md times every kernel: (1,1) on 56x56 0.058 ms against
+ * 0.160 for 'direct', (2,2) 0.148 against 0.286 for 'tiled', (4,5) 0.620 against 1.040); where
+ * it does not fit, tiled from M x N = 4 on, where staging pays (one staged plane word feeds 8 M
+ * channels' popcounts and one staged weight word 2 N pixels'), else the direct kernel, whose
+ * per-invocation overhead is smaller. 'halo' (its binarize a separate dispatch) is not picked:
+ * where 'halo-fused' does not fit, 'tiled' beat it (7x7 (2,2): 0.219 against 0.238 ms).
  */
 export function choosePAConvKernel(
   shape: PAConvShape,
@@ -82,5 +86,6 @@ export function choosePAConvKernel(
     return haloKernelFits(shape, choice) ? choice : 'direct';
   if (choice === 'tiled' || choice === 'tiled-wide')
     return tiledFits(shape, choice) ? choice : 'direct';
+  if (haloKernelFits(shape, 'halo-fused')) return 'halo-fused';
   return tiledFits(shape) && shape.m * shape.n >= 4 ? 'tiled' : 'direct';
 }

@@ -31,9 +31,13 @@ const window3x3 = (cin: number, stride = 1) => ({
   cin,
 });
 
-it('takes the halo kernel only when forced, for groups 1 and halos that fit 16 KiB', () => {
+it('picks the fused halo kernel wherever its halo fits 16 KiB, the plain one only when forced', () => {
   const layer1 = { m: 1, n: 1, groups: 1, window: window3x3(64) };
-  expect(choosePAConvKernel(layer1)).toBe('direct');
+  expect(choosePAConvKernel(layer1)).toBe('halo-fused');
+  expect(choosePAConvKernel({ m: 4, n: 5, groups: 1, window: window3x3(64) })).toBe('halo-fused');
+  // ResNet-18's last 3x3 layer: the fused halo does not fit at (2,2), the tiled kernel runs
+  expect(choosePAConvKernel({ m: 2, n: 2, groups: 1, window: window3x3(512) })).toBe('tiled');
+  expect(choosePAConvKernel({ m: 1, n: 1, groups: 1, window: window3x3(512) })).toBe('halo-fused');
   expect(choosePAConvKernel(layer1, 'halo')).toBe('halo');
   expect(choosePAConvKernel(layer1, 'halo-fused')).toBe('halo-fused');
   // fused: a partial Q_a sum per word and halo pixel too
@@ -66,8 +70,9 @@ const spec = (m: number, n: number, groups = 1): PACaseSpec => ({
 });
 
 for (const [choice, s, expected] of [
-  ['auto', spec(1, 1), 'direct'],
-  ['auto', spec(4, 5), 'tiled'],
+  ['auto', spec(1, 1), 'halo-fused'],
+  ['auto', spec(4, 5), 'halo-fused'],
+  ['auto', spec(2, 2, 2), 'direct'],
   ['tiled', spec(1, 1), 'tiled'],
   ['direct', spec(4, 5), 'direct'],
   ['tiled', spec(2, 2, 2), 'direct'],
