@@ -1,35 +1,27 @@
 import { BackendError } from '@pabnn/backend';
 import { checkWasmBytes, type WasmFile, type WasmPaths, wasmFileUrl } from './wasm-paths.js';
 
+/** binarize's arguments (asm/pa-conv.ts): counts, and byte offsets of the input, thresholds, coefficients, planes and sums. */
+type BinarizeArgs = [
+  x: number,
+  pixels: number,
+  cin: number,
+  groups: number,
+  n: number,
+  thr: number,
+  coef: number,
+  planes: number,
+  qsum: number,
+];
+
 /** The exports of asm/kernels.ts. */
 export interface PAKernels {
   memory: WebAssembly.Memory;
-  binarize(
-    x: number,
-    pixels: number,
-    cin: number,
-    groups: number,
-    n: number,
-    thr: number,
-    coef: number,
-    planes: number,
-    qsum: number,
-  ): void;
+  binarize(...args: BinarizeArgs): void;
   conv(params: number): void;
   convTiled(params: number): void;
   /** binarize's arguments for one part's input pixels, then convTiled's block (asm/pa-binarize-conv.ts). */
-  binarizeConvTiled(
-    x: number,
-    pixels: number,
-    cin: number,
-    groups: number,
-    n: number,
-    thr: number,
-    coef: number,
-    planes: number,
-    qsum: number,
-    params: number,
-  ): void;
+  binarizeConvTiled(...args: [...BinarizeArgs, params: number]): void;
   /** The measured peak of the XOR + popcount micro-kernel (asm/popcount-peak.ts). */
   popcountPeak(h: number, w: number, words: number, reps: number): number;
   conv2dF32(params: number): void;

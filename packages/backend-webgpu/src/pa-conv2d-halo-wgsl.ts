@@ -16,6 +16,7 @@
 // popcountConvConstants).
 
 import { binarizeSnippets } from './pa-conv2d-binarize-words-wgsl.js';
+import type { PAConvWindow } from './pa-conv2d-variant.js';
 
 /** Output rows and columns of a workgroup's tile. */
 export const TILE_H = 8;
@@ -28,15 +29,9 @@ export const PIXEL_LANES = (TILE_H * TILE_W) / PIXELS;
 const WORKGROUP_BYTES = 16384;
 
 /** What the halo kernel is compiled for: a node's window and bases (groups 1). */
-export interface HaloGeometry {
+export interface HaloGeometry extends Omit<PAConvWindow, 'cin'> {
   m: number;
   n: number;
-  kh: number;
-  kw: number;
-  sh: number;
-  sw: number;
-  dh: number;
-  dw: number;
   /** 32-channel words per input pixel. */
   w32: number;
 }

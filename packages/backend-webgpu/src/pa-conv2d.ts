@@ -159,16 +159,17 @@ export function preparePAConv(
         hasScale: scale !== undefined,
         hasBias: bias !== undefined,
       };
+      // the staged kernels' buffers (tiled reads the planes binarize writes below)
+      const staged = {
+        planes: scratch.planes,
+        qsum: scratch.qsum,
+        scale: optional(scale),
+        bias: optional(bias),
+        y: gpuBuffer(y),
+      };
       if (halo) {
         // its own binarize (all N planes of a word an invocation) then the conv, or fused
-        halo.record(run, {
-          x: gpuBuffer(x),
-          planes: scratch.planes,
-          qsum: scratch.qsum,
-          scale: optional(scale),
-          bias: optional(bias),
-          y: gpuBuffer(y),
-        });
+        halo.record(run, { ...staged, x: gpuBuffer(x) });
         return;
       }
       // a workgroup of 64 invocations per 64 words (BINARIZE_WGSL)
@@ -179,13 +180,7 @@ export function preparePAConv(
         scratch.qsum,
       ]);
       if (tiled) {
-        tiled.record(run, {
-          planes: scratch.planes,
-          qsum: scratch.qsum,
-          scale: optional(scale),
-          bias: optional(bias),
-          y: gpuBuffer(y),
-        });
+        tiled.record(run, staged);
         return;
       }
       conv.record(batch * outH * outW * threadsPerPixel, params, [

@@ -1,10 +1,11 @@
 import '@pabnn/backend-js';
 import { relativeMaxError } from '@pabnn/backend/conformance';
-import { tensor } from '@pabnn/ir';
+import { type Graph, tensor } from '@pabnn/ir';
 import { Session } from '@pabnn/runtime';
 import { createModel } from '@pabnn/zoo';
 import { expect, it } from 'vitest';
 import { WebGpuBackend } from '../src/index.js';
+import type { PAConvKernel } from '../src/pa-conv2d-variant.js';
 
 const image = (batch: number, [h, w, c]: number[]) =>
   tensor(
@@ -13,44 +14,52 @@ const image = (batch: number, [h, w, c]: number[]) =>
     Float32Array.from({ length: batch * h * w * c }, (_, i) => Math.sin(i * 0.37)),
   );
 
+/**
+ * Runs `graph` on webgpu (with `backendOptions`) and on js at batch 2 then 1 (parameter blocks
+ * rewritten, buffers regrown): same output shape, within 1e-4, no node fallen back to js.
+ * Returns the webgpu session's profile.
+ */
+async function expectMatchesJs(graph: Graph, backendOptions?: { paConvKernel: PAConvKernel }) {
+  const gpu = await Session.create(graph, { backend: 'webgpu', backendOptions });
+  const js = await Session.create(graph, { backend: 'js' });
+  const input = graph.inputs[0];
+  const output = graph.outputs[0];
+  for (const batch of [2, 1]) {
+    const feeds = { [input.name]: image(batch, input.shape.slice(1)) };
+    const [a, b] = [await gpu.run(feeds), await js.run(feeds)];
+    expect(a[output].shape).toEqual(b[output].shape);
+    expect(relativeMaxError(a[output].data, b[output].data)).toBeLessThan(1e-4);
+  }
+  const profile = gpu.profile();
+  expect(profile.fallbacks).toEqual([]);
+  gpu.dispose();
+  js.dispose();
+  return profile;
+}
+
+// The per-layer bases model: each PAConv2D node has its own M and N.
+const PER_LAYER = {
+  input: 'cifar',
+  layerBases: {
+    'layer1.0.conv1': { weightBases: 1, activationBases: 3 },
+    'layer2.0.conv2': { weightBases: 3, activationBases: 1 },
+  },
+} as const;
+
 // Whole zoo models on the GPU: every node (PAConv2D and the float ops: convs, depthwise, BN,
 // pooling, concat, add, dense, softmax...) runs on webgpu, none falls back to js, and the
 // outputs match the js backend. Two batch sizes: parameter blocks are rewritten, buffers regrown.
 for (const [model, options] of [
   ['pa_resnet8', { input: 'cifar', weightBases: 2, activationBases: 3 }],
-  // per-layer bases: each PAConv2D node has its own M and N
-  [
-    'pa_resnet8',
-    {
-      input: 'cifar',
-      layerBases: {
-        'layer1.0.conv1': { weightBases: 1, activationBases: 3 },
-        'layer2.0.conv2': { weightBases: 3, activationBases: 1 },
-      },
-    },
-  ],
+  ['pa_resnet8', PER_LAYER],
   ['resnet8', { input: 'cifar' }],
   ['pa_densenet121', { input: 'mnist', weightBases: 1, activationBases: 2 }],
   ['pa_mobilenet_v1', { input: 'mnist', weightBases: 3, activationBases: 3 }],
   ['mobilenet_v2', { input: 'mnist' }],
 ] as const) {
   it(`runs ${model} wholly on the GPU and matches the js backend`, async () => {
-    const graph = createModel(model, options);
-    const gpu = await Session.create(graph, { backend: 'webgpu' });
-    const js = await Session.create(graph, { backend: 'js' });
-    const input = graph.inputs[0];
-    const output = graph.outputs[0];
-    for (const batch of [2, 1]) {
-      const feeds = { [input.name]: image(batch, input.shape.slice(1)) };
-      const [a, b] = [await gpu.run(feeds), await js.run(feeds)];
-      expect(a[output].shape).toEqual(b[output].shape);
-      expect(relativeMaxError(a[output].data, b[output].data)).toBeLessThan(1e-4);
-    }
-    const profile = gpu.profile();
-    expect(profile.fallbacks).toEqual([]);
+    const profile = await expectMatchesJs(createModel(model, options));
     expect(profile.nodes.every((n) => n.backend === 'webgpu')).toBe(true);
-    gpu.dispose();
-    js.dispose();
   });
 }
 
@@ -59,13 +68,6 @@ for (const [model, options] of [
 // per-layer models once failed here (1e-2) on the tiled and halo kernels: their f32 error on
 // the 16-channel layers moved an activation across a threshold of layer2.0.conv1
 // (pa-precision.test.ts has the kernel-level check).
-const PER_LAYER = {
-  input: 'cifar',
-  layerBases: {
-    'layer1.0.conv1': { weightBases: 1, activationBases: 3 },
-    'layer2.0.conv2': { weightBases: 3, activationBases: 1 },
-  },
-} as const;
 for (const [kernel, bases, options] of [
   ['halo', '1x1', { input: 'cifar', weightBases: 1, activationBases: 1 }],
   ['halo-fused', '1x1', { input: 'cifar', weightBases: 1, activationBases: 1 }],
@@ -74,22 +76,7 @@ for (const [kernel, bases, options] of [
   ['halo-fused', 'per-layer', PER_LAYER],
 ] as const)
   it(`runs pa_resnet8 (${bases}) on the ${kernel} kernel and matches the js backend`, async () => {
-    const graph = createModel('pa_resnet8', options);
-    const gpu = await Session.create(graph, {
-      backend: 'webgpu',
-      backendOptions: { paConvKernel: kernel },
-    });
-    const js = await Session.create(graph, { backend: 'js' });
-    const input = graph.inputs[0];
-    const output = graph.outputs[0];
-    for (const batch of [2, 1]) {
-      const feeds = { [input.name]: image(batch, input.shape.slice(1)) };
-      const [a, b] = [await gpu.run(feeds), await js.run(feeds)];
-      expect(relativeMaxError(a[output].data, b[output].data)).toBeLessThan(1e-4);
-    }
-    expect(gpu.profile().fallbacks).toEqual([]);
-    gpu.dispose();
-    js.dispose();
+    await expectMatchesJs(createModel('pa_resnet8', options), { paConvKernel: kernel });
   });
 
 it('reports a lost device on the next call, and a new backend works', async () => {

@@ -10,31 +10,13 @@ import { join } from 'node:path';
 import { mutateJson, rng } from '@pabnn/config/fuzz';
 import { crc32, PabnnError } from '@pabnn/ir';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Checkpoint,
-  fit,
-  type ImageDataset,
-  loadCheckpoint,
-  TrainableModel,
-  useDevice,
-} from '../src/index.js';
+import { type Checkpoint, fit, loadCheckpoint, TrainableModel, useDevice } from '../src/index.js';
 import { checkResumable, type ResumeExpectation } from '../src/loop/checkpoint-structure.js';
+import { SYNTHETIC_DATA } from './synthetic-data.js';
 
 const CASES = 200; // each case writes and parses the whole checkpoint (~0.04 s)
 const dir = mkdtempSync(join(tmpdir(), 'pabnn-checkpoint-fuzz-'));
-const data: ImageDataset = {
-  name: 'synthetic',
-  images: Uint8Array.from({ length: 16 * 28 * 28 }, (_, i) => (i * 37) % 256),
-  labels: Uint8Array.from({ length: 16 }, (_, i) => i % 10),
-  count: 16,
-  height: 28,
-  width: 28,
-  channels: 1,
-  classes: 10,
-  mean: 0.5,
-  std: 0.25,
-  classNames: Array.from({ length: 10 }, (_, i) => String(i)),
-};
+const data = SYNTHETIC_DATA;
 
 let raw: Record<string, unknown>;
 let run: ResumeExpectation;

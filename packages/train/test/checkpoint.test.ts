@@ -5,30 +5,17 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type Checkpoint,
   fit,
-  type ImageDataset,
   loadCheckpoint,
   saveCheckpoint,
   TrainableModel,
   TrainError,
   useDevice,
 } from '../src/index.js';
+import { SYNTHETIC_DATA } from './synthetic-data.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pabnn-checkpoint-'));
 
-/** 16 small synthetic images: what a run needs to write a real checkpoint in a second. */
-const data: ImageDataset = {
-  name: 'synthetic',
-  images: Uint8Array.from({ length: 16 * 28 * 28 }, (_, i) => (i * 37) % 256),
-  labels: Uint8Array.from({ length: 16 }, (_, i) => i % 10),
-  count: 16,
-  height: 28,
-  width: 28,
-  channels: 1,
-  classes: 10,
-  mean: 0.5,
-  std: 0.25,
-  classNames: Array.from({ length: 10 }, (_, i) => String(i)),
-};
+const data = SYNTHETIC_DATA;
 const run = { epochs: 2, batchSize: 4, learningRate: 1e-3 } as const; // 4 batches per epoch
 const model = () =>
   new TrainableModel('resnet8', {

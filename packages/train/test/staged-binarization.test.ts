@@ -6,31 +6,18 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   fit,
-  type ImageDataset,
   quantizeLatent,
   TrainableModel,
   TrainError,
   useDevice,
   weightsBinarizedAt,
 } from '../src/index.js';
+import { SYNTHETIC_DATA } from './synthetic-data.js';
 
 // Staged binarization (src/loop/staged-binarization.ts): activations only first, then weights.
 const dir = mkdtempSync(join(tmpdir(), 'pabnn-staged-'));
 
-/** 16 small synthetic images: 4 batches of 4 an epoch. */
-const data: ImageDataset = {
-  name: 'synthetic',
-  images: Uint8Array.from({ length: 16 * 28 * 28 }, (_, i) => (i * 37) % 256),
-  labels: Uint8Array.from({ length: 16 }, (_, i) => i % 10),
-  count: 16,
-  height: 28,
-  width: 28,
-  channels: 1,
-  classes: 10,
-  mean: 0.5,
-  std: 0.25,
-  classNames: Array.from({ length: 10 }, (_, i) => String(i)),
-};
+const data = SYNTHETIC_DATA;
 const M = 2;
 const model = (weightRefitEvery = 1) =>
   new TrainableModel('resnet8', {
