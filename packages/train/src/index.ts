@@ -1,10 +1,16 @@
 export {
+  type AllocateOptions,
   type Allocation,
   allocateBases,
   type BasesChoice,
   type LayerChoices,
 } from './allocate/allocate-bases.js';
-export { binaryOpsCost, choicesFromSensitivity, type LayerCost } from './allocate/choices.js';
+export {
+  binaryOpsCost,
+  type ChoiceOptions,
+  choicesFromSensitivity,
+  type LayerCost,
+} from './allocate/choices.js';
 export {
   type LayerSensitivity,
   measureSensitivity,

@@ -7,17 +7,19 @@ const bases = (weightBases: number, activationBases: number) => ({
 });
 
 /** Every combination: the exact optimum of the additive model, to check the DP against. */
-function bruteForce(layers: LayerChoices[], budget: number) {
+function bruteForce(layers: LayerChoices[], budget: number, maxBytes = Infinity) {
   let best = { cost: 0, error: Infinity, picks: [] as number[] };
-  const walk = (i: number, cost: number, error: number, picks: number[]) => {
-    if (cost > budget) return;
+  const walk = (i: number, cost: number, bytes: number, error: number, picks: number[]) => {
+    if (cost > budget || bytes > maxBytes) return;
     if (i === layers.length) {
       if (error < best.error) best = { cost, error, picks };
       return;
     }
-    layers[i].choices.forEach((c, k) => walk(i + 1, cost + c.cost, error + c.error, [...picks, k]));
+    layers[i].choices.forEach((c, k) =>
+      walk(i + 1, cost + c.cost, bytes + (c.bytes ?? 0), error + c.error, [...picks, k]),
+    );
   };
-  walk(0, 0, 0, []);
+  walk(0, 0, 0, 0, []);
   return best;
 }
 
@@ -61,6 +63,63 @@ describe('allocateBases', () => {
       }
     },
   );
+
+  // the same problems with a float choice per layer: cheaper than (4, 5) on some layers, error
+  // below the reference's, and weight bytes 32 bits a weight against ~M bits for (M, N)
+  const withFloat = problems.map((layers) =>
+    layers.map((l, i) => ({
+      ...l,
+      choices: [
+        ...l.choices.map((c) => ({ ...c, bytes: c.weightBases * (1 + i) })),
+        { float: true as const, cost: (0.5 + random()) * 10, error: -0.1, bytes: 32 * (1 + i) },
+      ],
+    })),
+  );
+
+  it.each(withFloat.map((p, i) => [i, p] as const))(
+    'keeps float layers within both budgets (problem %i, checked by brute force)',
+    (_, layers) => {
+      const full = layers.reduce((a, l) => a + l.choices[4].cost, 0);
+      const allFloatBytes = layers.reduce((a, l) => a + l.choices[5].bytes, 0);
+      for (const share of [0.3, 0.6, 1.2]) {
+        for (const bytesShare of [0.15, 0.4]) {
+          const maxBytes = bytesShare * allFloatBytes;
+          const got = allocateBases(layers, share * full, { maxBytes });
+          const want = bruteForce(layers, share * full, maxBytes);
+          expect(got.error).toBeCloseTo(want.error, 9);
+          expect(got.bytes).toBeLessThanOrEqual(maxBytes);
+          // float layers are named in floatConvs and absent from layerBases
+          const floats = layers
+            .filter((_l, i) => 'float' in layers[i].choices[want.picks[i]])
+            .map((l) => l.layer);
+          if (got.error === want.error) expect(got.floatConvs.sort()).toEqual(floats.sort());
+          for (const f of got.floatConvs) expect(got.layerBases[f]).toBeUndefined();
+          expect(Object.keys(got.layerBases).length + got.floatConvs.length).toBe(layers.length);
+        }
+      }
+    },
+  );
+
+  it('keeps layers float where bytes allow, and none when the bytes are tight', () => {
+    const floatsAt = (bytesShare: number) =>
+      withFloat.map((layers) => {
+        const full = layers.reduce((a, l) => a + l.choices[4].cost, 0);
+        const bytes = layers.reduce((a, l) => a + l.choices[5].bytes, 0);
+        return allocateBases(layers, full, { maxBytes: bytesShare * bytes }).floatConvs.length;
+      });
+    expect(floatsAt(0.4).some((n) => n > 0)).toBe(true);
+    expect(floatsAt(0.05).every((n) => n === 0)).toBe(true);
+  });
+
+  it('says which budget a float allocation cannot meet', () => {
+    const layers = withFloat[0];
+    expect(() => allocateBases(layers, 1e9, { maxBytes: 0 })).toThrow(
+      /no allocation fits maxBytes 0 .* once 'conv0.0' is counted/,
+    );
+    expect(() => allocateBases(problems[0], 1e9, { maxBytes: 10 })).toThrow(
+      /maxBytes needs every choice's bytes/,
+    );
+  });
 
   it('takes the most accurate choice everywhere when the budget allows it', () => {
     const got = allocateBases(problems[0], 1e9);

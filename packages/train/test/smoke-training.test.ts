@@ -93,7 +93,7 @@ describe('smoke training on Fashion-MNIST (wasm, CPU)', () => {
     model.dispose();
   }, 300_000);
 
-  it('a per-layer allocation, fine-tuned with distillation, runs the same on js and wasm', async () => {
+  it('a per-layer allocation with float convs, fine-tuned with distillation, runs the same on js and wasm', async () => {
     // issue 25's pipeline end to end: sensitivities -> allocation under a budget -> training
     // with the float teacher -> .pabnn -> the runtime on js and wasm
     const options = { input: 'mnist', scheme: 'pa', weightBases: 2, activationBases: 2 } as const;
@@ -116,7 +116,10 @@ describe('smoke training on Fashion-MNIST (wasm, CPU)', () => {
     expect(values.some((b) => b.weightBases === 1)).toBe(true);
     expect(values.some((b) => b.weightBases === 2)).toBe(true);
 
-    const model = new TrainableModel('resnet8', { ...options, layerBases });
+    // the first block's convs stay float (the zoo's floatConvs), the rest as allocated
+    const floatConvs = ['layer1.0.conv1', 'layer1.0.conv2'];
+    for (const name of floatConvs) delete layerBases[name];
+    const model = new TrainableModel('resnet8', { ...options, layerBases, floatConvs });
     model.load(floatState);
     const teacher = new TrainableModel('resnet8', { input: 'mnist' });
     teacher.load(floatState);
@@ -131,6 +134,9 @@ describe('smoke training on Fashion-MNIST (wasm, CPU)', () => {
     expect(result.lastLoss).toBeLessThan(result.firstLoss);
     const tfEval = await evaluate(model, test);
     const graph = load(save(await model.toGraph()));
+    for (const name of floatConvs)
+      expect(graph.nodes.find((n) => n.name === name)?.op).toBe('Conv2D');
+    expect(graph.nodes.filter((n) => n.op === 'PAConv2D')).toHaveLength(6);
     for (const node of graph.nodes.filter((n) => n.op === 'PAConv2D')) {
       expect([node.attrs.weightBases, node.attrs.activationBases]).toEqual([
         layerBases[node.name].weightBases,

@@ -23,6 +23,17 @@ export interface ConvSpec {
   padding?: number;
   groups?: number;
   role: ConvRole;
+  /**
+   * A residual shortcut conv: it reads the block's input as the main path's conv sees it (no
+   * ReLU of its own), binarized or float alike, so `floatConvs` may keep it float.
+   */
+  shortcut?: boolean;
+}
+
+/** A conv by name and role: what `act` needs to know whether its reader stays float. */
+export interface ConvRef {
+  name: string;
+  role: ConvRole;
 }
 
 /**
@@ -36,6 +47,12 @@ export class ModelBuilder {
   private readonly calibrations = new Map<string, { thresholds: Tensor; levels: Tensor }>();
   /** Binarized convs built so far: every layerBases name must be one of them (build). */
   private readonly binarizedConvs = new Set<string>();
+  /** Convs `act` was told about by name: the only ones `floatConvs` may name (build). */
+  private readonly namedReaders = new Set<string>();
+  /** Convs kept float by `floatConvs` so far (build checks every name was one). */
+  private readonly keptFloat = new Set<string>();
+  /** Shortcut convs built so far (ConvSpec.shortcut). */
+  private readonly shortcuts = new Set<string>();
 
   constructor(
     readonly model: string,
@@ -54,9 +71,16 @@ export class ModelBuilder {
     return this.g.input('image', 'float32', [-1, ...this.o.inputShape]);
   }
 
-  binarized(role: ConvRole): boolean {
+  /** Whether the scheme binarizes a conv of this role (and, given its name, not kept float). */
+  binarized(role: ConvRole, name?: string): boolean {
     const o = this.o;
     if (o.scheme === 'float') return false;
+    if (name !== undefined && o.floatConvs.includes(name) && this.byRole(role)) return false;
+    return this.byRole(role);
+  }
+
+  private byRole(role: ConvRole): boolean {
+    const o = this.o;
     switch (role) {
       case 'stem':
         return o.binarizeFirstLast;
@@ -200,7 +224,9 @@ export class ModelBuilder {
       padding: pad,
       groups: groups === 1 ? undefined : groups,
     };
-    if (!this.binarized(spec.role)) {
+    if (spec.shortcut) this.shortcuts.add(name);
+    if (!this.binarized(spec.role, name)) {
+      if (this.byRole(spec.role) && this.o.scheme !== 'float') this.keptFloat.add(name);
       const w = this.g.constant(
         this.floats(`${name}/weight`, shape, kernel * kernel * (cin / groups)),
         `${name}/weight`,
@@ -251,11 +277,16 @@ export class ModelBuilder {
   }
 
   /**
-   * The nonlinearity before a conv of `nextRole`: ReLU (or ReLU6) in float layers; nothing
-   * before a binarized conv, whose activation bases already are the nonlinearity.
+   * The nonlinearity before the conv that reads `x` (its role, or its name and role where
+   * `floatConvs` may keep it float; 'float' for the classifier): ReLU (or ReLU6) before a float
+   * layer; nothing before a binarized conv, whose activation bases already are the nonlinearity.
    */
-  act(x: string, nextRole: ConvRole | 'float', relu6 = false): string {
-    if (nextRole !== 'float' && this.binarized(nextRole)) return x;
+  act(x: string, next: ConvRole | ConvRef | 'float', relu6 = false): string {
+    if (typeof next === 'object') this.namedReaders.add(next.name);
+    const binarized =
+      next !== 'float' &&
+      (typeof next === 'object' ? this.binarized(next.role, next.name) : this.binarized(next));
+    if (binarized) return x;
     return relu6 ? this.g.clip(x, 0, 6) : this.g.relu(x);
   }
 
@@ -275,6 +306,15 @@ export class ModelBuilder {
       throw new PabnnError(
         'zoo-options',
         `layerBases names ${unknown.map((l) => `'${l}'`).join(', ')}, not a binarized conv of ${this.model} (binarized: ${[...this.binarizedConvs].join(', ')})`,
+      );
+    }
+    const floatUnknown = this.o.floatConvs.filter(
+      (l) => !this.keptFloat.has(l) || (!this.namedReaders.has(l) && !this.shortcuts.has(l)),
+    );
+    if (floatUnknown.length > 0) {
+      throw new PabnnError(
+        'zoo-options',
+        `floatConvs names ${floatUnknown.map((l) => `'${l}'`).join(', ')}: not a conv ${this.model} binarizes, or one whose ReLU the family cannot restore (ResNet convs only)`,
       );
     }
     this.g.output(output);

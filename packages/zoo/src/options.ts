@@ -17,6 +17,14 @@ export interface ZooOptions {
    * binarized convs of the model (`createModel` refuses others); pa and abc only.
    */
   layerBases?: Record<string, LayerBases>;
+  /**
+   * Convs kept in float although the scheme would binarize them, by name (ResNets). The
+   * per-layer choice beyond (M, N): on a layer where even few bases cost more than the float
+   * conv (ResNet-8's 16-channel 28x28 convs on wasm, reports/main.md), float is both faster and
+   * exact. Such a conv gets the float net's ReLU in front of it again. docs/PA-METHOD.md,
+   * Per-layer bases.
+   */
+  floatConvs?: string[];
   /** Binarize the 1x1 downsampling convs (ResNet shortcuts, DenseNet transitions). Default: true for pa and abc, false for xnor (the single-binary convention). */
   binarizeDownsample?: boolean;
   /** Binarize the first conv and the classifier's input conv too. Default false. */
@@ -50,6 +58,8 @@ export interface ResolvedOptions {
   activationBases: number;
   /** Per-layer overrides of (weightBases, activationBases), by conv name ({} when none). */
   layerBases: Record<string, LayerBases>;
+  /** Convs kept float by name ([] when none). */
+  floatConvs: string[];
   binarizeDownsample: boolean;
   binarizeFirstLast: boolean;
   mobilenetBinarize: 'pointwise' | 'depthwise' | 'both';
@@ -96,6 +106,29 @@ function resolveLayerBases(
   return out;
 }
 
+function resolveFloatConvs(
+  floatConvs: unknown,
+  scheme: Scheme,
+  layerBases: Record<string, LayerBases>,
+): string[] {
+  if (floatConvs === undefined) return [];
+  if (!Array.isArray(floatConvs) || floatConvs.some((n) => typeof n !== 'string'))
+    throw new PabnnError('zoo-options', 'floatConvs must be an array of conv names');
+  if (floatConvs.length > 0 && scheme === 'float')
+    throw new PabnnError(
+      'zoo-options',
+      'floatConvs needs a binarized scheme (every conv of float is float)',
+    );
+  const both = floatConvs.filter((n) => n in layerBases);
+  if (both.length > 0) {
+    throw new PabnnError(
+      'zoo-options',
+      `${both.map((n) => `'${n}'`).join(', ')} in both floatConvs and layerBases: a conv is float or has bases`,
+    );
+  }
+  return [...new Set(floatConvs as string[])];
+}
+
 export function resolveOptions(
   options: ZooOptions,
   defaults: Partial<ZooOptions> = {},
@@ -125,6 +158,7 @@ export function resolveOptions(
     weightBases,
     activationBases,
     layerBases,
+    floatConvs: resolveFloatConvs(o.floatConvs, scheme, layerBases),
     binarizeDownsample: o.binarizeDownsample ?? (scheme === 'pa' || scheme === 'abc'),
     binarizeFirstLast: o.binarizeFirstLast ?? false,
     mobilenetBinarize: o.mobilenetBinarize ?? 'pointwise',

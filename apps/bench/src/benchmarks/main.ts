@@ -70,6 +70,10 @@ export async function runMainJob(): Promise<void> {
     };
     timeOrt();
     const first = rows.length;
+    // the wasm rows are timed again after the loop, in reverse order: the VM's slow phases
+    // come at about the same point of every run, and one pass left a row 1.7x slow in all
+    // three runs of a session (PA 4x5: 2.25 ms here, 1.30 ms measured alone)
+    const again: { row: (typeof rows)[number]; bytes: Uint8Array }[] = [];
     // every shipped ResNet-8 of the accuracy recipe's main rows for this dataset
     const prefix = `${dataset}/resnet8/`;
     for (const { id } of MAIN_RUNS.filter((r) => r.id.startsWith(prefix))) {
@@ -116,12 +120,30 @@ export async function runMainJob(): Promise<void> {
             ortFloatMs,
             speedupVsOrtFloat: ortFloatMs / ms,
           });
+          if (backend === 'wasm') again.push({ row: rows[rows.length - 1], bytes });
           process.stderr.write(
             `[main] ${dataset} ${scheme} on ${backend} (${threads} thread(s)): top-1 ${(100 * accuracy.top1).toFixed(2)} %, ${ms.toFixed(2)} ms (ORT float so far ${ortFloatMs.toFixed(2)} ms)\n`,
           );
         }
       }
     }
+    for (const { row, bytes } of again.reverse()) {
+      const session = await Session.create(bytes, {
+        backend: 'wasm',
+        backendOptions: { threads: row.threads },
+      });
+      row.batch1Ms = Math.min(row.batch1Ms, await bestMedianMs(() => session.run({ image: one })));
+      session.dispose();
+    }
+    for (const b of bounds)
+      b.batch1Ms =
+        rows.find(
+          (r) =>
+            r.scheme === b.scheme &&
+            r.dataset === 'fashion-mnist' &&
+            r.backend === 'wasm' &&
+            r.threads === 1,
+        )?.batch1Ms ?? b.batch1Ms;
     timeOrt();
     for (const r of rows.slice(first)) {
       r.ortFloatMs = ortMs.get(r.threads)!;
@@ -166,7 +188,7 @@ export async function runMainJob(): Promise<void> {
       `${r.speedupVsOrtFloat.toFixed(2)}x`,
     ]),
   );
-  const md = `# Main job: trained ResNet-8 models on every backend\n\nMeasured on ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, ${machine.date.slice(0, 10)}; ORT = onnxruntime-web 1.30 wasm EP running the float model at the same thread count as the row (in a child process per count: it reads its thread count once per process; js and webgpu rows: against ORT at 1 thread); each time is the lowest of three medians (onnxruntime-web's: of two child processes, before and after our models).\n\n${table}\n${profileSection(profiles)}${boundSection(bounds, peak)}`;
+  const md = `# Main job: trained ResNet-8 models on every backend\n\nMeasured on ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, ${machine.date.slice(0, 10)}; ORT = onnxruntime-web 1.30 wasm EP running the float model at the same thread count as the row (in a child process per count: it reads its thread count once per process; js and webgpu rows: against ORT at 1 thread); each time is the lowest of three medians (wasm rows: of two such passes, the second after all models in reverse order; onnxruntime-web's: of two child processes, before and after our models).\n\n${table}\n${profileSection(profiles)}${boundSection(bounds, peak)}`;
   writeReport('main.md', md);
   process.stdout.write(`\n${table}\n`);
 }

@@ -24,6 +24,8 @@ export interface ParetoRow {
   wasmMs: number;
   fileBytes: number;
   layerBases?: Record<string, { weightBases: number; activationBases: number }>;
+  /** Convs kept float (recipe.ts FLOAT_ALLOCATIONS). */
+  floatConvs?: string[];
 }
 
 const PREFIX = 'fashion-mnist/resnet8/';
@@ -68,11 +70,17 @@ export async function runPareto(): Promise<void> {
     rows.push({
       run: spec.id,
       scheme: spec.id.slice(PREFIX.length),
-      kind: spec.scheme === 'float' ? 'float' : spec.layerBases ? 'per-layer' : 'uniform',
+      kind:
+        spec.scheme === 'float'
+          ? 'float'
+          : spec.layerBases || spec.floatConvs
+            ? 'per-layer'
+            : 'uniform',
       top1: run.top1,
       wasmMs,
       fileBytes: bytes.length,
       layerBases: spec.layerBases,
+      floatConvs: spec.floatConvs,
     });
     process.stderr.write(
       `[pareto] ${spec.id}: ${(100 * run.top1).toFixed(2)} %, ${wasmMs.toFixed(3)} ms\n`,

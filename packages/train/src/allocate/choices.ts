@@ -1,6 +1,6 @@
 import { binaryConvMacs, createModel, type LayerBases } from '@pabnn/zoo';
 import type { TrainableModelOptions } from '../model/trainable-model.js';
-import type { LayerChoices } from './allocate-bases.js';
+import type { BasesChoice, LayerChoices } from './allocate-bases.js';
 import type { Sensitivity } from './sensitivity.js';
 
 /** What a layer costs at some (M, N), in the budget's unit. */
@@ -21,12 +21,35 @@ export function binaryOpsCost(model: string, options: TrainableModelOptions): La
   };
 }
 
+/** What choicesFromSensitivity adds beyond the measured (M, N) candidates. */
+export interface ChoiceOptions {
+  /** Each layer's weight bytes at (M, N), for allocateBases' maxBytes. */
+  bytes?: LayerCost;
+  /**
+   * A layer's float choice (the zoo's floatConvs), where it may stay float: its cost in the
+   * budget's unit and its weight bytes. Its error is taken as 0, the reference's: a float layer
+   * adds no quantization error, so 0 is an upper bound of what it adds against the reference.
+   */
+  float?: (layer: string) => { cost: number; bytes?: number } | undefined;
+}
+
 /**
  * allocateBases' input from measured sensitivities: each layer may take each measured
- * candidate (its error: the KL increase measured for it) or the reference bases (error 0).
+ * candidate (its error: the KL increase measured for it), the reference bases (error 0) and,
+ * where `options.float` offers it, float.
  */
-export function choicesFromSensitivity(s: Sensitivity, cost: LayerCost): LayerChoices[] {
+export function choicesFromSensitivity(
+  s: Sensitivity,
+  cost: LayerCost,
+  options: ChoiceOptions = {},
+): LayerChoices[] {
   const byLayer = new Map<string, LayerChoices>();
+  const choice = (layer: string, bases: LayerBases, error: number): BasesChoice => ({
+    ...bases,
+    cost: cost(layer, bases),
+    error,
+    ...(options.bytes ? { bytes: options.bytes(layer, bases) } : {}),
+  });
   for (const row of s.layers) {
     let entry = byLayer.get(row.layer);
     if (!entry) {
@@ -34,15 +57,20 @@ export function choicesFromSensitivity(s: Sensitivity, cost: LayerCost): LayerCh
         weightBases: s.reference.weightBases,
         activationBases: s.reference.activationBases,
       };
-      entry = { layer: row.layer, choices: [{ ...ref, cost: cost(row.layer, ref), error: 0 }] };
+      entry = { layer: row.layer, choices: [choice(row.layer, ref, 0)] };
+      const float = options.float?.(row.layer);
+      if (float) entry.choices.push({ float: true, error: 0, ...float });
       byLayer.set(row.layer, entry);
     }
     const same = entry.choices.some(
-      (c) => c.weightBases === row.weightBases && c.activationBases === row.activationBases,
+      (c) =>
+        'weightBases' in c &&
+        c.weightBases === row.weightBases &&
+        c.activationBases === row.activationBases,
     );
     if (same) continue;
     const bases = { weightBases: row.weightBases, activationBases: row.activationBases };
-    entry.choices.push({ ...bases, cost: cost(row.layer, bases), error: row.klIncrease });
+    entry.choices.push(choice(row.layer, bases, row.klIncrease));
   }
   return [...byLayer.values()];
 }

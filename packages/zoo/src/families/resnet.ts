@@ -26,6 +26,12 @@ export function resnet(
   const small = o.input !== 'imagenet';
   const width = config.width ?? (small ? 16 : 64);
   const expansion = config.block === 'bottleneck' ? 4 : 1;
+  // the conv that reads a block's input on the main path: the ReLU in front of it is dropped
+  // when it is binarized and kept when it is float (by role or by floatConvs)
+  const firstConvOf = (s: number, i: number) => ({
+    name: `layer${s + 1}.${i}.conv1`,
+    role: 'body' as const,
+  });
   let x = b.input();
   if (small) {
     x = b.bn(
@@ -33,7 +39,7 @@ export function resnet(
       width,
       'bn1',
     );
-    x = b.act(x, 'body');
+    x = b.act(x, firstConvOf(0, 0));
   } else {
     x = b.bn(
       b.conv(x, {
@@ -48,7 +54,7 @@ export function resnet(
       width,
       'bn1',
     );
-    x = b.g.maxPool(b.act(x, 'body'), 3, { stride: 2, padding: 1, name: 'maxpool' });
+    x = b.g.maxPool(b.act(x, firstConvOf(0, 0)), 3, { stride: 2, padding: 1, name: 'maxpool' });
   }
   let channels = width;
   config.depths.forEach((depth, s) => {
@@ -72,7 +78,7 @@ export function resnet(
           `${p}.bn1`,
         );
         y = b.bn(
-          b.conv(b.act(y, 'body'), {
+          b.conv(b.act(y, { name: `${p}.conv2`, role: 'body' }), {
             name: `${p}.conv2`,
             cin: planes,
             cout: planes,
@@ -89,7 +95,7 @@ export function resnet(
           `${p}.bn1`,
         );
         y = b.bn(
-          b.conv(b.act(y, 'body'), {
+          b.conv(b.act(y, { name: `${p}.conv2`, role: 'body' }), {
             name: `${p}.conv2`,
             cin: planes,
             cout: planes,
@@ -101,7 +107,7 @@ export function resnet(
           `${p}.bn2`,
         );
         y = b.bn(
-          b.conv(b.act(y, 'body'), {
+          b.conv(b.act(y, { name: `${p}.conv3`, role: 'body' }), {
             name: `${p}.conv3`,
             cin: planes,
             cout: planes * 4,
@@ -123,10 +129,12 @@ export function resnet(
           stride,
           padding: 0,
           role: 'downsample',
+          shortcut: true,
         });
         shortcut = b.bn(d, out, `${p}.downsample.1`);
       }
-      x = b.act(b.g.add(y, shortcut, `${p}.add`), last ? 'float' : 'body');
+      const next = i + 1 < depth ? firstConvOf(s, i + 1) : firstConvOf(s + 1, 0);
+      x = b.act(b.g.add(y, shortcut, `${p}.add`), last ? 'float' : next);
       channels = out;
     }
   });

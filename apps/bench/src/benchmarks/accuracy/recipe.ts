@@ -39,6 +39,8 @@ export interface RunSpec {
   stagedBinarization?: { activationsOnlyFraction: number };
   /** Per-layer (M, N) by conv name (the zoo's layerBases); M and N are then the default. */
   layerBases?: Record<string, LayerBases>;
+  /** Convs kept float by name (the zoo's floatConvs; ResNets). */
+  floatConvs?: string[];
 }
 
 /**
@@ -232,15 +234,44 @@ export const ALLOCATIONS: Record<string, Record<string, LayerBases>> = {
 };
 
 /**
- * The per-layer runs: the few-bases recipe (BN re-estimation) at the recipe's budget, every
- * layer at its allocated (M, N); M and N name the reference the allocation started from.
+ * Allocations where some convs stay float (the zoo's floatConvs) and the rest share one (M, N):
+ * on this CPU's wasm the float conv of ResNet-8's 16-channel 28x28 layers (115 us a run) is
+ * faster than even PA 3x3 there (142 us), and its 1x1 shortcuts cost 6-7 us in float against
+ * 18-30 us binarized (reports/main.md, Where the time goes), so float is both faster and exact
+ * there; together they hold 28 KB of float weights, a tenth of the float model's.
  */
-export const ALLOCATION_RUNS: RunSpec[] = Object.entries(ALLOCATIONS).map(([name, layerBases]) => ({
-  ...binaryRun('fashion-mnist', 'resnet8', ['pa', 4, 5]),
-  id: `fashion-mnist/resnet8/pa-${name}-bn`,
-  bnReestimationBatches: BN_REESTIMATION_BATCHES,
-  layerBases,
-}));
+export const FLOAT_ALLOCATIONS: Record<string, { bases: [number, number]; floatConvs: string[] }> =
+  {
+    'float-block1-3x3': {
+      bases: [3, 3],
+      floatConvs: [
+        'layer1.0.conv1',
+        'layer1.0.conv2',
+        'layer2.0.downsample.0',
+        'layer3.0.downsample.0',
+      ],
+    },
+  };
+
+/**
+ * The per-layer runs: the few-bases recipe (BN re-estimation) at the recipe's budget, every
+ * layer at its allocated (M, N) or float; M and N name the reference the allocation started
+ * from (or, with float convs, the bases of the binarized rest).
+ */
+export const ALLOCATION_RUNS: RunSpec[] = [
+  ...Object.entries(ALLOCATIONS).map(([name, layerBases]) => ({
+    ...binaryRun('fashion-mnist', 'resnet8', ['pa', 4, 5]),
+    id: `fashion-mnist/resnet8/pa-${name}-bn`,
+    bnReestimationBatches: BN_REESTIMATION_BATCHES,
+    layerBases,
+  })),
+  ...Object.entries(FLOAT_ALLOCATIONS).map(([name, { bases, floatConvs }]) => ({
+    ...binaryRun('fashion-mnist', 'resnet8', ['pa', ...bases]),
+    id: `fashion-mnist/resnet8/pa-${name}-bn`,
+    bnReestimationBatches: BN_REESTIMATION_BATCHES,
+    floatConvs,
+  })),
+];
 
 /** PA (1, 1) with the few-bases recipe at the recipe's budget: the Pareto report's fastest PA row. */
 export const PA_1X1_RUN = ablationRuns(1, 1)[0];

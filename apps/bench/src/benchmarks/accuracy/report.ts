@@ -321,7 +321,7 @@ export async function writeAccuracyReport(dataDir?: string): Promise<void> {
       M: run.spec.scheme === 'float' ? null : run.spec.M,
       // the allocation's name (recipe.ts ALLOCATIONS), from the run id 'pa-<name>-bn'
       perLayer:
-        run.spec.layerBases === undefined
+        run.spec.layerBases === undefined && run.spec.floatConvs === undefined
           ? undefined
           : (/\/pa-(.+?)(-bn)?$/.exec(run.spec.id)?.[1] ?? 'per layer'),
       N: run.spec.scheme === 'float' ? null : run.spec.N,

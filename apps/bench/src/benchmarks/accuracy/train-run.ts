@@ -90,6 +90,7 @@ export async function trainRun(spec: RunSpec, options: RunOptions): Promise<RunR
     input: 'mnist',
     ...(binary ? { weightBases: spec.M, activationBases: spec.N } : {}),
     ...(spec.layerBases ? { layerBases: spec.layerBases } : {}),
+    ...(spec.floatConvs ? { floatConvs: spec.floatConvs } : {}),
     calibration: spec.calibration,
     weightRefitEvery: spec.weightRefitEvery,
   });
