@@ -11,6 +11,7 @@ import { Session } from '@pabnn/runtime';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { build, createServer, type PreviewServer, preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RECOMMENDED } from '../src/catalog.js';
 
 const app = join(dirname(fileURLToPath(import.meta.url)), '..');
 const results = join(app, 'test-results');
@@ -162,9 +163,7 @@ const finished = (page: Page, n: number) =>
 describe('apps/web: what the page shows around a classification', () => {
   it('opens on the recommended PA model, marks models at chance, shows the true label', async () => {
     const { page, errors } = await openApp();
-    expect(await page.$eval('#model', (s) => (s as HTMLSelectElement).value)).toBe(
-      'models/fashion-mnist__resnet8__pa-4x5.pabnn',
-    );
+    expect(await page.$eval('#model', (s) => (s as HTMLSelectElement).value)).toBe(RECOMMENDED);
     const options = await page.$$eval('#model option', (o) =>
       o.map((x) => ({ text: x.textContent ?? '', chance: x.getAttribute('data-chance') })),
     );
@@ -230,7 +229,7 @@ describe('apps/web: what the page shows around a classification', () => {
   it('drops a result that arrives after the model changed', async () => {
     const { page, errors } = await openApp();
     // the default model's bytes arrive a second late, so the change below surely comes first
-    await page.route('**/fashion-mnist__resnet8__pa-4x5.pabnn', async (route) => {
+    await page.route(`**/${RECOMMENDED}`, async (route) => {
       await new Promise((resolve) => setTimeout(resolve, 1000));
       await route.continue();
     });
@@ -252,9 +251,9 @@ describe('apps/web: what the page shows around a classification', () => {
     const rows = await page.$$eval('#compare tr[data-scheme]', (r) =>
       r.map((tr) => ({ ...(tr as HTMLElement).dataset })),
     );
-    expect(rows.map((r) => r.scheme)).toEqual(['pa-4x5', 'float']);
+    expect(rows.map((r) => r.scheme)).toEqual(['pa-float-block1-3x3-bn', 'float']);
     const [pa, float] = rows;
-    expect(Number(pa.bytes) * 3).toBeLessThan(Number(float.bytes)); // 71 KB vs 316 KB
+    expect(Number(pa.bytes) * 3).toBeLessThan(Number(float.bytes)); // 80 KB vs 316 KB
     for (const r of rows) expect(Number(r.ms)).toBeGreaterThan(0);
     const shown = await page.$eval('#status', (s) => s.getAttribute('data-class'));
     expect(pa.class).toBe(shown);
