@@ -86,6 +86,19 @@ export async function runPareto(): Promise<void> {
       `[pareto] ${spec.id}: ${(100 * run.top1).toFixed(2)} %, ${wasmMs.toFixed(3)} ms\n`,
     );
   }
+  // a second pass in reverse order, the lower time kept: the VM's slow phases last seconds and
+  // come at about the same point of every run (as the main job and conv benchmark do)
+  for (const row of [...rows].reverse()) {
+    const session = await Session.create(
+      readFileSync(join(modelsDir(), `${runFileName(row.run)}.pabnn`)),
+      {
+        backend: 'wasm',
+        backendOptions: { threads: 1 },
+      },
+    );
+    row.wasmMs = Math.min(row.wasmMs, await bestMedianMs(() => session.run({ image })));
+    session.dispose();
+  }
   ortMs = Math.min(ortMs, ort());
   const float = rows.find((r) => r.kind === 'float');
   rows.push({
@@ -158,7 +171,7 @@ function paretoMarkdown(
   );
   return `# Pareto: top-1 against latency and size, Fashion-MNIST ResNet-8 (\`pnpm bench pareto\`)
 
-Measured on ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, ${machine.date.slice(0, 10)}. Every finished run of the accuracy recipe at its full budget (3 epochs, 60,000 images; reports/accuracy-runs): top-1 on the 10,000 test images as TF.js evaluated it at the end of training (the runtime's wasm backend gives the same class on all but near-ties: apps/bench/scripts/runtime-differences.mjs), the .pabnn file's size, and its batch-1 time on our wasm backend at 1 thread (lowest of three medians), against onnxruntime-web (wasm EP, 1 thread) running the float model (its ONNX file's size; timed before and after ours, the lower kept). "per-layer" rows have each binarized layer at its own (M, N) (reports/allocation.md). Chart: reports/pareto.svg (\`pnpm bench plots\`).
+Measured on ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, ${machine.date.slice(0, 10)}. Every finished run of the accuracy recipe at its full budget (3 epochs, 60,000 images; reports/accuracy-runs): top-1 on the 10,000 test images as TF.js evaluated it at the end of training (the runtime's wasm backend gives the same class on all but near-ties: apps/bench/scripts/runtime-differences.mjs), the .pabnn file's size, and its batch-1 time on our wasm backend at 1 thread (lowest of three medians in each of two passes, the second in reverse order), against onnxruntime-web (wasm EP, 1 thread) running the float model (its ONNX file's size; timed before and after ours, the lower kept). "per-layer" rows have each layer at its own (M, N), or float where the allocation keeps it float (reports/allocation.md). Chart: reports/pareto.svg (\`pnpm bench plots\`).
 
 ${summary}
 
