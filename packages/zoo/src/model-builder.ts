@@ -75,8 +75,7 @@ export class ModelBuilder {
   binarized(role: ConvRole, name?: string): boolean {
     const o = this.o;
     if (o.scheme === 'float') return false;
-    if (name !== undefined && o.floatConvs.includes(name) && this.byRole(role)) return false;
-    return this.byRole(role);
+    return this.byRole(role) && !(name !== undefined && o.floatConvs.includes(name));
   }
 
   private byRole(role: ConvRole): boolean {
@@ -226,7 +225,7 @@ export class ModelBuilder {
     };
     if (spec.shortcut) this.shortcuts.add(name);
     if (!this.binarized(spec.role, name)) {
-      if (this.byRole(spec.role) && this.o.scheme !== 'float') this.keptFloat.add(name);
+      if (this.o.floatConvs.includes(name) && this.byRole(spec.role)) this.keptFloat.add(name);
       const w = this.g.constant(
         this.floats(`${name}/weight`, shape, kernel * kernel * (cin / groups)),
         `${name}/weight`,

@@ -96,6 +96,7 @@ export async function runConvWasm(): Promise<void> {
   // our own micro-kernel's rate on L1-resident rows, for comparison only
   let ownPeak = 0;
   const rows: ConvRow[] = [];
+  const binaryOps = new Map<ConvRow, number>();
   // every layer is timed in two passes, the second after all layers in reverse order, each
   // competitor's lower time kept: the VM's slow phases last seconds and come at about the same
   // point of every run, so one pass left a different row at 40-55 % of peak in each of two runs
@@ -132,24 +133,28 @@ export async function runConvWasm(): Promise<void> {
           const row = rows.find(
             (x) => x.layer === layer && x.M === m && x.N === n && x.threads === threads,
           );
-          const oursMs = Math.min(measured, row?.oursMs ?? Infinity);
-          const ortMs = Math.min(ort[threads], row?.ortMs ?? Infinity);
-          const tfjs = threads === 1 ? Math.min(tfjsMs, row?.tfjsMs ?? Infinity) : null;
-          const timed: ConvRow = {
-            layer,
-            M: m,
-            N: n,
-            threads,
-            oursMs,
-            ortMs,
-            tfjsMs: tfjs,
-            speedupVsOrt: ortMs / oursMs,
-            speedupVsTfjs: tfjs === null ? null : tfjs / oursMs,
-            binaryOpsPerSecond: bops / (oursMs / 1000),
-            percentOfPeak: 0,
-          };
-          if (row) Object.assign(row, timed);
-          else rows.push(timed);
+          if (row) {
+            row.oursMs = Math.min(row.oursMs, measured);
+            row.ortMs = Math.min(row.ortMs, ort[threads]);
+            if (row.tfjsMs !== null) row.tfjsMs = Math.min(row.tfjsMs, tfjsMs);
+          } else {
+            const timed: ConvRow = {
+              layer,
+              M: m,
+              N: n,
+              threads,
+              oursMs: measured,
+              ortMs: ort[threads],
+              tfjsMs: threads === 1 ? tfjsMs : null,
+              // the ratios and rates follow from the lower times after both passes
+              speedupVsOrt: 0,
+              speedupVsTfjs: null,
+              binaryOpsPerSecond: 0,
+              percentOfPeak: 0,
+            };
+            rows.push(timed);
+            binaryOps.set(timed, bops);
+          }
           process.stderr.write(
             `pass ${pass + 1}: ${layer} (${m},${n}) ${threads} thread(s): ours ${measured.toFixed(2)} ms, ort ${ort[threads].toFixed(2)} ms${threads === 1 ? `, tfjs-wasm ${tfjsMs.toFixed(2)} ms` : ''}\n`,
           );
@@ -162,9 +167,13 @@ export async function runConvWasm(): Promise<void> {
     perThread: Math.max(...peaks.map((p) => p.perThread)),
     twoThreads: Math.max(...peaks.map((p) => p.twoThreads)),
   };
-  for (const r of rows)
+  for (const r of rows) {
+    r.speedupVsOrt = r.ortMs / r.oursMs;
+    r.speedupVsTfjs = r.tfjsMs === null ? null : r.tfjsMs / r.oursMs;
+    r.binaryOpsPerSecond = (binaryOps.get(r) as number) / (r.oursMs / 1000);
     r.percentOfPeak =
       (100 * r.binaryOpsPerSecond) / (r.threads === 1 ? peak.perThread : peak.twoThreads);
+  }
   // break-even of M x N passes against onnxruntime-web's float conv, from the 1-thread rows
   const one = rows.filter((r) => r.threads === 1 && r.layer.includes(' -> ') && r.M * r.N >= 4);
   const macs = (r: ConvRow) => (r.binaryOpsPerSecond * (r.oursMs / 1000)) / (r.M * r.N);

@@ -4,13 +4,12 @@ import '@pabnn/backend-js';
 import '@pabnn/backend-wasm';
 import { exportOnnx } from '@pabnn/convert';
 import { load, tensor } from '@pabnn/ir';
-import { Session } from '@pabnn/runtime';
 import { batches, loadDataset } from '@pabnn/train';
 import { machineInfo } from '../machine.js';
 import { ortBatchMs } from '../ort-timing.js';
 import { scatterChart } from '../plot/scatter-chart.js';
 import { markdownTable, writeReport } from '../reports.js';
-import { bestMedianMs } from '../timing.js';
+import { wasmRunMs } from '../wasm-run-timing.js';
 import { modelsDir, runsDir } from './accuracy/paths.js';
 import { RUNS, runFileName } from './accuracy/recipe.js';
 
@@ -52,6 +51,7 @@ export async function runPareto(): Promise<void> {
     );
   let ortMs = ort();
   const rows: ParetoRow[] = [];
+  const files = new Map<string, Uint8Array>();
   for (const spec of RUNS.filter((r) => r.id.startsWith(PREFIX))) {
     const result = join(runsDir(), `${runFileName(spec.id)}.json`);
     const file = join(modelsDir(), `${runFileName(spec.id)}.pabnn`);
@@ -61,12 +61,8 @@ export async function runPareto(): Promise<void> {
     if (spec.trainImages !== undefined || spec.epochs !== run.spec.epochs) continue;
     if (spec.epochs !== 3 && spec.scheme !== 'float') continue;
     const bytes = readFileSync(file);
-    const session = await Session.create(bytes, {
-      backend: 'wasm',
-      backendOptions: { threads: 1 },
-    });
-    const wasmMs = await bestMedianMs(() => session.run({ image }));
-    session.dispose();
+    const wasmMs = await wasmRunMs(bytes, 1, { image });
+    files.set(spec.id, bytes);
     rows.push({
       run: spec.id,
       scheme: spec.id.slice(PREFIX.length),
@@ -88,17 +84,8 @@ export async function runPareto(): Promise<void> {
   }
   // a second pass in reverse order, the lower time kept: the VM's slow phases last seconds and
   // come at about the same point of every run (as the main job and conv benchmark do)
-  for (const row of [...rows].reverse()) {
-    const session = await Session.create(
-      readFileSync(join(modelsDir(), `${runFileName(row.run)}.pabnn`)),
-      {
-        backend: 'wasm',
-        backendOptions: { threads: 1 },
-      },
-    );
-    row.wasmMs = Math.min(row.wasmMs, await bestMedianMs(() => session.run({ image })));
-    session.dispose();
-  }
+  for (const row of [...rows].reverse())
+    row.wasmMs = Math.min(row.wasmMs, await wasmRunMs(files.get(row.run)!, 1, { image }));
   ortMs = Math.min(ortMs, ort());
   const float = rows.find((r) => r.kind === 'float');
   rows.push({

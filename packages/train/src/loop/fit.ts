@@ -131,9 +131,7 @@ export async function fit(
     ...(Object.keys(model.options.layerBases).length > 0
       ? { layerBases: model.options.layerBases }
       : {}),
-    ...((model.options.floatConvs ?? []).length > 0
-      ? { floatConvs: model.options.floatConvs }
-      : {}),
+    ...(model.options.floatConvs.length > 0 ? { floatConvs: model.options.floatConvs } : {}),
     calibration: model.calibration,
     // staircases fitted with batch statistics (absent for the running statistics, the only
     // calibration before the option, so older checkpoints keep their fingerprints)
