@@ -7,8 +7,10 @@ import {
   ABLATION_CPU_RUNS,
   ABLATION_RUNS,
   BATCH_SIZE,
+  BINARY_LR,
   BN_REESTIMATION_BATCHES,
   DISTILL,
+  LEARNING_RATE_RUNS,
   type RunSpec,
   runFileName,
   STAGED,
@@ -29,18 +31,32 @@ const STEPS = [
   '+ distillation + BN re-estimation',
   '+ staged binarization',
   '+ staged + BN re-estimation',
-] as const;
-type Step = (typeof STEPS)[number];
+];
+type Step = string;
+
+/** A fine-tune learning rate other than the recipe's, as the step names it. */
+const rateStep = (spec: RunSpec) => `learning rate ${spec.learningRate.toExponential()}`;
 
 /** The two steps a run gives: its top-1 before and after BN re-estimation. */
 const stepsOf = (spec: RunSpec): [Step, Step] => {
   if (spec.distill) return ['+ distillation', '+ distillation + BN re-estimation'];
   if (spec.stagedBinarization) return ['+ staged binarization', '+ staged + BN re-estimation'];
+  if (spec.learningRate !== BINARY_LR)
+    return [rateStep(spec), `${rateStep(spec)} + BN re-estimation`];
   return ['recipe', '+ BN re-estimation'];
+};
+
+/** Table order: the recipe's steps, then the learning rates, ascending. */
+const stepRank = (row: AblationRow) => {
+  const i = STEPS.indexOf(row.step);
+  return i >= 0
+    ? i
+    : STEPS.length + row.learningRate * 1e4 + (row.step.endsWith('re-estimation') ? 0.5 : 0);
 };
 
 interface AblationRow {
   M: number;
+  learningRate: number;
   N: number;
   epochs: number;
   trainImages: number;
@@ -65,6 +81,7 @@ function rowsOf(specs: RunSpec[], float: RunResult): AblationRow[] {
     const [before, after] = stepsOf(spec);
     const common = {
       M: spec.M,
+      learningRate: spec.learningRate,
       N: spec.N,
       epochs: run.epochs,
       trainImages: run.trainImages,
@@ -89,9 +106,7 @@ function rowsOf(specs: RunSpec[], float: RunResult): AblationRow[] {
   }
   return rows.sort(
     (a, b) =>
-      b.trainImages * b.epochs - a.trainImages * a.epochs ||
-      a.M - b.M ||
-      STEPS.indexOf(a.step) - STEPS.indexOf(b.step),
+      b.trainImages * b.epochs - a.trainImages * a.epochs || a.M - b.M || stepRank(a) - stepRank(b),
   );
 }
 
@@ -152,7 +167,10 @@ const NOTES = `## Notes
 export async function runAblation(): Promise<void> {
   const float = read('fashion-mnist/resnet8/float');
   if (!float) throw new Error('reports/accuracy-runs has no fashion-mnist/resnet8/float run');
-  const rows = [...rowsOf(ABLATION_RUNS, float), ...rowsOf(ABLATION_CPU_RUNS, float)];
+  const rows = [
+    ...rowsOf([...ABLATION_RUNS, ...LEARNING_RATE_RUNS], float),
+    ...rowsOf(ABLATION_CPU_RUNS, float),
+  ];
   writeReport('ablation.json', {
     machine: machineInfo(),
     float: { run: 'fashion-mnist/resnet8/float', top1: float.top1, trainedOn: float.device },

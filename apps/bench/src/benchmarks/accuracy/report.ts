@@ -13,6 +13,7 @@ import {
   ABLATION_CPU_RUNS,
   BATCH_SIZE,
   BINARY_EPOCHS,
+  BINARY_LR,
   CPU_MICRO_BATCH,
   FLOAT_EPOCHS,
   RUNS,
@@ -57,7 +58,8 @@ const runtimeSha256 = (() => {
 
 /**
  * A row's scheme and the recipe steps it adds to the plain one (recipe.ts): the calibration, and
- * distillation and batch-norm re-estimation where the run used them (reports/ablation.md).
+ * distillation, batch-norm re-estimation and a fine-tune learning rate other than the recipe's
+ * where the run used them (reports/ablation.md).
  */
 function schemeLabel(spec: RunResult['spec']): string {
   if (!spec.calibration) return spec.scheme;
@@ -65,6 +67,8 @@ function schemeLabel(spec: RunResult['spec']): string {
   if (spec.distill) steps.push('distillation');
   if (spec.stagedBinarization) steps.push('staged binarization');
   if (spec.bnReestimationBatches) steps.push('BN re-estimation');
+  if (spec.learningRate !== BINARY_LR)
+    steps.push(`learning rate ${spec.learningRate.toExponential()}`);
   return `${spec.scheme} (${steps.join(', ')})`;
 }
 
