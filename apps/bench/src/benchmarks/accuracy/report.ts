@@ -62,6 +62,8 @@ const runtimeSha256 = (() => {
  * where the run used them (reports/ablation.md).
  */
 function schemeLabel(spec: RunResult['spec']): string {
+  if (spec.scheme === 'float' && spec.from)
+    return `float (fine-tuned from the float row, learning rate ${spec.learningRate.toExponential()})`;
   if (!spec.calibration) return spec.scheme;
   const steps = [`${spec.calibration} calibration`];
   if (spec.distill) steps.push('distillation');
@@ -320,6 +322,7 @@ export async function writeAccuracyReport(dataDir?: string): Promise<void> {
     const float = runs.find(
       (r) =>
         r.spec.scheme === 'float' &&
+        !r.spec.from &&
         r.spec.dataset === run.spec.dataset &&
         r.spec.model === run.spec.model,
     );
