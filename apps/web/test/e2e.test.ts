@@ -251,9 +251,9 @@ describe('apps/web: what the page shows around a classification', () => {
     const rows = await page.$$eval('#compare tr[data-scheme]', (r) =>
       r.map((tr) => ({ ...(tr as HTMLElement).dataset })),
     );
-    expect(rows.map((r) => r.scheme)).toEqual(['pa-mixed-float-1.25x-bn', 'float']);
+    expect(rows.map((r) => r.scheme)).toEqual(['pa-2x2-lr3e-3-bn', 'float']);
     const [pa, float] = rows;
-    expect(Number(pa.bytes) * 3).toBeLessThan(Number(float.bytes)); // 94 KB vs 316 KB
+    expect(Number(pa.bytes) * 6).toBeLessThan(Number(float.bytes)); // 48 KB vs 316 KB
     for (const r of rows) expect(Number(r.ms)).toBeGreaterThan(0);
     const shown = await page.$eval('#status', (s) => s.getAttribute('data-class'));
     expect(pa.class).toBe(shown);

@@ -400,7 +400,7 @@ export async function writeAccuracyReport(dataDir?: string): Promise<void> {
     'accuracy.md',
     `# Accuracy after quantization-aware training (\`pnpm bench accuracy\`)\n\n` +
       `Recipe: float ${FLOAT_EPOCHS} epochs (Adam 1e-3, cosine), then every binarized scheme fine-tuned from it for ` +
-      `${BINARY_EPOCHS} epochs (Adam 5e-4, cosine; DenseNet-121 and MobileNet-V1 on a subset of the training images), batch ${BATCH_SIZE}, no augmentation; first conv and classifier float, ` +
+      `${BINARY_EPOCHS} epochs (Adam 5e-4, or the learning rate the scheme column names, cosine; DenseNet-121 and MobileNet-V1 on a subset of the training images), batch ${BATCH_SIZE}, no augmentation; first conv and classifier float, ` +
       `downsampling convs binarized for pa and abc (zoo defaults). Test sets: 10,000 images. top-1 is TF.js's; the ` +
       `exported .pabnn files (models/) are re-evaluated by the runtime on the js and wasm backends.\n\n${table}\n\n${NOTES}`,
   );
