@@ -118,9 +118,9 @@ const NOTES = `## Notes
   rate for both; 3e-3 is the largest rate tried, so the best one may lie higher. The training loss of the last
   epoch falls with it too (PA 2x2: 0.400, 0.338, 0.307; PA 3x3: 0.342, 0.308, 0.284), so the rows at 5e-4 were
   under-trained rather than over-fitted. Both 3e-3 rows end above the float run they start
-  from (88.68 %, itself 3 epochs at 1e-3): the binarized rows train 3 epochs more than it, so the float
-  fine-tune row of reports/accuracy.md (the float run trained 3 more epochs at 3e-3, the same schedule) is the
-  reference that separates the longer training from the bases. With one seed each, differences of a few tenths
+  from (88.68 %, itself 3 epochs at 1e-3): the binarized rows train 3 epochs more than it. Trained 3 more
+  epochs at 3e-3 with the same schedule, the float net itself reaches 91.22 % (reports/accuracy.md, the float
+  fine-tune row), so at equal training length PA 2x2 is 2.37 points below float and PA 3x3 1.92. With one seed each, differences of a few tenths
   are not findings; the 1.4 to 3.5 points between 5e-4 and 3e-3 are. Where they ran: PA 3x3 at 1.5e-3 on the
   2-core CPU (wasm, 23.5 min); the other three 422 of their 1,404 steps on one NVIDIA H100 (three processes
   sharing it at ~105 images/s each, one 9-min call), then resumed from the checkpoints on the 2-core CPU.
