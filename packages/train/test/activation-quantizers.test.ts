@@ -25,6 +25,26 @@ describe('activation quantizers: forward is the exported staircase, gradients ar
     });
   }
 
+  it('pa: levels a step swapped are put back in order, so forward and export agree again', async () => {
+    // the two lowest levels of a trained layer (learning rate 3e-3), as the step left them
+    const q = createActivationQuantizer('pa', {
+      thresholds: Float64Array.of(0.15, 0.43, 1.55),
+      levels: Float64Array.of(0.22, 0.08, 0.77, 2.33),
+    });
+    const grid = Array.from({ length: 41 }, (_, i) => -1 + i * 0.1);
+    const before = q.apply(tf.tensor1d(grid)).dataSync();
+    const exported = await q.staircase();
+    // the swapped forward is not the exported staircase: the check fails without order()
+    expect(grid.some((x, i) => Math.abs(before[i] - staircaseAt(exported, x)) > 1e-3)).toBe(true);
+    q.order?.();
+    const after = q.apply(tf.tensor1d(grid)).dataSync();
+    const stairs = await q.staircase();
+    expect(Array.from(stairs.levels)).toEqual(Array.from(exported.levels));
+    grid.forEach((x, i) => {
+      expect(after[i]).toBeCloseTo(staircaseAt(stairs, x), 5);
+    });
+  });
+
   it('pa: dQ/dx is 1 inside [v_0, v_N] and 0 outside; dQ/dv_k counts piece k', () => {
     const q = createActivationQuantizer('pa', {
       thresholds: Float64Array.of(-1, 1),

@@ -251,6 +251,7 @@ export class TrainableModel {
     this.floatWeights = floatWeights;
     for (const [name, c] of this.convs) {
       if (!c.binary) continue;
+      c.binary.activations?.order?.();
       this.quantized.get(name)?.dispose();
       this.quantized.delete(name);
       // no Q(w) in the float stage: it would cost a fit per step and be ignored
