@@ -46,18 +46,16 @@ const stepsOf = (spec: RunSpec): [Step, Step] => {
   return ['recipe', '+ BN re-estimation'];
 };
 
-/** Table order: the recipe's steps, then the learning rates, ascending. */
-const stepRank = (row: AblationRow) => {
-  const i = STEPS.indexOf(row.step);
-  return i >= 0
-    ? i
-    : STEPS.length + row.learningRate * 1e4 + (row.step.endsWith('re-estimation') ? 0.5 : 0);
+/** A step's place among the recipe's steps; learning-rate steps come after them all. */
+const stepIndex = (step: Step) => {
+  const i = STEPS.indexOf(step);
+  return i >= 0 ? i : STEPS.length;
 };
 
 interface AblationRow {
   M: number;
-  learningRate: number;
   N: number;
+  learningRate: number;
   epochs: number;
   trainImages: number;
   step: Step;
@@ -81,8 +79,8 @@ function rowsOf(specs: RunSpec[], float: RunResult): AblationRow[] {
     const [before, after] = stepsOf(spec);
     const common = {
       M: spec.M,
-      learningRate: spec.learningRate,
       N: spec.N,
+      learningRate: spec.learningRate,
       epochs: run.epochs,
       trainImages: run.trainImages,
       run: spec.id,
@@ -106,7 +104,11 @@ function rowsOf(specs: RunSpec[], float: RunResult): AblationRow[] {
   }
   return rows.sort(
     (a, b) =>
-      b.trainImages * b.epochs - a.trainImages * a.epochs || a.M - b.M || stepRank(a) - stepRank(b),
+      b.trainImages * b.epochs - a.trainImages * a.epochs ||
+      a.M - b.M ||
+      stepIndex(a.step) - stepIndex(b.step) ||
+      a.learningRate - b.learningRate ||
+      Number(a.step.endsWith('re-estimation')) - Number(b.step.endsWith('re-estimation')),
   );
 }
 
