@@ -1,7 +1,18 @@
 // What every GPU-machine entry does (../shared/tools/gpu/README.md): put Dawn's navigator.gpu on
 // globalThis before anything touches WebGPU, run the job, keep the GPU object referenced until
 // the end (Node aborts if it is collected early), and exit with the job's status.
-export function runWithWebgpu(job: () => Promise<unknown>): void {
+// With { webgpu: false } the job runs alone (no 'webgpu' package needed), with the same exit.
+export function runWithWebgpu(job: () => Promise<unknown>, { webgpu = true } = {}): void {
+  if (!webgpu) {
+    job().then(
+      () => process.exit(0),
+      (error) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+    return;
+  }
   const { create, globals } = require('webgpu');
   Object.assign(globalThis, globals);
   // timestamps as the driver gives them: Dawn rounds them to 65.5 us by default (a browser's

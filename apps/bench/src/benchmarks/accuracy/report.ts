@@ -62,10 +62,13 @@ const runtimeSha256 = (() => {
  * where the run used them (reports/ablation.md).
  */
 function schemeLabel(spec: RunResult['spec']): string {
-  if (spec.scheme === 'float' && spec.from)
-    return `float (fine-tuned from the float row, learning rate ${spec.learningRate.toExponential()})`;
+  // the float run a row starts from, where it is not the table's float row
+  const parent = spec.from?.split('/').pop();
+  if (spec.scheme === 'float' && parent)
+    return `float (fine-tuned from the ${parent === 'float' ? 'float row' : parent} row, learning rate ${spec.learningRate.toExponential()})`;
   if (!spec.calibration) return spec.scheme;
   const steps = [`${spec.calibration} calibration`];
+  if (parent && parent !== 'float') steps.push(`from the ${parent} row`);
   if (spec.distill) steps.push('distillation');
   if (spec.stagedBinarization) steps.push('staged binarization');
   if (spec.bnReestimationBatches) steps.push('BN re-estimation');
@@ -337,6 +340,11 @@ export async function writeAccuracyReport(dataDir?: string): Promise<void> {
     .filter((f) => existsSync(f))
     .map((f) => JSON.parse(readFileSync(f, 'utf8')));
   const rows = [];
+  // epochs from scratch: a run's own plus those of the run it starts from, and so on
+  const totalEpochs = (run: RunResult): number => {
+    const parent = runs.find((r) => r.spec.id === run.spec.from);
+    return run.spec.epochs + (parent ? totalEpochs(parent) : 0);
+  };
   for (const run of runs) {
     const float = runs.find(
       (r) =>
@@ -344,6 +352,14 @@ export async function writeAccuracyReport(dataDir?: string): Promise<void> {
         !r.spec.from &&
         r.spec.dataset === run.spec.dataset &&
         r.spec.model === run.spec.model,
+    );
+    // the float run trained as long in all (issue 25: the same budget for every row)
+    const equalFloat = runs.find(
+      (r) =>
+        r.spec.scheme === 'float' &&
+        r.spec.dataset === run.spec.dataset &&
+        r.spec.model === run.spec.model &&
+        totalEpochs(r) === totalEpochs(run),
     );
     const { wasm, js } = await runtimeChecks(run, dataDir);
     process.stderr.write(
@@ -362,7 +378,9 @@ export async function writeAccuracyReport(dataDir?: string): Promise<void> {
       N: run.spec.scheme === 'float' ? null : run.spec.N,
       top1: run.top1,
       gapToFloat: float ? float.top1 - run.top1 : null,
+      gapToEqualFloat: equalFloat ? equalFloat.top1 - run.top1 : null,
       epochs: run.epochs,
+      totalEpochs: totalEpochs(run),
       // runs recorded before the field existed trained on all 60,000 images
       trainImages: run.trainImages ?? run.spec.trainImages ?? 60_000,
       trainSeconds: Math.round(run.trainSeconds),
@@ -391,7 +409,8 @@ export async function writeAccuracyReport(dataDir?: string): Promise<void> {
       'M x N',
       'top-1 % (TF.js, 10,000 test images)',
       'gap to float',
-      'epochs',
+      'gap to float of equal length',
+      'epochs (in all)',
       'train images',
       'train s',
       'trained on',
@@ -406,7 +425,8 @@ export async function writeAccuracyReport(dataDir?: string): Promise<void> {
       r.M === null ? '-' : r.perLayer ? `per layer (${r.perLayer})` : `${r.M}x${r.N}`,
       pct(r.top1),
       r.gapToFloat === null ? '-' : pct(r.gapToFloat),
-      r.epochs,
+      r.gapToEqualFloat === null ? '-' : pct(r.gapToEqualFloat),
+      r.totalEpochs === r.epochs ? r.epochs : `${r.epochs} (${r.totalEpochs})`,
       r.trainImages.toLocaleString('en'),
       r.trainSeconds,
       r.trainedOn,
@@ -421,6 +441,9 @@ export async function writeAccuracyReport(dataDir?: string): Promise<void> {
       `Recipe: float ${FLOAT_EPOCHS} epochs (Adam 1e-3, cosine), then every binarized scheme fine-tuned from it for ` +
       `${BINARY_EPOCHS} epochs (Adam 5e-4, or the learning rate the scheme column names, cosine; DenseNet-121 and MobileNet-V1 on a subset of the training images), batch ${BATCH_SIZE}, no augmentation; first conv and classifier float, ` +
       `downsampling convs binarized for pa and abc (zoo defaults). Test sets: 10,000 images. top-1 is TF.js's; the ` +
-      `exported .pabnn files (models/) are re-evaluated by the runtime on the js and wasm backends.\n\n${table}\n\n${NOTES}`,
+      `exported .pabnn files (models/) are re-evaluated by the runtime on the js and wasm backends. ` +
+      `"gap to float": to the table's float row (${FLOAT_EPOCHS} epochs); "gap to float of equal length": to the float run ` +
+      `trained as many epochs in all, counting those of the runs a row starts from ("epochs (in all)"; a float row ` +
+      `fine-tuned from the float row is that reference for the rows that start from the float row).\n\n${table}\n\n${NOTES}`,
   );
 }
