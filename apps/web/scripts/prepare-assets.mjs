@@ -2,9 +2,11 @@
 // a few test images of each dataset to public/samples.json, so the built app runs offline.
 import {
   copyFileSync,
+  existsSync,
   mkdirSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
@@ -18,11 +20,20 @@ const modelsDir = join(app, '../../models');
 const out = join(app, 'public');
 const SAMPLES_PER_DATASET = 8;
 
+rmSync(join(out, 'models'), { recursive: true, force: true }); // no model of an earlier build
 mkdirSync(join(out, 'models'), { recursive: true });
+// models/shipped.json (written by `pnpm bench accuracy`) names the models the demo offers; the
+// folder also holds the sweep and ablation runs the reports cite. Without it: every model.
+const shippedIndex = join(modelsDir, 'shipped.json');
+const shipped = existsSync(shippedIndex)
+  ? JSON.parse(readFileSync(shippedIndex, 'utf8'))
+      .models.filter((f) => /^[\w.-]+\.pabnn$/.test(f)) // names in models/, nothing outside it
+      .sort()
+  : readdirSync(modelsDir)
+      .filter((f) => f.endsWith('.pabnn'))
+      .sort();
 const models = [];
-for (const file of readdirSync(modelsDir)
-  .filter((f) => f.endsWith('.pabnn'))
-  .sort()) {
+for (const file of shipped) {
   const bytes = readFileSync(join(modelsDir, file));
   const graph = load(bytes);
   const meta = graph.metadata;

@@ -4,6 +4,7 @@ import { runJobs } from './accuracy/jobs.js';
 import { trainCacheDir } from './accuracy/paths.js';
 import { RUNS } from './accuracy/recipe.js';
 import { writeAccuracyReport } from './accuracy/report.js';
+import { writeShippedIndex } from './accuracy/shipped.js';
 import { trainRun } from './accuracy/train-run.js';
 
 const USAGE = `pnpm bench accuracy [--device wasm|cpu|webgpu] [--jobs N] [--only <regexp>] [--phase train|report|all] [--data-dir <dir>] [--time-limit <s>]
@@ -55,5 +56,8 @@ export async function runAccuracy(argv = process.argv.slice(3)): Promise<void> {
     if (failed.length)
       throw new Error(`runs failed: ${failed.join(', ')} (logs in ${trainCacheDir()})`);
   }
-  if (values.phase === 'report' || values.phase === 'all') await writeAccuracyReport(dataDir);
+  if (values.phase === 'report' || values.phase === 'all') {
+    await writeAccuracyReport(dataDir);
+    writeShippedIndex();
+  }
 }
