@@ -383,6 +383,18 @@ export const ALLOCATION_RUNS: RunSpec[] = [
   })),
 ];
 
+/**
+ * The allocations that keep some convs float, fine-tuned at the chosen rate (3e-3) like the
+ * uniform rows: the lead model's candidates at the budget of the float fine-tune.
+ */
+export const ALLOCATION_RATE_RUNS: RunSpec[] = ALLOCATION_RUNS.filter((r) => r.floatConvs).map(
+  (r) => ({
+    ...r,
+    id: r.id.replace(/-bn$/, `-lr${LEARNING_RATE_CANDIDATES[1].toExponential()}-bn`),
+    learningRate: LEARNING_RATE_CANDIDATES[1],
+  }),
+);
+
 /** PA (1, 1) with the few-bases recipe at the recipe's budget: the Pareto report's fastest PA row. */
 export const PA_1X1_RUN = ablationRuns(1, 1)[0];
 
@@ -474,6 +486,7 @@ const ALL_RUNS: RunSpec[] = [
   ...FROM_FLOAT_FINE_TUNE_RUNS,
   ...RATE_RETRAIN_RUNS,
   ...ALLOCATION_RUNS,
+  ...ALLOCATION_RATE_RUNS,
   PA_1X1_RUN,
   // ablation: staircases fitted to the signed conv input (weights refitted every step). It is
   // ABC-Net's better calibration on both datasets, so its rows get the recipe's 3 epochs; the
