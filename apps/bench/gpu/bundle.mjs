@@ -28,7 +28,8 @@ for (const job of ['webgpu-job', 'accuracy-job'])
     define: { 'import.meta.url': '__bundleUrl' },
     banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   });
-copyFileSync(join(here, 'one-gpu.sh'), join(out, 'one-gpu.sh'));
+for (const script of ['one-gpu.sh', 'train-on-device.sh'])
+  copyFileSync(join(here, script), join(out, script));
 const ortDist = dirname(createRequire(import.meta.url).resolve('onnxruntime-web/wasm'));
 for (const file of ['ort.all.min.js', 'ort-wasm-simd-threaded.jsep.mjs'])
   copyFileSync(join(ortDist, file), join(out, 'ort', file));
