@@ -6,6 +6,7 @@
 // Results (run JSONs, models, checkpoints) go under $OUT.
 // Gradients now (bundled from core's ESM); the webgpu backend is imported by @pabnn/train once
 // navigator.gpu exists, or it would not register.
+import { parseArgs } from 'node:util';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { runWithWebgpu } from './run-with-webgpu.js';
 
@@ -16,5 +17,9 @@ process.env.PABNN_TRAIN_CACHE ??= `${out}/train-cache`;
 const job = () =>
   import('../src/benchmarks/accuracy.js').then((m) => m.runAccuracy(process.argv.slice(3)));
 // --device wasm trains on the machine's CPU cores (TF.js wasm, one core a run) and needs no GPU
-const device = process.argv[process.argv.indexOf('--device') + 1];
+const { device } = parseArgs({
+  args: process.argv.slice(3),
+  options: { device: { type: 'string' } },
+  strict: false,
+}).values;
 runWithWebgpu(job, { webgpu: device === 'webgpu' });

@@ -3,26 +3,19 @@
 // the end (Node aborts if it is collected early), and exit with the job's status.
 // With { webgpu: false } the job runs alone (no 'webgpu' package needed), with the same exit.
 export function runWithWebgpu(job: () => Promise<unknown>, { webgpu = true } = {}): void {
-  if (!webgpu) {
-    job().then(
-      () => process.exit(0),
-      (error) => {
-        console.error(error);
-        process.exit(1);
-      },
-    );
-    return;
+  let gpu: unknown;
+  if (webgpu) {
+    const { create, globals } = require('webgpu');
+    Object.assign(globalThis, globals);
+    // timestamps as the driver gives them: Dawn rounds them to 65.5 us by default (a browser's
+    // guard against timing attacks), coarser than a small dispatch (webgpu-job/profile.ts)
+    gpu = create(['disable-dawn-features=timestamp_quantization']);
+    (globalThis as { navigator?: object }).navigator ??= {};
+    Object.defineProperty((globalThis as unknown as { navigator: object }).navigator, 'gpu', {
+      value: gpu,
+      configurable: true,
+    });
   }
-  const { create, globals } = require('webgpu');
-  Object.assign(globalThis, globals);
-  // timestamps as the driver gives them: Dawn rounds them to 65.5 us by default (a browser's
-  // guard against timing attacks), coarser than a small dispatch (webgpu-job/profile.ts)
-  const gpu = create(['disable-dawn-features=timestamp_quantization']);
-  (globalThis as { navigator?: object }).navigator ??= {};
-  Object.defineProperty((globalThis as unknown as { navigator: object }).navigator, 'gpu', {
-    value: gpu,
-    configurable: true,
-  });
   job()
     .then(() => {
       (globalThis as { keep?: unknown }).keep = gpu;

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 /** The repository's reports/ folder (override with PABNN_REPORTS_DIR). */
 export function reportsDir(): string {
-  // the environment first: a bundled copy (GPU machines) has no module URL to resolve from
+  // the environment first: a bundled copy (GPU machines) resolves its module URL to .gpu/, not the repository
   const dir =
     process.env.PABNN_REPORTS_DIR ??
     resolve(dirname(fileURLToPath(import.meta.url)), '../../../reports');

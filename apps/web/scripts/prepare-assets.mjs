@@ -1,4 +1,4 @@
-// Copies the shipped models (<repo>/models/*.pabnn) into public/models with an index, and writes
+// Copies the shipped models (those <repo>/models/shipped.json names) into public/models with an index, and writes
 // a few test images of each dataset to public/samples.json, so the built app runs offline.
 import {
   copyFileSync,
@@ -27,8 +27,12 @@ mkdirSync(join(out, 'models'), { recursive: true });
 const shippedIndex = join(modelsDir, 'shipped.json');
 const shipped = existsSync(shippedIndex)
   ? JSON.parse(readFileSync(shippedIndex, 'utf8'))
-      .models.filter((f) => /^[\w.-]+\.pabnn$/.test(f)) // names in models/, nothing outside it
-      .sort()
+      .models.map((f) => {
+        // a file name in models/, nothing outside it
+        if (/^[\w.-]+\.pabnn$/.test(f)) return f;
+        throw new Error(`models/shipped.json: '${f}' is not a .pabnn file name in models/`);
+      })
+      .sort() // the dropdown's order
   : readdirSync(modelsDir)
       .filter((f) => f.endsWith('.pabnn'))
       .sort();

@@ -30,7 +30,7 @@ export const runDone = (spec: RunSpec) => {
 
 /**
  * Runs each spec in its own process (`<this script> accuracy --run <id> ...args`), at most
- * `jobs` at a time, a binarized run only after its float run has finished; each child's
+ * `jobs` at a time, a run only after the run it starts from (`from`) has finished; each child's
  * progress goes to <train cache>/<run>.log (paths.ts). Resolves with the ids that failed.
  * With PABNN_JOB_WRAPPER set (a program), each child runs as `<wrapper> <slot> node ...`, slot
  * 0..jobs-1 free for it: on a machine with several GPUs, apps/bench/gpu/one-gpu.sh gives each

@@ -8,7 +8,7 @@ function ensure(dir: string): string {
   return dir;
 }
 
-/** The repository root (a bundled copy on a GPU machine sets the PABNN_* variables instead). */
+/** The repository root (a bundled copy on a GPU machine lives in .gpu/: it sets the PABNN_* variables instead). */
 const root = () => resolve(dirname(fileURLToPath(import.meta.url)), '../../../../..');
 
 /** Trained models the apps ship: <repo>/models (PABNN_MODELS_DIR overrides). */

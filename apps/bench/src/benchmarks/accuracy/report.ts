@@ -18,6 +18,7 @@ import {
   FLOAT_EPOCHS,
   RUNS,
   runFileName,
+  totalEpochs,
 } from './recipe.js';
 import { modelFile, type RunResult } from './train-run.js';
 
@@ -62,10 +63,10 @@ const runtimeSha256 = (() => {
  * where the run used them (reports/ablation.md).
  */
 function schemeLabel(spec: RunResult['spec']): string {
-  // the float run a row starts from, where it is not the table's float row
+  // the run a row starts from, by the part of its id after the model ('float': the float row)
   const parent = spec.from?.split('/').pop();
   if (spec.scheme === 'float' && parent)
-    return `float (fine-tuned from the ${parent === 'float' ? 'float row' : parent} row, learning rate ${spec.learningRate.toExponential()})`;
+    return `float (fine-tuned from the ${parent} row, learning rate ${spec.learningRate.toExponential()})`;
   if (!spec.calibration) return spec.scheme;
   const steps = [`${spec.calibration} calibration`];
   if (parent && parent !== 'float') steps.push(`from the ${parent} row`);
@@ -340,11 +341,6 @@ export async function writeAccuracyReport(dataDir?: string): Promise<void> {
     .filter((f) => existsSync(f))
     .map((f) => JSON.parse(readFileSync(f, 'utf8')));
   const rows = [];
-  // epochs from scratch: a run's own plus those of the run it starts from, and so on
-  const totalEpochs = (run: RunResult): number => {
-    const parent = runs.find((r) => r.spec.id === run.spec.from);
-    return run.spec.epochs + (parent ? totalEpochs(parent) : 0);
-  };
   for (const run of runs) {
     const float = runs.find(
       (r) =>
@@ -359,7 +355,7 @@ export async function writeAccuracyReport(dataDir?: string): Promise<void> {
         r.spec.scheme === 'float' &&
         r.spec.dataset === run.spec.dataset &&
         r.spec.model === run.spec.model &&
-        totalEpochs(r) === totalEpochs(run),
+        totalEpochs(r.spec) === totalEpochs(run.spec),
     );
     const { wasm, js } = await runtimeChecks(run, dataDir);
     process.stderr.write(
@@ -370,17 +366,17 @@ export async function writeAccuracyReport(dataDir?: string): Promise<void> {
       model: run.spec.model,
       scheme: schemeLabel(run.spec),
       M: run.spec.scheme === 'float' ? null : run.spec.M,
-      // the allocation's name (recipe.ts ALLOCATIONS), from the run id 'pa-<name>-bn'
+      // the allocation's name (recipe.ts ALLOCATIONS), from the run id 'pa-<name>[-lr<rate>]-bn'
       perLayer:
         run.spec.layerBases === undefined && run.spec.floatConvs === undefined
           ? undefined
-          : (/\/pa-(.+?)(-bn)?$/.exec(run.spec.id)?.[1] ?? 'per layer'),
+          : (/\/pa-(.+?)(-lr[\d.e-]+?)?(-bn)?$/.exec(run.spec.id)?.[1] ?? 'per layer'),
       N: run.spec.scheme === 'float' ? null : run.spec.N,
       top1: run.top1,
       gapToFloat: float ? float.top1 - run.top1 : null,
       gapToEqualFloat: equalFloat ? equalFloat.top1 - run.top1 : null,
       epochs: run.epochs,
-      totalEpochs: totalEpochs(run),
+      totalEpochs: totalEpochs(run.spec),
       // runs recorded before the field existed trained on all 60,000 images
       trainImages: run.trainImages ?? run.spec.trainImages ?? 60_000,
       trainSeconds: Math.round(run.trainSeconds),
