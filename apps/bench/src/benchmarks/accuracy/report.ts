@@ -151,26 +151,34 @@ const jsImages = (run: RunResult) =>
 const pct = (x: number) => `${(100 * x).toFixed(2)}`;
 
 const NOTES = `## Notes
-- Fine-tune rate (2026-12-07; reports/ablation.md, "learning rate" rows). The rows whose scheme names "learning
-  rate 3e-3" fine-tuned at 3e-3 instead of 5e-4, the best of 5e-4, 1.5e-3 and 3e-3 for PA 2x2 and 3x3, with the
-  few-bases recipe (BN re-estimation), everything else as before. Fashion-MNIST ResNet-8: PA 2x2 88.85 % (85.37 %
-  at 5e-4), PA 3x3 89.16 % (87.48 %), XNOR 85.51 % (79.95 %); all three above or near the float row's 88.68 %, which
-  was trained for 3 epochs at 1e-3 and which they train 3 epochs beyond. Against that row, PA (2,2) within 1.0 point
-  and PA (3,3) within 0.5 are met (0.17 and 0.48 above it). But the float row is itself under-trained: trained 3
-  more epochs at 3e-3 like them (the "fine-tuned from the float row" row, 29 min on the 2-core CPU) it reaches
-  91.22 %, and against that equal-length float PA 2x2 is 2.37 points below and PA 3x3 2.06, so once training
-  length is equal the two targets are still missed. Every earlier gap of this table (PA 4x5's 0.55, the
-  allocations' 0.31 and 0.49) is against the 3-epoch float row too. Not yet at the new rate: PA 4x5, the per-layer
-  allocations, MNIST, DenseNet-121 and MobileNet-V1. ABC-Net gains the most from the rate: abc 3x3 89.48 % at 3e-3
-  (89.31 % before BN re-estimation; 76.01 % at 5e-4 with the same relu calibration, 80.88 % with identity), 0.32
-  above PA 3x3's 89.16 %. With one seed each that is a tie, not a finding, but PA no longer leads ABC-Net at 3x3 on
-  this net once both get the rate (XNOR 85.51 % stays 3.7 points below PA 3x3 and 3.3 below PA 2x2).
+- Equal training length (2026-12-07). A binarized row fine-tunes 3 epochs from the 3-epoch float row, so it has
+  trained 6 epochs in all, and the float net itself gains from those epochs: "gap to float of equal length"
+  compares each row with the best float run of its length (the float row fine-tuned 3 more epochs with the same
+  schedule: 91.22 % at 3e-3, 91.51 % at 6e-3). Fashion-MNIST ResNet-8, each scheme at its best fine-tune rate of
+  5e-4, 1.5e-3, 3e-3 and 6e-3 (reports/ablation.md; PA 4x5 and the allocations were not run at 6e-3):
+  - PA 2x2 89.23 % (6e-3; 88.85 % at 3e-3), PA 3x3 89.85 % (6e-3; 89.16 %), PA 4x5 89.81 % (3e-3; 88.13 % at
+    5e-4), ABC-Net 3x3 89.94 % (6e-3; 89.48 %), XNOR 87.13 % (6e-3; 85.51 %); the allocations that keep some
+    convs float, at 3e-3: float-block1-3x3 90.11 % (88.19 % at 5e-4), mixed-float-1.25x 90.05 % (88.37 %).
+  - Against the float row (3 epochs) every PA row is above float. At equal length the targets are missed: PA 2x2
+    2.28 points below float (target 1.0), PA 3x3 1.66 (target 0.5), PA 4x5 1.70; the allocations 1.40 and
+    1.46 (target: within 1.0 and faster than onnxruntime-web, which both are, reports/main.md).
+  - Starting later does not close it: fine-tuned from the 6-epoch float fine-tune instead (9 epochs in all, at
+    3e-3), PA 2x2 reaches 89.61 % and XNOR 86.17 %, but the float net trained 3 more epochs reaches 92.13 %
+    (float-ft2): PA 2x2 stays 2.52 points below float of its length (2.37 at 6 epochs, at the same rate).
+  - PA against the baselines at equal (M, N) and rate: PA 3x3 89.85 % vs ABC-Net 3x3 89.94 % at 6e-3 (89.16 vs
+    89.48 % at 3e-3): a tie with one seed each, ABC-Net slightly ahead both times; so on this net "PA above ABC-Net
+    at equal (M, N)" does not hold once both get the rate. XNOR stays 2.1 points below PA 2x2 at 6e-3.
+  - Where they ran: the 6e-3 rows, the allocations, PA 4x5 and the float fine-tunes on this 2-core CPU (wasm, two
+    runs at a time, 16-36 min each); XNOR and ABC-Net at 6e-3 began on the lent GPU machine's CPU cores (wasm, 8
+    runs at once, 56-112 images/s each, two calls of 8.2 and 6.7 min: apps/bench/gpu/train-on-device.sh) and
+    were resumed here from their checkpoints.
 - MobileNet-V1 3x3 rows retrained with batch calibration (below, "Why XNOR and ABC-Net lose"): abc 3x3 54.36 %
   (9.93 % before: no longer at chance; one NVIDIA H100, 9.1 min, 55 images/s) and pa 3x3 55.82 % (51.42 % before;
   the 2-core CPU, wasm, in shares of 32 images since batch 128 overflows TF.js wasm's memory, 57 min beside other
   runs). PA stays above ABC-Net at 3x3, by 1.5 points (PA's batch norms normalised shares of 32 on wasm,
   ABC-Net's whole batches of 128 on webgpu). XNOR MobileNet-V1 (16.03 %) is near chance still.
-- Targets, ResNet-8 at the recipe's 3 fine-tuning epochs. PA 4x5 within 1.0 point of float: met on both datasets,
+- Targets, ResNet-8 at the recipe's 3 fine-tuning epochs, against the float row (at 5e-4; for equal length see the
+  first note). PA 4x5 within 1.0 point of float: met on both datasets,
   Fashion-MNIST 88.13 % vs 88.68 % (gap 0.55), MNIST 98.47 % vs 98.84 % (gap 0.37). Shorter fine-tunes show where
   the gap goes: on Fashion-MNIST PA 4x5 is 1.59 points below float after 1 epoch and 1.06 after 2 (the "-1ep" and
   "-2ep" rows, the same learning rate and cosine schedule over the shorter run). PA beats ABC-Net and XNOR at equal M, N, each baseline
@@ -198,8 +206,9 @@ const NOTES = `## Notes
   checkpoints are not kept), which a GPU session can do for ResNet-8 and MobileNet-V1; DenseNet-121's four took about 105 min on this
   2-core machine's CPU (below).
 - Per-layer bases (\`pnpm bench allocate\`, reports/allocation.md). Target: an allocation within 1.0 point of float
-  that runs faster than onnxruntime-web's float ResNet-8: met once a layer may also stay float (the zoo's floatConvs;
-  reports/main.md times them). "mixed-float-1.25x", the allocator's choice for 1.25x ORT with float as one more
+  that runs faster than onnxruntime-web's float ResNet-8: met against the float row once a layer may also stay
+  float (the zoo's floatConvs; reports/main.md times them); against the float run of equal length not met (first
+  note: fine-tuned at 3e-3 the two allocations below reach 90.11 and 90.05 %, 1.1-1.2 points under it). "mixed-float-1.25x", the allocator's choice for 1.25x ORT with float as one more
   choice per layer under a second budget of weight bytes (a quarter of the layers' float weights): layer1.0.conv1,
   layer2.0.conv2 and the first shortcut float, the rest 2x3 to 4x5: 88.37 % (88.41 % before batch-norm
   re-estimation), 0.31 below float, 94 KB against float's 316 KB; "float-block1-3x3", by rule (float where our float
@@ -349,14 +358,17 @@ export async function writeAccuracyReport(dataDir?: string): Promise<void> {
         r.spec.dataset === run.spec.dataset &&
         r.spec.model === run.spec.model,
     );
-    // the float run trained as long in all (issue 25: the same budget for every row)
-    const equalFloat = runs.find(
-      (r) =>
-        r.spec.scheme === 'float' &&
-        r.spec.dataset === run.spec.dataset &&
-        r.spec.model === run.spec.model &&
-        totalEpochs(r.spec) === totalEpochs(run.spec),
-    );
+    // the best float run trained as long in all (issue 25: the same budget for every row; of
+    // several rates, the float net's best, as each binarized row is shown at its own)
+    const equalFloat = runs
+      .filter(
+        (r) =>
+          r.spec.scheme === 'float' &&
+          r.spec.dataset === run.spec.dataset &&
+          r.spec.model === run.spec.model &&
+          totalEpochs(r.spec) === totalEpochs(run.spec),
+      )
+      .sort((a, b) => b.top1 - a.top1)[0];
     const { wasm, js } = await runtimeChecks(run, dataDir);
     process.stderr.write(
       `[accuracy] ${run.spec.id}: TF.js ${pct(run.top1)} %; same class as TF.js: wasm ${wasm.agree}/${wasm.images}, js ${js.agree}/${js.images}\n`,
@@ -440,6 +452,6 @@ export async function writeAccuracyReport(dataDir?: string): Promise<void> {
       `exported .pabnn files (models/) are re-evaluated by the runtime on the js and wasm backends. ` +
       `"gap to float": to the table's float row (${FLOAT_EPOCHS} epochs); "gap to float of equal length": to the float run ` +
       `trained as many epochs in all, counting those of the runs a row starts from ("epochs (in all)"; a float row ` +
-      `fine-tuned from the float row is that reference for the rows that start from the float row).\n\n${table}\n\n${NOTES}`,
+      `fine-tuned from the float row is that reference for the rows that start from the float row; of several, the best).\n\n${table}\n\n${NOTES}`,
   );
 }
