@@ -13,13 +13,13 @@ export const SHIPPED_INDEX = 'shipped.json';
  * ablation and sweep run the reports cite; those stay out of the demo's model list.
  */
 export function writeShippedIndex(): string[] {
-  const all = MAIN_RUNS.map((r) => modelFile(r.id));
-  const missing = all.filter((f) => !existsSync(f));
+  const all = MAIN_RUNS.map((r) => basename(modelFile(r.id)));
+  const files = all.filter((f) => existsSync(join(modelsDir(), f)));
+  const missing = all.filter((f) => !files.includes(f));
   if (missing.length)
     process.stderr.write(
-      `[accuracy] not in ${SHIPPED_INDEX} (not trained here): ${missing.map((f) => basename(f)).join(', ')}\n`,
+      `[accuracy] not in ${SHIPPED_INDEX} (not trained here): ${missing.join(', ')}\n`,
     );
-  const files = all.filter((f) => existsSync(f)).map((f) => basename(f));
   const index = {
     about:
       'The models the main job and the web demo show (apps/bench recipe.ts MAIN_RUNS), written by `pnpm bench accuracy --phase report`; the other files here are the runs reports/accuracy.md and reports/ablation.md cite.',
