@@ -1,13 +1,13 @@
 import { createModel } from '@pabnn/zoo';
 import { describe, expect, it } from 'vitest';
-import { binaryMacsPerRun, boundSection } from '../src/benchmarks/main-bound.js';
+import { binaryMacsPerRun, boundSection, paConvPaths } from '../src/benchmarks/main-bound.js';
 
 // ResNet-8 on 28x28x1: four 3x3 convs at 28x28x16 / 14x14x32 / 7x7x64 outputs with 16-64 input
 // channels, two strided ones, two 1x1 downsampling convs (reports/main.md's per-plane MACs)
 const PER_PLANE = 4 * 1_806_336 + 2 * 903_168 + 2 * 100_352;
 
 describe('binaryMacsPerRun', () => {
-  it('counts each binarized conv M x N times', () => {
+  it('counts each conv on the binary path M x N times', () => {
     const pa = (m: number, n: number) =>
       createModel('resnet8', {
         input: 'mnist',
@@ -17,7 +17,10 @@ describe('binaryMacsPerRun', () => {
         weights: 'zeros',
       });
     expect(binaryMacsPerRun(pa(1, 1))).toBe(PER_PLANE);
-    expect(binaryMacsPerRun(pa(4, 5))).toBe(20 * PER_PLANE);
+    // at 4 x 5 the wasm backend runs every layer of this net on the dequantized path
+    expect(paConvPaths(pa(4, 5)).size).toBe(8);
+    expect([...paConvPaths(pa(4, 5)).values()].every((p) => p === 'dequantized')).toBe(true);
+    expect(binaryMacsPerRun(pa(4, 5))).toBe(0);
     const mixed = createModel('resnet8', {
       input: 'mnist',
       scheme: 'pa',
@@ -26,7 +29,9 @@ describe('binaryMacsPerRun', () => {
       layerBases: { 'layer1.0.conv1': { weightBases: 4, activationBases: 5 } },
       weights: 'zeros',
     });
-    expect(binaryMacsPerRun(mixed)).toBe(4 * PER_PLANE + 16 * 1_806_336);
+    // 2 x 2 keeps the 3x3 convs binary; the 4 x 5 layer and the 1x1 downsampling convs
+    // (one row word against 16 or 32 multiply-adds) run dequantized
+    expect(binaryMacsPerRun(mixed)).toBe(4 * (PER_PLANE - 1_806_336 - 2 * 100_352));
   });
 
   it('is 0 for a float model', () => {
@@ -45,6 +50,7 @@ describe('boundSection', () => {
       { node: 'conv1', op: 'Conv2D', ms: 0.25 },
       { node: 'l1', op: 'PAConv2D', ms: 1.5 },
     ],
+    binaryNodes: new Set(['l1']),
   };
 
   it("divides ORT's time by the popcount floor, then by the floor plus the other nodes", () => {

@@ -8,7 +8,9 @@ import { CONV_FEW_INPUTS, CONV_PATCHES, CONV_TAP_ROWS } from './generated/kernel
 import { endTap, firstTap, param } from './conv-geometry';
 // conv2dF32()'s parameter block (CONV_F32_PARAMS in src/param-blocks.ts); threads split a conv
 // by output rows [ROW_BEGIN, ROW_END), each with its own block and patches
+import { activate, activate4 } from './activation';
 import {
+  ACT,
   BATCH,
   BIAS,
   CIN,
@@ -58,6 +60,8 @@ import * as P from './generated/pool-f32-params';
  * outside the input), then each block of 8 output channels is a sweep over the patch length
  * with 4 pixels x 8 channels in eight f32x4 accumulators: per patch value, two weight vectors
  * and four broadcasts feed eight multiply-adds, and no tap bound is tested inside the sweep.
+ * The only path that applies the block's `act` (PAConv2D's dequantized path fuses its
+ * activation here; the other paths leave it to a pass of their own, and Conv2D passes 0).
  */
 function conv2dPatches(p: usize, patches: usize): void {
   const inH = param(p, IN_H);
@@ -77,6 +81,7 @@ function conv2dPatches(p: usize, patches: usize): void {
   const x = <usize>param(p, X);
   const wt = <usize>param(p, WEIGHTS);
   const bias = <usize>param(p, BIAS);
+  const act = param(p, ACT);
   const y = <usize>param(p, Y);
   const k = kh * kw * cin; // patch length
   const patchBytes = <usize>k << 2;
@@ -135,19 +140,19 @@ function conv2dPatches(p: usize, patches: usize): void {
         const bv1 = bias ? v128.load(bias + (<usize>o << 2), 16) : f32x4.splat(0);
         const at = yRow + (<usize>o << 2);
         const pixelBytes = <usize>cout << 2;
-        v128.store(at, f32x4.add(a0, bv0));
-        v128.store(at, f32x4.add(a1, bv1), 16);
+        v128.store(at, activate4(f32x4.add(a0, bv0), act));
+        v128.store(at, activate4(f32x4.add(a1, bv1), act), 16);
         if (live > 1) {
-          v128.store(at + pixelBytes, f32x4.add(b0, bv0));
-          v128.store(at + pixelBytes, f32x4.add(b1, bv1), 16);
+          v128.store(at + pixelBytes, activate4(f32x4.add(b0, bv0), act));
+          v128.store(at + pixelBytes, activate4(f32x4.add(b1, bv1), act), 16);
         }
         if (live > 2) {
-          v128.store(at + 2 * pixelBytes, f32x4.add(c0, bv0));
-          v128.store(at + 2 * pixelBytes, f32x4.add(c1, bv1), 16);
+          v128.store(at + 2 * pixelBytes, activate4(f32x4.add(c0, bv0), act));
+          v128.store(at + 2 * pixelBytes, activate4(f32x4.add(c1, bv1), act), 16);
         }
         if (live > 3) {
-          v128.store(at + 3 * pixelBytes, f32x4.add(d0, bv0));
-          v128.store(at + 3 * pixelBytes, f32x4.add(d1, bv1), 16);
+          v128.store(at + 3 * pixelBytes, activate4(f32x4.add(d0, bv0), act));
+          v128.store(at + 3 * pixelBytes, activate4(f32x4.add(d1, bv1), act), 16);
         }
       }
       // the channels past the last block of 8, one at a time
@@ -156,7 +161,7 @@ function conv2dPatches(p: usize, patches: usize): void {
           const patch = patches + <usize>q * patchBytes;
           let acc: f32 = bias ? load<f32>(bias + (<usize>o << 2)) : 0;
           for (let i = 0; i < k; i++) acc += load<f32>(patch + (<usize>i << 2)) * load<f32>(wt + ((<usize>i * cout + o) << 2));
-          store<f32>(yRow + ((<usize>q * cout + o) << 2), acc);
+          store<f32>(yRow + ((<usize>q * cout + o) << 2), activate(acc, act));
         }
       }
     }

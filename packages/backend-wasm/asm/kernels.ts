@@ -2,6 +2,7 @@
 export { binarize, conv } from './pa-conv';
 export { binarizeConvTiled } from './pa-binarize-conv';
 export { convTiled } from './pa-conv-tiled';
+export { paEpilogueF32, quantizeF32 } from './pa-dequantized';
 export { popcountPeak } from './popcount-peak';
 export {
   addF32,

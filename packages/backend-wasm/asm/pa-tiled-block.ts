@@ -25,6 +25,8 @@
 // (pa-short-rows.ts), rows of one word blockSimdOneWord: the parameter block's `micro` field
 // names the micro-kernel, chosen in src/kernel-choice.ts.
 
+import { activate, activate4 } from './activation';
+
 /** Words a u8 lane may accumulate before it could overflow (8 a word: 31 * 8 = 248). */
 export const BYTE_WORDS = 31;
 
@@ -33,18 +35,6 @@ export const BYTE_WORDS = 31;
  * 4 + k twice at 32 + 16 k (src/pa-conv2d.ts tiledLayout() writes it).
  */
 export const WORD_BYTES: usize = 96;
-
-@inline function activate(v: f32, act: i32): f32 {
-  if (act == 1) return v > 0 ? v : 0;
-  if (act == 2) return v < -1 ? -1 : v > 1 ? 1 : v;
-  return v;
-}
-
-@inline function activate4(v: v128, act: i32): v128 {
-  if (act == 1) return f32x4.pmax(v, f32x4.splat(0));
-  if (act == 2) return f32x4.pmin(f32x4.pmax(v, f32x4.splat(-1)), f32x4.splat(1));
-  return v;
-}
 
 /** y = act(scale * (acc + E + cw * bq) + bias) for channels [o0, o0 + 4) of one pixel. */
 @inline export function store4(y: usize, acc: v128, e: usize, cw: usize, bq: f32, scale: usize, bias: usize, o0: i32, cout: i32, act: i32): void {

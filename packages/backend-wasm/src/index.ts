@@ -8,6 +8,7 @@ try {
   registerBackend(wasmBackend);
 }
 
+export { type PAConvPath, paConvPathFor } from './kernel-choice.js';
 export { wasmBackend } from './plugin.js';
 export { WasmBackend, type WasmBackendOptions } from './wasm-backend.js';
 export { simdSupported } from './wasm-module.js';

@@ -7,6 +7,8 @@ export const KERNEL_NAMES = [
   'conv',
   'convTiled',
   'conv2dF32',
+  'quantizeF32',
+  'paEpilogueF32',
   'binarizeConvTiled',
 ] as const;
 export type KernelName = (typeof KERNEL_NAMES)[number];

@@ -4,6 +4,7 @@
  * named by the parameter block's `micro` field). The cutoffs are measured, not guessed: the
  * comments name the benchmark that set them.
  */
+import { PASS_WORDS } from './split-policy.js';
 import { tapBitsFor } from './tap-packing.js';
 
 /**
@@ -29,6 +30,49 @@ export function kernelFor(
   kw: number,
 ): 'tiled' | 'grouped' {
   return groups === 1 && rowWordsFor(cinG, kh, kw) <= MAX_TILED_ROW_WORDS ? 'tiled' : 'grouped';
+}
+
+/**
+ * PAConv2D's two exact paths. `binary`: binarize, then M x N XOR/popcount passes
+ * (pa-conv2d.ts). `dequantized`: the conv's own definition on float values, the input mapped to
+ * its staircase levels and convolved with the dequantized weights Q_w (pa-conv-dequantized.ts,
+ * docs/PA-METHOD.md). Both give the same outputs to float32 rounding; which is faster depends on
+ * M x N against the taps: a popcount pass costs about a row word (plus PASS_WORDS) per output,
+ * the float conv a multiply-add per tap and channel, and at this CPU's rates (below) the float
+ * conv wins once M x N passes cost more than ~4.5 multiply-adds per packed bit word.
+ */
+export type PAConvPath = 'binary' | 'dequantized';
+
+/**
+ * ns per popcount word of a pass (row words + PASS_WORDS) and per float multiply-add, one
+ * thread, SIMD build: Session#profile of the Fashion-MNIST ResNet-8 PA 3x3 and 4x5 models and
+ * the float model in one process (2-core AMD EPYC VM, fast phase). Popcount: 0.28-0.30 on the
+ * 3x3 layers at 16, 32 and 64 channels (rows of 3, 5 and 9 words), 0.23 on the 1x1
+ * downsampling; float: 0.053-0.065 on the 3x3 layers, 0.07 on the 1x1. So at 16 channels
+ * (rows of 3 words) PA 3x3 ran 147 us binary against 118 us float, PA 2x2 75 us binary; at 64
+ * channels PA 3x3 82 binary against 95 float.
+ */
+export const PA_PATH_NS = { popcountWord: 0.28, floatMac: 0.06 } as const;
+
+/**
+ * The faster exact path of a PAConv2D with `m` weight and `n` activation bases (SIMD build; the
+ * scalar build's float conv has no vector path, so it stays binary). Only one-group convs are
+ * weighed: the grouped popcount kernel and the grouped float conv were not measured against
+ * each other.
+ */
+export function paConvPathFor(
+  groups: number,
+  m: number,
+  n: number,
+  cinG: number,
+  kh: number,
+  kw: number,
+  simd = true,
+): PAConvPath {
+  if (!simd || kernelFor(groups, cinG, kh, kw) !== 'tiled') return 'binary';
+  const binary = m * n * (rowWordsFor(cinG, kh, kw) + PASS_WORDS) * PA_PATH_NS.popcountWord;
+  const float = kh * kw * cinG * PA_PATH_NS.floatMac;
+  return binary > float ? 'dequantized' : 'binary';
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { BackendTensor, KernelNode } from '@pabnn/backend';
 import type { Tensor } from '@pabnn/ir';
+import type { PAConvPath } from './kernel-choice.js';
 import type { ThreadPool } from './thread-pool.js';
 import type { WasmMemory } from './wasm-memory.js';
 import type { PAKernels } from './wasm-module.js';
@@ -12,6 +13,10 @@ export interface WasmContext {
   pool?: ThreadPool;
   /** Threads a call may be split over (1 without a pool): per-thread scratch is sized for it. */
   threads: number;
+  /** Whether the SIMD build runs (the scalar build has no vector float conv). */
+  simd: boolean;
+  /** PAConv2D's path: 'auto' (kernel-choice.ts paConvPathFor) or one forced for every node. */
+  paConvPath: 'auto' | PAConvPath;
   /** Byte offset of a tensor's buffer in the module's memory. */
   offsetOf(t: BackendTensor): number;
 }

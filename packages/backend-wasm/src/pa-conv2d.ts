@@ -80,6 +80,8 @@ interface GroupedLayout {
 
 /** What prepare leaves in wasm memory for one PAConv2D node. */
 export interface PreparedPAConv {
+  /** The XOR/popcount path (kernel-choice.ts PAConvPath). */
+  path: 'binary';
   node: KernelNode;
   m: number;
   n: number;
@@ -294,6 +296,7 @@ export function preparePAConv(
     levels: Float64Array.from(levels.data),
   });
   return {
+    path: 'binary',
     node,
     m,
     n: thresholds.shape[0],

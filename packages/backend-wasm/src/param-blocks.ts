@@ -79,6 +79,7 @@ export const CONV_F32_PARAMS = block('conv-f32-params', [
   'y', // f32 NHWC
   'patches', // f32 [4][kh * kw * cin] scratch (the patches path), or 0
   'path', // FLOAT_CONV_PATHS of kernel-choice.ts
+  'act', // PA_ACTIVATION_CODES, applied by the patches path only (0 on every other)
   ...ROWS,
 ]);
 

@@ -8,6 +8,7 @@ import {
 } from '@pabnn/backend';
 import { dataFromBytes, storageByteLength, type Tensor } from '@pabnn/ir';
 import type { WasmContext, WasmKernel } from './kernel.js';
+import type { PAConvPath } from './kernel-choice.js';
 import { WASM_KERNELS } from './kernels/index.js';
 import { MIN_NS_PER_PART } from './split-policy.js';
 import { hardwareThreads, ThreadPool, threadsSupported } from './thread-pool.js';
@@ -44,6 +45,14 @@ export interface WasmBackendOptions {
    */
   minPartNs?: number;
   /**
+   * How PAConv2D runs: 'auto' (the default) picks per layer the faster of two exact paths,
+   * M x N XOR/popcount passes ('binary') or one float conv of the dequantized weights and the
+   * input's staircase levels ('dequantized'), by their measured costs (kernel-choice.ts
+   * paConvPathFor); the others force one path for every layer (both give the same outputs to
+   * float32 rounding: the conformance suite runs each).
+   */
+  paConvPath?: 'auto' | PAConvPath;
+  /**
    * Where the .wasm files are fetched from (default: the package's `wasm/` folder beside its
    * code): a folder URL serving them under their names, or a URL per file name (wasm-paths.ts).
    */
@@ -69,13 +78,16 @@ export class WasmBackend implements Backend {
     private readonly memory: WasmMemory,
     /** Which build runs: 'simd' or 'scalar'. */
     readonly build: 'simd' | 'scalar',
-    private readonly pool?: ThreadPool,
+    private readonly pool: ThreadPool | undefined,
+    paConvPath: 'auto' | PAConvPath,
   ) {
     this.context = {
       kernels,
       memory,
       pool,
       threads: pool?.threads ?? 1,
+      simd: build === 'simd',
+      paConvPath,
       offsetOf: (t) => (t.buffer as WasmBuffer).offset,
     };
   }
@@ -120,6 +132,12 @@ export class WasmBackend implements Backend {
         'bad-option',
         `wasm backend: minPartNs must be >= 0, got ${minPartNs}`,
       );
+    const paConvPath = options.paConvPath ?? 'auto';
+    if (!['auto', 'binary', 'dequantized'].includes(paConvPath))
+      throw new BackendError(
+        'bad-option',
+        `wasm backend: paConvPath must be 'auto', 'binary' or 'dequantized', got ${String(paConvPath)}`,
+      );
     const { kernels, simd, shared } = await loadKernels(
       options.simd ?? true,
       threads > 1,
@@ -136,7 +154,13 @@ export class WasmBackend implements Backend {
           workerUrl,
         )
       : undefined;
-    return new WasmBackend(kernels, new WasmMemory(kernels.memory), simd ? 'simd' : 'scalar', pool);
+    return new WasmBackend(
+      kernels,
+      new WasmMemory(kernels.memory),
+      simd ? 'simd' : 'scalar',
+      pool,
+      paConvPath,
+    );
   }
 
   /**

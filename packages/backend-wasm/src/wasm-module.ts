@@ -25,6 +25,16 @@ export interface PAKernels {
   /** The measured peak of the XOR + popcount micro-kernel (asm/popcount-peak.ts). */
   popcountPeak(h: number, w: number, words: number, reps: number): number;
   conv2dF32(params: number): void;
+  /** PAConv2D's dequantized path (asm/pa-dequantized.ts): the input's staircase levels, then the epilogue. */
+  quantizeF32(x: number, count: number, n: number, thr: number, levels: number, y: number): void;
+  paEpilogueF32(
+    y: number,
+    pixels: number,
+    c: number,
+    scale: number,
+    bias: number,
+    act: number,
+  ): void;
   affineF32(x: number, scale: number, shift: number, pixels: number, c: number, y: number): void;
   reluF32(x: number, n: number, y: number): void;
   addF32(a: number, b: number, n: number, bLen: number, y: number): void;

@@ -21,6 +21,21 @@ it('the stem cases run on the tap-run kernel', () => {
 });
 
 await runConformance(wasmBackend, { label: 'wasm (SIMD)', extraCases: STEM_CASES });
+// PAConv2D's two exact paths forced in turn ('auto' above mixes them by cost,
+// kernel-choice.ts): the dequantized one folds constant scale and bias into its float conv on
+// the SIMD build and runs its epilogue pass on the scalar build
+await runConformance(wasmBackend, {
+  label: 'wasm (SIMD, binary PAConv2D)',
+  backendOptions: { paConvPath: 'binary' },
+});
+await runConformance(wasmBackend, {
+  label: 'wasm (SIMD, dequantized PAConv2D)',
+  backendOptions: { paConvPath: 'dequantized' },
+});
+await runConformance(wasmBackend, {
+  label: 'wasm (scalar, dequantized PAConv2D)',
+  backendOptions: { simd: false, paConvPath: 'dequantized' },
+});
 await runConformance(wasmBackend, {
   label: 'wasm (scalar)',
   backendOptions: { simd: false },
@@ -33,6 +48,10 @@ await runConformance(builtWasmBackend, {
   label: 'wasm (SIMD, 3 threads)',
   backendOptions: { threads: 3, minPartNs: 0 },
   extraCases: STEM_CASES,
+});
+await runConformance(builtWasmBackend, {
+  label: 'wasm (SIMD, 3 threads, dequantized PAConv2D)',
+  backendOptions: { threads: 3, minPartNs: 0, paConvPath: 'dequantized' },
 });
 await runConformance(builtWasmBackend, {
   label: 'wasm (scalar, 3 threads)',

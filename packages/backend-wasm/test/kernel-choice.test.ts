@@ -7,6 +7,7 @@ import {
   kernelFor,
   MICRO_KERNELS,
   microKernelFor,
+  paConvPathFor,
   rowWordsFor,
   tailBitsFor,
 } from '../src/kernel-choice.js';
@@ -34,4 +35,22 @@ it("ResNet-8's layers take the tail micro-kernels where their rows end mid-word"
   expect(choice(16, 1)).toBe('oneWordTail16');
   expect(choice(32, 1)).toBe('oneWord');
   expect(choice(256, 3)).toBe('hybrid'); // 36 words
+});
+
+it('PAConv2D takes the dequantized path where M x N passes cost more than the float conv', () => {
+  // ResNet-8's 3x3 layers (16, 32, 64 channels) and 1x1 downsampling, as measured
+  // (kernel-choice.ts PA_PATH_NS): 2x2 stays binary, 4x5 is float everywhere, 3x3 splits
+  const path = (m: number, n: number, cin: number, k: number) => paConvPathFor(1, m, n, cin, k, k);
+  expect([16, 32, 64].map((c) => path(2, 2, c, 3))).toEqual(['binary', 'binary', 'binary']);
+  expect([16, 32, 64].map((c) => path(4, 5, c, 3))).toEqual([
+    'dequantized',
+    'dequantized',
+    'dequantized',
+  ]);
+  expect([16, 32, 64].map((c) => path(3, 3, c, 3))).toEqual(['dequantized', 'binary', 'binary']);
+  expect(path(3, 3, 16, 1)).toBe('dequantized');
+  expect(path(1, 1, 16, 1)).toBe('binary');
+  // the scalar build has no vector float conv; grouped convs were not weighed
+  expect(paConvPathFor(1, 4, 5, 16, 3, 3, false)).toBe('binary');
+  expect(paConvPathFor(4, 4, 5, 16, 3, 3)).toBe('binary');
 });

@@ -5,7 +5,7 @@ import { expect, it } from 'vitest';
 const path = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
 
 it('the README examples run', async () => {
-  const [example, threadedExample] = readmeExamples(path('../README.md'));
+  const [example, pathExample, threadedExample] = readmeExamples(path('../README.md'));
   const { result } = (await runExample(example, {
     '@pabnn/backend-wasm': path('../dist/index.js'),
   })) as { result: { name: string; ops: string[]; simd: boolean } };
@@ -27,6 +27,10 @@ it('the README examples run', async () => {
     ],
     simd: true,
   });
+  const forced = await runExample(pathExample, {
+    '@pabnn/backend-wasm': path('../dist/index.js'),
+  });
+  expect(forced.result).toEqual({ build: 'simd' });
   const threaded = await runExample(threadedExample, {
     '@pabnn/backend-wasm': path('../dist/index.js'),
   });

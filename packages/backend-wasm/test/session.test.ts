@@ -34,3 +34,26 @@ it.each([
   );
   expect(profile.fallbacks.map((f) => f.op)).not.toContain('PAConv2D');
 });
+
+it('runs pa_resnet8 (4 x 5) on either PAConv2D path, both matching the js backend', async () => {
+  // 'auto' puts every layer of this model on the dequantized path (kernel-choice.ts)
+  const graph = createModel('pa_resnet8', { input: 'cifar', weightBases: 4, activationBases: 5 });
+  const image = tensor(
+    'float32',
+    [1, 32, 32, 3],
+    Float32Array.from({ length: 32 * 32 * 3 }, (_, i) => Math.cos(i * 0.21)),
+  );
+  const js = (await (await Session.create(graph, { backend: 'js' })).run({ image })).fc.data;
+  for (const paConvPath of ['binary', 'dequantized', 'auto'] as const) {
+    const wasm = await Session.create(graph, { backend: 'wasm', backendOptions: { paConvPath } });
+    expect(relativeMaxError((await wasm.run({ image })).fc.data, js)).toBeLessThan(1e-5);
+    wasm.dispose();
+  }
+});
+
+it('rejects an unknown PAConv2D path by name', async () => {
+  const { WasmBackend } = await import('../src/index.js');
+  await expect(
+    WasmBackend.create({ paConvPath: 'fastest' as unknown as 'auto', threads: 1 }),
+  ).rejects.toThrow(/paConvPath must be 'auto', 'binary' or 'dequantized', got fastest/);
+});

@@ -1,3 +1,4 @@
+import type { PAConvPath } from '@pabnn/backend-wasm';
 import type { NodeTime } from '../node-profile.js';
 import { markdownTable } from '../reports.js';
 
@@ -8,6 +9,7 @@ import { markdownTable } from '../reports.js';
  */
 export function profileSection(
   profiles: ReadonlyMap<string, { nodes: NodeTime[]; runMs: number }>,
+  paths: ReadonlyMap<string, ReadonlyMap<string, PAConvPath>>,
 ): string {
   const schemes = [...profiles.keys()];
   if (schemes.length === 0) return '';
@@ -17,7 +19,10 @@ export function profileSection(
     n.op,
     ...schemes.map((s) => {
       const t = profiles.get(s)!.nodes.find((m) => m.node === n.node);
-      return t ? `${t.op === 'PAConv2D' ? 'PA ' : ''}${(1000 * t.ms).toFixed(0)}` : '-';
+      if (!t) return '-';
+      const path = paths.get(s)?.get(n.node);
+      const mark = path ? { binary: 'PA ', dequantized: 'PA f ' }[path] : '';
+      return `${mark}${(1000 * t.ms).toFixed(0)}`;
     }),
   ]);
   const share = (s: string, op: string) => {
@@ -37,7 +42,9 @@ export function profileSection(
 ## Where the time goes (fashion-mnist models, wasm, 1 thread)
 
 Each node's median time over 300 runs of one image (\`Session#profile\`; "PA" marks the binary convs of the binarized
-models, which replace the float model's Conv2D nodes except the stem). The session folds each BatchNorm that follows a
+models, which replace the float model's Conv2D nodes except the stem, "PA f" those the wasm backend runs on its
+dequantized path: the float conv of the staircase levels, which costs less than M x N popcount passes there,
+packages/backend-wasm/README.md). The session folds each BatchNorm that follows a
 conv into it (\`foldBatchNorm\`, docs/DESIGN.md), so no BatchNorm node runs. The PA rows are bounded by their binary
 convs: an M x N layer is M x N popcount passes over rows of 3 words (16 channels: 2 words and a 16-bit tail, which the
 tail micro-kernel counts in 16-bit lanes for 8 channels at once, asm/pa-short-tail.ts) to 9 (64). Timed with parts of the

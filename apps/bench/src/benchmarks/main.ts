@@ -17,7 +17,7 @@ import { bestMedianMs } from '../timing.js';
 import { wasmRunMs } from '../wasm-run-timing.js';
 import { modelsDir } from './accuracy/paths.js';
 import { MAIN_RUNS, runFileName } from './accuracy/recipe.js';
-import { type BoundRow, binaryMacsPerRun, boundSection } from './main-bound.js';
+import { type BoundRow, binaryMacsPerRun, boundSection, paConvPaths } from './main-bound.js';
 import { profileSection } from './main-profile.js';
 
 /**
@@ -48,6 +48,7 @@ async function availableBackends(): Promise<string[]> {
 export async function runMainJob(): Promise<void> {
   const rows = [];
   const profiles = new Map<string, Awaited<ReturnType<typeof profileNodes>>>();
+  const paths = new Map<string, ReturnType<typeof paConvPaths>>();
   const backends = await availableBackends();
   const peakBefore = quickPeak();
   const bounds: BoundRow[] = [];
@@ -122,14 +123,17 @@ export async function runMainJob(): Promise<void> {
     for (const { row, bytes } of again) {
       const profile = profiles.get(row.scheme);
       if (!profile || row.threads !== 1 || dataset !== 'fashion-mnist') continue;
-      const binaryMacs = binaryMacsPerRun(load(bytes));
-      if (binaryMacs > 0)
+      const graph = load(bytes);
+      const rowPaths = paConvPaths(graph);
+      paths.set(row.scheme, rowPaths);
+      if (rowPaths.size > 0)
         bounds.push({
           scheme: row.scheme,
-          binaryMacs,
+          binaryMacs: binaryMacsPerRun(graph),
           batch1Ms: row.batch1Ms,
           ortFloatMs: 0,
           nodes: profile.nodes,
+          binaryNodes: new Set([...rowPaths].filter(([, p]) => p === 'binary').map(([n]) => n)),
         });
     }
     timeOrt();
@@ -150,7 +154,7 @@ export async function runMainJob(): Promise<void> {
     rows,
     profiles: Object.fromEntries(profiles),
     peak,
-    bounds: bounds.map(({ nodes, ...b }) => b),
+    bounds: bounds.map(({ nodes, binaryNodes, ...b }) => ({ ...b, binaryNodes: [...binaryNodes] })),
   });
   const table = markdownTable(
     [
@@ -176,7 +180,7 @@ export async function runMainJob(): Promise<void> {
       `${r.speedupVsOrtFloat.toFixed(2)}x`,
     ]),
   );
-  const md = `# Main job: trained ResNet-8 models on every backend\n\nMeasured on ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, ${machine.date.slice(0, 10)}; ORT = onnxruntime-web 1.30 wasm EP running the float model at the same thread count as the row (in a child process per count: it reads its thread count once per process; js and webgpu rows: against ORT at 1 thread); each time is the lowest of three medians (wasm rows: of two such passes, the second after all models in reverse order; onnxruntime-web's: of two child processes, before and after our models).\n\n${table}\n${profileSection(profiles)}${boundSection(bounds, peak)}`;
+  const md = `# Main job: trained ResNet-8 models on every backend\n\nMeasured on ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, ${machine.date.slice(0, 10)}; ORT = onnxruntime-web 1.30 wasm EP running the float model at the same thread count as the row (in a child process per count: it reads its thread count once per process; js and webgpu rows: against ORT at 1 thread); each time is the lowest of three medians (wasm rows: of two such passes, the second after all models in reverse order; onnxruntime-web's: of two child processes, before and after our models).\n\n${table}\n${profileSection(profiles, paths)}${boundSection(bounds, peak)}`;
   writeReport('main.md', md);
   process.stdout.write(`\n${table}\n`);
 }
