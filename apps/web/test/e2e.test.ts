@@ -122,8 +122,8 @@ async function reference(model: string) {
 
 describe('apps/web in headless Chromium', () => {
   for (const [backend, model] of [
-    ['wasm', 'fashion-mnist__resnet8__pa-4x5'],
-    ['webgpu', 'fashion-mnist__resnet8__pa-4x5'],
+    ['wasm', 'fashion-mnist__resnet8__pa-4x5-lr3e-3-bn'],
+    ['webgpu', 'fashion-mnist__resnet8__pa-4x5-lr3e-3-bn'],
     ['js', 'mnist__resnet8__pa-4x5'],
   ] as const) {
     it(`classifies a sample with ${model} on ${backend} as the runtime does in Node`, async () => {
@@ -251,7 +251,7 @@ describe('apps/web: what the page shows around a classification', () => {
     const rows = await page.$$eval('#compare tr[data-scheme]', (r) =>
       r.map((tr) => ({ ...(tr as HTMLElement).dataset })),
     );
-    expect(rows.map((r) => r.scheme)).toEqual(['pa-2x2-lr3e-3-bn', 'float']);
+    expect(rows.map((r) => r.scheme)).toEqual(['pa-2x2-lr6e-3-bn', 'float']);
     const [pa, float] = rows;
     expect(Number(pa.bytes) * 6).toBeLessThan(Number(float.bytes)); // 48 KB vs 316 KB
     for (const r of rows) expect(Number(r.ms)).toBeGreaterThan(0);
