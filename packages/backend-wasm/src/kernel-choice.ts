@@ -38,21 +38,25 @@ export function kernelFor(
  * its staircase levels and convolved with the dequantized weights Q_w (pa-conv-dequantized.ts,
  * docs/PA-METHOD.md). Both give the same outputs to float32 rounding; which is faster depends on
  * M x N against the taps: a popcount pass costs about a row word (plus PASS_WORDS) per output,
- * the float conv a multiply-add per tap and channel, and at this CPU's rates (below) the float
- * conv wins once M x N passes cost more than ~4.5 multiply-adds per packed bit word.
+ * the float conv a multiply-add per tap and channel, and at this CPU's rates (below) a popcount
+ * word costs about 6 multiply-adds, so the float conv wins once M x N x (row words + 1) x 6
+ * exceeds kh x kw x C (PA 4x5 on every ResNet-8 layer, PA 3x3 below 64 channels).
  */
 export type PAConvPath = 'binary' | 'dequantized';
 
 /**
  * ns per popcount word of a pass (row words + PASS_WORDS) and per float multiply-add, one
- * thread, SIMD build: Session#profile of the Fashion-MNIST ResNet-8 PA 3x3 and 4x5 models and
- * the float model in one process (2-core AMD EPYC VM, fast phase). Popcount: 0.28-0.30 on the
- * 3x3 layers at 16, 32 and 64 channels (rows of 3, 5 and 9 words), 0.23 on the 1x1
- * downsampling; float: 0.053-0.065 on the 3x3 layers, 0.07 on the 1x1. So at 16 channels
- * (rows of 3 words) PA 3x3 ran 147 us binary against 118 us float, PA 2x2 75 us binary; at 64
- * channels PA 3x3 82 binary against 95 float.
+ * thread, SIMD build, from the per-node profile of reports/main.md (`pnpm bench main`: the
+ * Fashion-MNIST ResNet-8 float, PA 3x3 and PA 4x5 models in one process, 2-core AMD EPYC VM).
+ * Popcount: 0.29-0.32 on the 3x3 layers at 16, 32 and 64 channels (rows of 3, 5 and 9 words).
+ * Float: 0.049-0.053 on the 3x3 layers at 32 and 64 channels, 0.062 at 16 (ResNet-8's widest
+ * layer: 112 us float, 119 dequantized with the quantizing pass, 145 binary at PA 2x2 in that
+ * profile's slow phase), 0.07 on the 1x1 downsampling. Per layer the rule then agreed with the
+ * measured faster path wherever the two differed by more than ~5 %: PA 3x3 dequantized at 16
+ * channels and on the 32-input layers (binary 105 and 54 us against 102 and 51 dequantized at
+ * 4x5), binary at 64 (83 against 94); PA 2x2 binary on every 3x3 layer.
  */
-export const PA_PATH_NS = { popcountWord: 0.28, floatMac: 0.06 } as const;
+export const PA_PATH_NS = { popcountWord: 0.3, floatMac: 0.05 } as const;
 
 /**
  * The faster exact path of a PAConv2D with `m` weight and `n` activation bases (SIMD build; the

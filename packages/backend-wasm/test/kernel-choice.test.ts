@@ -47,7 +47,11 @@ it('PAConv2D takes the dequantized path where M x N passes cost more than the fl
     'dequantized',
     'dequantized',
   ]);
-  expect([16, 32, 64].map((c) => path(3, 3, c, 3))).toEqual(['dequantized', 'binary', 'binary']);
+  expect([16, 32, 64].map((c) => path(3, 3, c, 3))).toEqual([
+    'dequantized',
+    'dequantized',
+    'binary',
+  ]);
   expect(path(3, 3, 16, 1)).toBe('dequantized');
   expect(path(1, 1, 16, 1)).toBe('binary');
   // the scalar build has no vector float conv; grouped convs were not weighed

@@ -90,7 +90,7 @@ export function boundSection(
         r.binaryMacs > 0 ? `${((100 * atPeakMs) / sum(true)).toFixed(0)} %` : '-',
         otherMs.toFixed(3),
         r.ortFloatMs.toFixed(2),
-        `${(r.ortFloatMs / atPeakMs).toFixed(2)}x / ${(r.ortFloatMs / (atPeakMs + otherMs)).toFixed(2)}x`,
+        `${r.binaryMacs > 0 ? `${(r.ortFloatMs / atPeakMs).toFixed(2)}x` : '-'} / ${(r.ortFloatMs / (atPeakMs + otherMs)).toFixed(2)}x`,
         `${(r.ortFloatMs / r.batch1Ms).toFixed(2)}x`,
       ];
     }),
