@@ -3,7 +3,7 @@
 // (src/kernel-choice.ts sends these shapes here and says what measured them). With dilation 1,
 // the taps (kx, c) of one kernel row are one run of kw * cin consecutive floats of the NHWC
 // input, and the run of the next output pixel starts sw * cin floats later. So no im2col patch
-// is gathered (conv2dPatches in float-ops.ts copies every tap's few floats into a patch first):
+// is gathered (conv2dPatches in conv-patches.ts copies every tap's few floats into a patch first):
 // the register tile of 4 output pixels x 8 channels (eight f32x4 accumulators) sweeps the runs
 // straight from the input, per tap value two weight vectors and four broadcasts for eight
 // multiply-adds. Only the pixels whose window crosses the left or right edge take the one-pixel

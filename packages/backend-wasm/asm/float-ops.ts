@@ -3,14 +3,13 @@
 // NHWC activations; every argument is a byte offset into memory owned by the JS side.
 
 import { conv2dFewInputs } from './conv-few-inputs';
+import { conv2dPatches } from './conv-patches';
 import { conv2dTapRows } from './conv-tap-rows';
 import { CONV_FEW_INPUTS, CONV_PATCHES, CONV_TAP_ROWS } from './generated/kernel-codes';
 import { endTap, firstTap, param } from './conv-geometry';
 // conv2dF32()'s parameter block (CONV_F32_PARAMS in src/param-blocks.ts); threads split a conv
 // by output rows [ROW_BEGIN, ROW_END), each with its own block and patches
-import { activate, activate4 } from './activation';
 import {
-  ACT,
   BATCH,
   BIAS,
   CIN,
@@ -39,134 +38,6 @@ import {
 // poolF32()'s (POOL_F32_PARAMS)
 import * as P from './generated/pool-f32-params';
 
-/**
- * Copies n floats from src, or writes n zeros when src is 0: a loop, as memory.copy and
- * memory.fill cost a call each, which dominated the stem conv's 3-channel taps.
- */
-@inline function copyFloats(dst: usize, src: usize, n: i32): void {
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const off = <usize>i << 2;
-    v128.store(dst + off, src ? v128.load(src + off) : f32x4.splat(0));
-  }
-  for (; i < n; i++) {
-    const off = <usize>i << 2;
-    store<f32>(dst + off, src ? load<f32>(src + off) : 0);
-  }
-}
-
-/**
- * One-group convs with SIMD: the im2col patches of four output pixels are gathered (zeros
- * outside the input), then each block of 8 output channels is a sweep over the patch length
- * with 4 pixels x 8 channels in eight f32x4 accumulators: per patch value, two weight vectors
- * and four broadcasts feed eight multiply-adds, and no tap bound is tested inside the sweep.
- * The only path that applies the block's `act` (PAConv2D's dequantized path fuses its
- * activation here; the other paths leave it to a pass of their own, and Conv2D passes 0).
- */
-function conv2dPatches(p: usize, patches: usize): void {
-  const inH = param(p, IN_H);
-  const inW = param(p, IN_W);
-  const cin = param(p, CIN);
-  const cout = param(p, COUT);
-  const kh = param(p, KH);
-  const kw = param(p, KW);
-  const sh = param(p, SH);
-  const sw = param(p, SW);
-  const dh = param(p, DH);
-  const dw = param(p, DW);
-  const padTop = param(p, PAD_TOP);
-  const padLeft = param(p, PAD_LEFT);
-  const outH = param(p, OUT_H);
-  const outW = param(p, OUT_W);
-  const x = <usize>param(p, X);
-  const wt = <usize>param(p, WEIGHTS);
-  const bias = <usize>param(p, BIAS);
-  const act = param(p, ACT);
-  const y = <usize>param(p, Y);
-  const k = kh * kw * cin; // patch length
-  const patchBytes = <usize>k << 2;
-  const wStride = <usize>cout << 2; // one patch position's weights
-  const rowEnd = min(param(p, ROW_END), param(p, BATCH) * outH);
-  for (let row = param(p, ROW_BEGIN); row < rowEnd; row++) {
-    const b = row / outH;
-    const oy = row % outH;
-    for (let ox = 0; ox < outW; ox += 4) {
-      // pixels past the row's end repeat its last one and are not stored
-      for (let q = 0; q < 4; q++) {
-        const px = min(ox + q, outW - 1);
-        let dst = patches + <usize>q * patchBytes;
-        for (let ky = 0; ky < kh; ky++) {
-          const iy = oy * sh - padTop + ky * dh;
-          for (let kx = 0; kx < kw; kx++) {
-            const ix = px * sw - padLeft + kx * dw;
-            if (iy < 0 || iy >= inH || ix < 0 || ix >= inW) copyFloats(dst, 0, cin);
-            else copyFloats(dst, x + ((<usize>((b * inH + iy) * inW + ix) * cin) << 2), cin);
-            dst += <usize>cin << 2;
-          }
-        }
-      }
-      const live = min(4, outW - ox);
-      const yRow = y + ((<usize>(row * outW + ox) * cout) << 2);
-      let o = 0;
-      for (; o + 8 <= cout; o += 8) {
-        let a0 = f32x4.splat(0);
-        let a1 = f32x4.splat(0);
-        let b0 = f32x4.splat(0);
-        let b1 = f32x4.splat(0);
-        let c0 = f32x4.splat(0);
-        let c1 = f32x4.splat(0);
-        let d0 = f32x4.splat(0);
-        let d1 = f32x4.splat(0);
-        let wp = wt + (<usize>o << 2);
-        const end = patches + patchBytes;
-        for (let xp = patches; xp < end; xp += 4) {
-          const w0 = v128.load(wp);
-          const w1 = v128.load(wp, 16);
-          let v = v128.load32_splat(xp);
-          a0 = f32x4.add(a0, f32x4.mul(v, w0));
-          a1 = f32x4.add(a1, f32x4.mul(v, w1));
-          v = v128.load32_splat(xp + patchBytes);
-          b0 = f32x4.add(b0, f32x4.mul(v, w0));
-          b1 = f32x4.add(b1, f32x4.mul(v, w1));
-          v = v128.load32_splat(xp + 2 * patchBytes);
-          c0 = f32x4.add(c0, f32x4.mul(v, w0));
-          c1 = f32x4.add(c1, f32x4.mul(v, w1));
-          v = v128.load32_splat(xp + 3 * patchBytes);
-          d0 = f32x4.add(d0, f32x4.mul(v, w0));
-          d1 = f32x4.add(d1, f32x4.mul(v, w1));
-          wp += wStride;
-        }
-        const bv0 = bias ? v128.load(bias + (<usize>o << 2)) : f32x4.splat(0);
-        const bv1 = bias ? v128.load(bias + (<usize>o << 2), 16) : f32x4.splat(0);
-        const at = yRow + (<usize>o << 2);
-        const pixelBytes = <usize>cout << 2;
-        v128.store(at, activate4(f32x4.add(a0, bv0), act));
-        v128.store(at, activate4(f32x4.add(a1, bv1), act), 16);
-        if (live > 1) {
-          v128.store(at + pixelBytes, activate4(f32x4.add(b0, bv0), act));
-          v128.store(at + pixelBytes, activate4(f32x4.add(b1, bv1), act), 16);
-        }
-        if (live > 2) {
-          v128.store(at + 2 * pixelBytes, activate4(f32x4.add(c0, bv0), act));
-          v128.store(at + 2 * pixelBytes, activate4(f32x4.add(c1, bv1), act), 16);
-        }
-        if (live > 3) {
-          v128.store(at + 3 * pixelBytes, activate4(f32x4.add(d0, bv0), act));
-          v128.store(at + 3 * pixelBytes, activate4(f32x4.add(d1, bv1), act), 16);
-        }
-      }
-      // the channels past the last block of 8, one at a time
-      for (; o < cout; o++) {
-        for (let q = 0; q < live; q++) {
-          const patch = patches + <usize>q * patchBytes;
-          let acc: f32 = bias ? load<f32>(bias + (<usize>o << 2)) : 0;
-          for (let i = 0; i < k; i++) acc += load<f32>(patch + (<usize>i << 2)) * load<f32>(wt + ((<usize>i * cout + o) << 2));
-          store<f32>(yRow + ((<usize>q * cout + o) << 2), activate(acc, act));
-        }
-      }
-    }
-  }
-}
 
 /**
  * One output pixel of a conv with one input and one output channel per group (a depthwise

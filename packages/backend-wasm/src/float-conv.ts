@@ -23,7 +23,7 @@ export interface FloatConv {
   act: number;
   /** Which path of conv2dF32 runs the conv (kernel-choice.ts). */
   path: FloatConvPath;
-  /** f32 [thread][4][kh * kw * cin]: the im2col patches of asm conv2dPatches (one group), or 0. */
+  /** f32 [thread][4][kh * kw * cin]: the im2col patches of asm/conv-patches.ts (one group), or 0. */
   patches: number;
   patchBytes: number;
   /** One parameter block per thread: threads split the output rows. */
@@ -57,6 +57,24 @@ function relayWeights(src: Float32Array, shape: readonly number[], groups: numbe
   return wt;
 }
 
+/**
+ * OHWI -> the patches path's [block of 8][k][8], then the channels past the last whole block as
+ * [k][rest] (k = (ky kw + kx) C + c, a patch's order): one block's sweep reads its weights in
+ * order, 32 bytes a patch value (asm/conv-patches.ts).
+ */
+function blockWeights(src: Float32Array, shape: readonly number[]): Float32Array {
+  const [cout, kh, kw, cin] = shape;
+  const k = kh * kw * cin;
+  const cout8 = cout - (cout % 8);
+  const rest = cout - cout8;
+  const wt = new Float32Array(src.length);
+  for (let o = 0; o < cout; o++)
+    for (let i = 0; i < k; i++)
+      wt[o < cout8 ? ((o >> 3) * k + i) * 8 + (o & 7) : cout8 * k + i * rest + (o - cout8)] =
+        src[o * k + i];
+  return wt;
+}
+
 /** The conv2dF32 path of a conv `node` of `groups` groups with OHWI weights of `shape`. */
 export function floatPathOf(node: KernelNode, groups: number, shape: readonly number[]) {
   const [cout, , , cinG] = shape;
@@ -84,7 +102,12 @@ export function prepareFloatConv(
     cout,
     kh,
     kw,
-    weights: ctx.memory.put(relayWeights(weight, shape, groups)),
+    // the scalar build runs every conv on the direct path, which reads relayWeights' layout
+    weights: ctx.memory.put(
+      path === 'patches' && ctx.simd
+        ? blockWeights(weight, shape)
+        : relayWeights(weight, shape, groups),
+    ),
     bias: bias ? ctx.memory.put(Float32Array.from(bias)) : 0,
     act,
     path,
