@@ -85,9 +85,11 @@ export async function runConvWasm(): Promise<void> {
   );
   setWasmPaths(`${wasmDir}/`);
   await tf.setBackend('wasm');
+  // the XOR/popcount kernel itself, on every layer: 'auto' would run the layers where M x N
+  // passes cost more than a float conv on the dequantized path (packages/backend-wasm README)
   const backends = {
-    1: await WasmBackend.create({ threads: 1 }),
-    2: await WasmBackend.create({ threads: 2 }),
+    1: await WasmBackend.create({ threads: 1, paConvPath: 'binary' }),
+    2: await WasmBackend.create({ threads: 2, paConvPath: 'binary' }),
   };
   const backend = backends[1];
   // the denominator of "% of peak": the best reference loop of the CPU peak tool, measured
