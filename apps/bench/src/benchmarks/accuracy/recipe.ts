@@ -183,7 +183,7 @@ export const ablationRuns = (
  * row differs from '-bn' in the rate only. A rate that wins for PA must then be given to every
  * scheme (the baselines too) before it becomes the recipe's.
  */
-export const LEARNING_RATE_CANDIDATES = [1.5e-3, 3e-3, 6e-3];
+export const LEARNING_RATE_CANDIDATES = [1.5e-3, 3e-3, 6e-3, 1.2e-2];
 /**
  * The rate the shipped rows and the equal-budget rows below fine-tune at: 3e-3, the best of the
  * sweep when they were trained (6e-3 came later; reports/ablation.md). Every id below names it.
