@@ -114,7 +114,7 @@ function rowsOf(specs: RunSpec[], float: RunResult): AblationRow[] {
 
 const NOTES = `## Notes
 - Kept: a higher fine-tune learning rate (the "learning rate" rows: the few-bases recipe, BN re-estimation
-  included, at 1.5e-3, 3e-3 and 6e-3, and PA 2x2 at 1.2e-2; nothing else differs from the '-bn' rows). Top-1 before / after BN
+  included, at 1.5e-3, 3e-3 and 6e-3, and PA 2x2 and 3x3 at 1.2e-2; nothing else differs from the '-bn' rows). Top-1 before / after BN
   re-estimation: PA 2x2 85.81 / 85.37 % at 5e-4, 87.25 / 87.19 % at 1.5e-3, 88.76 / 88.85 % at 3e-3, 89.28 / 89.23 %
   at 6e-3; PA 3x3 86.99 / 87.48 %, 88.22 / 88.47 %, 89.17 / 89.16 %, 89.97 / 89.85 %. The largest step of the whole
   ablation, and monotone in the rate for both up to 6e-3, the largest rate tried (the step from 3e-3 to 6e-3 is
@@ -126,8 +126,9 @@ const NOTES = `## Notes
   it: trained 3 more epochs with the same schedule, the float net itself reaches 91.22 % at 3e-3 and 91.51 % at
   6e-3 (reports/accuracy.md, "gap to float of equal length"), so at equal training length and rate PA 2x2 is 2.28
   points below float at 6e-3 (2.37 at 3e-3) and PA 3x3 1.66 (2.06). At 1.2e-2 both sides gain again: PA 2x2
-  89.74 / 89.85 % (last-epoch loss 0.280), the float fine-tune 91.74 %, so the gap at equal length and rate is
-  1.89 points; the baselines and PA 3x3 were not run at 1.2e-2 yet, so the shipped rows stay at 6e-3. With one seed each, differences of a few tenths are not
+  89.74 / 89.85 % (last-epoch loss 0.280), PA 3x3 90.32 / 90.33 %, XNOR 87.61 %, the float fine-tune 91.74 %, so
+  the gaps at equal length and rate are 1.89 (PA 2x2) and 1.41 (PA 3x3) points; ABC-Net 3x3 was not run at 1.2e-2
+  yet, so the shipped rows stay at 6e-3 until every scheme has the rate. With one seed each, differences of a few tenths are not
   findings; the 1.7 to 3.9 points between 5e-4 and 6e-3 are. PA 3x3 at 3e-3 first reported 89.39 / 89.30 %:
   in its last steps two levels of one layer's staircase (layer3.0.conv2) swapped, so TF.js evaluated a staircase
   that is not monotone while export wrote the sorted one, and the runtime agreed with TF.js on 978 of 1,000
