@@ -38,8 +38,7 @@ export function quantizeF32(x: usize, count: i32, n: i32, thr: usize, levels: us
 
 /**
  * y = act(scale * y + bias) in place over `pixels` rows of `c` channels; scale and bias are f32
- * [c] or 0 (absent). Their blocks are 64-byte padded (WasmMemory), so four lanes past c may be
- * read; only lanes below c are stored.
+ * [c] or 0 (absent). Four channels a step, the last c % 4 one at a time.
  */
 export function paEpilogueF32(y: usize, pixels: i32, c: i32, scale: usize, bias: usize, act: i32): void {
   for (let p = 0; p < pixels; p++) {

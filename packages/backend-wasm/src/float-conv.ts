@@ -16,7 +16,10 @@ export interface FloatConv {
   cout: number;
   kh: number;
   kw: number;
-  /** f32 [group][ky][kx][cinG][coutG]; [ky][kx][c] when depthwise with multiplier 1. */
+  /**
+   * f32 weights in the layout the conv's path reads: blockWeights() for the patches path of the
+   * SIMD build, relayWeights() for every other (both below).
+   */
   weights: number;
   bias: number;
   /** PA_ACTIVATION_CODES applied to the output: the patches path only (0 for Conv2D). */

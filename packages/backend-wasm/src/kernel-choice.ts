@@ -42,7 +42,8 @@ export function kernelFor(
  * word costs about 6 multiply-adds, so the float conv wins once M x N x (row words + 1) x 6
  * exceeds kh x kw x C (PA 4x5 on every ResNet-8 layer, PA 3x3 below 64 channels).
  */
-export type PAConvPath = 'binary' | 'dequantized';
+export const PA_CONV_PATHS = ['binary', 'dequantized'] as const;
+export type PAConvPath = (typeof PA_CONV_PATHS)[number];
 
 /**
  * ns per popcount word of a pass (row words + PASS_WORDS) and per float multiply-add, one

@@ -8,7 +8,7 @@ import {
 } from '@pabnn/backend';
 import { dataFromBytes, storageByteLength, type Tensor } from '@pabnn/ir';
 import type { WasmContext, WasmKernel } from './kernel.js';
-import type { PAConvPath } from './kernel-choice.js';
+import { PA_CONV_PATHS, type PAConvPath } from './kernel-choice.js';
 import { WASM_KERNELS } from './kernels/index.js';
 import { MIN_NS_PER_PART } from './split-policy.js';
 import { hardwareThreads, ThreadPool, threadsSupported } from './thread-pool.js';
@@ -133,11 +133,14 @@ export class WasmBackend implements Backend {
         `wasm backend: minPartNs must be >= 0, got ${minPartNs}`,
       );
     const paConvPath = options.paConvPath ?? 'auto';
-    if (!['auto', 'binary', 'dequantized'].includes(paConvPath))
+    const allowed: readonly string[] = ['auto', ...PA_CONV_PATHS];
+    if (!allowed.includes(paConvPath)) {
+      const named = allowed.map((p) => `'${p}'`);
       throw new BackendError(
         'bad-option',
-        `wasm backend: paConvPath must be 'auto', 'binary' or 'dequantized', got ${String(paConvPath)}`,
+        `wasm backend: paConvPath must be ${named.slice(0, -1).join(', ')} or ${named[named.length - 1]}, got ${String(paConvPath)}`,
       );
+    }
     const { kernels, simd, shared } = await loadKernels(
       options.simd ?? true,
       threads > 1,

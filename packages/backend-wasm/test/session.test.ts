@@ -5,7 +5,7 @@ import { tensor } from '@pabnn/ir';
 import { Session } from '@pabnn/runtime';
 import { createModel } from '@pabnn/zoo';
 import { expect, it } from 'vitest';
-import '../src/index.js';
+import { WasmBackend } from '../src/index.js';
 
 it.each([
   { weightBases: 2, activationBases: 3 },
@@ -52,7 +52,6 @@ it('runs pa_resnet8 (4 x 5) on either PAConv2D path, both matching the js backen
 });
 
 it('rejects an unknown PAConv2D path by name', async () => {
-  const { WasmBackend } = await import('../src/index.js');
   await expect(
     WasmBackend.create({ paConvPath: 'fastest' as unknown as 'auto', threads: 1 }),
   ).rejects.toThrow(/paConvPath must be 'auto', 'binary' or 'dequantized', got fastest/);

@@ -123,6 +123,7 @@ export async function runModelWasm(): Promise<void> {
             op,
             ms,
           })),
+          // the profile sums nodes by op, the dequantized PAConv2D layers apart (profileOurs)
           binaryNodes: new Set(['PAConv2D']),
         });
       rows.push({
