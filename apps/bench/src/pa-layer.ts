@@ -71,3 +71,40 @@ export function preparePALayer(
     },
   };
 }
+
+/**
+ * The float Conv2D of the same layer (3x3, stride 1, pad 1, no bias) on a backend, with its
+ * input uploaded: the float baseline of our own kernels beside the PA ones.
+ */
+export function prepareFloatLayer(
+  backend: Backend,
+  shape: [batch: number, size: number, channels: number],
+  x: Float32Array,
+  w: Float32Array,
+): PALayer {
+  const [batch, size, c] = shape;
+  const xt = tensor('float32', [batch, size, size, c], x);
+  const wt = tensor('float32', [c, 3, 3, c], w);
+  const attrs = resolveAttrs(getOpSchema('Conv2D')!, { pads: [1, 1, 1, 1] });
+  const outInfo = { dtype: 'float32' as const, shape: [batch, size, size, c] };
+  const prepared = backend.prepare(
+    {
+      name: 'conv',
+      op: 'Conv2D',
+      attrs,
+      inputs: [xt, wt].map((t) => ({ dtype: t.dtype, shape: t.shape })),
+      outputs: [outInfo],
+    },
+    [undefined, wt],
+  );
+  const uploaded = [backend.upload(xt)];
+  const out: BackendTensor = { ...outInfo, buffer: backend.alloc(4 * batch * size * size * c) };
+  return {
+    run: () => backend.run(prepared, uploaded, [out]),
+    out,
+    free: () => {
+      backend.free(out.buffer);
+      backend.free(uploaded[0].buffer);
+    },
+  };
+}

@@ -190,7 +190,26 @@ export const SOFTMAX_WGSL = shader(
 );
 
 /** Every float shader, compiled when a backend is created. */
+/**
+ * The activation staircase of a dequantized PAConv2D (docs/PA-METHOD.md): y = v_k with
+ * k = #{j : x >= t_j}, channel c = i % channels; thresholds [n] for the layer or [channels][n]
+ * (perChannel), levels after them at offLevels ([n + 1] or [channels][n + 1]). A NaN compares
+ * false everywhere and takes v_0, as the binarize kernels give it no set bit.
+ */
+export const QUANTIZE_WGSL = shader(
+  ['channels', 'n', 'perChannel', 'offLevels'],
+  ['read x', 'read stairs', 'read_write y'],
+  /* wgsl */ `
+  let c = i % p.channels;
+  let v = x[i];
+  let t0 = select(0u, c * p.n, p.perChannel == 1u);
+  var level = 0u;
+  for (var j = 0u; j < p.n; j++) { level += select(0u, 1u, v >= stairs[t0 + j]); }
+  y[i] = stairs[p.offLevels + select(0u, c * (p.n + 1u), p.perChannel == 1u) + level];`,
+);
+
 export const FLOAT_SHADERS = [
+  QUANTIZE_WGSL,
   CONV_F32_WGSL,
   POOL_WGSL,
   GLOBAL_AVG_POOL_WGSL,

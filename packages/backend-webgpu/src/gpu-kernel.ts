@@ -1,5 +1,6 @@
 import type { BackendBuffer, BackendTensor, KernelNode } from '@pabnn/backend';
 import type { Tensor } from '@pabnn/ir';
+import type { FloatConvKernelChoice } from './float-conv-choice.js';
 import type { PAConvKernelChoice } from './pa-conv2d-variant.js';
 import { type CommandRecorder, KernelCall } from './recorder.js';
 
@@ -24,6 +25,8 @@ export interface GpuContext {
 export interface WebGpuOptions {
   /** The PAConv2D conv kernel: 'auto' (default, by shape), 'direct', 'tiled', 'tiled-wide', 'halo' or 'halo-fused' (pa-conv2d-variant.ts). */
   paConvKernel?: PAConvKernelChoice;
+  /** The float Conv2D kernel: 'auto' (default: tiled for groups 1), 'direct' or 'tiled' (float-conv-choice.ts). */
+  floatConvKernel?: FloatConvKernelChoice;
   /**
    * Time every dispatch on the GPU with timestamp queries where the adapter has the
    * 'timestamp-query' feature (`WebGpuBackend#timestamps` tells), read with

@@ -10,16 +10,25 @@ import { type PixelsPerInvocation, stagedSteps } from './pa-conv2d-tiled-wgsl.js
  * pixels of one image and their input halo staged once in workgroup memory, 4 pixels x 8
  * channels an invocation, the window compiled in; with its own binarize of all N planes of a
  * word per invocation), or 'halo-fused' (the same conv binarizing its halo from the float
- * input itself: one dispatch). 'auto' (the default) picks by shape, here and nowhere else.
+ * input itself: one dispatch), or 'dequantized' (pa-conv2d-dequantized.ts: no popcounts; the
+ * float conv of the staircase levels Q_a(x) with Q_w dequantized, one dispatch, groups 1).
+ * 'auto' (the default) picks by shape, here and nowhere else.
  */
 export type PAConvKernelChoice = 'auto' | PAConvKernel;
-export type PAConvKernel = 'direct' | 'tiled' | 'tiled-wide' | 'halo' | 'halo-fused';
+export type PAConvKernel =
+  | 'direct'
+  | 'tiled'
+  | 'tiled-wide'
+  | 'halo'
+  | 'halo-fused'
+  | 'dequantized';
 export const PA_CONV_KERNELS: readonly PAConvKernel[] = [
   'direct',
   'tiled',
   'tiled-wide',
   'halo',
   'halo-fused',
+  'dequantized',
 ];
 
 /** Pixels an invocation of a tiled kernel computes. */
@@ -67,8 +76,16 @@ export function tiledFits(
 }
 
 /**
+ * From this many plane pairs M x N on, 'auto' takes the dequantized kernel (groups 1): the binary
+ * kernels are bound by the popcount rate (reports/webgpu-nvidia.md measures it: on an H100 the
+ * fused halo kernel ran (4,5) at 90 % of it and still took 1.3x TF.js's float conv), while the
+ * float form's cost does not grow with M x N.
+ */
+export const DEQUANTIZED_FROM = 12;
+
+/**
  * The kernel for a node: a forced choice where that kernel fits it (else the direct one), else
- * by shape: 'halo-fused' wherever it fits (its halo in 16 KiB of workgroup memory), which on an
+ * by shape: 'dequantized' from DEQUANTIZED_FROM plane pairs on, else 'halo-fused' wherever it fits (its halo in 16 KiB of workgroup memory), which on an
  * H100 was the fastest or within 2 % of it on every ResNet-18 3x3 layer and M x N it fits at
  * batch 32 (reports/webgpu-nvidia.md times every kernel: (1,1) on 56x56 0.058 ms against
  * 0.160 for 'direct', (2,2) 0.148 against 0.286 for 'tiled', (4,5) 0.620 against 1.040); where
@@ -82,10 +99,12 @@ export function choosePAConvKernel(
   choice: PAConvKernelChoice = 'auto',
 ): PAConvKernel {
   if (choice === 'direct') return 'direct';
+  if (choice === 'dequantized') return shape.groups === 1 ? 'dequantized' : 'direct';
   if (choice === 'halo' || choice === 'halo-fused')
     return haloKernelFits(shape, choice) ? choice : 'direct';
   if (choice === 'tiled' || choice === 'tiled-wide')
     return tiledFits(shape, choice) ? choice : 'direct';
+  if (shape.groups === 1 && shape.m * shape.n >= DEQUANTIZED_FROM) return 'dequantized';
   if (haloKernelFits(shape, 'halo-fused')) return 'halo-fused';
   return tiledFits(shape) && shape.m * shape.n >= 4 ? 'tiled' : 'direct';
 }

@@ -10,6 +10,7 @@ import {
 import type { Tensor } from '@pabnn/ir';
 import { decompose, tapSums, windowSums } from '@pabnn/quantizer';
 import { type GpuContext, type GpuKernel, gpuBuffer } from './gpu-kernel.js';
+import { prepareDequantizedPAConv } from './pa-conv2d-dequantized.js';
 import { prepareHaloConv } from './pa-conv2d-halo.js';
 import { prepareTiledConv } from './pa-conv2d-tiled.js';
 import { choosePAConvKernel, type PAConvKernel, pixelsPerInvocation } from './pa-conv2d-variant.js';
@@ -44,10 +45,17 @@ export function preparePAConv(
   } = paConvParameters(constants);
   const [m, cout, kh, kw, cinG] = bits.shape;
   const n = thresholds.shape[0];
+  const attrs = node.attrs;
+  const groups = node.attrs.groups as number;
+  const [sh, sw] = attrs.strides as number[];
+  const [dh, dw] = attrs.dilations as number[];
+  const window = { kh, kw, sh, sw, dh, dw, cin: cinG };
+  const kernel = choosePAConvKernel({ m, n, groups, window }, ctx.options.paConvKernel);
+  if (kernel === 'dequantized')
+    return { variant: kernel, ...prepareDequantizedPAConv(ctx, node, constants) };
   const taps = kh * kw;
   const w32 = Math.ceil(cinG / 32);
   const src = bits.data as Uint32Array;
-  const groups = node.attrs.groups as number;
   // [tap][w32][m][group][4-channel block]: a thread's 8 channels are two adjacent vec4 words;
   // blocks are padded past each group's last channel
   const { lanes, laneOf, threadsPerPixel } = channelBlocks(cout, groups, 8);
@@ -89,11 +97,6 @@ export function preparePAConv(
   const consts = ctx.storage(floats);
   const binarize = new KernelCall(ctx.device, ctx.recorder, ctx.pipeline(BINARIZE_WGSL));
   const conv = new KernelCall(ctx.device, ctx.recorder, ctx.pipeline(CONV_WGSL));
-  const attrs = node.attrs;
-  const [sh, sw] = attrs.strides as number[];
-  const [dh, dw] = attrs.dilations as number[];
-  const window = { kh, kw, sh, sw, dh, dw, cin: cinG };
-  const kernel = choosePAConvKernel({ m, n, groups, window }, ctx.options.paConvKernel);
   const convParts = {
     bits,
     scales: scales.data,

@@ -8,6 +8,7 @@ import {
 } from '@pabnn/backend';
 import { dataFromBytes, storageByteLength, type Tensor } from '@pabnn/ir';
 import { FINITE_CHECK_WGSL, recordFiniteCheck } from './finite-check.js';
+import { FLOAT_CONV_KERNEL_CHOICES } from './float-conv-choice.js';
 import { FLOAT_SHADERS } from './float-ops-wgsl.js';
 import { acquireDevice, releaseDevice } from './gpu.js';
 import type { GpuBuffer, GpuContext, GpuKernel, WebGpuOptions } from './gpu-kernel.js';
@@ -84,6 +85,12 @@ export class WebGpuBackend implements Backend {
       throw new BackendError(
         'options',
         `paConvKernel must be 'auto', ${PA_CONV_KERNELS.map((k) => `'${k}'`).join(', ')}, got ${String(choice)}`,
+      );
+    const floatChoice = options.floatConvKernel;
+    if (floatChoice !== undefined && !FLOAT_CONV_KERNEL_CHOICES.includes(floatChoice))
+      throw new BackendError(
+        'options',
+        `floatConvKernel must be ${FLOAT_CONV_KERNEL_CHOICES.map((k) => `'${k}'`).join(', ')}, got ${String(floatChoice)}`,
       );
     const { adapter, device } = await acquireDevice(options.timestamps ? ['timestamp-query'] : []);
     const info = adapter.info;

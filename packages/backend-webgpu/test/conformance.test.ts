@@ -40,6 +40,17 @@ await runConformance(webgpuBackend, {
   paConvOnly: true,
 });
 await runConformance(webgpuBackend, {
+  label: 'webgpu, dequantized PAConv2D',
+  backendOptions: { paConvKernel: 'dequantized' },
+  paCases: GPU_PA_CASES,
+  paConvOnly: true,
+});
+// the float ops with Conv2D on its direct kernel (the runs above take the tiled one for groups 1)
+await runConformance(webgpuBackend, {
+  label: 'webgpu, direct float Conv2D',
+  backendOptions: { floatConvKernel: 'direct' },
+});
+await runConformance(webgpuBackend, {
   label: 'webgpu, direct PAConv2D',
   backendOptions: { paConvKernel: 'direct' },
   paCases: GPU_PA_CASES,

@@ -4,12 +4,17 @@ import { type PACaseSpec, paCase } from '@pabnn/backend/conformance';
 import { getOpSchema, resolveAttrs } from '@pabnn/ir';
 import { afterAll, expect, it } from 'vitest';
 import { WebGpuBackend } from '../src/index.js';
-import { choosePAConvKernel, haloKernelFits, tiledFits } from '../src/pa-conv2d-variant.js';
+import {
+  choosePAConvKernel,
+  DEQUANTIZED_FROM,
+  haloKernelFits,
+  tiledFits,
+} from '../src/pa-conv2d-variant.js';
 
 it('picks the tiled kernel for multi-base layers of groups 1 and N <= 8 only', () => {
   expect(choosePAConvKernel({ m: 1, n: 1, groups: 1 })).toBe('direct');
   expect(choosePAConvKernel({ m: 2, n: 2, groups: 1 })).toBe('tiled');
-  expect(choosePAConvKernel({ m: 4, n: 5, groups: 1 })).toBe('tiled');
+  expect(choosePAConvKernel({ m: 3, n: 3, groups: 1 })).toBe('tiled');
   expect(choosePAConvKernel({ m: 4, n: 5, groups: 2 })).toBe('direct');
   expect(choosePAConvKernel({ m: 2, n: 9, groups: 1 }, 'tiled')).toBe('direct');
   expect(choosePAConvKernel({ m: 1, n: 1, groups: 1 }, 'tiled')).toBe('tiled');
@@ -19,6 +24,18 @@ it('picks the tiled kernel for multi-base layers of groups 1 and N <= 8 only', (
   expect(choosePAConvKernel({ m: 1, n: 1, groups: 1 }, 'tiled-wide')).toBe('tiled-wide');
   expect(choosePAConvKernel({ m: 4, n: 5, groups: 1 }, 'tiled-wide')).toBe('direct');
   expect(tiledFits({ m: 4, n: 4, groups: 1 }, 'tiled-wide')).toBe(true);
+});
+
+it('picks the dequantized kernel from DEQUANTIZED_FROM plane pairs on, for groups 1 only', () => {
+  expect(DEQUANTIZED_FROM).toBeGreaterThan(4);
+  expect(choosePAConvKernel({ m: 4, n: 5, groups: 1, window: window3x3(64) })).toBe('dequantized');
+  expect(choosePAConvKernel({ m: 4, n: 5, groups: 1 })).toBe('dequantized');
+  expect(choosePAConvKernel({ m: 2, n: 2, groups: 1 })).not.toBe('dequantized');
+  expect(choosePAConvKernel({ m: 4, n: 5, groups: 2 })).toBe('direct');
+  expect(choosePAConvKernel({ m: 1, n: 1, groups: 1 }, 'dequantized')).toBe('dequantized');
+  expect(choosePAConvKernel({ m: 1, n: 1, groups: 3 }, 'dequantized')).toBe('direct');
+  // a forced binary kernel still runs the binary form
+  expect(choosePAConvKernel({ m: 4, n: 5, groups: 1 }, 'tiled')).toBe('tiled');
 });
 
 const window3x3 = (cin: number, stride = 1) => ({
@@ -34,7 +51,7 @@ const window3x3 = (cin: number, stride = 1) => ({
 it('picks the fused halo kernel wherever its halo fits 16 KiB, the plain one only when forced', () => {
   const layer1 = { m: 1, n: 1, groups: 1, window: window3x3(64) };
   expect(choosePAConvKernel(layer1)).toBe('halo-fused');
-  expect(choosePAConvKernel({ m: 4, n: 5, groups: 1, window: window3x3(64) })).toBe('halo-fused');
+  expect(choosePAConvKernel({ m: 3, n: 3, groups: 1, window: window3x3(64) })).toBe('halo-fused');
   // ResNet-18's last 3x3 layer: the fused halo does not fit at (2,2), the tiled kernel runs
   expect(choosePAConvKernel({ m: 2, n: 2, groups: 1, window: window3x3(512) })).toBe('tiled');
   expect(choosePAConvKernel({ m: 1, n: 1, groups: 1, window: window3x3(512) })).toBe('halo-fused');
@@ -71,7 +88,10 @@ const spec = (m: number, n: number, groups = 1): PACaseSpec => ({
 
 for (const [choice, s, expected] of [
   ['auto', spec(1, 1), 'halo-fused'],
-  ['auto', spec(4, 5), 'halo-fused'],
+  ['auto', spec(3, 3), 'halo-fused'],
+  ['auto', spec(4, 5), 'dequantized'],
+  ['dequantized', spec(1, 1), 'dequantized'],
+  ['dequantized', spec(2, 2, 2), 'direct'],
   ['auto', spec(2, 2, 2), 'direct'],
   ['tiled', spec(1, 1), 'tiled'],
   ['direct', spec(4, 5), 'direct'],
@@ -101,6 +121,12 @@ for (const [choice, s, expected] of [
     expect(prepared.variant).toBe(expected);
   });
 }
+
+it('refuses an unknown floatConvKernel', async () => {
+  await expect(WebGpuBackend.create({ floatConvKernel: 'fast' as 'auto' })).rejects.toThrow(
+    /floatConvKernel must be/,
+  );
+});
 
 it('refuses an unknown paConvKernel', async () => {
   await expect(WebGpuBackend.create({ paConvKernel: 'fast' as 'auto' })).rejects.toThrow(

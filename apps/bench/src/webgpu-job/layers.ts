@@ -4,7 +4,7 @@ import {
   type PAConvKernel,
   type WebGpuBackend,
 } from '@pabnn/backend-webgpu';
-import { preparePALayer } from '../pa-layer.js';
+import { prepareFloatLayer, preparePALayer } from '../pa-layer.js';
 import { tfjsConv3x3Ms } from '../tfjs-conv-timing.js';
 import { medianQueuedMs, type TimingOptions } from '../timing.js';
 import type { LayerRow } from './results.js';
@@ -12,6 +12,7 @@ import type { LayerRow } from './results.js';
 export const BASES: [number, number][] = [
   [1, 1],
   [2, 2],
+  [3, 3],
   [4, 5],
 ];
 
@@ -32,6 +33,18 @@ export async function timeLayer(
   const layer = `${batch}x${size}x${size}x${c} -> ${c}, 3x3`;
   // the layer's window: the halo kernel is compiled per window (and refuses a node without one)
   const window = { kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, cin: c };
+  // our own float Conv2D of the same weights (its default kernel), the float side of ours
+  const floatBackend = backends.direct;
+  const floatLayer = prepareFloatLayer(floatBackend, [batch, size, c], x, w);
+  const oursFloatMs = await medianQueuedMs(
+    () => floatLayer.run(),
+    () => floatBackend.finish(),
+    timing,
+  );
+  floatLayer.free();
+  process.stderr.write(
+    `${batch}x${size}x${size}x${c} float Conv2D: ours ${oursFloatMs.toFixed(3)} ms\n`,
+  );
   for (const [m, n] of BASES) {
     // the direct kernel's output (PA_CONV_KERNELS starts with it; it takes every layer)
     let direct: Float32Array | undefined;
@@ -60,6 +73,7 @@ export async function timeLayer(
         oursMs,
         macs: batch * size * size * c * c * 9,
         tfjsWebgpuMs: tfjsMs,
+        oursFloatMs,
         speedup: tfjsMs / oursMs,
         differenceVsDirect,
       });

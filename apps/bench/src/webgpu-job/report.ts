@@ -46,11 +46,16 @@ function layerTable(layers: LayerRow[], peak: number | undefined) {
       >,
       autoKernel: first.autoKernel,
       tfjs: first.tfjsWebgpuMs,
+      oursFloat: first.oursFloatMs,
       autoSpeedup: auto ? first.tfjsWebgpuMs / auto.oursMs : undefined,
       bestSpeedup: first.tfjsWebgpuMs / best,
       binaryMacs,
       /** The auto kernel's binary MAC rate as a share of the peak, and the speed-up the peak allows. */
-      percentOfPeak: auto && peakMs !== undefined ? (100 * peakMs) / auto.oursMs : undefined,
+      // (none for the dequantized kernel, which does no binary MACs)
+      percentOfPeak:
+        auto && peakMs !== undefined && auto.kernel !== 'dequantized'
+          ? (100 * peakMs) / auto.oursMs
+          : undefined,
       peakMs,
       peakSpeedup: peakMs !== undefined ? first.tfjsWebgpuMs / peakMs : undefined,
     };
@@ -136,9 +141,13 @@ reading one element of the last output), median per conv. Ours = binarize into b
 epilogue, on the direct kernel (one invocation per pixel and 8 channels), the tiled one (32 pixels x 32 channels staged in
 workgroup memory, 2 pixels an invocation), tiled-wide (64 pixels, 4 an invocation; N <= 4), halo (8 x 8 output pixels
 and their input halo staged once, 4 pixels x 8 channels an invocation, the window compiled in, its own binarize) and
-halo-fused (the same conv binarizing its halo from the float input: one dispatch); "-" where a kernel does not take the
-layer or was not in the job yet; \`auto\` is what the backend picks by shape. TF.js = \`tf.conv2d\` in float32. % of peak: the auto
-kernel's binary MACs (the float conv's MACs x M x N, binarize included in its time) per second against the peak below${peak === undefined ? ' (not measured in these results: "-")' : ''}.
+halo-fused (the same conv binarizing its halo from the float input: one dispatch), and dequantized (no popcounts: the
+float conv of the staircase levels Q_a(x) with Q_w dequantized, on our tiled float conv, the staircase applied as it gathers
+the input; one dispatch); "-" where a kernel does not take the layer or was not in the job yet; \`auto\` is what the backend
+picks by shape. TF.js = \`tf.conv2d\` in float32; ours float = our Conv2D of the same shape on its default kernel (the tiled
+float conv: 128 or 64 pixels x 64 channels a workgroup, staged in workgroup memory). % of peak: the auto
+kernel's binary MACs (the float conv's MACs x M x N, binarize included in its time) per second against the peak below ("-" for
+the dequantized kernel, which does none)${peak === undefined ? ' (not measured in these results: "-")' : ''}.
 
 ${peakSection(results)}
 
@@ -149,6 +158,7 @@ ${markdownTable(
     ...PA_CONV_KERNELS.map((k) => `${k} (ms)`),
     'auto',
     'TF.js webgpu float (ms)',
+    'ours float (ms)',
     'speed-up (auto)',
     'speed-up (best kernel)',
     '% of peak (auto)',
@@ -159,6 +169,7 @@ ${markdownTable(
     ...PA_CONV_KERNELS.map((k) => ms(l.byKernel[k])),
     l.autoKernel,
     ms(l.tfjs),
+    ms(l.oursFloat),
     x(l.autoSpeedup),
     x(l.bestSpeedup),
     l.percentOfPeak === undefined ? '-' : `${l.percentOfPeak.toFixed(0)} %`,

@@ -17,6 +17,8 @@ export interface LayerRow {
   /** Multiply-accumulates of the float conv (batch x pixels x Cout x 3 x 3 x Cin); absent in older results. */
   macs?: number;
   tfjsWebgpuMs: number;
+  /** Our float Conv2D of the same layer and weights (the backend's default float kernel); absent in older results. */
+  oursFloatMs?: number;
   speedup: number;
   /**
    * Largest difference of this kernel's output from the direct kernel's on the same input, over

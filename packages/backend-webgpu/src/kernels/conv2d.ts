@@ -1,10 +1,14 @@
 import {
+  type BackendTensor,
+  convGeometry,
   hasConstantParameters,
   inputsByName,
   type KernelNode,
   paConvGeometry,
 } from '@pabnn/backend';
 import type { Tensor } from '@pabnn/ir';
+import { chooseFloatConvKernel } from '../float-conv-choice.js';
+import { prepareTiledFloatConv } from '../float-conv-tiled.js';
 import { CONV_F32_WGSL } from '../float-ops-wgsl.js';
 import {
   defineGpuKernel,
@@ -24,6 +28,8 @@ function prepareConv(ctx: GpuContext, node: KernelNode, constants: (Tensor | und
     node.op === 'DepthwiseConv2D'
       ? (node.inputs[0]?.shape[3] as number)
       : (node.attrs.groups as number);
+  if (chooseFloatConvKernel(groups, ctx.options.floatConvKernel) === 'tiled')
+    return prepareTiledConv2D(ctx, node, weight!, bias);
   const { lanes, laneOf, threadsPerPixel } = channelBlocks(cout, groups, 4);
   const taps = kh * kw;
   const src = weight!.data as Float32Array;
@@ -45,6 +51,26 @@ function prepareConv(ctx: GpuContext, node: KernelNode, constants: (Tensor | und
       [gpuBuffer(x!), wBuffer, biasBuffer ?? ctx.empty, gpuBuffer(y)],
     );
   });
+}
+
+/** Conv2D of groups 1 on the tiled float conv (float-conv-tiled-wgsl.ts): bias and no scale, no activation. */
+function prepareTiledConv2D(ctx: GpuContext, node: KernelNode, weight: Tensor, bias?: Tensor) {
+  const [cout, kh, kw, cin] = weight.shape;
+  const conv = prepareTiledFloatConv(ctx, weight.data as Float32Array, { cout, kh, kw, cin });
+  const biasBuffer = bias ? ctx.storage(Float32Array.from(bias.data)) : ctx.empty;
+  return {
+    run([x]: (BackendTensor | undefined)[], [y]: BackendTensor[]) {
+      conv.record(
+        {
+          geometry: convGeometry(node.attrs, x!.shape, cout, kh, kw),
+          act: 0,
+          hasScale: false,
+          hasBias: bias !== undefined,
+        },
+        { x: gpuBuffer(x!), scale: ctx.empty, bias: biasBuffer, y: gpuBuffer(y) },
+      );
+    },
+  };
 }
 
 export const conv2dKernel = defineGpuKernel({
