@@ -251,7 +251,7 @@ describe('apps/web: what the page shows around a classification', () => {
     const rows = await page.$$eval('#compare tr[data-scheme]', (r) =>
       r.map((tr) => ({ ...(tr as HTMLElement).dataset })),
     );
-    expect(rows.map((r) => r.scheme)).toEqual(['pa-2x2-lr6e-3-bn', 'float']);
+    expect(rows.map((r) => r.scheme)).toEqual(['pa-2x2-lr1.2e-2-bn', 'float']);
     const [pa, float] = rows;
     expect(Number(pa.bytes) * 6).toBeLessThan(Number(float.bytes)); // 48 KB vs 316 KB
     for (const r of rows) expect(Number(r.ms)).toBeGreaterThan(0);
