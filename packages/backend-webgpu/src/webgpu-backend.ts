@@ -50,6 +50,8 @@ export class WebGpuBackend implements Backend {
   readonly name = 'webgpu';
   readonly ops = [...GPU_KERNELS.keys()];
   private lost: string | undefined;
+  /** The first error the device reported outside any error scope (a rejected dispatch, say). */
+  private gpuError: string | undefined;
   private disposed = false;
   private readonly recorder: CommandRecorder;
   private readonly context: GpuContext;
@@ -76,6 +78,11 @@ export class WebGpuBackend implements Backend {
     };
     device.lost.then((info) => {
       if (!this.disposed) this.lost = info.message || info.reason;
+    });
+    // a command the device rejects (an invalid bind group, a failed allocation) is skipped, and
+    // what it would have written reads as zeros: remember it, so the next call fails instead
+    device.addEventListener('uncapturederror', (event) => {
+      this.gpuError ??= (event as GPUUncapturedErrorEvent).error.message.split('\n')[0];
     });
   }
 
@@ -143,6 +150,11 @@ export class WebGpuBackend implements Backend {
       throw new BackendError(
         'device-lost',
         `the WebGPU device was lost (${this.lost}); create a new backend`,
+      );
+    if (this.gpuError !== undefined)
+      throw new BackendError(
+        'gpu-error',
+        `the WebGPU device rejected a command (${this.gpuError}), so results since may be wrong; create a new backend`,
       );
   }
 
@@ -261,6 +273,8 @@ export class WebGpuBackend implements Backend {
     const data = dataFromBytes(t.dtype, new Uint8Array(staging.getMappedRange(0, size), 0, bytes));
     staging.unmap();
     staging.destroy();
+    // an error of the work that produced it reaches us before the read-back does
+    this.check();
     return { dtype: t.dtype, shape: [...t.shape], data };
   }
 
