@@ -215,7 +215,7 @@ ${markdownTable(
 
 ## Issue 29's targets
 ${results.tiny || results.software ? '\nNot evaluated: tiny shapes or a software adapter (the lines below only show that the report computes them).\n' : ''}
-${targets.map((t) => `- ${t.met ? 'met' : 'not met'}: ${t.what}: ${x(t.got)} (at least ${t.least}x)${!t.met && t.bound !== undefined ? `; at the measured peak at most ${x(t.bound)}${t.bound < t.least ? ': beyond this GPU' : ''}` : ''}`).join('\n')}
+${targets.map((t) => `- ${t.met ? 'met' : 'not met'}: ${t.what}: ${x(t.got)} (at least ${t.least}x)${!t.met && t.bound !== undefined ? `; binary kernels at the measured popcount peak at most ${x(t.bound)}${t.bound < t.least ? ': beyond this GPU for the binary form' : ''}` : ''}`).join('\n')}
 ${profileSection(results.profiles ?? [])}${results.notes.length ? `\n## Notes\n\n${results.notes.map((n) => `- ${n}`).join('\n')}\n` : ''}
 Produced by the WebGPU throughput job (\`apps/bench/gpu/webgpu-job.ts\`, bundled by \`pnpm --filter @pabnn/bench run gpu-bundle\`,
 run with \`source .gpu/setup.sh && node .gpu/webgpu-job.cjs\`) and written from its \`webgpu-results.json\` by

@@ -442,13 +442,13 @@ const SHIPPED_FAST = [resnet8Run('pa-mixed-wide-1.25x-bn')];
  * The models the main job and the web demo lead with (issue 25): PA 2x2 at its best rate (1.2e-2,
  * 89.85 %), faster
  * than onnxruntime-web's float model on wasm; then the per-layer allocations with some convs
- * float at 3e-3 (90.11 and 90.05 %): the one `pnpm bench allocate` chose with float as a choice
+ * float at 1.2e-2 (90.43 and 90.28 %; 90.11 and 90.05 % at 3e-3): the one `pnpm bench allocate` chose with float as a choice
  * and the rule-made 'float-block1-3x3' (reports/accuracy.md, reports/main.md).
  */
 const SHIPPED_LEAD = [
   resnet8Run('pa-2x2-lr1.2e-2-bn'),
-  resnet8Run('pa-mixed-float-1.25x-lr3e-3-bn'),
-  resnet8Run('pa-float-block1-3x3-lr3e-3-bn'),
+  resnet8Run('pa-mixed-float-1.25x-lr1.2e-2-bn'),
+  resnet8Run('pa-float-block1-3x3-lr1.2e-2-bn'),
 ];
 
 /**
