@@ -1,13 +1,12 @@
 import {
   type BackendTensor,
   convGeometry,
+  dequantizedPAConv,
   type KernelNode,
   PA_ACTIVATION_CODES,
   paConvInputs,
-  paConvParameters,
 } from '@pabnn/backend';
 import type { Tensor } from '@pabnn/ir';
-import { dequantizeWeights } from '@pabnn/quantizer';
 import { CachedCalls } from './cached-calls.js';
 import { type FloatConv, floatConvCalls, floatPathOf, prepareFloatConv } from './float-conv.js';
 import type { WasmContext } from './kernel.js';
@@ -47,17 +46,9 @@ export function prepareDequantizedPAConv(
   node: KernelNode,
   constants: (Tensor | undefined)[],
 ): DequantizedPAConv {
-  const {
-    weightBits: bits,
-    weightScales: scales,
-    weightOffset: offset,
-    actThresholds: thresholds,
-    actLevels: levels,
-  } = paConvParameters(constants);
-  const [m, cout, kh, kw, cinG] = bits.shape;
-  const shape = [cout, kh, kw, cinG];
+  const { weights, shape, thresholds, levels } = dequantizedPAConv(constants);
+  const [, kh, kw, cinG] = shape;
   const groups = node.attrs.groups as number;
-  const weights = dequantizeWeights({ bits, scales, offset, shape, bases: m });
   const act = PA_ACTIVATION_CODES[node.attrs.activation as string];
   // scale and bias fold in when the graph gives them as constants or not at all
   const given = paConvInputs(node.inputs);

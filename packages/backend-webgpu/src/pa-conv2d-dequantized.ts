@@ -1,12 +1,11 @@
 import {
   convGeometry,
+  dequantizedPAConv,
   type KernelNode,
   PA_ACTIVATION_CODES,
   paConvInputs,
-  paConvParameters,
 } from '@pabnn/backend';
 import type { Tensor } from '@pabnn/ir';
-import { dequantizeWeights } from '@pabnn/quantizer';
 import { prepareTiledFloatConv } from './float-conv-tiled.js';
 import { QUANTIZE_WGSL } from './float-ops-wgsl.js';
 import { elements, type GpuContext, type GpuKernel, gpuBuffer } from './gpu-kernel.js';
@@ -32,15 +31,8 @@ export function prepareDequantizedPAConv(
   node: KernelNode,
   constants: (Tensor | undefined)[],
 ): GpuKernel {
-  const {
-    weightBits: bits,
-    weightScales: scales,
-    weightOffset: offset,
-    actThresholds: thresholds,
-    actLevels: levels,
-  } = paConvParameters(constants);
-  const [m, cout, kh, kw, cin] = bits.shape;
-  const weights = dequantizeWeights({ bits, scales, offset, shape: [cout, kh, kw, cin], bases: m });
+  const { weights, shape, thresholds, levels } = dequantizedPAConv(constants);
+  const [cout, kh, kw, cin] = shape;
   const conv = prepareTiledFloatConv(ctx, weights, { cout, kh, kw, cin });
   const n = thresholds.shape[thresholds.shape.length - 1];
   const perChannel = thresholds.shape.length === 2 ? 1 : 0;

@@ -9,6 +9,8 @@ export {
   paConvGeometry,
 } from './pa-conv-geometry.js';
 export {
+  type DequantizedPAConv,
+  dequantizedPAConv,
   isPackablePAConv,
   PA_PARAMETER_INPUTS,
   type PAConvInputs,

@@ -1,4 +1,5 @@
 import type { Tensor } from '@pabnn/ir';
+import { dequantizeWeights } from '@pabnn/quantizer';
 import { BackendError } from './errors.js';
 import { inputsByName } from './kernel-inputs.js';
 import type { KernelNode } from './types.js';
@@ -52,4 +53,33 @@ export function paConvParameters(inputs: readonly (Tensor | undefined)[]): PACon
   for (const name of PA_PARAMETER_INPUTS)
     if (!named[name]) throw new BackendError('missing-input', `PAConv2D needs its input '${name}'`);
   return named as PAConvParameters;
+}
+
+/** A PAConv2D's constants in the float form the dequantized kernels compute with. */
+export interface DequantizedPAConv {
+  /** Q_w = c_w + sum_m a_m B_m as float weights, OHWI [cout, kh, kw, cin / groups]. */
+  weights: Float32Array;
+  shape: [cout: number, kh: number, kw: number, cinG: number];
+  /** The activation staircase: thresholds [N] and levels [N + 1] (or per channel). */
+  thresholds: Tensor;
+  levels: Tensor;
+}
+
+/**
+ * The layer's definition act(scale * conv(zeroPad(Q_a(x)), Q_w) + bias) needs only Q_w and the
+ * staircase (docs/PA-METHOD.md): what a kernel that computes it in float (backend-wasm's
+ * dequantized path, backend-webgpu's dequantized kernel) prepares from, in place of the bit-planes.
+ */
+export function dequantizedPAConv(constants: readonly (Tensor | undefined)[]): DequantizedPAConv {
+  const {
+    weightBits: bits,
+    weightScales: scales,
+    weightOffset: offset,
+    actThresholds: thresholds,
+    actLevels: levels,
+  } = paConvParameters(constants);
+  const [m, cout, kh, kw, cinG] = bits.shape;
+  const shape: DequantizedPAConv['shape'] = [cout, kh, kw, cinG];
+  const weights = dequantizeWeights({ bits, scales, offset, shape, bases: m });
+  return { weights, shape, thresholds, levels };
 }
