@@ -69,10 +69,10 @@ it('writes the card, the driver, every kernel (- where one was not timed) and th
   const { markdown, json } = webgpuReport(results);
   expect(markdown).toContain('**NVIDIA H100 80GB HBM3, driver 580.1**');
   expect(markdown).toContain(
-    '| 32x7x7x512 -> 512, 3x3 | 1 x 1 | 0.080 | 0.200 | - | 0.050 | - | direct | 1.000 | 12.50x | 20.00x | - |',
+    '| 32x7x7x512 -> 512, 3x3 | 1 x 1 | 0.080 | 0.200 | - | 0.050 | - | - | direct | 1.000 | - | 12.50x | 20.00x | - |',
   );
   expect(markdown).toContain(
-    '| 32x7x7x512 -> 512, 3x3 | 4 x 5 | 1.000 | 0.500 | - | - | - | tiled | 1.000 | 2.00x | 2.00x | - |',
+    '| 32x7x7x512 -> 512, 3x3 | 4 x 5 | 1.000 | 0.500 | - | - | - | - | tiled | 1.000 | - | 2.00x | 2.00x | - |',
   );
   // each kernel's output against the direct one's, on the GPU
   expect(markdown).toContain(
@@ -116,9 +116,21 @@ it('reads the layers against a measured peak: % of peak and the best speed-up it
   const slow = { ...layer(4, 5, 'tiled', 1), tfjsWebgpuMs: 0.5 };
   const { markdown } = webgpuReport({ ...results, peak, layers: [slow] });
   expect(markdown).toContain('**Peak: 100.0 T binary MAC/s**');
-  expect(markdown).toContain('| tiled | 0.500 | 0.50x | 0.50x | 74 % |');
+  expect(markdown).toContain('| tiled | 0.500 | - | 0.50x | 0.50x | 74 % |');
   expect(markdown).toContain(
-    "- not met: PAConv2D 32x7x7x512 -> 512, 3x3 (4,5), kernel 'tiled' (auto): 0.50x (at least 1.2x); at the measured peak at most 0.68x: beyond this GPU",
+    "- not met: PAConv2D 32x7x7x512 -> 512, 3x3 (4,5), kernel 'tiled' (auto): 0.50x (at least 1.2x); binary kernels at the measured popcount peak at most 0.68x: beyond this GPU for the binary form",
+  );
+  // the dequantized kernel does no binary MACs: no % of peak; our float conv beside TF.js's
+  const dequantized: LayerRow = {
+    ...layer(4, 5, 'tiled', 0.4),
+    kernel: 'dequantized',
+    autoKernel: 'dequantized',
+    oursFloatMs: 0.35,
+  };
+  const withFloat = webgpuReport({ ...results, peak, layers: [dequantized] }).markdown;
+  expect(withFloat).toContain('| - | 0.400 | dequantized | 1.000 | 0.350 | 2.50x | 2.50x | - |');
+  expect(withFloat).toContain(
+    "- met: PAConv2D 32x7x7x512 -> 512, 3x3 (4,5), kernel 'dequantized' (auto): 2.50x (at least 1.2x)",
   );
 });
 
