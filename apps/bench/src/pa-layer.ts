@@ -1,5 +1,5 @@
 import type { Backend, BackendTensor } from '@pabnn/backend';
-import { getOpSchema, resolveAttrs, tensor } from '@pabnn/ir';
+import { getOpSchema, resolveAttrs, type Tensor, tensor } from '@pabnn/ir';
 import { calibrateFromBatchNorm, quantizeWeights } from '@pabnn/quantizer';
 
 /** ResNet-18's 3x3 layer shapes (stride 1, pad 1) that the conv benchmarks time: [size, channels]. */
@@ -49,19 +49,32 @@ export function preparePALayer(
     activationBases: n,
     pads: [1, 1, 1, 1],
   });
-  const outInfo = { dtype: 'float32' as const, shape: [batch, size, size, c] };
+  return preparedLayer(backend, 'PAConv2D', attrs, inputs);
+}
+
+/**
+ * A single-node layer prepared on a backend with input 0 uploaded and the rest as constants;
+ * the output has the input's shape (the benchmarks' 3x3, stride 1, pad 1, Cin = Cout layers).
+ */
+function preparedLayer(
+  backend: Backend,
+  op: string,
+  attrs: ReturnType<typeof resolveAttrs>,
+  inputs: Tensor[],
+): PALayer {
+  const outInfo = { dtype: 'float32' as const, shape: [...inputs[0].shape] };
   const prepared = backend.prepare(
     {
-      name: 'pa',
-      op: 'PAConv2D',
+      name: op,
+      op,
       attrs,
       inputs: inputs.map((t) => ({ dtype: t.dtype, shape: t.shape })),
       outputs: [outInfo],
     },
     inputs.map((t, i) => (i > 0 ? t : undefined)),
   );
-  const uploaded = [backend.upload(xt)];
-  const out: BackendTensor = { ...outInfo, buffer: backend.alloc(4 * batch * size * size * c) };
+  const uploaded = [backend.upload(inputs[0])];
+  const out: BackendTensor = { ...outInfo, buffer: backend.alloc(4 * inputs[0].data.length) };
   return {
     run: () => backend.run(prepared, uploaded, [out]),
     out,
@@ -86,25 +99,5 @@ export function prepareFloatLayer(
   const xt = tensor('float32', [batch, size, size, c], x);
   const wt = tensor('float32', [c, 3, 3, c], w);
   const attrs = resolveAttrs(getOpSchema('Conv2D')!, { pads: [1, 1, 1, 1] });
-  const outInfo = { dtype: 'float32' as const, shape: [batch, size, size, c] };
-  const prepared = backend.prepare(
-    {
-      name: 'conv',
-      op: 'Conv2D',
-      attrs,
-      inputs: [xt, wt].map((t) => ({ dtype: t.dtype, shape: t.shape })),
-      outputs: [outInfo],
-    },
-    [undefined, wt],
-  );
-  const uploaded = [backend.upload(xt)];
-  const out: BackendTensor = { ...outInfo, buffer: backend.alloc(4 * batch * size * size * c) };
-  return {
-    run: () => backend.run(prepared, uploaded, [out]),
-    out,
-    free: () => {
-      backend.free(out.buffer);
-      backend.free(uploaded[0].buffer);
-    },
-  };
+  return preparedLayer(backend, 'Conv2D', attrs, [xt, wt]);
 }

@@ -5,7 +5,7 @@ import {
   tiledFloatConvWgsl,
 } from './float-conv-tiled-wgsl.js';
 import type { GpuContext } from './gpu-kernel.js';
-import type { TiledRun } from './pa-conv2d-tiled.js';
+import { geometryWords, type TiledRun } from './pa-conv2d-tiled.js';
 import { grid3, KernelCall } from './recorder.js';
 
 /**
@@ -54,21 +54,7 @@ export function prepareTiledFloatConv(
       const tm = pixelsPerInvocation(pixels);
       const groups = grid3(Math.ceil(pixels / floatTilePixels(tm)), coutPad / FLOAT_TILE_CHANNELS);
       const params = [
-        g.batch,
-        g.inH,
-        g.inW,
-        g.cin,
-        g.cout,
-        g.kh,
-        g.kw,
-        g.sh,
-        g.sw,
-        g.dh,
-        g.dw,
-        g.padTop,
-        g.padLeft,
-        g.outH,
-        g.outW,
+        ...geometryWords(g),
         k,
         coutPad,
         run.act,

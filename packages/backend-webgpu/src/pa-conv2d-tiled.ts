@@ -35,6 +35,25 @@ export interface TiledRun {
 
 export type { TiledConvParts };
 
+/** A run's geometry in the order the tiled shaders' Params start with (batch ... outW). */
+export const geometryWords = (g: TiledRun['geometry']): number[] => [
+  g.batch,
+  g.inH,
+  g.inW,
+  g.cin,
+  g.cout,
+  g.kh,
+  g.kw,
+  g.sh,
+  g.sw,
+  g.dh,
+  g.dw,
+  g.padTop,
+  g.padLeft,
+  g.outH,
+  g.outW,
+];
+
 /**
  * The tiled multi-base conv of one node (groups 1): weights re-laid out as
  * [r = (tap, word)][m][cout padded to 32] so a tile's 32 channels are 8 adjacent vec4s, and the
@@ -74,21 +93,7 @@ export function prepareTiledConv(
       const tiles = Math.ceil((g.batch * g.outH * g.outW) / tilePixels(ppi));
       const groups = grid3(tiles, coutPad / TILE_CHANNELS);
       const params = [
-        g.batch,
-        g.inH,
-        g.inW,
-        g.cin,
-        g.cout,
-        g.kh,
-        g.kw,
-        g.sh,
-        g.sw,
-        g.dh,
-        g.dw,
-        g.padTop,
-        g.padLeft,
-        g.outH,
-        g.outW,
+        ...geometryWords(g),
         w32,
         run.act,
         run.hasScale ? 1 : 0,
