@@ -53,7 +53,7 @@ export function preparePALayer(
 }
 
 /**
- * A single-node layer prepared on a backend with input 0 uploaded and the rest as constants;
+ * A single-node layer prepared on a backend, input 0 its input and the rest its constants;
  * the output has the input's shape (the benchmarks' 3x3, stride 1, pad 1, Cin = Cout layers).
  */
 function preparedLayer(
@@ -73,14 +73,15 @@ function preparedLayer(
     },
     inputs.map((t, i) => (i > 0 ? t : undefined)),
   );
-  const uploaded = [backend.upload(inputs[0])];
+  // every input on the backend too: a kernel that did not keep a constant at prepare reads it here
+  const uploaded = inputs.map((t) => backend.upload(t));
   const out: BackendTensor = { ...outInfo, buffer: backend.alloc(4 * inputs[0].data.length) };
   return {
     run: () => backend.run(prepared, uploaded, [out]),
     out,
     free: () => {
       backend.free(out.buffer);
-      backend.free(uploaded[0].buffer);
+      for (const u of uploaded) backend.free(u.buffer);
     },
   };
 }
