@@ -122,8 +122,8 @@ async function reference(model: string) {
 
 describe('apps/web in headless Chromium', () => {
   for (const [backend, model] of [
-    ['wasm', 'fashion-mnist__resnet8__pa-4x5-lr3e-3-bn'],
-    ['webgpu', 'fashion-mnist__resnet8__pa-4x5-lr3e-3-bn'],
+    ['wasm', 'fashion-mnist__resnet8__pa-4x5-lr1.2e-2-bn'],
+    ['webgpu', 'fashion-mnist__resnet8__pa-4x5-lr1.2e-2-bn'],
     ['js', 'mnist__resnet8__pa-4x5'],
   ] as const) {
     it(`classifies a sample with ${model} on ${backend} as the runtime does in Node`, async () => {
