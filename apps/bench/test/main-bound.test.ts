@@ -1,6 +1,8 @@
 import { createModel } from '@pabnn/zoo';
 import { describe, expect, it } from 'vitest';
 import { binaryMacsPerRun, boundSection, paConvPaths } from '../src/benchmarks/main-bound.js';
+import { layerSection } from '../src/benchmarks/model-layers.js';
+import type { CpuPeak } from '../src/cpu-peak.js';
 
 // ResNet-8 on 28x28x1: four 3x3 convs at 28x28x16 / 14x14x32 / 7x7x64 outputs with 16-64 input
 // channels, two strided ones, two 1x1 downsampling convs (reports/main.md's per-plane MACs)
@@ -64,5 +66,30 @@ describe('boundSection', () => {
   it('is left out without a peak or rows', () => {
     expect(boundSection([row], undefined)).toBe('');
     expect(boundSection([], peak)).toBe('');
+  });
+});
+
+describe('layerSection', () => {
+  it("gives each binary PAConv2D its shape and its rate's share of the peak", () => {
+    const graph = createModel('resnet8', {
+      input: 'mnist',
+      scheme: 'pa',
+      weightBases: 2,
+      activationBases: 2,
+      weights: 'zeros',
+    });
+    // layer1.0.conv1: 28x28x16 -> 16, 3x3: 1,806,336 MACs a plane pair, 4 pairs; 0.1 ms is
+    // 72.25 G/s, a quarter of a 289 G/s peak
+    const peak = { perThread: 289.01e9 } as CpuPeak;
+    const nodes = [
+      { node: 'layer1.0.conv1', op: 'PAConv2D', ms: 0.1 },
+      { node: 'layer2.0.downsample.0', op: 'PAConv2D', ms: 0.02 },
+    ];
+    const section = layerSection([{ scheme: 'pa 2 x 2', graph, nodes }], peak);
+    expect(section).toContain('| layer1.0.conv1 | 28x28x16 -> 16, 3x3 s1 | 0.10 / 25 % |');
+    // the 1x1 downsampling runs dequantized at 2 x 2 (see above): no rate
+    expect(section).toContain('| layer2.0.downsample.0 | 28x28x16 -> 32, 1x1 s2 | 0.02 (f) |');
+    // a layer not in the profile
+    expect(section).toContain('| layer3.0.conv2 | 7x7x64 -> 64, 3x3 s1 | - |');
   });
 });

@@ -11,6 +11,7 @@ import { ortBatchMs } from '../ort-timing.js';
 import { markdownTable, writeReport } from '../reports.js';
 import { medianMs } from '../timing.js';
 import { type BoundRow, binaryMacsPerRun, boundSection, paConvPaths } from './main-bound.js';
+import { type LayerProfile, layerSection } from './model-layers.js';
 
 const BASES: [number, number][] = [
   [1, 1],
@@ -40,6 +41,8 @@ function timeOrt(graph: Graph, x: Float32Array, threads: number): number {
 
 /** Per op type, the ms of one run (summed over the nodes of that type), at 1 thread. */
 const profiles = new Map<string, Record<string, number>>();
+/** The PA models' PAConv2D nodes, each on its own, at 1 thread. */
+const layerProfiles: LayerProfile[] = [];
 
 interface Ours {
   graph: Graph;
@@ -67,6 +70,12 @@ async function profileOurs({ graph, session, feeds }: Ours): Promise<void> {
     byOp[op] = (byOp[op] ?? 0) + n.ms;
   }
   profiles.set(profileKey(graph), byOp);
+  if (graph.nodes.some((n) => n.op === 'PAConv2D'))
+    layerProfiles.push({
+      scheme: profileKey(graph),
+      graph,
+      nodes: nodes.filter((n) => n.op === 'PAConv2D'),
+    });
 }
 
 /** The profile's bucket for PAConv2D nodes run as float convs of the dequantized values. */
@@ -150,6 +159,7 @@ export async function runModelWasm(): Promise<void> {
     profiles: Object.fromEntries(profiles),
     peak,
     bounds: bounds.map(({ nodes, binaryNodes, ...b }) => b),
+    layers: layerProfiles.map(({ scheme, nodes }) => ({ scheme, nodes })),
   });
   const ops = ['Conv2D', 'PAConv2D', DEQUANTIZED, 'MaxPool', 'BatchNorm'];
   const profileTable = markdownTable(
@@ -199,7 +209,7 @@ are binary), which at (1,1) and (2,2) takes a large share of a run: below it, th
 in the whole model. At (4,5) the binary convs dominate: 20 popcount passes per layer (reports/conv.md).
 
 ${profileTable}
-${boundSection(bounds, peak, 'ResNet-18 at 224, wasm, 1 thread')}
+${boundSection(bounds, peak, 'ResNet-18 at 224, wasm, 1 thread')}${layerSection(layerProfiles, peak)}
 Regenerate with \`pnpm bench model\`.
 `,
   );
