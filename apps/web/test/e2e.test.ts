@@ -124,7 +124,7 @@ describe('apps/web in headless Chromium', () => {
   for (const [backend, model] of [
     ['wasm', 'fashion-mnist__resnet8__pa-4x5-lr1.2e-2-bn'],
     ['webgpu', 'fashion-mnist__resnet8__pa-4x5-lr1.2e-2-bn'],
-    ['js', 'mnist__resnet8__pa-4x5'],
+    ['js', 'mnist__resnet8__pa-4x5-lr1.2e-2-bn'],
   ] as const) {
     it(`classifies a sample with ${model} on ${backend} as the runtime does in Node`, async () => {
       const page = await browser.newPage();
@@ -234,7 +234,7 @@ describe('apps/web: what the page shows around a classification', () => {
       await route.continue();
     });
     await page.click('#samples button'); // starts fetching and classifying the default model
-    await page.selectOption('#model', 'models/mnist__resnet8__pa-4x5.pabnn');
+    await page.selectOption('#model', 'models/mnist__resnet8__pa-4x5-lr1.2e-2-bn.pabnn');
     await finished(page, 1);
     expect(await page.$eval('#status', (s) => s.getAttribute('data-state'))).toBe('idle');
     expect(await page.$$eval('#top5 li', (l) => l.length)).toBe(0);
