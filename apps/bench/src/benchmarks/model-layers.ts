@@ -32,14 +32,17 @@ export function layerSection(profiles: LayerProfile[], peak: CpuPeak | undefined
   const first = profiles[0].graph;
   const macs = binaryConvMacs(first);
   const names = first.nodes.filter((n) => n.op === 'PAConv2D').map((n) => n.name);
-  const cell = (p: LayerProfile, name: string) => {
+  // each model's paths once: a PA model of other bases may run a layer on the other path
+  const columns = profiles.map((p) => ({ ...p, paths: paConvPaths(p.graph) }));
+  const cell = (p: (typeof columns)[number], name: string) => {
     const t = p.nodes.find((n) => n.node === name);
     if (!t) return '-';
+    if (p.paths.get(name) !== 'binary') return `${t.ms.toFixed(2)} (f)`;
     const node = p.graph.nodes.find((n) => n.name === name)!;
-    if (paConvPaths(p.graph).get(name) !== 'binary') return `${t.ms.toFixed(2)} (f)`;
     const m = node.attrs.weightBases as number;
     const n = node.attrs.activationBases as number;
-    const rate = (m * n * binaryConvMacs(p.graph)[name]) / (t.ms / 1000);
+    // the MACs of one plane pair depend on the shapes only, the same in every column
+    const rate = (m * n * macs[name]) / (t.ms / 1000);
     return `${t.ms.toFixed(2)} / ${((100 * rate) / peak.perThread).toFixed(0)} %`;
   };
   const table = markdownTable(
@@ -47,7 +50,7 @@ export function layerSection(profiles: LayerProfile[], peak: CpuPeak | undefined
     names.map((name) => [
       name,
       layerShape(first, name, macs[name]),
-      ...profiles.map((p) => cell(p, name)),
+      ...columns.map((p) => cell(p, name)),
     ]),
   );
   return `
