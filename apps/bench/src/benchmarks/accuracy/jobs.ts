@@ -30,7 +30,7 @@ export const runDone = (spec: RunSpec) => {
 
 /**
  * Runs each spec in its own process (`<this script> accuracy --run <id> ...args`), at most
- * `jobs` at a time, a run only after the run it starts from (`from`) has finished; each child's
+ * `jobs` at a time, a run only after the runs it needs (`from`, `teacher`) have finished; each child's
  * progress goes to <train cache>/<run>.log (paths.ts). Resolves with the ids that failed.
  * With PABNN_JOB_WRAPPER set (a program), each child runs as `<wrapper> <slot> node ...`, slot
  * 0..jobs-1 free for it: on a machine with several GPUs, apps/bench/gpu/one-gpu.sh gives each
@@ -64,9 +64,10 @@ export async function runJobs(
       if (outOfTime) pending.length = 0;
       for (let i = 0; i < pending.length && running.size < jobs; ) {
         const spec = pending[i];
-        const blocked =
-          spec.from && !finished.has(spec.from) && specs.some((s) => s.id === spec.from);
-        const parentFailed = spec.from && failed.includes(spec.from);
+        // the runs this one needs: the one it starts from and its distillation teacher
+        const needs = [spec.from, spec.teacher].filter((id): id is string => id !== undefined);
+        const blocked = needs.some((id) => !finished.has(id) && specs.some((s) => s.id === id));
+        const parentFailed = needs.some((id) => failed.includes(id));
         if (parentFailed) {
           failed.push(spec.id);
           pending.splice(i, 1);

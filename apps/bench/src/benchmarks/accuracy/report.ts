@@ -70,7 +70,10 @@ function schemeLabel(spec: RunResult['spec']): string {
   if (!spec.calibration) return spec.scheme;
   const steps = [`${spec.calibration} calibration`];
   if (parent && parent !== 'float') steps.push(`from the ${parent} row`);
-  if (spec.distill) steps.push('distillation');
+  if (spec.distill)
+    steps.push(
+      spec.teacher ? `distillation from the ${spec.teacher.split('/').pop()} row` : 'distillation',
+    );
   if (spec.stagedBinarization) steps.push('staged binarization');
   if (spec.bnReestimationBatches) steps.push('BN re-estimation');
   if (spec.learningRate !== BINARY_LR)

@@ -95,14 +95,16 @@ export async function trainRun(spec: RunSpec, options: RunOptions): Promise<RunR
     weightRefitEvery: spec.weightRefitEvery,
   });
   if (spec.from) model.load(floatState(modelFile(spec.from)));
-  // the distillation teacher: the float run this one starts from, in inference mode
+  // the distillation teacher: a float run (`teacher`, else the one this run starts from), in
+  // inference mode
   let teacher: TrainableModel | undefined;
   if (spec.distill) {
-    if (!spec.from) {
-      throw new TrainError('options', `${spec.id}: distill needs a float run to start from`);
+    const teacherRun = spec.teacher ?? spec.from;
+    if (!teacherRun) {
+      throw new TrainError('options', `${spec.id}: distill needs a float teacher run`);
     }
     teacher = new TrainableModel(spec.model, { scheme: 'float', input: 'mnist' });
-    teacher.load(floatState(modelFile(spec.from)));
+    teacher.load(floatState(modelFile(teacherRun)));
   }
   const name = runFileName(spec.id);
   const checkpoint = join(trainCacheDir(), `${name}${options.smoke ? '.smoke' : ''}.ckpt.json`);
