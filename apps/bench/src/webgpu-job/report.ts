@@ -142,8 +142,8 @@ epilogue, on the direct kernel (one invocation per pixel and 8 channels), the ti
 workgroup memory, 2 pixels an invocation), tiled-wide (64 pixels, 4 an invocation; N <= 4), halo (8 x 8 output pixels
 and their input halo staged once, 4 pixels x 8 channels an invocation, the window compiled in, its own binarize) and
 halo-fused (the same conv binarizing its halo from the float input: one dispatch), and dequantized (no popcounts: the
-float conv of the staircase levels Q_a(x) with Q_w dequantized, on our tiled float conv, the staircase applied as it gathers
-the input; one dispatch); "-" where a kernel does not take the layer or was not in the job yet; \`auto\` is what the backend
+float conv of the staircase levels Q_a(x) with Q_w dequantized, on our tiled float conv, after a pass that puts the input
+through the staircase: two dispatches); "-" where a kernel does not take the layer or was not in the job yet; \`auto\` is what the backend
 picks by shape. TF.js = \`tf.conv2d\` in float32; ours float = our Conv2D of the same shape on its default kernel (the tiled
 float conv: 128 or 64 pixels x 64 channels a workgroup, staged in workgroup memory). % of peak: the auto
 kernel's binary MACs (the float conv's MACs x M x N, binarize included in its time) per second against the peak below ("-" for
