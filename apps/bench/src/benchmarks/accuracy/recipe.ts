@@ -296,6 +296,12 @@ export const PA_4X5_RATE_RUN: RunSpec = atRate(
   binaryRun('fashion-mnist', 'resnet8', ['pa', 4, 5]),
   FINAL_LR,
 );
+/** `base` at FINAL_LR with distillation from the float fine-tune of the same rate ('-kd-ft'). */
+const withTeacher = (base: RunSpec): RunSpec => ({
+  ...atRate(base, FINAL_LR, '-kd-ft'),
+  distill: DISTILL,
+  teacher: `fashion-mnist/resnet8/float-ft-lr${FINAL_LR.toExponential()}`,
+});
 /**
  * Distillation from a stronger teacher. The ablation's '-kd-bn' rows (T = 4, alpha = 0.9, at
  * 5e-4) learned from the 3-epoch float run they start from, 88.68 %, which the binarized rows
@@ -304,11 +310,9 @@ export const PA_4X5_RATE_RUN: RunSpec = atRate(
  * teacher ('float-ft-lr1.2e-2', 91.74 %): the float model of the rows' own length, the one their
  * gap is measured against, which is what a user holds when binarizing a trained float model.
  */
-export const TEACHER_KD_RUNS: RunSpec[] = [2, 3].map((bases) => ({
-  ...atRate(ablationRuns(bases, bases)[0], FINAL_LR, '-kd-ft'),
-  distill: DISTILL,
-  teacher: `fashion-mnist/resnet8/float-ft-lr${FINAL_LR.toExponential()}`,
-}));
+export const TEACHER_KD_RUNS: RunSpec[] = [2, 3].map((bases) =>
+  withTeacher(ablationRuns(bases, bases)[0]),
+);
 /** The ablation at the recipe's budget (3 epochs, 60,000 images; GPU). */
 export const ABLATION_RUNS: RunSpec[] = [...ablationRuns(2, 2), ...ablationRuns(3, 3)];
 /**

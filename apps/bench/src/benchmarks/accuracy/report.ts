@@ -172,6 +172,9 @@ const NOTES = `## Notes
   - Starting later does not close it: fine-tuned from the 6-epoch float fine-tune instead (9 epochs in all, at
     3e-3), PA 2x2 reaches 89.61 % and XNOR 86.17 %, but the float net trained 3 more epochs reaches 92.13 %
     (float-ft2): PA 2x2 stays 2.52 points below float of its length (2.37 at 6 epochs, at the same rate).
+  - Distillation from that float model does not close it either: with the 1.2e-2 float fine-tune (91.74 %) as
+    teacher, at 1.2e-2, PA 2x2 reaches 89.60 % and PA 3x3 90.04 % (-0.25 and -0.29 against the same runs without
+    it; the "distillation from the float-ft-lr1.2e-2 row" rows, reports/ablation.md).
   - PA against the baselines at equal (M, N) and rate: PA 3x3 89.85 % vs ABC-Net 3x3 89.94 % at 6e-3 (89.16 vs
     89.48 % at 3e-3): a tie with one seed each, ABC-Net slightly ahead both times; so on this net "PA above ABC-Net
     at equal (M, N)" does not hold once both get the rate. XNOR stays 2.1 points below PA 2x2 at 6e-3.
