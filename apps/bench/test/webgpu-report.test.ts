@@ -69,10 +69,10 @@ it('writes the card, the driver, every kernel (- where one was not timed) and th
   const { markdown, json } = webgpuReport(results);
   expect(markdown).toContain('**NVIDIA H100 80GB HBM3, driver 580.1**');
   expect(markdown).toContain(
-    '| 32x7x7x512 -> 512, 3x3 | 1 x 1 | 0.080 | 0.200 | - | 0.050 | - | - | direct | 1.000 | - | 12.50x | 20.00x | - |',
+    '| 32x7x7x512 -> 512, 3x3 | 1 x 1 | 0.080 | 0.200 | - | 0.050 | - | - | direct | 1.000 | - | - | 12.50x | 20.00x | - | - |',
   );
   expect(markdown).toContain(
-    '| 32x7x7x512 -> 512, 3x3 | 4 x 5 | 1.000 | 0.500 | - | - | - | - | tiled | 1.000 | - | 2.00x | 2.00x | - |',
+    '| 32x7x7x512 -> 512, 3x3 | 4 x 5 | 1.000 | 0.500 | - | - | - | - | tiled | 1.000 | - | - | 2.00x | 2.00x | - | - |',
   );
   // each kernel's output against the direct one's, on the GPU
   expect(markdown).toContain(
@@ -116,7 +116,7 @@ it('reads the layers against a measured peak: % of peak and the best speed-up it
   const slow = { ...layer(4, 5, 'tiled', 1), tfjsWebgpuMs: 0.5 };
   const { markdown } = webgpuReport({ ...results, peak, layers: [slow] });
   expect(markdown).toContain('**Peak: 100.0 T binary MAC/s**');
-  expect(markdown).toContain('| tiled | 0.500 | - | 0.50x | 0.50x | 74 % |');
+  expect(markdown).toContain('| tiled | 0.500 | - | - | 0.50x | 0.50x | - | 74 % |');
   expect(markdown).toContain(
     "- not met: PAConv2D 32x7x7x512 -> 512, 3x3 (4,5), kernel 'tiled' (auto): 0.50x (at least 1.2x); binary kernels at the measured popcount peak at most 0.68x: beyond this GPU for the binary form",
   );
@@ -128,7 +128,9 @@ it('reads the layers against a measured peak: % of peak and the best speed-up it
     oursFloatMs: 0.35,
   };
   const withFloat = webgpuReport({ ...results, peak, layers: [dequantized] }).markdown;
-  expect(withFloat).toContain('| - | 0.400 | dequantized | 1.000 | 0.350 | 2.50x | 2.50x | - |');
+  expect(withFloat).toContain(
+    '| - | 0.400 | dequantized | 1.000 | - | 0.350 | 2.50x | 2.50x | - | - |',
+  );
   expect(withFloat).toContain(
     "- met: PAConv2D 32x7x7x512 -> 512, 3x3 (4,5), kernel 'dequantized' (auto): 2.50x (at least 1.2x)",
   );
@@ -188,4 +190,27 @@ it("flags a kernel whose output is off the direct kernel's on the GPU", () => {
   expect(markdown).toContain(
     '**over 1e-4 (wrong results, timings not comparable)**: halo on 32x7x7x512 -> 512, 3x3 (1,1)',
   );
+});
+
+it("reads the layers against onnxruntime-web's conv too, where it ran, with its check", () => {
+  const withOrt = (row: LayerRow): LayerRow => ({ ...row, ortWebgpuMs: 0.6, ortDifference: 2e-7 });
+  const { markdown } = webgpuReport({
+    ...results,
+    layers: [withOrt(layer(1, 1, 'direct', 0.08)), withOrt(layer(4, 5, 'tiled', 0.5, 1e-6))],
+  });
+  // ORT 0.6 ms against the auto kernel: 0.6 / 0.08 and 0.6 / 0.5
+  expect(markdown).toContain('| direct | 1.000 | 0.600 | - | 12.50x | 12.50x | 7.50x | - |');
+  expect(markdown).toContain('| tiled | 1.000 | 0.600 | - | 2.00x | 2.00x | 1.20x | - |');
+  expect(markdown).toContain(
+    "Its outputs against our float conv's: largest difference 2.0e-7 of the largest magnitude.",
+  );
+  expect(markdown).toContain(
+    "- PAConv2D 32x7x7x512 -> 512, 3x3 (1,1) vs ORT's float conv: 7.50x (TF.js's threshold 10x)",
+  );
+  // the whole-model rows against ORT: 4000 images/s against 2000
+  expect(markdown).toContain(
+    "- PA ResNet-18 (2,2) at batch 32 vs ORT float: 2.00x (TF.js's threshold 3x)",
+  );
+  // without ORT layer rows the report says so
+  expect(webgpuReport(results).markdown).toContain('onnxruntime-web did not time the layers');
 });

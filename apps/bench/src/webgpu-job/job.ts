@@ -122,7 +122,22 @@ export async function runWebgpuJob({ outDir, ortDir, tiny }: JobOptions): Promis
   } catch (error) {
     note(`the popcount peak could not be measured: ${(error as Error).message}`);
   }
-  for (const shape of layers) await timeLayer(backends, shape, layerTiming, (r) => file.layer(r));
+  // onnxruntime-web's WebGPU EP, for the layer rows and the whole-model ones
+  let ort: OrtModule | { unavailable: string };
+  try {
+    ort = loadOrtWebgpu(ortDir);
+  } catch (error) {
+    ort = { unavailable: `onnxruntime-web could not be loaded: ${(error as Error).message}` };
+  }
+  for (const shape of layers)
+    await timeLayer(
+      backends,
+      shape,
+      layerTiming,
+      (r) => file.layer(r),
+      'unavailable' in ort ? undefined : ort,
+      note,
+    );
 
   // where a batch-32 PA ResNet-18 run's time goes (per node, with a queue wait after each)
   const input = tiny ? 'cifar' : 'imagenet';
@@ -154,12 +169,6 @@ export async function runWebgpuJob({ outDir, ortDir, tiny }: JobOptions): Promis
     );
   }
 
-  let ort: OrtModule | { unavailable: string };
-  try {
-    ort = loadOrtWebgpu(ortDir);
-  } catch (error) {
-    ort = { unavailable: `onnxruntime-web could not be loaded: ${(error as Error).message}` };
-  }
   if (performance.now() - started < budgetMs)
     await timeModels({
       input,

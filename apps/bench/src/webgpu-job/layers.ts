@@ -7,6 +7,9 @@ import {
 import { prepareFloatLayer, preparePALayer } from '../pa-layer.js';
 import { tfjsConv3x3Ms } from '../tfjs-conv-timing.js';
 import { medianQueuedMs, type TimingOptions } from '../timing.js';
+import { type OrtConvTiming, ortConv3x3Ms } from './ort-conv-timing.js';
+import type { OrtModule } from './ort-webgpu.js';
+import { relativeDifference } from './relative-difference.js';
 import type { LayerRow } from './results.js';
 
 export const BASES: [number, number][] = [
@@ -28,6 +31,8 @@ export async function timeLayer(
   [batch, size, c]: [number, number, number],
   timing: TimingOptions & { repeat: number },
   onRow: (row: LayerRow) => void,
+  ort?: OrtModule,
+  onNote: (text: string) => void = () => {},
 ): Promise<void> {
   const { x, w, ms: tfjsMs } = await tfjsConv3x3Ms([batch, size, c], timing);
   const layer = `${batch}x${size}x${size}x${c} -> ${c}, 3x3`;
@@ -41,10 +46,25 @@ export async function timeLayer(
     () => floatBackend.finish(),
     timing,
   );
+  const oursFloat = (await floatBackend.download(floatLayer.out)).data as Float32Array;
   floatLayer.free();
   process.stderr.write(
     `${batch}x${size}x${size}x${c} float Conv2D: ours ${oursFloatMs.toFixed(3)} ms\n`,
   );
+  // onnxruntime-web's WebGPU EP on the same conv, checked against ours
+  let ortConv: OrtConvTiming | undefined;
+  if (ort) {
+    try {
+      ortConv = await ortConv3x3Ms(ort, [batch, size, c], x, w, timing, oursFloat);
+      process.stderr.write(
+        `${batch}x${size}x${size}x${c} float Conv2D: onnxruntime-web ${ortConv.ms.toFixed(3)} ms, vs ours ${ortConv.differenceVsReference?.toExponential(1)}\n`,
+      );
+    } catch (error) {
+      onNote(
+        `onnxruntime-web WebGPU EP could not time the ${batch}x${size}x${size}x${c} conv: ${(error as Error).message}`,
+      );
+    }
+  }
   for (const [m, n] of BASES) {
     // the direct kernel's output (PA_CONV_KERNELS starts with it; it takes every layer)
     let direct: Float32Array | undefined;
@@ -73,6 +93,8 @@ export async function timeLayer(
         oursMs,
         macs: batch * size * size * c * c * 9,
         tfjsWebgpuMs: tfjsMs,
+        ortWebgpuMs: ortConv?.ms,
+        ortDifference: ortConv?.differenceVsReference,
         oursFloatMs,
         speedup: tfjsMs / oursMs,
         differenceVsDirect,
@@ -82,17 +104,4 @@ export async function timeLayer(
       );
     }
   }
-}
-
-/** max |a - b| / max |b| (NaN anywhere gives NaN, which fails any check). */
-export function relativeDifference(a: Float32Array, b: Float32Array): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    const d = Math.abs(a[i] - b[i]);
-    if (Number.isNaN(d)) return Number.NaN;
-    diff = Math.max(diff, d);
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return diff / Math.max(scale, Number.MIN_VALUE);
 }

@@ -162,7 +162,8 @@ async function timeOrt(
       };
       const run = () => session.run(feeds);
       const ms = await within(medianMs(run, plan.timing), ortLimitMs(), `timing batch ${batch}`);
-      const logits = (await run())[session.outputNames[0]].data;
+      // CPU outputs (the default location): a tensor with its data
+      const logits = ((await run())[session.outputNames[0]] as { data: Float32Array }).data;
       plan.onRow(
         row({
           runtime: 'ort-webgpu',

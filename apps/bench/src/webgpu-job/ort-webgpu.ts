@@ -4,18 +4,40 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
+/** An output onnxruntime-web left on the GPU (preferredOutputLocation 'gpu-buffer'). */
+export interface OrtGpuTensor {
+  getData(): Promise<Float32Array>;
+  dispose(): void;
+}
+
 /** The part of onnxruntime-web's API the job uses (its types would pull the whole package in). */
 export interface OrtModule {
-  env: { wasm: { numThreads: number; wasmPaths?: string }; versions: Record<string, string> };
-  Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => unknown;
+  env: {
+    wasm: { numThreads: number; wasmPaths?: string };
+    versions: Record<string, string>;
+    /** The WebGPU EP's device, once a session has started it. */
+    webgpu: { readonly device: Promise<GPUDevice> };
+  };
+  Tensor: (new (
+    type: 'float32',
+    data: Float32Array,
+    dims: readonly number[],
+  ) => unknown) & {
+    fromGpuBuffer(
+      buffer: GPUBuffer,
+      options: { dataType: 'float32'; dims: readonly number[] },
+    ): unknown;
+  };
   InferenceSession: {
     create(
       model: Uint8Array,
-      options: { executionProviders: string[] },
+      options: { executionProviders: string[]; preferredOutputLocation?: 'cpu' | 'gpu-buffer' },
     ): Promise<{
       inputNames: readonly string[];
       outputNames: readonly string[];
-      run(feeds: Record<string, unknown>): Promise<Record<string, { data: Float32Array }>>;
+      run(
+        feeds: Record<string, unknown>,
+      ): Promise<Record<string, { data: Float32Array } | OrtGpuTensor>>;
       release(): Promise<void>;
     }>;
   };

@@ -46,8 +46,11 @@ function layerTable(layers: LayerRow[], peak: number | undefined) {
       >,
       autoKernel: first.autoKernel,
       tfjs: first.tfjsWebgpuMs,
+      ort: first.ortWebgpuMs,
       oursFloat: first.oursFloatMs,
       autoSpeedup: auto ? first.tfjsWebgpuMs / auto.oursMs : undefined,
+      autoSpeedupVsOrt:
+        auto && first.ortWebgpuMs !== undefined ? first.ortWebgpuMs / auto.oursMs : undefined,
       bestSpeedup: first.tfjsWebgpuMs / best,
       binaryMacs,
       /** The auto kernel's binary MAC rate as a share of the peak, and the speed-up the peak allows. */
@@ -79,6 +82,47 @@ function checkedLine(rows: LayerRow[]): string {
       ? `; **over 1e-4 (wrong results, timings not comparable)**: ${off.map((r) => `${r.kernel} on ${r.layer} (${r.M},${r.N})`).join(', ')}`
       : ', within the 1e-4 the conformance suite asks'
   }.`;
+}
+
+/**
+ * How onnxruntime-web's layer times were taken (ort-conv-timing.ts) and what its outputs were
+ * checked against, or that it did not run.
+ */
+function ortLayerLine(rows: LayerRow[]): string {
+  const timed = rows.filter((r) => r.ortWebgpuMs !== undefined);
+  if (timed.length === 0)
+    return 'onnxruntime-web did not time the layers in these results ("-"; the notes say why where it failed).';
+  const checked = timed.filter((r) => r.ortDifference !== undefined);
+  const worst = Math.max(...checked.map((r) => r.ortDifference!));
+  return `ORT webgpu float: onnxruntime-web's WebGPU EP on the same conv and weights (the one-Conv graph exported to ONNX as the whole-model rows are), input and output in GPU buffers of its device, no upload or read-back; it takes one run at a time, so each sample awaits its runs one after another and then the queue, and its time per conv is the larger of its GPU time and its host time per run. Its outputs against our float conv's: ${checked.length ? `largest difference ${worst.toExponential(1)} of the largest magnitude` : 'not compared'}.`;
+}
+
+/** Issue 29's thresholds read against onnxruntime-web WebGPU ("the same tables"), where it ran. */
+function ortTargetLines(
+  layers: ReturnType<typeof layerTable>,
+  models: { M: number | null; N: number | null; batch: number; vsOrt?: number }[],
+): string {
+  const lines = [
+    ...layers
+      .filter(
+        (l) => LAYER_TARGETS[`${l.M}x${l.N}`] !== undefined && l.autoSpeedupVsOrt !== undefined,
+      )
+      .map(
+        (l) =>
+          `PAConv2D ${l.layer} (${l.M},${l.N}) vs ORT's float conv: ${x(l.autoSpeedupVsOrt)} (TF.js's threshold ${LAYER_TARGETS[`${l.M}x${l.N}`]}x)`,
+      ),
+    ...MODEL_TARGETS.flatMap((t) => {
+      const row = models.find((r) => r.M === t.M && r.N === t.N && r.batch === t.batch);
+      return row?.vsOrt === undefined
+        ? []
+        : [
+            `PA ResNet-18 (${t.M},${t.N}) at batch ${t.batch} vs ORT float: ${x(row.vsOrt)} (TF.js's threshold ${t.least}x)`,
+          ];
+    }),
+  ];
+  return lines.length
+    ? `Against onnxruntime-web's WebGPU EP (the issue asks for the same tables against it; its thresholds are TF.js's):\n\n${lines.map((l) => `- ${l}`).join('\n')}\n\nAgainst TF.js webgpu:\n\n`
+    : '';
 }
 
 function find(
@@ -158,9 +202,11 @@ ${markdownTable(
     ...PA_CONV_KERNELS.map((k) => `${k} (ms)`),
     'auto',
     'TF.js webgpu float (ms)',
+    'ORT webgpu float (ms)',
     'ours float (ms)',
     'speed-up (auto)',
     'speed-up (best kernel)',
+    'vs ORT (auto)',
     '% of peak (auto)',
   ],
   layers.map((l) => [
@@ -169,14 +215,16 @@ ${markdownTable(
     ...PA_CONV_KERNELS.map((k) => ms(l.byKernel[k])),
     l.autoKernel,
     ms(l.tfjs),
+    ms(l.ort),
     ms(l.oursFloat),
     x(l.autoSpeedup),
     x(l.bestSpeedup),
+    x(l.autoSpeedupVsOrt),
     l.percentOfPeak === undefined ? '-' : `${l.percentOfPeak.toFixed(0)} %`,
   ]),
 )}
 
-${checkedLine(results.layers)}
+${checkedLine(results.layers)} ${ortLayerLine(results.layers)}
 
 ## Whole ResNet-18, end to end: latency and throughput
 
@@ -215,7 +263,7 @@ ${markdownTable(
 
 ## Issue 29's targets
 ${results.tiny || results.software ? '\nNot evaluated: tiny shapes or a software adapter (the lines below only show that the report computes them).\n' : ''}
-${targets.map((t) => `- ${t.met ? 'met' : 'not met'}: ${t.what}: ${x(t.got)} (at least ${t.least}x)${!t.met && t.bound !== undefined ? `; binary kernels at the measured popcount peak at most ${x(t.bound)}${t.bound < t.least ? ': beyond this GPU for the binary form' : ''}` : ''}`).join('\n')}
+${ortTargetLines(layers, modelRows)}${targets.map((t) => `- ${t.met ? 'met' : 'not met'}: ${t.what}: ${x(t.got)} (at least ${t.least}x)${!t.met && t.bound !== undefined ? `; binary kernels at the measured popcount peak at most ${x(t.bound)}${t.bound < t.least ? ': beyond this GPU for the binary form' : ''}` : ''}`).join('\n')}
 ${profileSection(results.profiles ?? [])}${results.notes.length ? `\n## Notes\n\n${results.notes.map((n) => `- ${n}`).join('\n')}\n` : ''}
 Produced by the WebGPU throughput job (\`apps/bench/gpu/webgpu-job.ts\`, bundled by \`pnpm --filter @pabnn/bench run gpu-bundle\`,
 run with \`source .gpu/setup.sh && node .gpu/webgpu-job.cjs\`) and written from its \`webgpu-results.json\` by

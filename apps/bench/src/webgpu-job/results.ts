@@ -17,6 +17,13 @@ export interface LayerRow {
   /** Multiply-accumulates of the float conv (batch x pixels x Cout x 3 x 3 x Cin); absent in older results. */
   macs?: number;
   tfjsWebgpuMs: number;
+  /**
+   * onnxruntime-web WebGPU EP's float conv of the same layer (ort-conv-timing.ts), and its output
+   * against our float conv's (relative to the largest magnitude); absent where ORT did not run and
+   * in older results.
+   */
+  ortWebgpuMs?: number;
+  ortDifference?: number;
   /** Our float Conv2D of the same layer and weights (the backend's default float kernel); absent in older results. */
   oursFloatMs?: number;
   speedup: number;
