@@ -192,17 +192,24 @@ it("flags a kernel whose output is off the direct kernel's on the GPU", () => {
   );
 });
 
-it("reads the layers against onnxruntime-web's conv too, where it ran, with its check", () => {
-  const withOrt = (row: LayerRow): LayerRow => ({ ...row, ortWebgpuMs: 0.6, ortDifference: 2e-7 });
+it("reads the layers against onnxruntime-web's conv too, where it ran and matched ours", () => {
+  const withOrt = (row: LayerRow, ortDifference: number): LayerRow => ({
+    ...row,
+    ortWebgpuMs: 0.6,
+    ortDifference,
+  });
   const { markdown } = webgpuReport({
     ...results,
-    layers: [withOrt(layer(1, 1, 'direct', 0.08)), withOrt(layer(4, 5, 'tiled', 0.5, 1e-6))],
+    layers: [
+      withOrt(layer(1, 1, 'direct', 0.08), 5e-7),
+      withOrt(layer(4, 5, 'tiled', 0.5, 1e-6), 2e-7),
+    ],
   });
   // ORT 0.6 ms against the auto kernel: 0.6 / 0.08 and 0.6 / 0.5
   expect(markdown).toContain('| direct | 1.000 | 0.600 | - | 12.50x | 12.50x | 7.50x | - |');
   expect(markdown).toContain('| tiled | 1.000 | 0.600 | - | 2.00x | 2.00x | 1.20x | - |');
   expect(markdown).toContain(
-    "Its outputs against our float conv's: largest difference 2.0e-7 of the largest magnitude.",
+    "Its outputs against our float conv's: largest difference 5.0e-7 of the largest magnitude (32x7x7x512 -> 512, 3x3).",
   );
   expect(markdown).toContain(
     "- PAConv2D 32x7x7x512 -> 512, 3x3 (1,1) vs ORT's float conv: 7.50x (TF.js's threshold 10x)",
@@ -213,4 +220,18 @@ it("reads the layers against onnxruntime-web's conv too, where it ran, with its 
   );
   // without ORT layer rows the report says so
   expect(webgpuReport(results).markdown).toContain('onnxruntime-web did not time the layers');
+});
+
+it('gives no ratio against an ORT conv whose output did not match ours, and says so', () => {
+  const wrong: LayerRow = {
+    ...layer(1, 1, 'direct', 0.08),
+    ortWebgpuMs: 0.6,
+    ortDifference: Number.NaN,
+  };
+  const { markdown } = webgpuReport({ ...results, layers: [wrong] });
+  expect(markdown).toContain('| direct | 1.000 | 0.600 | - | 12.50x | 12.50x | - | - |');
+  expect(markdown).toContain(
+    '**over 1e-4 or not compared (no "vs ORT" ratio)**: 32x7x7x512 -> 512, 3x3',
+  );
+  expect(markdown).not.toContain("vs ORT's float conv");
 });

@@ -8,7 +8,7 @@ import { prepareFloatLayer, preparePALayer } from '../pa-layer.js';
 import { tfjsConv3x3Ms } from '../tfjs-conv-timing.js';
 import { medianQueuedMs, type TimingOptions } from '../timing.js';
 import { type OrtConvTiming, ortConv3x3Ms } from './ort-conv-timing.js';
-import type { OrtModule } from './ort-webgpu.js';
+import { type OrtModule, ortLimitMs, within } from './ort-webgpu.js';
 import { relativeDifference } from './relative-difference.js';
 import type { LayerRow } from './results.js';
 
@@ -33,7 +33,7 @@ export async function timeLayer(
   onRow: (row: LayerRow) => void,
   ort?: OrtModule,
   onNote: (text: string) => void = () => {},
-): Promise<void> {
+): Promise<{ ortFailed: boolean }> {
   const { x, w, ms: tfjsMs } = await tfjsConv3x3Ms([batch, size, c], timing);
   const layer = `${batch}x${size}x${size}x${c} -> ${c}, 3x3`;
   // the layer's window: the halo kernel is compiled per window (and refuses a node without one)
@@ -55,7 +55,12 @@ export async function timeLayer(
   let ortConv: OrtConvTiming | undefined;
   if (ort) {
     try {
-      ortConv = await ortConv3x3Ms(ort, [batch, size, c], x, w, timing, oursFloat);
+      // a GPU promise that never settles must not stall the job (models.ts guards ORT alike)
+      ortConv = await within(
+        ortConv3x3Ms(ort, [batch, size, c], x, w, timing, oursFloat),
+        ortLimitMs(),
+        'timing the conv',
+      );
       process.stderr.write(
         `${batch}x${size}x${size}x${c} float Conv2D: onnxruntime-web ${ortConv.ms.toFixed(3)} ms, vs ours ${ortConv.differenceVsReference?.toExponential(1)}\n`,
       );
@@ -104,4 +109,5 @@ export async function timeLayer(
       );
     }
   }
+  return { ortFailed: ort !== undefined && ortConv === undefined };
 }

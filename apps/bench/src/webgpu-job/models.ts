@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { wave } from '../tfjs-conv-timing.js';
 import { medianMs, type TimingOptions } from '../timing.js';
 import { BASES } from './layers.js';
-import type { OrtModule } from './ort-webgpu.js';
+import { type OrtModule, ortLimitMs, within } from './ort-webgpu.js';
 import type { ModelRow } from './results.js';
 
 export interface ModelPlan {
@@ -107,27 +107,13 @@ export async function timeModels(plan: ModelPlan): Promise<void> {
     }
     session.dispose();
   }
-  // last: a third-party WebGPU runtime in Node is the part most likely to fail or hang
+  // last of the models: a third-party WebGPU runtime in Node is the part most likely to fail or
+  // hang (its layer timings, layers.ts, run under the same time limit)
   if ('unavailable' in plan.ort) plan.onNote(plan.ort.unavailable);
   else if (performance.now() > plan.deadline)
     plan.onNote('time budget spent: onnxruntime-web WebGPU EP skipped.');
   else await timeOrt(plan, plan.ort, floatGraph, inputs, reference, shapeOf);
 }
-
-/** `promise`, or a rejection naming `what` after `ms`: a GPU promise that never settles must not eat the job. */
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took over ${ms / 1000} s`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-/**
- * Seconds onnxruntime-web may take to create its session and to time one batch (its first run
- * compiles its shaders: a software adapter needs far more, PABNN_WEBGPU_ORT_LIMIT_S raises it).
- */
-const ortLimitMs = () => Number(process.env.PABNN_WEBGPU_ORT_LIMIT_S ?? 120) * 1000;
 
 /** onnxruntime-web's WebGPU EP on the float model, one session for every batch (the export keeps the batch dim free). */
 async function timeOrt(

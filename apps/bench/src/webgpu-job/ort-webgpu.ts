@@ -105,3 +105,18 @@ export function loadOrtWebgpu(dir: string): OrtModule {
   ort.env.wasm.numThreads = 1;
   return ort;
 }
+
+/** `promise`, or a rejection naming `what` after `ms`: a GPU promise that never settles must not eat the job. */
+export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took over ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Seconds onnxruntime-web may take to create its session and to time one batch (its first run
+ * compiles its shaders: a software adapter needs far more, PABNN_WEBGPU_ORT_LIMIT_S raises it).
+ */
+export const ortLimitMs = () => Number(process.env.PABNN_WEBGPU_ORT_LIMIT_S ?? 120) * 1000;
