@@ -67,6 +67,18 @@ export async function runJobs(
         // the runs this one needs: the one it starts from and its distillation teacher
         const needs = [spec.from, spec.teacher].filter((id): id is string => id !== undefined);
         const blocked = needs.some((id) => !finished.has(id) && specs.some((s) => s.id === id));
+        // a needed run outside this selection must have been trained already
+        const missing = needs.find(
+          (id) => !specs.some((s) => s.id === id) && !existsSync(modelFile(id)),
+        );
+        if (missing) {
+          process.stderr.write(
+            `[accuracy] ${spec.id} needs ${missing}, which is not trained: train it first\n`,
+          );
+          failed.push(spec.id);
+          pending.splice(i, 1);
+          continue;
+        }
         const parentFailed = needs.some((id) => failed.includes(id));
         if (parentFailed) {
           failed.push(spec.id);

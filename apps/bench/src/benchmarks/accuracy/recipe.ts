@@ -309,6 +309,7 @@ const withTeacher = (base: RunSpec): RunSpec => ({
  * fine-tune from that same float run at FINAL_LR with the float fine-tune of the same rate as
  * teacher ('float-ft-lr1.2e-2', 91.74 %): the float model of the rows' own length, the one their
  * gap is measured against, which is what a user holds when binarizing a trained float model.
+ * "epochs (in all)" counts the `from` chain only (6), not the teacher's own 3 extra epochs.
  */
 export const TEACHER_KD_RUNS: RunSpec[] = [2, 3].map((bases) =>
   withTeacher(ablationRuns(bases, bases)[0]),

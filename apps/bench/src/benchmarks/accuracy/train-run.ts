@@ -98,6 +98,9 @@ export async function trainRun(spec: RunSpec, options: RunOptions): Promise<RunR
   // the distillation teacher: a float run (`teacher`, else the one this run starts from), in
   // inference mode
   let teacher: TrainableModel | undefined;
+  if (spec.teacher && !spec.distill) {
+    throw new TrainError('options', `${spec.id}: a teacher (${spec.teacher}) without distill`);
+  }
   if (spec.distill) {
     const teacherRun = spec.teacher ?? spec.from;
     if (!teacherRun) {
