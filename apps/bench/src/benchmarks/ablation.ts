@@ -11,6 +11,7 @@ import {
   BN_REESTIMATION_BATCHES,
   DISTILL,
   LEARNING_RATE_RUNS,
+  RATE_PROBE_RUNS,
   type RunSpec,
   runFileName,
   STAGED,
@@ -207,7 +208,15 @@ export async function runAblation(): Promise<void> {
   const float = read('fashion-mnist/resnet8/float');
   if (!float) throw new Error('reports/accuracy-runs has no fashion-mnist/resnet8/float run');
   const rows = [
-    ...rowsOf([...ABLATION_RUNS, ...LEARNING_RATE_RUNS, ...TEACHER_KD_RUNS], float),
+    ...rowsOf(
+      [
+        ...ABLATION_RUNS,
+        ...LEARNING_RATE_RUNS,
+        ...RATE_PROBE_RUNS.filter((r) => r.scheme !== 'float'),
+        ...TEACHER_KD_RUNS,
+      ],
+      float,
+    ),
     ...rowsOf(ABLATION_CPU_RUNS, float),
   ];
   writeReport('ablation.json', {

@@ -296,6 +296,21 @@ export const PA_4X5_RATE_RUN: RunSpec = atRate(
   binaryRun('fashion-mnist', 'resnet8', ['pa', 4, 5]),
   FINAL_LR,
 );
+/**
+ * A probe past the sweep's largest rate: PA 2x2 and 3x3 and the float fine-tune at 2.4e-2. From
+ * 6e-3 to 1.2e-2 every scheme and the float fine-tune gained again, and the equal-length gaps
+ * shrank by 0.25-0.4 points; these rows say whether doubling once more keeps closing them. Not the
+ * recipe's rate unless every scheme gets it.
+ */
+export const PROBE_LR = 2.4e-2;
+export const RATE_PROBE_RUNS: RunSpec[] = [
+  {
+    ...FLOAT_FINE_TUNE_RUN,
+    id: `fashion-mnist/resnet8/float-ft-lr${PROBE_LR.toExponential()}`,
+    learningRate: PROBE_LR,
+  },
+  ...[2, 3].map((b) => atRate(ablationRuns(b, b)[0], PROBE_LR)),
+];
 /** `base` at FINAL_LR with distillation from the float fine-tune of the same rate ('-kd-ft'). */
 const withTeacher = (base: RunSpec): RunSpec => ({
   ...atRate(base, FINAL_LR, '-kd-ft'),
@@ -545,6 +560,7 @@ const ALL_RUNS: RunSpec[] = [
   ...RATE_RETRAIN_RUNS,
   PA_4X5_RATE_RUN,
   ...TEACHER_KD_RUNS,
+  ...RATE_PROBE_RUNS,
   ...ALLOCATION_RUNS,
   ...ALLOCATION_RATE_RUNS,
   PA_1X1_RUN,
