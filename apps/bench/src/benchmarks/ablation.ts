@@ -134,7 +134,10 @@ const NOTES = `## Notes
   points below float at 6e-3 (2.37 at 3e-3) and PA 3x3 1.66 (2.06). At 1.2e-2 both sides gain again: PA 2x2
   89.74 / 89.85 % (last-epoch loss 0.280), PA 3x3 90.32 / 90.33 %, XNOR 87.61 %, the float fine-tune 91.74 %, so
   the gaps at equal length and rate are 1.89 (PA 2x2) and 1.41 (PA 3x3) points; ABC-Net 3x3 was not run at 1.2e-2
-  yet, so the shipped rows stay at 6e-3 until every scheme has the rate. With one seed each, differences of a few tenths are not
+  yet, so the shipped rows stay at 6e-3 until every scheme has the rate. One doubling more (2.4e-2, recipe.ts
+  RATE_PROBE_RUNS, 2026-12-08) is past the peak for all three: PA 2x2 89.26 % (89.85 at 1.2e-2), PA 3x3 89.64 %
+  (90.33), the float fine-tune 91.38 % (91.74); at equal rate the gaps grow to 2.12 and 1.74, so 1.2e-2 stays the
+  final rate and the rate sweep cannot close the equal-length targets. With one seed each, differences of a few tenths are not
   findings; the 1.7 to 3.9 points between 5e-4 and 6e-3 are. PA 3x3 at 3e-3 first reported 89.39 / 89.30 %:
   in its last steps two levels of one layer's staircase (layer3.0.conv2) swapped, so TF.js evaluated a staircase
   that is not monotone while export wrote the sorted one, and the runtime agreed with TF.js on 978 of 1,000

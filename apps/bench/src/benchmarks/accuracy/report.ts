@@ -172,6 +172,8 @@ const NOTES = `## Notes
   - Starting later does not close it: fine-tuned from the 6-epoch float fine-tune instead (9 epochs in all, at
     3e-3), PA 2x2 reaches 89.61 % and XNOR 86.17 %, but the float net trained 3 more epochs reaches 92.13 %
     (float-ft2): PA 2x2 stays 2.52 points below float of its length (2.37 at 6 epochs, at the same rate).
+  - A higher rate does not close it: at 2.4e-2 PA 2x2 reaches 89.26 %, PA 3x3 89.64 % and the float fine-tune
+    91.38 %, all below their 1.2e-2 runs (the "learning rate 2.4e-2" rows).
   - Distillation from that float model does not close it either: with the 1.2e-2 float fine-tune (91.74 %) as
     teacher, at 1.2e-2, PA 2x2 reaches 89.60 % and PA 3x3 90.04 % (-0.25 and -0.29 against the same runs without
     it; the "distillation from the float-ft-lr1.2e-2 row" rows, reports/ablation.md).
