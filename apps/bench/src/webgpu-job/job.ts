@@ -44,8 +44,9 @@ export interface JobOptions {
  * 3x3 layers on every conv kernel vs TF.js webgpu's and onnxruntime-web WebGPU EP's float conv
  * (each ORT timing guarded by a time limit; after one failure ORT skips the remaining layers),
  * then whole ResNet-18 (float and PA (1,1), (2,2), (3,3), (4,5)) at batches 1, 8, 32 against
- * TF.js webgpu and onnxruntime-web's WebGPU EP. Results are rewritten to webgpu-results.json after every row; report.ts turns them into
- * the report. Layers first: the models part is the longer one and the one a deadline cuts.
+ * TF.js webgpu and onnxruntime-web's WebGPU EP. Results are rewritten to webgpu-results.json
+ * after every row; report.ts turns them into the report. Layers first: the models part is the
+ * longer one and the one a deadline cuts.
  */
 export async function runWebgpuJob({ outDir, ortDir, tiny }: JobOptions): Promise<void> {
   mkdirSync(outDir, { recursive: true });
